@@ -1,0 +1,128 @@
+package dev.keyline.keys;
+
+import dev.keyline.keys.KeyMaterialException.Reason;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+
+/**
+ * Parses the private keys users paste, in every PEM form openssl writes.
+ *
+ * <p>Why one entry point: each service must accept and reject exactly the same inputs, with the
+ * same user-facing messages.
+ */
+public final class PrivateKeys {
+
+  private PrivateKeys() {}
+
+  /**
+   * Parses exactly one private key: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8 ("ENCRYPTED PRIVATE
+   * KEY", PBES2 as {@code openssl pkcs8 -topk8 -v2 des3} / {@code -v2 aes-256-cbc} write it, and
+   * PBES1), PKCS#1 ("RSA PRIVATE KEY", also the legacy OpenSSL "Proc-Type: 4,ENCRYPTED" form), SEC1
+   * ("EC PRIVATE KEY", possibly preceded by an "EC PARAMETERS" block). The input is normalised as
+   * by {@link PemText#normalize(String, String)} with default label "PRIVATE KEY"; certificates
+   * next to the key are ignored.
+   *
+   * <p>RSA keys come back as the JDK's {@link java.security.interfaces.RSAPrivateCrtKey}, EC keys as
+   * the JDK's {@link java.security.interfaces.ECPrivateKey}; the public key is derived.
+   *
+   * @param passphrase may be null or empty for unencrypted keys; not modified or retained
+   * @throws KeyMaterialException NOT_PEM, MALFORMED, PASSPHRASE_REQUIRED, WRONG_PASSPHRASE,
+   *     UNSUPPORTED_ALGORITHM, KEY_TOO_SMALL (RSA below 2048 bits), MULTIPLE_KEYS,
+   *     PKCS12_NOT_SUPPORTED, NO_KEY
+   */
+  public static ParsedPrivateKey parse(String pem, char[] passphrase) {
+    List<PemBlock> blocks = PemBlocks.read(pem, "PRIVATE KEY");
+    List<PemBlock> keys = blocks.stream().filter(b -> b.label().endsWith("PRIVATE KEY")).toList();
+    if (keys.size() > 1) {
+      throw new KeyMaterialException(
+          Reason.MULTIPLE_KEYS, "The text holds " + keys.size() + " private keys; give exactly one.");
+    }
+    if (keys.isEmpty()) {
+      throw noKey(blocks);
+    }
+    PemBlock block = keys.get(0);
+    if (block.label().equals("OPENSSH PRIVATE KEY")) {
+      throw new KeyMaterialException(
+          Reason.MALFORMED,
+          "OpenSSH-format private keys are not supported; convert it with `ssh-keygen -p -m PKCS8 -f <file>`.");
+    }
+    if (block.isLegacyEncrypted()) {
+      byte[] der = KeyDecryption.decryptLegacy(block, passphrase);
+      return JdkPrivateKeys.toParsed(privateKeyInfo(der, block.label(), ecParameters(blocks), true), true);
+    }
+    byte[] der = block.der();
+    if (DerKind.of(der) == DerKind.ENCRYPTED_PKCS8_PRIVATE_KEY) {
+      return JdkPrivateKeys.toParsed(KeyDecryption.decryptPkcs8(der, passphrase), true);
+    }
+    return JdkPrivateKeys.toParsed(privateKeyInfo(der, block.label(), ecParameters(blocks), false), false);
+  }
+
+  /** PKCS#8 for an unencrypted PKCS#8, PKCS#1 or SEC1 structure, recognised by shape not label. */
+  private static PrivateKeyInfo privateKeyInfo(byte[] der, String label, ASN1Encodable ecParameters, boolean decrypted) {
+    try {
+      switch (DerKind.of(der)) {
+        case PKCS8_PRIVATE_KEY:
+          return PrivateKeyInfo.getInstance(der);
+        case PKCS1_RSA_PRIVATE_KEY:
+          return new PrivateKeyInfo(
+              new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+              RSAPrivateKey.getInstance(der));
+        case SEC1_EC_PRIVATE_KEY:
+          ECPrivateKey ec = ECPrivateKey.getInstance(der);
+          ASN1Encodable curve = ec.getParametersObject() != null ? ec.getParametersObject() : ecParameters;
+          if (curve == null) {
+            throw new KeyMaterialException(
+                Reason.MALFORMED, "The EC private key does not name its curve (no EC PARAMETERS given).");
+          }
+          return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), ec);
+        case TRADITIONAL_DSA_PRIVATE_KEY:
+          throw new KeyMaterialException(
+              Reason.UNSUPPORTED_ALGORITHM, "The private key is a DSA key; only RSA and EC keys are supported.");
+        default:
+          break;
+      }
+    } catch (KeyMaterialException e) {
+      throw e;
+    } catch (java.io.IOException | RuntimeException e) {
+      if (decrypted) {
+        throw KeyDecryption.wrongPassphrase(e);
+      }
+      throw new KeyMaterialException(
+          Reason.MALFORMED, "The " + label + " block is not a readable private key.", ScrubbedCause.of(e));
+    }
+    if (decrypted) {
+      throw KeyDecryption.wrongPassphrase(null);
+    }
+    throw new KeyMaterialException(Reason.MALFORMED, "The " + label + " block is not a readable private key.");
+  }
+
+  /** The curve OID of an "EC PARAMETERS" block (openssl ecparam -genkey writes one before SEC1 keys). */
+  private static ASN1Encodable ecParameters(List<PemBlock> blocks) {
+    for (PemBlock block : blocks) {
+      if (block.label().equals("EC PARAMETERS")) {
+        try {
+          return ASN1Primitive.fromByteArray(block.der());
+        } catch (java.io.IOException | RuntimeException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static KeyMaterialException noKey(List<PemBlock> blocks) {
+    List<String> labels = blocks.stream().map(PemBlock::label).distinct().toList();
+    String message = labels.contains("CERTIFICATE")
+        ? "The text holds a certificate but no private key."
+        : "The text holds no private key (found: " + String.join(", ", labels) + ").";
+    return new KeyMaterialException(Reason.NO_KEY, message);
+  }
+}
