@@ -1,0 +1,66 @@
+package dev.keyline.common.problem;
+
+import java.util.List;
+
+/**
+ * Thrown by services to answer with a specific problem. The message doubles as the problem's
+ * {@code detail}, so it must never contain key material, passphrases or tokens.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final List<FieldError> errors;
+
+    public ProblemException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, List.of(), null);
+    }
+
+    public ProblemException(int status, String slug, String title, String detail, List<FieldError> errors) {
+        this(status, slug, title, detail, errors, null);
+    }
+
+    public ProblemException(int status, String slug, String title, String detail, List<FieldError> errors,
+            Throwable cause) {
+        super(detail, cause);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** A 400 for one bad field: the most common rejection. */
+    public static ProblemException invalidField(String field, String reason) {
+        return new ProblemException(400, "invalid-request", "Invalid request",
+                "The request has an invalid field: " + field, List.of(new FieldError(field, reason)));
+    }
+
+    public static ProblemException notFound(String what, Object id) {
+        return new ProblemException(404, "not-found", "Not found", what + " " + id + " does not exist");
+    }
+
+    public static ProblemException conflict(String slug, String detail) {
+        return new ProblemException(409, slug, "Conflict", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public Problem toProblem(String instance) {
+        return new Problem(Problem.type(slug), title, status, getMessage(), instance, errors.isEmpty() ? null : errors);
+    }
+}

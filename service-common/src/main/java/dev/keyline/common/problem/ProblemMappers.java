@@ -1,0 +1,215 @@
+package dev.keyline.common.problem;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import dev.keyline.keys.KeyMaterialException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * Turns every failure a client can cause into {@code application/problem+json}. Jackson's own
+ * messages are never passed on: they quote the offending input, which may be a private key.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(e.toProblem(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response keyMaterial(KeyMaterialException e, UriInfo uri) {
+        // Services normally wrap these with the field name; this is the safety net.
+        return respond(new Problem(Problem.type("invalid-key-material"), "Invalid key material", 400, e.getMessage(),
+                path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response violations(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            errors.add(new FieldError(fieldOf(v), v.getMessage()));
+        }
+        errors.sort(Comparator.comparing(FieldError::field));
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "The request has " + errors.size() + " invalid field(s)", path(uri), errors));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        String field = jsonPath(e);
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "Unknown field: " + field, path(uri), List.of(new FieldError(field, "unknown field"))));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response badFormat(InvalidFormatException e, UriInfo uri) {
+        String field = jsonPath(e);
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "Field " + field + " has the wrong type", path(uri), List.of(new FieldError(field,
+                        "expected " + e.getTargetType().getSimpleName()))));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        String field = jsonPath(e);
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "Field " + field + " has the wrong type or shape", path(uri),
+                List.of(new FieldError(field, "wrong type or shape"))));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
+        return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
+                "The request body is not valid JSON", path(uri), List.of(new FieldError(field, "not valid JSON"))));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response notAuthorized(NotAuthorizedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem(Problem.type("forbidden"), "Forbidden", 403,
+                "The token does not carry the permission this operation needs", path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        return respond(new Problem(Problem.type("not-found"), "Not found", 404, "No such resource", path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
+        return respond(new Problem(Problem.type("method-not-allowed"), "Method not allowed", 405,
+                "This resource does not support that method", path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unsupported(NotSupportedException e, UriInfo uri) {
+        return respond(new Problem(Problem.type("unsupported-media-type"), "Unsupported media type", 415,
+                "Send application/json (or multipart/form-data where documented)", path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 10)
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf("Request to %s failed with %d: %s", path(uri), status, e.getClass().getName());
+        }
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return respond(new Problem(Problem.type("http-" + status), title, status, title, path(uri), null));
+    }
+
+    @ServerExceptionMapper(priority = 100)
+    public Response unexpected(Exception e, UriInfo uri) {
+        // Log the type and stack, not the message: third-party messages may quote input.
+        LOG.errorf("Unexpected %s on %s", e.getClass().getName(), path(uri));
+        return respond(new Problem(Problem.type("internal-error"), "Internal error", 500,
+                "The request failed unexpectedly; the error was logged", path(uri), null));
+    }
+
+    private static Response unauthorized(UriInfo uri) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(Problem.type("unauthenticated"), "Unauthenticated", 401,
+                        "A valid bearer token is required", path(uri), null))
+                .build();
+    }
+
+    static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+
+    static String jsonPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "$" : sb.toString();
+    }
+
+    /**
+     * Method-parameter paths look like {@code create.request.authorizedDomains[1]}: the method and a
+     * body parameter's name mean nothing to the client, so the path starts after them. A plain
+     * query or path parameter keeps its own name.
+     */
+    static String fieldOf(ConstraintViolation<?> v) {
+        String parameter = null;
+        StringBuilder sb = new StringBuilder();
+        for (Path.Node node : v.getPropertyPath()) {
+            switch (node.getKind()) {
+                case METHOD, CONSTRUCTOR, CROSS_PARAMETER, RETURN_VALUE -> {
+                }
+                case PARAMETER -> parameter = node.getName();
+                default -> {
+                    if (node.getName() == null || node.getName().startsWith("<")) {
+                        if (node.getIndex() != null) {
+                            sb.append('[').append(node.getIndex()).append(']');
+                        }
+                        continue;
+                    }
+                    if (!sb.isEmpty()) {
+                        sb.append('.');
+                    }
+                    sb.append(node.getName());
+                    if (node.getIndex() != null) {
+                        sb.append('[').append(node.getIndex()).append(']');
+                    }
+                }
+            }
+        }
+        if (!sb.isEmpty()) {
+            return sb.toString();
+        }
+        return parameter == null ? "$" : parameter;
+    }
+}
