@@ -1,0 +1,221 @@
+package dev.keyline.emulators.vault;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Takes every HTTP request through the same steps as Vault, in Vault's order: raw system
+ * endpoints, request parsing, seal check, unauthenticated logins, token check, then the router
+ * (token endpoints, KV mounts, "no handler for route").
+ *
+ * <p>Why the order matters: it decides which error a client sees when several things are wrong
+ * at once (a bad body without a token is a 400, a sealed Vault is a 503 even for a bad token, an
+ * unknown mount is a 403 without a token and a 404 with one).
+ *
+ * <p>Faults and the request log wrap all of it, so a forced 500 or latency applies to every
+ * endpoint, health included.
+ */
+final class VaultHttpHandler implements HttpHandler {
+
+  private static final int RETAINED_REQUESTS = 10_000;
+  private static final List<String> NOT_EMULATED_PREFIXES =
+      List.of("sys/", "auth/token/", "cubbyhole/", "identity/");
+
+  private final Map<String, KvV2Engine> mounts;
+  private final List<String> mountsLongestFirst;
+  private final TokenRegistry tokens;
+  private final KubernetesLogin kubernetes;
+  private final SystemEndpoints system;
+  private final FaultInjector faults;
+  private final Deque<RecordedRequest> log = new ConcurrentLinkedDeque<>();
+  private final AtomicLong requestCount = new AtomicLong();
+
+  /**
+   * @param kubernetes {@code null} when the Kubernetes auth method is not enabled
+   */
+  VaultHttpHandler(
+      Map<String, KvV2Engine> mounts,
+      TokenRegistry tokens,
+      KubernetesLogin kubernetes,
+      SystemEndpoints system,
+      FaultInjector faults) {
+    this.mounts = new LinkedHashMap<>(mounts);
+    this.mountsLongestFirst = new ArrayList<>(mounts.keySet());
+    this.mountsLongestFirst.sort(Comparator.comparingInt(String::length).reversed());
+    this.tokens = tokens;
+    this.kubernetes = kubernetes;
+    this.system = system;
+    this.faults = faults;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try {
+      VaultResponse response;
+      try {
+        response = answer(exchange);
+      } catch (VaultApiException e) {
+        response = e.response();
+      } catch (RuntimeException e) {
+        System.err.println("vault-emulator: internal error: " + e);
+        e.printStackTrace();
+        response = VaultResponse.errors(500, "internal error");
+      }
+      // Recorded before answering: a test that got its answer must find the request in the log.
+      record(exchange, response.status());
+      send(exchange, response);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  List<RecordedRequest> requests() {
+    return List.copyOf(log);
+  }
+
+  long requestCount() {
+    return requestCount.get();
+  }
+
+  void clearRequests() {
+    log.clear();
+    requestCount.set(0);
+  }
+
+  private VaultResponse answer(HttpExchange exchange) throws IOException {
+    pauseForLatency();
+    Integer forced = faults.takeForcedStatus();
+    if (forced != null) {
+      exchange.getRequestBody().readAllBytes();
+      return VaultResponse.errors(forced, "vault-emulator: injected failure");
+    }
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    if (path == null || !path.startsWith("/v1/")) {
+      return VaultResponse.notFound();
+    }
+    String logicalPath = path.substring("/v1/".length());
+    if (SystemEndpoints.handles(logicalPath)) {
+      return system.handle(method, logicalPath, rawQuery, faults.sealed());
+    }
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    VaultRequest request =
+        VaultRequest.parse(method, logicalPath, rawQuery, headers(exchange), body);
+    if (faults.sealed()) {
+      return VaultResponse.errors(503, "Vault is sealed");
+    }
+    if (kubernetes != null && request.path().equals("auth/kubernetes/login")) {
+      return kubernetes.login(request);
+    }
+    TokenRegistry.Token token = tokens.lookup(request.token());
+    if (token == null) {
+      return VaultResponse.permissionDenied();
+    }
+    return route(request, token);
+  }
+
+  private VaultResponse route(VaultRequest request, TokenRegistry.Token token) {
+    String path = request.path();
+    if (path.equals("auth/token/lookup-self")) {
+      return request.operation() == Operation.READ
+          ? VaultResponse.data(
+              200, request.requestId(), TokenRegistry.lookupData(token), "token")
+          : VaultResponse.unsupportedOperation();
+    }
+    if (path.equals("auth/token/renew-self")) {
+      if (request.operation() != Operation.UPDATE) {
+        return VaultResponse.unsupportedOperation();
+      }
+      TokenRegistry.Token renewed = tokens.renew(token);
+      if (renewed == null) {
+        return VaultResponse.errors(400, "lease is not renewable");
+      }
+      return VaultResponse.envelope(
+          200, request.requestId(), null, List.of(), TokenRegistry.authBlock(renewed), "token");
+    }
+    String lookupPath = path.endsWith("/") ? path : path + "/";
+    for (String mount : mountsLongestFirst) {
+      if (lookupPath.startsWith(mount + "/")) {
+        String sub = path.length() <= mount.length() ? "" : path.substring(mount.length() + 1);
+        return mounts.get(mount).handle(sub, request);
+      }
+    }
+    if (NOT_EMULATED_PREFIXES.stream().anyMatch(lookupPath::startsWith)
+        || (kubernetes != null && lookupPath.startsWith("auth/kubernetes/"))) {
+      return VaultResponse.errors(
+          501, "vault-emulator: " + path + " exists in Vault but is not emulated");
+    }
+    return VaultResponse.errors(
+        404, "no handler for route \"" + path + "\". route entry not found.");
+  }
+
+  private void pauseForLatency() {
+    Duration latency = faults.latency();
+    if (!latency.isZero()) {
+      try {
+        Thread.sleep(latency);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Map<String, String> headers(HttpExchange exchange) {
+    Map<String, String> headers = new HashMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!values.isEmpty()) {
+                headers.putIfAbsent(name.toLowerCase(Locale.ROOT), values.get(0));
+              }
+            });
+    return headers;
+  }
+
+  private static void send(HttpExchange exchange, VaultResponse response) throws IOException {
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    if (response.body() == null || response.status() == 204) {
+      exchange.sendResponseHeaders(response.status(), -1);
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    byte[] bytes = Json.MAPPER.writeValueAsBytes(response.body());
+    if (head) {
+      exchange.sendResponseHeaders(response.status(), -1);
+      return;
+    }
+    exchange.sendResponseHeaders(response.status(), bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private void record(HttpExchange exchange, int status) {
+    requestCount.incrementAndGet();
+    log.addLast(
+        new RecordedRequest(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getRawPath(),
+            exchange.getRequestURI().getRawQuery(),
+            status));
+    while (log.size() > RETAINED_REQUESTS) {
+      log.pollFirst();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.keyline.emulators.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class VaultEmulatorMainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private VaultEmulator start(String... args) {
+    return VaultEmulatorMain.start(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void printsOneListeningLineAndUsesTheGivenOptions() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+
+    try (VaultEmulator emulator = start("--port", "" + port, "--token", "xyz", "--mount", "secret,kv")) {
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .isEqualTo("vault-emulator listening on http://127.0.0.1:" + port + System.lineSeparator());
+      assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+      assertThat(emulator.token()).isEqualTo("xyz");
+      assertThat(emulator.mounts()).containsExactly("secret", "kv");
+      assertThat(new VaultHttp(emulator.url(), "xyz").get("auth/token/lookup-self").status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aGeneratedTokenIsPrintedOnStandardError() {
+    try (VaultEmulator emulator = start()) {
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains(emulator.token());
+      assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain(emulator.token());
+    }
+  }
+
+  @Test
+  void unknownOptionsAndMissingValuesAreRefused() {
+    assertThatThrownBy(() -> start("--bogus", "1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> start("--port")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> start("--port", "abc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("abc");
+  }
+}
