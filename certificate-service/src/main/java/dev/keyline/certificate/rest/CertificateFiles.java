@@ -1,0 +1,86 @@
+package dev.keyline.certificate.rest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import dev.keyline.certificate.service.CertificateUpload;
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+
+/**
+ * Turns a multipart upload into the same {@link CertificateUpload} the JSON API builds, checking
+ * file names and sizes first. Domains may come as repeated fields or one comma-separated field.
+ */
+@ApplicationScoped
+public class CertificateFiles {
+
+    static final Set<String> CERTIFICATE_EXTENSIONS = Set.of(".pem", ".crt", ".cer");
+    static final Set<String> KEY_EXTENSIONS = Set.of(".pem", ".key");
+    private static final long MAX_FILE_BYTES = 65_536;
+
+    public CertificateUpload toUpload(String name, String description, List<String> domains, FileUpload certificate,
+            FileUpload key, String passphrase, FileUpload ca) {
+        List<FieldError> errors = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            errors.add(new FieldError("name", "is required"));
+        }
+        String certificatePem = read("clientCertificate", certificate, CERTIFICATE_EXTENSIONS, true, errors);
+        String keyPem = read("clientKey", key, KEY_EXTENSIONS, true, errors);
+        String caPem = read("caCertificate", ca, CERTIFICATE_EXTENSIONS, false, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
+                    "The upload was rejected; nothing was stored", errors);
+        }
+        return new CertificateUpload(name.trim(), description, splitDomains(domains), certificatePem, keyPem,
+                passphrase, caPem);
+    }
+
+    static List<String> splitDomains(List<String> fields) {
+        List<String> out = new ArrayList<>();
+        if (fields != null) {
+            for (String field : fields) {
+                for (String part : field.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String read(String field, FileUpload file, Set<String> extensions, boolean required,
+            List<FieldError> errors) {
+        if (file == null) {
+            if (required) {
+                errors.add(new FieldError(field, "file is required"));
+            }
+            return null;
+        }
+        String fileName = file.fileName() == null ? "" : file.fileName().toLowerCase(Locale.ROOT);
+        if (extensions.stream().noneMatch(fileName::endsWith)) {
+            errors.add(new FieldError(field, "file name must end with one of " + extensions.stream().sorted().toList()));
+            return null;
+        }
+        if (file.size() > MAX_FILE_BYTES) {
+            errors.add(new FieldError(field, "file is larger than " + MAX_FILE_BYTES + " bytes"));
+            return null;
+        }
+        try {
+            return Files.readString(file.uploadedFile(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // A binary blob (a PKCS#12 file, a DER certificate) is not UTF-8 text.
+            errors.add(new FieldError(field, "file is not PEM text (binary PKCS#12 or DER files are not accepted; export PEM)"));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.keyline.certificate.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import dev.keyline.certificate.DomainMatch;
+import dev.keyline.certificate.Permissions;
+import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.service.CertificateService;
+import dev.keyline.certificate.service.CertificateUpload;
+import dev.keyline.certificate.vault.VaultUnavailableException;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** CRUD for certificates plus the authorization question. Thin: the rules live in the services. */
+@Path("/api/v1/certificates")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "certificates")
+@SecurityRequirement(name = "jwt")
+@RunOnVirtualThread
+public class CertificateResource {
+
+    @Inject
+    CertificateService certificates;
+
+    @Inject
+    CertificateFiles files;
+
+    @Inject
+    CertificateServiceConfig config;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Store a client certificate, its key and authorized domains (JSON)")
+    public Response create(@Valid @NotNull CertificateRequest request, UriInfo uri) {
+        return created(audited("certificate.create", null, () -> certificates.create(request.toUpload())), uri);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Store a client certificate, its key and authorized domains (file upload)")
+    public Response upload(@RestForm String name, @RestForm String description,
+            @RestForm List<String> authorizedDomains, @RestForm FileUpload clientCertificate,
+            @RestForm FileUpload clientKey, @RestForm String passphrase, @RestForm FileUpload caCertificate,
+            UriInfo uri) {
+        CertificateUpload upload = files.toUpload(name, description, authorizedDomains, clientCertificate, clientKey,
+                passphrase, caCertificate);
+        return created(audited("certificate.create", null, () -> certificates.create(upload)), uri);
+    }
+
+    @GET
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @Operation(summary = "List certificates, optionally filtered by a part of the name")
+    public PageView<CertificateView> list(@QueryParam("name") String name,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
+        List<CertificateView> items = certificates.list(name, page, size).stream().map(this::view).toList();
+        return new PageView<>(items, page, size, certificates.count(name));
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    public Response get(@PathParam("id") UUID id) {
+        CertificateEntity e = certificates.get(id);
+        return Response.ok(view(e)).tag(etag(e)).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Replace name, description and domains; replace material when given (If-Match: version)")
+    public Response update(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull CertificateRequest request) {
+        CertificateEntity e = audited("certificate.update", id,
+                () -> certificates.update(id, request.toUpload(), parseIfMatch(ifMatch)));
+        return Response.ok(view(e)).tag(etag(e)).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Delete a certificate and every Vault version of its material")
+    public Response delete(@PathParam("id") UUID id) {
+        audited("certificate.delete", id, () -> {
+            certificates.delete(id);
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/authorization")
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @Operation(summary = "May this certificate be presented to host:port? Says which authorized domain matched")
+    public AuthorizationView authorization(@PathParam("id") UUID id, @QueryParam("host") @NotNull String host,
+            @QueryParam("port") @DefaultValue("443") @Min(1) @Max(65535) int port) {
+        DomainMatch match = certificates.authorize(id, host, port);
+        return new AuthorizationView(match.allowed(), match.normalisedHost(), match.port(), match.matchedRule(),
+                match.reason());
+    }
+
+    private CertificateView view(CertificateEntity e) {
+        return CertificateView.of(e, config.expiryWarning());
+    }
+
+    private Response created(CertificateEntity e, UriInfo uri) {
+        URI location = uri.getBaseUriBuilder().path("api/v1/certificates").path(e.id.toString()).build();
+        return Response.created(location).entity(view(e)).tag(etag(e)).build();
+    }
+
+    private static EntityTag etag(CertificateEntity e) {
+        return new EntityTag(Long.toString(e.version));
+    }
+
+    private static Long parseIfMatch(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
+        }
+    }
+
+    /** Records failed changes too: who tried what matters most when it was refused. */
+    private <T> T audited(String action, UUID id, Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (VaultUnavailableException e) {
+            certificates.recordFailure(action, id, Outcome.FAILED, "vault-unavailable");
+            throw e;
+        } catch (ProblemException e) {
+            certificates.recordFailure(action, id, e.status() == 403 ? Outcome.DENIED : Outcome.FAILED, e.slug());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.keyline.certificate.rest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyline.certificate.Permissions;
+import dev.keyline.certificate.egress.ExchangeRequest;
+import dev.keyline.certificate.egress.OutboundTarget;
+import dev.keyline.certificate.service.ExchangeService;
+import dev.keyline.common.problem.ProblemException;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** One HTTPS request presenting a stored certificate, to an authorized domain only. */
+@Path("/api/v1/certificates/{id}/exchange")
+@Tag(name = "certificates")
+@SecurityRequirement(name = "jwt")
+@RunOnVirtualThread
+public class ExchangeResource {
+
+    @Inject
+    ExchangeService exchanges;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Make one HTTPS request presenting this certificate (403 unless the host is authorized)")
+    public ExchangeView exchange(@PathParam("id") UUID id, @Valid @NotNull ExchangeBody body) {
+        ExchangeService.Exchanged done = exchanges.exchange(id, target(body), request(body));
+        return ExchangeView.of(done.result(), done.matchedRule());
+    }
+
+    private static OutboundTarget target(ExchangeBody body) {
+        boolean hasUrl = body.url() != null && !body.url().isBlank();
+        boolean hasHost = body.host() != null && !body.host().isBlank();
+        if (hasUrl == hasHost) {
+            throw ProblemException.invalidField(hasUrl ? "host" : "url", "give either url or host (with port and path), not both");
+        }
+        try {
+            if (hasUrl) {
+                return OutboundTarget.parseUrl(body.url());
+            }
+            return OutboundTarget.of(body.host(), body.port() == null ? 443 : body.port(),
+                    body.path() == null ? "/" : body.path());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField(hasUrl ? "url" : "host", e.getMessage());
+        }
+    }
+
+    private static ExchangeRequest request(ExchangeBody body) {
+        if (body.body() != null && body.bodyBase64() != null) {
+            throw ProblemException.invalidField("bodyBase64", "give either body or bodyBase64, not both");
+        }
+        byte[] payload;
+        try {
+            payload = body.bodyBase64() != null ? Base64.getDecoder().decode(body.bodyBase64())
+                    : body.body() != null ? body.body().getBytes(StandardCharsets.UTF_8) : null;
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("bodyBase64", "is not valid base64");
+        }
+        Map<String, List<String>> headers = body.headers() == null ? Map.of()
+                : body.headers().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+        try {
+            return ExchangeRequest.of(body.method() == null ? "GET" : body.method(), headers, payload);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("headers", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.keyline.certificate.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.DomainMatch;
+import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.vault.CertificateSecrets;
+import dev.keyline.certificate.vault.StoredMaterial;
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.security.Caller;
+import dev.keyline.keys.CertificateSummary;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
+ *
+ * <p>
+ * The database row is written and flushed first (a duplicate name fails before Vault is
+ * touched), then Vault, then the transaction commits. If Vault fails, the exception rolls the row
+ * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
+ * Vault write. Rows point at an exact Vault version, so a half-finished update never changes what
+ * an existing row reads.
+ */
+@ApplicationScoped
+public class CertificateService {
+
+    private static final Logger LOG = Logger.getLogger(CertificateService.class);
+    static final String RESOURCE = "certificate";
+
+    @Inject
+    CertificateSecrets secrets;
+
+    @Inject
+    CertificateValidator validator;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    TransactionSynchronizationRegistry txRegistry;
+
+    @Inject
+    Event<CertificateChanged> changed;
+
+    @Transactional
+    public CertificateEntity create(CertificateUpload upload) {
+        ValidatedCertificate valid = validator.validate(upload);
+        requireUniqueName(upload.name(), null);
+
+        CertificateEntity e = new CertificateEntity();
+        e.id = UUID.randomUUID();
+        e.createdAt = Instant.now();
+        e.createdBy = caller.name();
+        e.vaultPath = secrets.pathOf(e.id);
+        applyMetadata(e, upload, valid.domains());
+        applyMaterial(e, valid);
+        e.vaultVersion = 0;
+        e.persistAndFlush();
+
+        int version = secrets.write(e.id, material(valid), 0);
+        undoOnRollback(() -> secrets.deleteAll(e.id));
+        e.vaultVersion = version;
+        audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
+        changed.fire(new CertificateChanged(e.id));
+        return e;
+    }
+
+    /**
+     * Replaces name, description and domains; replaces the material when the upload carries any.
+     * A new certificate alone (renewal with the same key) is checked against the stored key.
+     */
+    @Transactional
+    public CertificateEntity update(UUID id, CertificateUpload upload, Long expectedVersion) {
+        CertificateEntity e = get(id);
+        if (expectedVersion != null && expectedVersion != e.version) {
+            throw new ProblemException(412, "stale-version", "Precondition failed",
+                    "The certificate changed since version " + expectedVersion + "; it is now at version " + e.version);
+        }
+        requireUniqueName(upload.name(), id);
+        String oldFingerprint = e.sha256Fingerprint;
+        if (upload.changesMaterial()) {
+            StoredMaterial stored = secrets.read(id, e.vaultVersion);
+            CertificateUpload merged = new CertificateUpload(upload.name(), upload.description(), upload.authorizedDomains(),
+                    or(upload.clientCertificate(), stored.certificatePem()),
+                    or(upload.clientKey(), stored.privateKeyPem()),
+                    upload.clientKey() != null ? upload.passphrase() : or(upload.passphrase(), stored.passphrase()),
+                    or(upload.caCertificate(), stored.caCertificatePem()));
+            ValidatedCertificate valid = validator.validate(merged);
+            applyMetadata(e, upload, valid.domains());
+            applyMaterial(e, valid);
+            stampUpdate(e);
+            e.flush();
+            int version = secrets.write(id, material(valid), e.vaultVersion);
+            undoOnRollback(() -> secrets.destroyVersion(id, version));
+            e.vaultVersion = version;
+        } else {
+            applyMetadata(e, upload, validator.domainsOnly(upload.authorizedDomains()));
+            stampUpdate(e);
+        }
+        audit.success("certificate.update", RESOURCE, id.toString(), fingerprints(oldFingerprint, e.sha256Fingerprint),
+                "name=" + e.name);
+        changed.fire(new CertificateChanged(id));
+        return e;
+    }
+
+    /** Deletes the row and every Vault version; if Vault refuses, the row stays. */
+    @Transactional
+    public void delete(UUID id) {
+        CertificateEntity e = get(id);
+        String fingerprint = e.sha256Fingerprint;
+        e.delete();
+        CertificateEntity.flush();
+        secrets.deleteAll(id);
+        audit.success("certificate.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
+        changed.fire(new CertificateChanged(id));
+    }
+
+    public CertificateEntity get(UUID id) {
+        CertificateEntity e = CertificateEntity.findById(id);
+        if (e == null) {
+            throw ProblemException.notFound("Certificate", id);
+        }
+        return e;
+    }
+
+    /** Answers whether the certificate may be presented to host:port under its stored rules. */
+    public DomainMatch authorize(UUID id, String host, int port) {
+        CertificateEntity e = get(id);
+        try {
+            return AuthorizedDomains.parse(e.authorizedDomains).match(host, port);
+        } catch (IllegalArgumentException ex) {
+            throw ProblemException.invalidField("host", ex.getMessage());
+        }
+    }
+
+    public List<CertificateEntity> list(String nameFilter, int page, int size) {
+        return query(nameFilter).page(Page.of(page, size)).list();
+    }
+
+    public long count(String nameFilter) {
+        return query(nameFilter).count();
+    }
+
+    /** Records a failed change: runs in its own transaction, the change's has rolled back. */
+    public void recordFailure(String action, UUID id, Outcome outcome, String detail) {
+        audit.standalone(action, RESOURCE, id == null ? null : id.toString(), outcome, null, detail);
+    }
+
+    private io.quarkus.hibernate.orm.panache.PanacheQuery<CertificateEntity> query(String nameFilter) {
+        if (nameFilter == null || nameFilter.isBlank()) {
+            return CertificateEntity.findAll(Sort.ascending("name"));
+        }
+        return CertificateEntity.find("lower(name) like ?1", Sort.ascending("name"),
+                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+
+    private void requireUniqueName(String name, UUID self) {
+        CertificateEntity other = CertificateEntity.findByName(name);
+        if (other != null && !other.id.equals(self)) {
+            throw new ProblemException(409, "name-taken", "Conflict", "A certificate named '" + name + "' already exists",
+                    List.of(new dev.keyline.common.problem.FieldError("name", "already in use")));
+        }
+    }
+
+    private void applyMetadata(CertificateEntity e, CertificateUpload upload, AuthorizedDomains domains) {
+        e.name = upload.name();
+        e.description = upload.description();
+        e.authorizedDomains = domains.canonical();
+        e.updatedAt = Instant.now();
+        e.updatedBy = caller.name();
+    }
+
+    private static void applyMaterial(CertificateEntity e, ValidatedCertificate valid) {
+        CertificateSummary s = valid.summary();
+        e.subject = s.subject();
+        e.issuer = s.issuer();
+        e.serialNumber = s.serialNumberHex();
+        e.notBefore = s.notBefore();
+        e.notAfter = s.notAfter();
+        e.sha256Fingerprint = s.sha256Fingerprint();
+        e.keyAlgorithm = valid.key().algorithm();
+        e.keySizeBits = valid.key().sizeBits();
+        e.chainLength = valid.chain().size();
+        e.hasPassphrase = valid.passphrase() != null;
+        e.caSubject = valid.caCertificates().isEmpty() ? null
+                : valid.caCertificates().get(0).getSubjectX500Principal().getName();
+    }
+
+    private void stampUpdate(CertificateEntity e) {
+        e.updatedAt = Instant.now();
+        e.updatedBy = caller.name();
+    }
+
+    private static StoredMaterial material(ValidatedCertificate valid) {
+        return new StoredMaterial(valid.certificatePem(), valid.privateKeyPem(), valid.passphrase(), valid.caCertificatePem());
+    }
+
+    private void undoOnRollback(Runnable undo) {
+        txRegistry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    try {
+                        undo.run();
+                    } catch (RuntimeException ex) {
+                        LOG.errorf("Could not undo a Vault write after a rollback: %s", ex.getClass().getName());
+                    }
+                }
+            }
+        });
+    }
+
+    private static String or(String given, String stored) {
+        return given != null ? given : stored;
+    }
+
+    private static String fingerprints(String before, String after) {
+        return before.equals(after) ? after : before + " -> " + after;
+    }
+
+}

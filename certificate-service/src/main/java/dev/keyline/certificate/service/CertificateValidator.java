@@ -1,0 +1,125 @@
+package dev.keyline.certificate.service;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.AuthorizedDomains.InvalidDomainsException;
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.keys.CertificateSummary;
+import dev.keyline.keys.Certificates;
+import dev.keyline.keys.KeyMaterialException;
+import dev.keyline.keys.KeyPairs;
+import dev.keyline.keys.ParsedPrivateKey;
+import dev.keyline.keys.PemText;
+import dev.keyline.keys.PrivateKeys;
+
+/**
+ * Checks a complete upload and reports every bad field at once, so a user fixes them in one go.
+ * Each field is checked on its own; the key/certificate match is checked only when both parsed.
+ */
+@ApplicationScoped
+public class CertificateValidator {
+
+    public ValidatedCertificate validate(CertificateUpload upload) {
+        List<FieldError> errors = new ArrayList<>();
+        AuthorizedDomains domains = domains(upload.authorizedDomains(), errors);
+
+        List<X509Certificate> chain = null;
+        if (isBlank(upload.clientCertificate())) {
+            errors.add(new FieldError("clientCertificate", "is required"));
+        } else {
+            chain = parseChain("clientCertificate", upload.clientCertificate(), errors);
+        }
+
+        ParsedPrivateKey key = null;
+        if (isBlank(upload.clientKey())) {
+            errors.add(new FieldError("clientKey", "is required"));
+        } else {
+            key = parseKey(upload.clientKey(), upload.passphrase(), errors);
+        }
+
+        List<X509Certificate> cas = null;
+        if (!isBlank(upload.caCertificate())) {
+            cas = parseChain("caCertificate", upload.caCertificate(), errors);
+        }
+
+        if (chain != null) {
+            X509Certificate leaf = chain.get(0);
+            Instant now = Instant.now();
+            if (leaf.getNotAfter().toInstant().isBefore(now)) {
+                errors.add(new FieldError("clientCertificate", "the certificate expired on " + leaf.getNotAfter().toInstant()));
+            } else if (leaf.getNotBefore().toInstant().isAfter(now)) {
+                errors.add(new FieldError("clientCertificate",
+                        "the certificate is not valid before " + leaf.getNotBefore().toInstant()));
+            }
+            if (key != null && !KeyPairs.matches(key, leaf)) {
+                errors.add(new FieldError("clientKey", "the private key does not belong to the client certificate"));
+            }
+        }
+
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
+                    "The upload was rejected; nothing was stored", errors);
+        }
+        X509Certificate leaf = chain.get(0);
+        return new ValidatedCertificate(chain, key, cas == null ? List.of() : cas, domains, CertificateSummary.of(leaf),
+                Certificates.toPem(chain), PemText.normalize(upload.clientKey(), "PRIVATE KEY"),
+                isBlank(upload.passphrase()) ? null : upload.passphrase(), cas == null ? null : Certificates.toPem(cas));
+    }
+
+    /** Validates the domains alone, for updates that keep the stored material. */
+    public AuthorizedDomains domainsOnly(List<String> entries) {
+        List<FieldError> errors = new ArrayList<>();
+        AuthorizedDomains domains = domains(entries, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
+                    "The request was rejected; nothing was changed", errors);
+        }
+        return domains;
+    }
+
+    private static AuthorizedDomains domains(List<String> entries, List<FieldError> errors) {
+        if (entries == null || entries.isEmpty()) {
+            errors.add(new FieldError("authorizedDomains", "at least one authorized domain is required"));
+            return null;
+        }
+        try {
+            return AuthorizedDomains.parse(entries);
+        } catch (InvalidDomainsException e) {
+            e.errors().forEach(err -> errors.add(new FieldError("authorizedDomains[" + err.index() + "]", err.reason())));
+            return null;
+        }
+    }
+
+    private static List<X509Certificate> parseChain(String field, String pem, List<FieldError> errors) {
+        try {
+            return Certificates.parseChain(pem);
+        } catch (KeyMaterialException e) {
+            errors.add(new FieldError(field, e.getMessage()));
+            return null;
+        }
+    }
+
+    private static ParsedPrivateKey parseKey(String pem, String passphrase, List<FieldError> errors) {
+        try {
+            return PrivateKeys.parse(pem, isBlank(passphrase) ? null : passphrase.toCharArray());
+        } catch (KeyMaterialException e) {
+            String field = switch (e.reason()) {
+                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> "passphrase";
+                default -> "clientKey";
+            };
+            errors.add(new FieldError(field, e.getMessage()));
+            return null;
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

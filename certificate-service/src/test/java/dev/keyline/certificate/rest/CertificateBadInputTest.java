@@ -1,0 +1,188 @@
+package dev.keyline.certificate.rest;
+
+import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.READER;
+import static dev.keyline.certificate.CertificateFixtures.body;
+import static dev.keyline.certificate.CertificateFixtures.uniqueName;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.io.ByteArrayOutputStream;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.keyline.certificate.CertificateFixtures;
+import dev.keyline.certificate.SecretLeakGuard;
+import dev.keyline.emulators.vault.InjectVaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulator;
+import dev.keyline.keys.testing.Issued;
+import dev.keyline.keys.testing.TestPki;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Each bad upload is a 4xx problem naming the field; nothing reaches PostgreSQL or Vault. */
+@QuarkusTest
+class CertificateBadInputTest {
+
+    @InjectVaultEmulator
+    VaultEmulator vault;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    static Stream<Arguments> badUploads() {
+        Issued other = CertificateFixtures.client("other");
+        Issued expired = TestPki.certificate("expired").issuedBy(CertificateFixtures.CLIENT_CA).clientAuth()
+                .validity(Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(1))).issue();
+        Issued weak = TestPki.certificate("weak").keyPair(rsa1024()).validFor(Duration.ofDays(30)).issue();
+        SecretLeakGuard.secret(weak.privateKeyPkcs8Pem());
+        SecretLeakGuard.secret(other.privateKeyPkcs8Pem());
+        return Stream.of(
+                Arguments.of("malformed certificate PEM", "clientCertificate",
+                        edit(b -> put(b, "clientCertificate", "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----"))),
+                Arguments.of("garbage instead of a key", "clientKey", edit(b -> put(b, "clientKey", "hello world"))),
+                Arguments.of("wrong passphrase", "passphrase", edit(b -> put(b, "passphrase", "definitely-wrong"))),
+                Arguments.of("missing passphrase for an encrypted key", "passphrase", edit(b -> put(b, "passphrase", null))),
+                Arguments.of("key does not match certificate", "clientKey", edit(b -> {
+                    put(b, "clientKey", other.privateKeyPkcs8Pem());
+                    return put(b, "passphrase", null);
+                })),
+                Arguments.of("PKCS#12 blob as key", "clientKey", edit(b -> {
+                    put(b, "clientKey", pkcs12(other));
+                    return put(b, "passphrase", null);
+                })),
+                Arguments.of("two keys in one field", "clientKey", edit(b -> {
+                    put(b, "clientKey", other.privateKeyPkcs8Pem() + other.privateKeyPkcs8Pem());
+                    return put(b, "passphrase", null);
+                })),
+                Arguments.of("RSA key under 2048 bits", "clientKey", edit(b -> {
+                    put(b, "clientCertificate", weak.certificatePem());
+                    put(b, "clientKey", weak.privateKeyPkcs8Pem());
+                    return put(b, "passphrase", null);
+                })),
+                Arguments.of("expired certificate", "clientCertificate", edit(b -> {
+                    put(b, "clientCertificate", expired.certificatePem());
+                    put(b, "clientKey", SecretLeakGuard.secret(expired.privateKeyPkcs8Pem()));
+                    return put(b, "passphrase", null);
+                })),
+                Arguments.of("a key where the certificate belongs", "clientCertificate",
+                        edit(b -> put(b, "clientCertificate", other.privateKeyPkcs8Pem()))),
+                Arguments.of("wildcard over a public suffix", "authorizedDomains[0]",
+                        edit(b -> put(b, "authorizedDomains", List.of("*.com")))),
+                Arguments.of("wildcard inside a label", "authorizedDomains[1]",
+                        edit(b -> put(b, "authorizedDomains", List.of("api.example.com", "a*.example.com")))),
+                Arguments.of("no authorized domain", "authorizedDomains",
+                        edit(b -> put(b, "authorizedDomains", List.of()))),
+                Arguments.of("missing name", "name", edit(b -> put(b, "name", null))),
+                Arguments.of("unknown field", "privateKeyFile", edit(b -> put(b, "privateKeyFile", "x"))),
+                Arguments.of("domains not a list", "authorizedDomains",
+                        edit(b -> put(b, "authorizedDomains", Map.of("a", "b")))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badUploads")
+    void badUploadIsRejectedNamingTheFieldAndStoresNothing(String description, String field,
+            UnaryOperator<Map<String, Object>> edit) {
+        long rows = total();
+        int secrets = vault.secretPaths("secret").size();
+
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(edit.apply(new HashMap<>(body(uniqueName("bad")))))
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", notNullValue())
+                .body("detail", notNullValue())
+                .body("errors.field", hasItem(field));
+
+        assertThat(total()).as("rows after: " + description).isEqualTo(rows);
+        assertThat(vault.secretPaths("secret")).as("vault after: " + description).hasSize(secrets);
+    }
+
+    @Test
+    void malformedJsonIsAProblem() {
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{\"name\": ")
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void tenMegabyteBodyIsRefusedBeforeItIsRead() {
+        long rows = total();
+        String huge = "A".repeat(10 * 1024 * 1024);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body("{\"name\":\"huge\",\"clientKey\":\"" + huge + "\"}")
+                .when().post("/api/v1/certificates")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:request-too-large"));
+        assertThat(total()).isEqualTo(rows);
+    }
+
+    @Test
+    void invalidPagingIsAProblemNamingTheParameter() {
+        given().header("Authorization", READER).queryParam("size", 100000).when().get("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("size"));
+    }
+
+    @Test
+    void unknownIdIsNotFoundAndMalformedIdIsAProblem() {
+        given().header("Authorization", READER).when().get("/api/v1/certificates/" + java.util.UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("Authorization", READER).when().get("/api/v1/certificates/not-a-uuid")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    private static long total() {
+        return ((Number) given().header("Authorization", READER).when().get("/api/v1/certificates")
+                .then().statusCode(200).extract().path("total")).longValue();
+    }
+
+    private static UnaryOperator<Map<String, Object>> edit(UnaryOperator<Map<String, Object>> f) {
+        return f;
+    }
+
+    private static Map<String, Object> put(Map<String, Object> body, String key, Object value) {
+        body.put(key, value);
+        return body;
+    }
+
+    private static java.security.KeyPair rsa1024() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(1024);
+            return g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pkcs12(Issued identity) {
+        try {
+            KeyStore ks = identity.keyStore("p12pass".toCharArray());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ks.store(out, "p12pass".toCharArray());
+            return Base64.getMimeEncoder().encodeToString(out.toByteArray());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
