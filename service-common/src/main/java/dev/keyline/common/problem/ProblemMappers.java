@@ -141,10 +141,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 100)
     public Response unexpected(Exception e, UriInfo uri) {
-        // Log the type and stack, not the message: third-party messages may quote input.
-        LOG.errorf("Unexpected %s on %s", e.getClass().getName(), path(uri));
+        // Log the types and stack frames, not the messages: third-party messages may quote input.
+        LOG.errorf("Unexpected %s on %s%s", e.getClass().getName(), path(uri), frames(e));
         return respond(new Problem(Problem.type("internal-error"), "Internal error", 500,
                 "The request failed unexpectedly; the error was logged", path(uri), null));
+    }
+
+    /** Stack frames of the exception and its causes, without any exception message. */
+    static String frames(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 5; t = t.getCause(), depth++) {
+            if (t != e) {
+                sb.append("\ncaused by ").append(t.getClass().getName());
+            }
+            StackTraceElement[] stack = t.getStackTrace();
+            for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                sb.append("\n\tat ").append(stack[i]);
+            }
+        }
+        return sb.toString();
     }
 
     private static Response unauthorized(UriInfo uri) {
