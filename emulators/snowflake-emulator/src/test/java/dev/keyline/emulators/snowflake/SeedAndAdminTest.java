@@ -1,0 +1,147 @@
+package dev.keyline.emulators.snowflake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyline.keys.Fingerprints;
+import dev.keyline.keys.PublicKeys;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The seed format, the state dump and the admin endpoints. */
+class SeedAndAdminTest {
+
+  private static final KeyPair ADMIN = TestDriver.key("seed-admin");
+  private static final KeyPair SVC = TestDriver.key("seed-svc");
+  private static final KeyPair NEXT = TestDriver.key("seed-next");
+
+  static String seed() {
+    return """
+        {"accounts": [{
+          "name": "seeded",
+          "warehouses": ["ETL_WH"],
+          "databases": [{"name": "ANALYTICS", "schemas": ["RAW"]}],
+          "roles": [
+            {"name": "KEY_ADMIN", "roles": ["USERADMIN"],
+             "grants": [{"privilege": "MODIFY PROGRAMMATIC AUTHENTICATION METHODS", "on": "USER", "name": "svc_seed"}]},
+            {"name": "OWNER_ROLE", "grants": [{"privilege": "OWNERSHIP", "on": "USER", "name": "\\"lower_svc\\""}]}
+          ],
+          "users": [
+            {"name": "ADMIN", "defaultRole": "KEY_ADMIN", "roles": ["KEY_ADMIN"], "rsaPublicKey": "%s"},
+            {"name": "svc_seed", "loginName": "svc-seed@example.com", "defaultRole": "LOADER", "roles": ["LOADER"],
+             "defaultWarehouse": "ETL_WH", "type": "SERVICE", "rsaPublicKey": "%s", "rsaPublicKey2": null},
+            {"name": "\\"lower_svc\\"", "loginName": "LOWER_SVC", "owner": "USERADMIN"}
+          ]
+        }]}
+        """
+        .formatted(
+            TestDriver.publicPem(ADMIN.getPublic()).replace("\n", "\\n"),
+            PublicKeys.toBase64Der(SVC.getPublic()));
+  }
+
+  @Test
+  void aSeededAccountWorksWithTheDriver() throws SQLException {
+    try (SnowflakeEmulator snowflake = SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(seed()))) {
+      assertThat(snowflake.keySlots("SEEDED", "svc_seed").rsaPublicKeyFp())
+          .isEqualTo(Fingerprints.spkiSha256(SVC.getPublic()));
+
+      try (Connection svc =
+          DriverManager.getConnection(
+              snowflake.jdbcUrl(), TestDriver.props("seeded", "SVC-SEED@example.com", SVC.getPrivate(), null))) {
+        assertThat(TestDriver.query(svc, "SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()"))
+            .containsExactly(Map.of("CURRENT_USER()", "SVC_SEED", "CURRENT_ROLE()", "LOADER", "CURRENT_WAREHOUSE()", "ETL_WH"));
+        assertThat(TestDriver.describeUser(svc, "svc_seed")).containsEntry("TYPE", "SERVICE")
+            .containsEntry("LOGIN_NAME", "SVC-SEED@EXAMPLE.COM");
+      }
+      try (Connection admin =
+          DriverManager.getConnection(snowflake.jdbcUrl(), TestDriver.props("SEEDED", "ADMIN", ADMIN.getPrivate(), null))) {
+        TestDriver.execute(admin, "ALTER USER svc_seed SET RSA_PUBLIC_KEY_2='" + PublicKeys.toBase64Der(NEXT.getPublic()) + "'");
+        // KEY_ADMIN inherits USERADMIN, which owns users by default; OWNER_ROLE took "lower_svc"
+        TestDriver.execute(admin, "ALTER USER admin UNSET RSA_PUBLIC_KEY_2");
+        assertThat(TestDriver.sqlError(() -> TestDriver.execute(admin, "ALTER USER \"lower_svc\" UNSET RSA_PUBLIC_KEY")).getErrorCode())
+            .isEqualTo(3001);
+      }
+      assertThat(snowflake.keySlots("SEEDED", "SVC_SEED").rsaPublicKey2Fp())
+          .isEqualTo(Fingerprints.spkiSha256(NEXT.getPublic()));
+    }
+  }
+
+  @Test
+  void theStateDumpLoadsBackIntoAnotherEmulator() {
+    try (SnowflakeEmulator first = SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(seed()));
+        SnowflakeEmulator second = SnowflakeEmulator.start()) {
+      first.setKeySlot("seeded", "svc_seed", 2, NEXT.getPublic());
+
+      second.loadSeed(first.stateJson());
+
+      assertThat(second.keySlots("SEEDED", "SVC_SEED").rsaPublicKey2Fp())
+          .isEqualTo(Fingerprints.spkiSha256(NEXT.getPublic()));
+      assertThat(second.stateJson()).contains("\"owner\" : \"OWNER_ROLE\"").contains("svc-seed@example.com".toUpperCase());
+    }
+  }
+
+  @Test
+  void mistakesInASeedAreRefusedWithTheirLocation() {
+    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
+            "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsa_public_key\":\"x\"}]}]}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("account A user")
+        .hasMessageContaining("unknown field 'rsa_public_key'");
+    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
+            "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsaPublicKey\":\"not a key\"}]}]}")))
+        .hasMessageContaining("user U rsaPublicKey");
+    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
+            "{\"accounts\":[{\"name\":\"A\",\"roles\":[{\"name\":\"R\",\"grants\":"
+                + "[{\"privilege\":\"OWNERSHIP\",\"on\":\"USER\",\"name\":\"GHOST\"}]}]}]}")))
+        .hasMessageContaining("grant on unknown user GHOST");
+    try (SnowflakeEmulator snowflake = SnowflakeEmulator.start()) {
+      assertThatThrownBy(() -> snowflake.loadSeed(
+              "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\"},{\"name\":\"V\",\"loginName\":\"u\"}]}]}"))
+          .hasMessageContaining("login name U is already used");
+    }
+  }
+
+  @Test
+  void adminEndpointsExposeStateKeySlotsHistoryAndFaults() {
+    try (SnowflakeEmulator snowflake = SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(seed()))) {
+      RawClient http = new RawClient(snowflake.url());
+      String slots = "/__admin/accounts/seeded/users/" + URLEncoder.encode("\"lower_svc\"", StandardCharsets.UTF_8) + "/key-slots";
+
+      JsonNode state = http.send("GET", "/__admin/state", null).body();
+      assertThat(state.path("accounts").get(0).path("name").asText()).isEqualTo("SEEDED");
+
+      RawClient.Reply put =
+          http.send("PUT", slots + "/2", "{\"publicKey\":\"" + PublicKeys.toBase64Der(NEXT.getPublic()) + "\"}");
+      assertThat(put.status()).isEqualTo(200);
+      assertThat(put.body().path("rsaPublicKey2Fp").asText()).isEqualTo(Fingerprints.spkiSha256(NEXT.getPublic()));
+      assertThat(snowflake.keySlots("SEEDED", "\"lower_svc\"").rsaPublicKey2Fp()).isEqualTo(Fingerprints.spkiSha256(NEXT.getPublic()));
+      assertThat(http.send("GET", slots, null).body().path("rsaPublicKey2Fp").asText()).startsWith("SHA256:");
+      assertThat(http.send("DELETE", slots + "/2", null).body().path("rsaPublicKey2Fp").isNull()).isTrue();
+      assertThat(http.send("PUT", slots + "/2", "{\"publicKey\":\"garbage\"}").status()).isEqualTo(400);
+      assertThat(http.send("PUT", slots + "/3", "{\"publicKey\":\"garbage\"}").status()).isEqualTo(400);
+      assertThat(http.send("GET", "/__admin/accounts/seeded/users/nobody/key-slots", null).status()).isEqualTo(400);
+
+      assertThat(http.send("POST", "/__admin/faults", "{\"failNextLogin\":\"390144\"}").status()).isEqualTo(200);
+      RawClient.Reply login = http.login("SEEDED", "SVC-SEED@EXAMPLE.COM", RawClient.jwt("SEEDED", "SVC-SEED@EXAMPLE.COM", SVC));
+      assertThat(login.body().path("code").asText()).isEqualTo("390144");
+      JsonNode logins = http.send("GET", "/__admin/logins", null).body();
+      assertThat(logins.get(0).path("reason").asText()).isEqualTo("injected failure");
+
+      assertThat(http.send("POST", "/__admin/faults", "{\"failNextRequests\":1,\"failStatus\":500}").status()).isEqualTo(200);
+      assertThat(http.login("SEEDED", "X", "y").status()).isEqualTo(500);
+      assertThat(http.send("POST", "/__admin/faults", "{\"bogus\":1}").status()).isEqualTo(400);
+      assertThat(http.send("DELETE", "/__admin/faults", null).status()).isEqualTo(200);
+
+      assertThat(http.send("POST", "/__admin/seed", "{\"accounts\":[{\"name\":\"more\"}]}").status()).isEqualTo(200);
+      assertThat(snowflake.account("MORE").users()).isEmpty();
+      assertThat(http.send("GET", "/__admin/nothing", null).status()).isEqualTo(404);
+    }
+  }
+}
