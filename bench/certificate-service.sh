@@ -11,7 +11,7 @@ source scripts/jdk.sh
 PEMS=target/bench/certs
 mkdir -p "$PEMS"
 
-have=$(ls "$PEMS"/*.crt 2>/dev/null | wc -l)
+have=$(find "$PEMS" -name "*.crt" | wc -l)
 if [ "$have" -lt "$REQUESTS" ]; then
   echo "making $REQUESTS distinct certificates with openssl ..."
   seq "$have" $((REQUESTS - 1)) | xargs -P "$(nproc)" -I{} sh -c '
@@ -19,6 +19,8 @@ if [ "$have" -lt "$REQUESTS" ]; then
     openssl pkcs8 -topk8 -v2 des3 -in "$0/c{}.plain" -out "$0/c{}.key" -passout pass:bench-pass && rm "$0/c{}.plain"' "$PEMS"
 fi
 
+./run-local --stop >/dev/null 2>&1 || true
+rm -rf target/local-stack target/local-stack.env
 ./run-local >target/bench/run-local.log 2>&1 &
 RUN_PID=$!
 trap './run-local --stop >/dev/null 2>&1 || true; wait $RUN_PID 2>/dev/null || true' EXIT
