@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
 import dev.keyline.keys.testing.Issued;
 import dev.keyline.keys.testing.TestPki;

@@ -1,44 +1,7 @@
 package dev.keyline.certificate;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import dev.keyline.common.testing.RedactionChecks;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
-/**
- * Checks that no response body and no log line produced by the whole suite contains any private
- * key or passphrase the suite uploaded. A plain JUnit test on purpose: Quarkus orders plain tests
- * after every {@code @QuarkusTest}, so this reads what all of them left behind.
- */
-class RedactionTest {
-
-    @Test
-    void noResponseBodyContainsUploadedSecrets() throws IOException {
-        Set<String> secrets = SecretLeakGuard.recordedSecrets();
-        List<String> bodies = SecretLeakGuard.recordedBodies();
-        assertThat(secrets).as("secrets registered by the suite (run the whole module's tests)").hasSizeGreaterThan(20);
-        assertThat(bodies).as("responses recorded by the suite").hasSizeGreaterThan(50);
-        for (String body : bodies) {
-            assertThat(SecretLeakGuard.leakIn(body, secrets)).as("secret in a response body").isNull();
-        }
-    }
-
-    @Test
-    void noLogLineContainsUploadedSecrets() throws IOException {
-        Set<String> secrets = SecretLeakGuard.recordedSecrets();
-        Path log = Path.of("target/quarkus-test.log");
-        assertThat(log).exists();
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).as("the suite produced log output").hasSizeGreaterThan(10);
-        for (String line : lines) {
-            assertThat(SecretLeakGuard.leakIn(line, secrets))
-                    .as("secret in log line: %s", line.length() > 200 ? line.substring(0, 200) : line).isNull();
-        }
-    }
+/** The suite-wide redaction checks for certificate-service: runs after every Quarkus test. */
+class RedactionTest extends RedactionChecks {
 }

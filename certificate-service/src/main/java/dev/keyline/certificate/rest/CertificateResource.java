@@ -39,7 +39,7 @@ import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
-import dev.keyline.certificate.vault.VaultUnavailableException;
+import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import io.smallrye.common.annotation.RunOnVirtualThread;

@@ -20,7 +20,7 @@ import dev.keyline.certificate.egress.Limits;
 import dev.keyline.certificate.egress.MtlsExchange;
 import dev.keyline.certificate.egress.OutboundTarget;
 import dev.keyline.certificate.persistence.CertificateEntity;
-import dev.keyline.certificate.vault.VaultUnavailableException;
+import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;

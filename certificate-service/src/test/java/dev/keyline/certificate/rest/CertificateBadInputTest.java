@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.keyline.certificate.CertificateFixtures;
-import dev.keyline.certificate.SecretLeakGuard;
+import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.testing.Issued;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.certificate.CertificateFixtures;
-import dev.keyline.certificate.SecretLeakGuard;
+import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.Fingerprints;

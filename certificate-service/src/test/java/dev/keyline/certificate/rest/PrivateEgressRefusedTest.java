@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
-import dev.keyline.certificate.SecretLeakGuard;
+import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.keys.testing.Issued;
 import dev.keyline.keys.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,12 +1,10 @@
-package dev.keyline.certificate.rest;
+package dev.keyline.common.vault;
 
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.keyline.certificate.vault.CertificateSecrets;
-import dev.keyline.certificate.vault.VaultUnavailableException;
 import dev.keyline.common.problem.Problem;
 
 /** How Vault trouble looks to a client: 503 when it is away, 409 when a concurrent writer won. */
@@ -21,19 +19,19 @@ public class VaultProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response conflict(CertificateSecrets.VersionConflictException e, UriInfo uri) {
+    public Response conflict(VaultVersionConflictException e, UriInfo uri) {
         return Response.status(409).type(Problem.MEDIA_TYPE)
                 .entity(new Problem(Problem.type("concurrent-change"), "Conflict", 409,
-                        "The certificate material was changed concurrently; nothing was changed. Read it again and retry.",
+                        "The stored material was changed concurrently; nothing was changed. Read it again and retry.",
                         uri.getPath(), null))
                 .build();
     }
 
     @ServerExceptionMapper
-    public Response missing(CertificateSecrets.NotFoundInVault e, UriInfo uri) {
+    public Response missing(SecretNotFoundException e, UriInfo uri) {
         return Response.status(500).type(Problem.MEDIA_TYPE)
                 .entity(new Problem(Problem.type("material-missing"), "Material missing", 500,
-                        "The certificate's material is missing from Vault; re-upload it with PUT", uri.getPath(), null))
+                        "The stored material is missing from Vault; upload it again with PUT", uri.getPath(), null))
                 .build();
     }
 }

@@ -1,4 +1,4 @@
-package dev.keyline.certificate;
+package dev.keyline.common.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.keyline.certificate.vault;
+package dev.keyline.common.vault;
 
 /**
  * Vault could not be used (down, sealed, timed out, token refused). Callers answer 503 and write

@@ -1,0 +1,126 @@
+package dev.keyline.common.vault;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.vault.client.VaultClient;
+import io.quarkus.vault.client.VaultClientException;
+import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2;
+import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2ReadSecretData;
+import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2UpdateSecretOptions;
+
+/**
+ * One service's corner of a Vault KV v2 mount: secrets at {@code <prefix>/<key>}. Every write is
+ * check-and-set, so two writers can never silently overwrite each other, and reads ask for an
+ * exact version, so a database row always reads the material it was written with. Failures
+ * become {@link VaultUnavailableException}, {@link VaultVersionConflictException} or
+ * {@link SecretNotFoundException}, none of which carries data.
+ */
+public class KvStore {
+
+    private static final Logger LOG = Logger.getLogger(KvStore.class);
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final VaultClient vault;
+    private final String mount;
+    private final String prefix;
+
+    public KvStore(VaultClient vault, String mount, String prefix) {
+        this.vault = vault;
+        this.mount = mount;
+        this.prefix = prefix;
+    }
+
+    public String pathOf(String key) {
+        return prefix + "/" + key;
+    }
+
+    /**
+     * Writes a new version. {@code expectedVersion} 0 means "must not exist yet".
+     *
+     * @return the version Vault assigned
+     */
+    public int write(String key, Map<String, Object> data, int expectedVersion) {
+        VaultSecretsKV2ReadSecretData written = await("write",
+                kv().updateSecret(pathOf(key), new VaultSecretsKV2UpdateSecretOptions().setCas(expectedVersion), data));
+        // Vault answers a write with the new version's metadata as "data", which quarkus-vault 4.7
+        // maps into a read-shaped model where it is lost. Check-and-set makes it certain anyway:
+        // the write only succeeded because the current version was expectedVersion.
+        if (written != null && written.getMetadata() != null && written.getMetadata().getVersion() != null) {
+            return written.getMetadata().getVersion();
+        }
+        return expectedVersion + 1;
+    }
+
+    /** Reads one exact version. */
+    public Map<String, Object> read(String key, int version) {
+        Map<String, Object> data = await("read", kv().readSecret(pathOf(key), version)).getData();
+        if (data == null) {
+            // Deleted or destroyed versions come back with metadata but no data.
+            throw new SecretNotFoundException();
+        }
+        return data;
+    }
+
+    /** Removes the secret with every version and its metadata. Absent is fine: deleting twice is harmless. */
+    public void deleteAll(String key) {
+        try {
+            await("delete", kv().deleteSecretMetadata(pathOf(key)));
+        } catch (SecretNotFoundException e) {
+            // already gone
+        }
+    }
+
+    /** Permanently destroys one version: used to undo a write whose database transaction did not commit. */
+    public void destroyVersion(String key, int version) {
+        await("destroy", kv().destroySecretVersions(pathOf(key), List.of(version)));
+    }
+
+    /** Checks that Vault answers and accepts our token, for readiness probes. */
+    public void ping() {
+        try {
+            await("ping", kv().listSecrets(prefix));
+        } catch (SecretNotFoundException e) {
+            // Nothing stored yet: Vault answered and accepted the token.
+        }
+    }
+
+    private VaultSecretsKV2 kv() {
+        return vault.secrets().kv2(mount);
+    }
+
+    private <T> T await(String operation, CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultUnavailableException(operation, null);
+        } catch (TimeoutException e) {
+            LOG.warnf("Vault %s timed out after %d s", operation, TIMEOUT_SECONDS);
+            throw new VaultUnavailableException(operation, null);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof VaultClientException vce) {
+                Integer status = vce.getStatus();
+                if (status != null && status == 404) {
+                    throw new SecretNotFoundException();
+                }
+                if (status != null && status == 400) {
+                    throw new VaultVersionConflictException();
+                }
+                LOG.warnf("Vault %s failed with HTTP %s", operation, status);
+                throw new VaultUnavailableException(operation, status);
+            }
+            // Connection refused, TLS failure and the like: the class name is enough to diagnose.
+            LOG.warnf("Vault %s failed: %s", operation, cause.getClass().getName());
+            throw new VaultUnavailableException(operation, null);
+        }
+    }
+}

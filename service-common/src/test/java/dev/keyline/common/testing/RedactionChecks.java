@@ -1,0 +1,45 @@
+package dev.keyline.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Extend this in a plain JUnit class (not a {@code @QuarkusTest}) of a service module: Quarkus
+ * orders plain tests after every {@code @QuarkusTest}, so the checks read what the whole suite left
+ * behind: no response body and no log line may contain any private key or passphrase the suite
+ * registered with {@link SecretLeakGuard}. The module logs to {@code target/quarkus-test.log}.
+ */
+public abstract class RedactionChecks {
+
+    @Test
+    void noResponseBodyContainsUploadedSecrets() throws IOException {
+        Set<String> secrets = SecretLeakGuard.recordedSecrets();
+        List<String> bodies = SecretLeakGuard.recordedBodies();
+        assertThat(secrets).as("secrets registered by the suite (run the whole module's tests)").hasSizeGreaterThan(20);
+        assertThat(bodies).as("responses recorded by the suite").hasSizeGreaterThan(50);
+        for (String body : bodies) {
+            assertThat(SecretLeakGuard.leakIn(body, secrets)).as("secret in a response body").isNull();
+        }
+    }
+
+    @Test
+    void noLogLineContainsUploadedSecrets() throws IOException {
+        Set<String> secrets = SecretLeakGuard.recordedSecrets();
+        Path log = Path.of("target/quarkus-test.log");
+        assertThat(log).exists();
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).as("the suite produced log output").hasSizeGreaterThan(10);
+        for (String line : lines) {
+            assertThat(SecretLeakGuard.leakIn(line, secrets))
+                    .as("secret in log line: %s", line.length() > 200 ? line.substring(0, 200) : line).isNull();
+        }
+    }
+}
