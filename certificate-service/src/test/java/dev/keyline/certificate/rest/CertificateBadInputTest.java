@@ -121,7 +121,8 @@ class CertificateBadInputTest {
     void malformedJsonIsAProblem() {
         given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{\"name\": ")
                 .when().post("/api/v1/certificates")
-                .then().statusCode(400).contentType("application/problem+json");
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:malformed-json"));
     }
 
     @Test

@@ -131,6 +131,12 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 10)
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        // Quarkus REST wraps a body that is not JSON at all (e.g. cut off) in a plain 400.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof JsonProcessingException json) {
+                return malformedJson(json, uri);
+            }
+        }
         if (status >= 500) {
             LOG.errorf("Request to %s failed with %d: %s", path(uri), status, e.getClass().getName());
         }

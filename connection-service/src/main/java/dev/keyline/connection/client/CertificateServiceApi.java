@@ -1,0 +1,61 @@
+package dev.keyline.connection.client;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * certificate-service's API as far as this service uses it. Package-private: everything goes
+ * through {@link CertificateServiceClient}, which adds the token and fault tolerance.
+ */
+@RegisterRestClient(configKey = "certificate-service")
+@Path("/api/v1/certificates")
+interface CertificateServiceApi {
+
+    String PROBLEM_PREFIX = "urn:keyline:problem:";
+
+    @POST
+    @Path("{id}/exchange")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    ExchangeOutcome exchange(@PathParam("id") UUID certificateId, @HeaderParam("Authorization") String authorization,
+            ExchangeCall call);
+
+    /** Turns error answers into {@link CertificateServiceException}s carrying the problem type. */
+    @ClientExceptionMapper
+    static RuntimeException toException(Response response) {
+        int status = response.getStatus();
+        ProblemBody problem = null;
+        try {
+            if (response.hasEntity()) {
+                problem = response.readEntity(ProblemBody.class);
+            }
+        } catch (RuntimeException e) {
+            // Not problem+json (a proxy's HTML page, say): the status has to do.
+        }
+        String type = problem != null && problem.type() != null && problem.type().startsWith(PROBLEM_PREFIX)
+                ? problem.type().substring(PROBLEM_PREFIX.length())
+                : "http-" + status;
+        String detail = problem != null && problem.detail() != null ? problem.detail() : "HTTP " + status;
+        if (status == 503) {
+            return new CertificateServiceException.Unavailable(status, detail);
+        }
+        return new CertificateServiceException(status, type, detail);
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ProblemBody(String type, String title, Integer status, String detail) {
+    }
+}

@@ -1,0 +1,85 @@
+package dev.keyline.connection.client;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.keyline.connection.config.ConnectionServiceConfig;
+
+/**
+ * The way to certificate-service: authenticates with this service's own token and adds timeout,
+ * retry and circuit breaker. There is deliberately no fallback: a test that could not run must not
+ * look like one that passed.
+ *
+ * <p>
+ * Retried: only when certificate-service could not be reached or answered 503 (the exchange then
+ * did not happen). Not retried: its 4xx answers, and 502/504 about the remote API.
+ */
+@ApplicationScoped
+public class CertificateServiceClient {
+
+    @Inject
+    @RestClient
+    CertificateServiceApi api;
+
+    @Inject
+    ConnectionServiceConfig config;
+
+    /**
+     * One GET of {@code url} presenting the certificate, made by certificate-service.
+     *
+     * @throws CertificateServiceException with certificate-service's problem type, or its
+     *         {@link CertificateServiceException.Unavailable} / {@link CertificateServiceException.Timeout}
+     */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = CertificateServiceException.Unavailable.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
+            failOn = { CertificateServiceException.Unavailable.class, CertificateServiceException.Timeout.class,
+                    org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class })
+    public ExchangeOutcome exchange(UUID certificateId, String url) {
+        String token = config.certificateService().token().filter(t -> !t.isBlank())
+                .orElseThrow(() -> new CertificateServiceException(0, "not-configured",
+                        "connection-service has no token for certificate-service (connection-service.certificate-service.token)"));
+        try {
+            return api.exchange(certificateId, "Bearer " + token, new ExchangeCall("GET", url));
+        } catch (ProcessingException e) {
+            throw transport(e);
+        }
+    }
+
+    private static CertificateServiceException transport(ProcessingException e) {
+        if (hasCause(e, SocketTimeoutException.class) || hasCause(e, java.util.concurrent.TimeoutException.class)
+                || String.valueOf(e.getMessage()).toLowerCase().contains("timeout")
+                || String.valueOf(e.getMessage()).toLowerCase().contains("timed out")) {
+            return new CertificateServiceException.Timeout("certificate-service did not answer in time");
+        }
+        if (hasCause(e, UnknownHostException.class)) {
+            return new CertificateServiceException.Unavailable(0, "certificate-service's host name does not resolve");
+        }
+        if (hasCause(e, ConnectException.class)) {
+            return new CertificateServiceException.Unavailable(0, "certificate-service refused the connection");
+        }
+        return new CertificateServiceException.Unavailable(0,
+                "certificate-service could not be reached (" + e.getClass().getSimpleName() + ")");
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.keyline.connection.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The body of certificate-service's {@code POST /api/v1/certificates/{id}/exchange}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExchangeCall(String method, String url) {
+}

@@ -1,0 +1,38 @@
+package dev.keyline.connection.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import dev.keyline.connection.service.ConnectionDraft;
+
+/**
+ * JSON body to create or replace a connection (Sigma style). The private key accepts real
+ * newlines, {@code \n} escapes, CRLF and bare base64; on PUT it must be left out (use
+ * {@code PUT .../credentials}).
+ */
+@Schema(name = "ConnectionRequest")
+public record ConnectionRequest(
+        @NotBlank @Size(max = 200) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9 ._:-]*", message = "letters, digits, space and . _ : - only, starting with a letter or digit") String name,
+        @Size(max = 2000) String description,
+        @Schema(description = "Login and query timeout in seconds (default 30)") @Min(1) @Max(300) Integer timeoutSecs,
+        @NotNull @Valid DetailsRequest details) {
+
+    public ConnectionDraft toDraft() {
+        DetailsRequest d = details;
+        return new ConnectionDraft(name, description, timeoutSecs, d.type(), d.account(), d.host(), d.user(), d.role(),
+                d.warehouse(), d.database(), d.schema(), d.authType(), d.privateKey(), d.privateKeyPassphrase(),
+                d.keyAdminConnectionId(), d.baseUrl(), d.certificateId());
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionRequest[name=" + name + ", material=masked]";
+    }
+}

@@ -1,0 +1,206 @@
+package dev.keyline.connection.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.Catalog;
+import dev.keyline.connection.KeySlots;
+import dev.keyline.connection.Permissions;
+import dev.keyline.connection.TestResult;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.service.CatalogService;
+import dev.keyline.connection.service.ConnectionService;
+import dev.keyline.connection.service.ConnectionTester;
+import dev.keyline.connection.service.CredentialService;
+import dev.keyline.connection.service.KeySlotService;
+import dev.keyline.common.vault.VaultUnavailableException;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** Connections, their tests, catalogue, key slots and credentials. Thin: the rules live in the services. */
+@Path("/api/v1/connections")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "connections")
+@SecurityRequirement(name = "jwt")
+@RunOnVirtualThread
+public class ConnectionResource {
+
+    @Inject
+    ConnectionService connections;
+
+    @Inject
+    ConnectionTester tester;
+
+    @Inject
+    CatalogService catalog;
+
+    @Inject
+    KeySlotService keySlots;
+
+    @Inject
+    CredentialService credentials;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Create a connection; Snowflake connections report how a first login went (testLogin)")
+    public Response create(@Valid @NotNull ConnectionRequest request, UriInfo uri) {
+        ConnectionService.Created created = audited("connection.create", null, () -> connections.create(request.toDraft()));
+        ConnectionEntity e = created.connection();
+        URI location = uri.getBaseUriBuilder().path("api/v1/connections").path(e.id.toString()).build();
+        return Response.created(location).entity(ConnectionView.of(e, created.testLogin())).tag(etag(e)).build();
+    }
+
+    @GET
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @Operation(summary = "List connections, optionally filtered by a part of the name")
+    public PageView<ConnectionView> list(@QueryParam("name") String name,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
+        List<ConnectionView> items = connections.list(name, page, size).stream().map(ConnectionView::of).toList();
+        return new PageView<>(items, page, size, connections.count(name));
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    public Response get(@PathParam("id") UUID id) {
+        ConnectionEntity e = connections.get(id);
+        return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Replace name, description, timeout and details except the key (If-Match: version)")
+    public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull ConnectionRequest request) {
+        ConnectionEntity e = audited("connection.update", id,
+                () -> connections.replace(id, request.toDraft(), parseIfMatch(ifMatch)));
+        return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Delete a connection and every Vault version of its key")
+    public Response delete(@PathParam("id") UUID id) {
+        audited("connection.delete", id, () -> {
+            connections.delete(id);
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/test")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Log in with the stored key and run SELECT CURRENT_USER(), CURRENT_ROLE() (API connectors: one exchange)")
+    public TestResult test(@PathParam("id") UUID id) {
+        return tester.test(id);
+    }
+
+    @GET
+    @Path("{id}/browse")
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @Operation(summary = "Databases and their schemas as the connection's role sees them")
+    public Catalog browse(@PathParam("id") UUID id) {
+        return catalog.browse(id);
+    }
+
+    @GET
+    @Path("{id}/key-slots")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Both key slots of the connection's user (DESC USER through the key-admin connection)")
+    public KeySlots keySlots(@PathParam("id") UUID id) {
+        return keySlots.read(id);
+    }
+
+    @PUT
+    @Path("{id}/key-slots/{slot}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Set RSA_PUBLIC_KEY (1) or RSA_PUBLIC_KEY_2 (2) through the key-admin connection")
+    public KeySlots setKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
+            @Valid @NotNull KeySlotRequest request) {
+        return keySlots.set(id, slot, request.publicKey());
+    }
+
+    @DELETE
+    @Path("{id}/key-slots/{slot}")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Unset a key slot (refused while it holds the stored key's public key)")
+    public KeySlots unsetKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot) {
+        return keySlots.unset(id, slot);
+    }
+
+    @PUT
+    @Path("{id}/credentials")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion")
+    public Response swapCredentials(@PathParam("id") UUID id, @Valid @NotNull CredentialsRequest request) {
+        ConnectionEntity e = credentials.swap(id, request.privateKey(), request.privateKeyPassphrase(),
+                request.expectedCredentialVersion());
+        return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+    }
+
+    private static EntityTag etag(ConnectionEntity e) {
+        return new EntityTag(Long.toString(e.version));
+    }
+
+    private static Long parseIfMatch(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
+        }
+    }
+
+    /** Records failed changes too: who tried what matters most when it was refused. */
+    private <T> T audited(String action, UUID id, Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (VaultUnavailableException e) {
+            connections.recordFailure(action, id, Outcome.FAILED, "vault-unavailable");
+            throw e;
+        } catch (ProblemException e) {
+            connections.recordFailure(action, id, e.status() == 403 ? Outcome.DENIED : Outcome.FAILED, e.slug());
+            throw e;
+        }
+    }
+}

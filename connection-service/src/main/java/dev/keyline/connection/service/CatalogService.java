@@ -1,0 +1,53 @@
+package dev.keyline.connection.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.Catalog;
+import dev.keyline.connection.config.ConnectionServiceConfig;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.SnowflakeFailure;
+import dev.keyline.connection.snowflake.SnowflakeGateway;
+
+/** Lists what a connection's role can see (SHOW DATABASES, then SHOW SCHEMAS per database), in one session. */
+@ApplicationScoped
+public class CatalogService {
+
+    @Inject
+    ConnectionStore store;
+
+    @Inject
+    SnowflakeLogins logins;
+
+    @Inject
+    SnowflakeGateway gateway;
+
+    @Inject
+    ConnectionServiceConfig config;
+
+    public Catalog browse(UUID id) {
+        ConnectionEntity e = store.get(id);
+        if (!e.isSnowflake()) {
+            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
+                    "Only Snowflake connections can be browsed");
+        }
+        int max = config.snowflake().browseMaxDatabases();
+        try {
+            return gateway.withSession(logins.stored(e), s -> {
+                List<String> names = s.databases();
+                List<Catalog.Database> databases = new ArrayList<>(names.size());
+                for (int i = 0; i < names.size(); i++) {
+                    databases.add(new Catalog.Database(names.get(i), i < max ? s.schemas(names.get(i)) : null));
+                }
+                return new Catalog(databases, names.size() > max);
+            });
+        } catch (SnowflakeFailure f) {
+            throw SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint, null));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.keyline.connection.service;
+
+import java.util.UUID;
+
+/**
+ * A create or replace request as the client sent it, before validation. Field names follow the
+ * JSON ({@code details.*}) so errors can name them. {@link #toString()} is masked.
+ */
+public record ConnectionDraft(String name, String description, Integer timeoutSecs, String type, String account,
+        String host, String user, String role, String warehouse, String database, String schema, String authType,
+        String privateKey, String privateKeyPassphrase, UUID keyAdminConnectionId, String baseUrl, UUID certificateId) {
+
+    @Override
+    public String toString() {
+        return "ConnectionDraft[name=" + name + ", type=" + type + ", material=masked]";
+    }
+}

@@ -1,0 +1,115 @@
+package dev.keyline.connection.service;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.LoginCheck;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Creates, replaces and deletes connections. Validation and the create-time test login happen
+ * before any transaction; {@link ConnectionStore} then writes PostgreSQL and Vault together.
+ */
+@ApplicationScoped
+public class ConnectionService {
+
+    @Inject
+    ConnectionValidator validator;
+
+    @Inject
+    ConnectionStore store;
+
+    @Inject
+    ConnectionTester tester;
+
+    @Inject
+    AuditTrail audit;
+
+    /** A new connection with the outcome of its first login (null for API connectors). */
+    public record Created(ConnectionEntity connection, LoginCheck testLogin) {
+    }
+
+    public Created create(ConnectionDraft draft) {
+        ConnectionInput in = validator.validateNew(draft);
+        // Cheap checks first: a taken name should not cost a Snowflake login.
+        store.requireUniqueName(in.name(), null);
+        if (in.isSnowflake()) {
+            checkKeyAdmin(in.keyAdminConnectionId(), in.account(), null);
+        }
+        // The key need not be registered yet (admins often register it afterwards): say how the login went.
+        LoginCheck check = in.isSnowflake() ? tester.tryLogin(in) : null;
+        return new Created(store.create(in), check);
+    }
+
+    public ConnectionEntity replace(UUID id, ConnectionDraft draft, Long expectedVersion) {
+        ConnectionEntity existing = store.get(id);
+        ConnectionInput in = validator.validateReplacement(draft, existing.connectionType());
+        if (in.isSnowflake()) {
+            checkKeyAdmin(in.keyAdminConnectionId(), in.account(), id);
+        }
+        return store.replace(id, in, expectedVersion);
+    }
+
+    public void delete(UUID id) {
+        store.delete(id);
+    }
+
+    public ConnectionEntity get(UUID id) {
+        return store.get(id);
+    }
+
+    public List<ConnectionEntity> list(String nameFilter, int page, int size) {
+        return query(nameFilter).page(Page.of(page, size)).list();
+    }
+
+    public long count(String nameFilter) {
+        return query(nameFilter).count();
+    }
+
+    /** Records a failed change: runs in its own transaction, the change's has rolled back. */
+    public void recordFailure(String action, UUID id, Outcome outcome, String detail) {
+        audit.standalone(action, ConnectionStore.RESOURCE, id == null ? null : id.toString(), outcome, null, detail);
+    }
+
+    /**
+     * A key-admin connection must be another Snowflake connection of the same account: key slots
+     * are changed by a user of the account whose role may alter the target user.
+     */
+    private void checkKeyAdmin(UUID adminId, String account, UUID self) {
+        if (adminId == null) {
+            return;
+        }
+        String field = "details.keyAdminConnectionId";
+        if (adminId.equals(self)) {
+            throw ProblemException.invalidField(field, "must be another connection; leave it out to use this connection itself");
+        }
+        ConnectionEntity admin = ConnectionEntity.findById(adminId);
+        if (admin == null) {
+            throw ProblemException.invalidField(field, "no connection has this id");
+        }
+        if (!admin.isSnowflake()) {
+            throw ProblemException.invalidField(field, "must be a snowflake connection");
+        }
+        if (!admin.account.equalsIgnoreCase(account)) {
+            throw ProblemException.invalidField(field, "is a connection to account " + admin.account
+                    + "; keys can only be changed by a connection to the same account");
+        }
+    }
+
+    private static PanacheQuery<ConnectionEntity> query(String nameFilter) {
+        if (nameFilter == null || nameFilter.isBlank()) {
+            return ConnectionEntity.findAll(Sort.ascending("name"));
+        }
+        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"),
+                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+}

@@ -1,0 +1,212 @@
+package dev.keyline.connection.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.security.Caller;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.vault.ConnectionSecrets;
+import dev.keyline.connection.vault.StoredCredential;
+
+/**
+ * The writes that must keep PostgreSQL and Vault in agreement, each in one transaction.
+ *
+ * <p>
+ * The row is written and flushed first (a duplicate name fails before Vault is touched), then
+ * Vault (check-and-set), then the transaction commits. If Vault fails, the exception rolls the row
+ * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
+ * Vault write. Rows point at an exact Vault version, so a half-finished change never alters what an
+ * existing row reads. Nothing here talks to Snowflake: slow network calls stay outside transactions.
+ */
+@ApplicationScoped
+public class ConnectionStore {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionStore.class);
+    static final String RESOURCE = "connection";
+
+    @Inject
+    ConnectionSecrets secrets;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    TransactionSynchronizationRegistry txRegistry;
+
+    @Transactional
+    public ConnectionEntity create(ConnectionInput in) {
+        requireUniqueName(in.name(), null);
+        ConnectionEntity e = new ConnectionEntity();
+        e.id = UUID.randomUUID();
+        e.type = in.type().wire();
+        e.createdAt = Instant.now();
+        e.createdBy = caller.name();
+        apply(e, in);
+        if (in.isSnowflake()) {
+            e.authType = in.authType();
+            e.vaultPath = secrets.pathOf(e.id);
+            applyKey(e, in.key());
+            e.credentialVersion = 1;
+            e.vaultVersion = 0;
+        }
+        e.persistAndFlush();
+        if (in.isSnowflake()) {
+            int version = secrets.write(e.id, credential(in.key()), 0);
+            undoOnRollback(() -> secrets.deleteAll(e.id));
+            e.vaultVersion = version;
+        }
+        audit.success("connection.create", RESOURCE, e.id.toString(), e.keyFingerprint,
+                "name=" + e.name + " type=" + e.type);
+        return e;
+    }
+
+    @Transactional
+    public ConnectionEntity replace(UUID id, ConnectionInput in, Long expectedVersion) {
+        ConnectionEntity e = get(id);
+        if (expectedVersion != null && expectedVersion != e.version) {
+            throw new ProblemException(412, "stale-version", "Precondition failed",
+                    "The connection changed since version " + expectedVersion + "; it is now at version " + e.version);
+        }
+        requireUniqueName(in.name(), id);
+        apply(e, in);
+        e.flush();
+        audit.success("connection.update", RESOURCE, id.toString(), e.keyFingerprint, "name=" + e.name);
+        return e;
+    }
+
+    /**
+     * Stores a new key if the credential version is still {@code expectedCredentialVersion}: the row
+     * is locked, compared, then Vault is written with check-and-set on the version the row points at.
+     */
+    @Transactional
+    public ConnectionEntity swapCredential(UUID id, ValidatedKey key, int expectedCredentialVersion) {
+        ConnectionEntity e = ConnectionEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            throw ProblemException.notFound("Connection", id);
+        }
+        requireCredentialVersion(e, expectedCredentialVersion);
+        String oldFingerprint = e.keyFingerprint;
+        applyKey(e, key);
+        e.credentialVersion = e.credentialVersion + 1;
+        stamp(e);
+        e.flush();
+        int version = secrets.write(id, credential(key), e.vaultVersion);
+        undoOnRollback(() -> secrets.destroyVersion(id, version));
+        e.vaultVersion = version;
+        audit.success("connection.credentials.swap", RESOURCE, id.toString(), oldFingerprint + " -> " + e.keyFingerprint,
+                "credentialVersion=" + e.credentialVersion);
+        return e;
+    }
+
+    /** Deletes the row and every Vault version; if Vault refuses, the row stays. */
+    @Transactional
+    public void delete(UUID id) {
+        ConnectionEntity e = get(id);
+        long dependants = ConnectionEntity.countKeyAdminUsers(id);
+        if (dependants > 0) {
+            throw ProblemException.conflict("connection-in-use", "The connection is the key-admin connection of "
+                    + dependants + " other connection(s); point their keyAdminConnectionId elsewhere first");
+        }
+        String fingerprint = e.keyFingerprint;
+        boolean snowflake = e.isSnowflake();
+        e.delete();
+        ConnectionEntity.flush();
+        if (snowflake) {
+            secrets.deleteAll(id);
+        }
+        audit.success("connection.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
+    }
+
+    public ConnectionEntity get(UUID id) {
+        ConnectionEntity e = ConnectionEntity.findById(id);
+        if (e == null) {
+            throw ProblemException.notFound("Connection", id);
+        }
+        return e;
+    }
+
+    static void requireCredentialVersion(ConnectionEntity e, int expected) {
+        if (expected != e.credentialVersion) {
+            throw new ProblemException(409, "stale-credential-version", "Stale credential version",
+                    "The connection's credential is at version " + e.credentialVersion + ", not " + expected
+                            + "; read the connection again and retry",
+                    List.of(new FieldError("expectedCredentialVersion", "is not the current credential version")));
+        }
+    }
+
+    void requireUniqueName(String name, UUID self) {
+        ConnectionEntity other = ConnectionEntity.findByName(name);
+        if (other != null && !other.id.equals(self)) {
+            throw new ProblemException(409, "name-taken", "Conflict", "A connection named '" + name + "' already exists",
+                    List.of(new FieldError("name", "already in use")));
+        }
+    }
+
+    private void apply(ConnectionEntity e, ConnectionInput in) {
+        e.name = in.name();
+        e.description = in.description();
+        e.timeoutSecs = in.timeoutSecs();
+        e.account = in.account();
+        e.host = in.hostOverride();
+        e.user = in.user();
+        e.role = in.role();
+        e.warehouse = in.warehouse();
+        e.database = in.database();
+        e.schema = in.schema();
+        e.keyAdminConnectionId = in.keyAdminConnectionId();
+        e.baseUrl = in.baseUrl();
+        e.certificateId = in.certificateId();
+        stamp(e);
+    }
+
+    private static void applyKey(ConnectionEntity e, ValidatedKey key) {
+        e.keyFingerprint = key.fingerprint();
+        e.keySizeBits = key.parsed().sizeBits();
+        e.hasPassphrase = key.passphrase() != null;
+    }
+
+    private void stamp(ConnectionEntity e) {
+        e.updatedAt = Instant.now();
+        e.updatedBy = caller.name();
+    }
+
+    private static StoredCredential credential(ValidatedKey key) {
+        return new StoredCredential(key.pem(), key.passphrase());
+    }
+
+    private void undoOnRollback(Runnable undo) {
+        txRegistry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    try {
+                        undo.run();
+                    } catch (RuntimeException ex) {
+                        LOG.errorf("Could not undo a Vault write after a rollback: %s", ex.getClass().getName());
+                    }
+                }
+            }
+        });
+    }
+}

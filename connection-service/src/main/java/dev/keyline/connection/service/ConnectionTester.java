@@ -1,0 +1,212 @@
+package dev.keyline.connection.service;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.LoginCheck;
+import dev.keyline.connection.TestResult;
+import dev.keyline.connection.client.CertificateServiceClient;
+import dev.keyline.connection.client.CertificateServiceException;
+import dev.keyline.connection.client.ExchangeOutcome;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.SessionIdentity;
+import dev.keyline.connection.snowflake.SnowflakeFailure;
+import dev.keyline.connection.snowflake.SnowflakeGateway;
+import dev.keyline.connection.snowflake.SnowflakeLogin;
+import dev.keyline.common.vault.VaultUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Tests connections: a real JDBC login plus {@code SELECT CURRENT_USER(), CURRENT_ROLE(),
+ * CURRENT_ACCOUNT()} for Snowflake, one GET of the base URL through certificate-service's mTLS
+ * exchange for API connectors. Every test is timed ({@code keyline.connection.test}, tagged by
+ * outcome) and every failure counted by its problem type ({@code keyline.connection.test.failures}).
+ */
+@ApplicationScoped
+public class ConnectionTester {
+
+    static final String ACTION = "connection.test";
+
+    @Inject
+    SnowflakeGateway gateway;
+
+    @Inject
+    SnowflakeLogins logins;
+
+    @Inject
+    CertificateServiceClient certificateService;
+
+    @Inject
+    KeySlotService keySlots;
+
+    @Inject
+    ConnectionStore store;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** A login with validated, not yet stored settings; never throws for Snowflake's answer. */
+    public LoginCheck tryLogin(ConnectionInput in) {
+        SnowflakeLogin login = logins.with(in, in.key().parsed().privateKey());
+        SnowflakeProblems.Who who = new SnowflakeProblems.Who(in.name(), in.account(), in.user(), in.role(),
+                in.key().fingerprint(), null);
+        long start = System.nanoTime();
+        try {
+            gateway.withSession(login, s -> s.identity());
+            long nanos = System.nanoTime() - start;
+            timed("snowflake", "ok", nanos);
+            return new LoginCheck(true, null, null, "Logged in as " + in.user(), Duration.ofNanos(nanos).toMillis());
+        } catch (SnowflakeFailure f) {
+            String slug = SnowflakeProblems.slug(f.kind());
+            timed("snowflake", slug, System.nanoTime() - start);
+            return new LoginCheck(false, f.code(), slug, SnowflakeProblems.detail(f, who), null);
+        }
+    }
+
+    public TestResult test(UUID id) {
+        ConnectionEntity e = store.get(id);
+        return e.isSnowflake() ? testSnowflake(e) : testApi(e);
+    }
+
+    /** Logs in with the stored key (exact Vault version the row points at). */
+    private TestResult testSnowflake(ConnectionEntity e) {
+        SnowflakeLogin login;
+        try {
+            login = logins.stored(e);
+        } catch (VaultUnavailableException ex) {
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, e.keyFingerprint,
+                    "vault-unavailable");
+            throw ex;
+        }
+        long start = System.nanoTime();
+        try {
+            SessionIdentity identity = gateway.withSession(login, s -> s.identity());
+            long nanos = System.nanoTime() - start;
+            timed("snowflake", "ok", nanos);
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
+                    "user=" + identity.user() + " role=" + identity.role());
+            return TestResult.snowflake(Duration.ofNanos(nanos).toMillis(), identity.user(), identity.role(),
+                    identity.account(), e.keyFingerprint, login.endpoint().url());
+        } catch (SnowflakeFailure f) {
+            ProblemException problem = SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint, null));
+            failed("snowflake", problem.slug(), System.nanoTime() - start, e);
+            if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
+                String diagnosis = keySlots.diagnoseRejectedKey(e);
+                if (diagnosis != null) {
+                    throw new ProblemException(problem.status(), problem.slug(), problem.title(),
+                            problem.getMessage() + ". " + diagnosis);
+                }
+            }
+            throw problem;
+        }
+    }
+
+    /** One GET of the base URL presenting the connector's certificate, made by certificate-service. */
+    private TestResult testApi(ConnectionEntity e) {
+        if (e.certificateId == null) {
+            throw new ProblemException(422, "certificate-required", "Certificate required",
+                    "This API connector has no details.certificateId; its test presents a client certificate through "
+                            + "certificate-service, so set one with PUT first",
+                    java.util.List.of(new FieldError("details.certificateId", "is not set")));
+        }
+        long start = System.nanoTime();
+        try {
+            ExchangeOutcome outcome = certificateService.exchange(e.certificateId, e.baseUrl);
+            long nanos = System.nanoTime() - start;
+            if (outcome.status() >= 400) {
+                throw new ProblemException(502, "api-error-status", "API answered with an error",
+                        "The API at " + e.baseUrl + " answered HTTP " + outcome.status()
+                                + (outcome.reason() == null ? "" : " " + outcome.reason())
+                                + "; the TLS handshake presenting certificate " + e.certificateId + " succeeded");
+            }
+            timed("api", "ok", nanos);
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, null,
+                    "certificate=" + e.certificateId + " status=" + outcome.status());
+            return TestResult.api(Duration.ofNanos(nanos).toMillis(), e.baseUrl, e.certificateId, outcome.status(),
+                    outcome.matchedRule(), outcome.tlsProtocol());
+        } catch (ProblemException p) {
+            failed("api", p.slug(), System.nanoTime() - start, e);
+            throw p;
+        } catch (CertificateServiceException x) {
+            ProblemException p = certificateServiceProblem(x, e);
+            failed("api", p.slug(), System.nanoTime() - start, e);
+            throw p;
+        } catch (CircuitBreakerOpenException x) {
+            ProblemException p = unavailable("certificate-service failed repeatedly; calls are paused for a few seconds");
+            failed("api", p.slug(), System.nanoTime() - start, e);
+            throw p;
+        } catch (FaultToleranceException x) {
+            ProblemException p = unavailable("certificate-service did not answer in time");
+            failed("api", p.slug(), System.nanoTime() - start, e);
+            throw p;
+        }
+    }
+
+    /** certificate-service's answers, in this service's vocabulary. Its details are safe to pass on. */
+    static ProblemException certificateServiceProblem(CertificateServiceException x, ConnectionEntity e) {
+        if (x instanceof CertificateServiceException.Unavailable || x instanceof CertificateServiceException.Timeout) {
+            return unavailable(x.getMessage());
+        }
+        return switch (x.status()) {
+            case 0 -> new ProblemException(503, "certificate-service-unavailable", "certificate-service unavailable",
+                    x.getMessage());
+            case 401 -> new ProblemException(502, "certificate-service-rejected-token", "certificate-service refused us",
+                    "certificate-service did not accept connection-service's token "
+                            + "(connection-service.certificate-service.token)");
+            case 403 -> switch (x.problemType()) {
+                case "host-not-authorized" -> new ProblemException(422, "api-host-not-authorized", "Host not authorized",
+                        "certificate-service refuses to present certificate " + e.certificateId + " to " + e.baseUrl
+                                + ": " + x.getMessage(),
+                        java.util.List.of(new FieldError("details.baseUrl",
+                                "its host is not an authorized domain of the certificate")));
+                case "egress-refused" -> new ProblemException(422, "api-egress-refused", "Egress refused",
+                        "certificate-service refuses to connect to " + e.baseUrl + ": " + x.getMessage());
+                default -> new ProblemException(502, "certificate-service-rejected-token", "certificate-service refused us",
+                        "certificate-service refused connection-service's token for exchanges (it needs "
+                                + "certificates:manage)");
+            };
+            case 404 -> new ProblemException(422, "certificate-not-found", "Certificate not found",
+                    "certificate-service has no certificate " + e.certificateId,
+                    java.util.List.of(new FieldError("details.certificateId", "no such certificate")));
+            case 502 -> new ProblemException(502, "api-unreachable", "API unreachable",
+                    "The exchange with " + e.baseUrl + " failed: " + x.getMessage());
+            case 504 -> new ProblemException(504, "api-timeout", "API timeout",
+                    "The exchange with " + e.baseUrl + " timed out: " + x.getMessage());
+            default -> new ProblemException(502, "certificate-service-error", "certificate-service error",
+                    "certificate-service answered HTTP " + x.status() + " (" + x.problemType() + "): " + x.getMessage());
+        };
+    }
+
+    private static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "certificate-service-unavailable", "certificate-service unavailable", detail);
+    }
+
+    private void failed(String type, String slug, long nanos, ConnectionEntity e) {
+        timed(type, slug, nanos);
+        registry.counter("keyline.connection.test.failures", "type", type, "error", slug).increment();
+        audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, e.keyFingerprint, slug);
+    }
+
+    private void timed(String type, String outcome, long nanos) {
+        Timer.builder("keyline.connection.test")
+                .description("Connection tests: login (or exchange) and a first query")
+                .tag("type", type).tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+}

@@ -1,0 +1,232 @@
+package dev.keyline.connection.service;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.ConnectionType;
+import dev.keyline.connection.config.ConnectionServiceConfig;
+import dev.keyline.connection.snowflake.SnowflakeEndpoint;
+import dev.keyline.keys.KeyMaterialException;
+import dev.keyline.keys.ParsedPrivateKey;
+import dev.keyline.keys.PemText;
+import dev.keyline.keys.PrivateKeys;
+
+/**
+ * Checks what bean validation cannot: which {@code details} fields belong to which type, account
+ * and host syntax, the endpoint policy, and the key material. All field problems of a request are
+ * reported together; none of them repeats a value.
+ */
+@ApplicationScoped
+public class ConnectionValidator {
+
+    public static final int DEFAULT_TIMEOUT_SECS = 30;
+    static final String KEY_PAIR = "key-pair";
+
+    @Inject
+    ConnectionServiceConfig config;
+
+    /** For create: the key is required for Snowflake connections. */
+    public ConnectionInput validateNew(ConnectionDraft d) {
+        return validate(d, true, null);
+    }
+
+    /** For replace: the type is fixed and keys change only through the credentials endpoint. */
+    public ConnectionInput validateReplacement(ConnectionDraft d, ConnectionType existing) {
+        return validate(d, false, existing);
+    }
+
+    private ConnectionInput validate(ConnectionDraft d, boolean creating, ConnectionType existing) {
+        List<FieldError> errors = new ArrayList<>();
+        ConnectionType type = ConnectionType.fromWire(d.type());
+        if (type == null) {
+            errors.add(new FieldError("details.type", "must be snowflake or api"));
+            throw invalid(errors);
+        }
+        if (existing != null && type != existing) {
+            errors.add(new FieldError("details.type", "cannot change from " + existing.wire() + " to " + type.wire()
+                    + "; create a new connection instead"));
+        }
+        int timeout = d.timeoutSecs() == null ? DEFAULT_TIMEOUT_SECS : d.timeoutSecs();
+        if (type == ConnectionType.SNOWFLAKE) {
+            return snowflake(d, creating, timeout, errors);
+        }
+        return api(d, timeout, errors);
+    }
+
+    private ConnectionInput snowflake(ConnectionDraft d, boolean creating, int timeout, List<FieldError> errors) {
+        notAllowed(errors, "details.baseUrl", d.baseUrl(), "snowflake");
+        notAllowed(errors, "details.certificateId", d.certificateId(), "snowflake");
+        String account = trimToNull(d.account());
+        String accountProblem = SnowflakeEndpoint.accountProblem(account);
+        if (accountProblem != null) {
+            errors.add(new FieldError("details.account", accountProblem));
+        }
+        String user = trimToNull(d.user());
+        if (user == null) {
+            errors.add(new FieldError("details.user", "is required"));
+        } else {
+            name(errors, "details.user", user);
+        }
+        String role = name(errors, "details.role", trimToNull(d.role()));
+        String warehouse = name(errors, "details.warehouse", trimToNull(d.warehouse()));
+        String database = name(errors, "details.database", trimToNull(d.database()));
+        String schema = name(errors, "details.schema", trimToNull(d.schema()));
+        String authType = d.authType() == null ? KEY_PAIR : d.authType();
+        if (!KEY_PAIR.equals(authType)) {
+            errors.add(new FieldError("details.authType", "only key-pair is supported"));
+        }
+        SnowflakeEndpoint endpoint = null;
+        String host = trimToNull(d.host());
+        if (accountProblem == null) {
+            try {
+                endpoint = SnowflakeEndpoint.resolve(account, host, config.snowflake().allowPlainHttp());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("details.host", e.getMessage()));
+            }
+        }
+        if (creating && (d.privateKey() == null || d.privateKey().isBlank())) {
+            errors.add(new FieldError("details.privateKey", "is required for key-pair authentication"));
+        }
+        if (!creating && d.privateKey() != null) {
+            errors.add(new FieldError("details.privateKey",
+                    "cannot be changed here; use PUT /api/v1/connections/{id}/credentials (it logs in with the new key first)"));
+        }
+        if (!creating && d.privateKeyPassphrase() != null) {
+            errors.add(new FieldError("details.privateKeyPassphrase",
+                    "cannot be changed here; use PUT /api/v1/connections/{id}/credentials"));
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        ValidatedKey key = creating ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
+        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.SNOWFLAKE, account, endpoint,
+                host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
+                d.keyAdminConnectionId(), null, null);
+    }
+
+    private ConnectionInput api(ConnectionDraft d, int timeout, List<FieldError> errors) {
+        notAllowed(errors, "details.account", d.account(), "api");
+        notAllowed(errors, "details.host", d.host(), "api");
+        notAllowed(errors, "details.user", d.user(), "api");
+        notAllowed(errors, "details.role", d.role(), "api");
+        notAllowed(errors, "details.warehouse", d.warehouse(), "api");
+        notAllowed(errors, "details.database", d.database(), "api");
+        notAllowed(errors, "details.schema", d.schema(), "api");
+        notAllowed(errors, "details.authType", d.authType(), "api");
+        notAllowed(errors, "details.privateKey", d.privateKey(), "api");
+        notAllowed(errors, "details.privateKeyPassphrase", d.privateKeyPassphrase(), "api");
+        notAllowed(errors, "details.keyAdminConnectionId", d.keyAdminConnectionId(), "api");
+        String baseUrl = null;
+        try {
+            baseUrl = baseUrl(d.baseUrl());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("details.baseUrl", e.getMessage()));
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.API, null, null, null, null, null,
+                null, null, null, null, null, null, baseUrl, d.certificateId());
+    }
+
+    /**
+     * Parses and checks a private key for key-pair authentication.
+     *
+     * @param prefix {@code "details."} or {@code ""}: where the fields sit in the request
+     */
+    public ValidatedKey key(String pem, String passphrase, String prefix) {
+        String keyField = prefix + "privateKey";
+        String passField = prefix + "privateKeyPassphrase";
+        if (pem == null || pem.isBlank()) {
+            throw ProblemException.invalidField(keyField, "is required");
+        }
+        char[] pass = passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray();
+        ParsedPrivateKey parsed;
+        String normalised;
+        try {
+            parsed = PrivateKeys.parse(pem, pass);
+            normalised = PemText.normalize(pem, "PRIVATE KEY");
+        } catch (KeyMaterialException e) {
+            String field = switch (e.reason()) {
+                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> passField;
+                default -> keyField;
+            };
+            throw invalidKey(field, e.getMessage());
+        } finally {
+            if (pass != null) {
+                java.util.Arrays.fill(pass, '\0');
+            }
+        }
+        if (!"RSA".equals(parsed.algorithm())) {
+            throw invalidKey(keyField, "Snowflake key-pair authentication needs an RSA key; this is an "
+                    + parsed.algorithm() + " key.");
+        }
+        // A passphrase for an unencrypted key decrypts nothing: it is not stored.
+        return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
+    }
+
+    static ProblemException invalidKey(String field, String reason) {
+        return new ProblemException(400, "invalid-key-material", "Invalid key material",
+                "The key in " + field + " cannot be used: " + reason, List.of(new FieldError(field, reason)));
+    }
+
+    /** https only, absolute, with a host, without user info or fragment; normalised scheme and host case. */
+    static String baseUrl(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new IllegalArgumentException("is required");
+        }
+        URI uri;
+        try {
+            uri = new URI(raw.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a valid URL");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("must be an https URL (the client certificate is presented over TLS)");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("must name a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not contain user information");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("must not contain a fragment");
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return "https://" + uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /** Snowflake names are passed to the driver as values, but still: no control characters. */
+    private static String name(List<FieldError> errors, String field, String value) {
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            errors.add(new FieldError(field, "must not contain control characters"));
+        }
+        return value;
+    }
+
+    private static void notAllowed(List<FieldError> errors, String field, Object value, String type) {
+        if (value != null) {
+            errors.add(new FieldError(field, "is not allowed for type " + type));
+        }
+    }
+
+    private static String trimToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static ProblemException invalid(List<FieldError> errors) {
+        List<FieldError> sorted = errors.stream().sorted(java.util.Comparator.comparing(FieldError::field)).toList();
+        return new ProblemException(400, "invalid-request", "Invalid request",
+                "The request has " + sorted.size() + " invalid field(s)", sorted);
+    }
+}

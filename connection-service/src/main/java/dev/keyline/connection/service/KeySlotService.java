@@ -1,0 +1,256 @@
+package dev.keyline.connection.service;
+
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.KeySlot;
+import dev.keyline.connection.KeySlots;
+import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.SnowflakeFailure;
+import dev.keyline.connection.snowflake.SnowflakeGateway;
+import dev.keyline.connection.snowflake.SnowflakeLogin;
+import dev.keyline.common.vault.VaultUnavailableException;
+import dev.keyline.keys.Fingerprints;
+import dev.keyline.keys.KeyMaterialException;
+import dev.keyline.keys.PublicKeys;
+
+/**
+ * Reads and changes the two key slots ({@code RSA_PUBLIC_KEY}, {@code RSA_PUBLIC_KEY_2}) of a
+ * connection's Snowflake user, through its key-admin connection (or itself when it has none).
+ *
+ * <p>
+ * A slot holding the public key of the connection's stored private key is never replaced or
+ * unset: that would lock the connection out. Change the other slot, swap the credentials, then
+ * this one — the order rotation follows.
+ */
+@ApplicationScoped
+public class KeySlotService {
+
+    private static final DateTimeFormatter SNOWFLAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
+    static final int MIN_RSA_BITS = 2048;
+
+    @Inject
+    ConnectionStore store;
+
+    @Inject
+    SnowflakeLogins logins;
+
+    @Inject
+    SnowflakeGateway gateway;
+
+    @Inject
+    AuditTrail audit;
+
+    public KeySlots read(UUID id) {
+        ConnectionEntity target = snowflake(id);
+        Admin admin = admin(target, "connection.key-slots.read");
+        Map<String, String> desc = call(admin, target, "connection.key-slots.read",
+                s -> s.describeUser(target.user));
+        return slots(target, admin.connection().id, desc);
+    }
+
+    public KeySlots set(UUID id, int slot, String publicKey) {
+        checkSlot(slot);
+        String action = "connection.key-slot.set";
+        PublicKey key = parsePublicKey(publicKey);
+        String fingerprint = Fingerprints.spkiSha256(key);
+        ConnectionEntity target = snowflake(id);
+        Admin admin = admin(target, action);
+        String[] before = new String[1];
+        Map<String, String> after = call(admin, target, action, s -> {
+            String current = fingerprint(s.describeUser(target.user), slot);
+            before[0] = current;
+            if (Objects.equals(current, target.keyFingerprint) && !fingerprint.equals(current)) {
+                throw holdsStoredKey(target, slot, "replacing");
+            }
+            s.setPublicKey(target.user, slot, PublicKeys.toBase64Der(key));
+            return s.describeUser(target.user);
+        });
+        audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
+                "slot" + slot + ": " + orEmpty(before[0]) + " -> " + fingerprint, via(target, admin));
+        return slots(target, admin.connection().id, after);
+    }
+
+    public KeySlots unset(UUID id, int slot) {
+        checkSlot(slot);
+        String action = "connection.key-slot.unset";
+        ConnectionEntity target = snowflake(id);
+        Admin admin = admin(target, action);
+        String[] before = new String[1];
+        Map<String, String> after = call(admin, target, action, s -> {
+            String current = fingerprint(s.describeUser(target.user), slot);
+            before[0] = current;
+            if (current != null && current.equals(target.keyFingerprint)) {
+                throw holdsStoredKey(target, slot, "unsetting");
+            }
+            s.unsetPublicKey(target.user, slot);
+            return s.describeUser(target.user);
+        });
+        audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
+                "slot" + slot + ": " + orEmpty(before[0]) + " -> (empty)", via(target, admin));
+        return slots(target, admin.connection().id, after);
+    }
+
+    /**
+     * For a rejected login: what the key-admin connection sees in the user's slots, as a sentence to
+     * append to the problem's detail. Null when the connection has no key-admin connection or the
+     * look-up fails (the original problem stands on its own).
+     */
+    public String diagnoseRejectedKey(ConnectionEntity target) {
+        if (target.keyAdminConnectionId == null) {
+            return null;
+        }
+        try {
+            ConnectionEntity admin = store.get(target.keyAdminConnectionId);
+            Map<String, String> desc = gateway.withSession(logins.stored(admin), s -> s.describeUser(target.user));
+            String one = fingerprint(desc, 1);
+            String two = fingerprint(desc, 2);
+            if (one == null && two == null) {
+                return "Both key slots of user " + target.user + " are empty (seen through key-admin connection '"
+                        + admin.name + "'): register the public key with PUT .../key-slots/1.";
+            }
+            return "Through key-admin connection '" + admin.name + "', DESC USER " + target.user + " shows RSA_PUBLIC_KEY_FP="
+                    + orEmpty(one) + " and RSA_PUBLIC_KEY_2_FP=" + orEmpty(two) + "; the stored key is "
+                    + target.keyFingerprint + ".";
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private record Admin(ConnectionEntity connection, SnowflakeLogin login, SnowflakeProblems.Who who) {
+    }
+
+    private ConnectionEntity snowflake(UUID id) {
+        ConnectionEntity e = store.get(id);
+        if (!e.isSnowflake()) {
+            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
+                    "Key slots exist for Snowflake connections only");
+        }
+        return e;
+    }
+
+    private Admin admin(ConnectionEntity target, String action) {
+        ConnectionEntity admin = target.keyAdminConnectionId == null ? target : store.get(target.keyAdminConnectionId);
+        if (!admin.account.equalsIgnoreCase(target.account)) {
+            throw new ProblemException(409, "key-admin-account-mismatch", "Key-admin connection mismatch",
+                    "The key-admin connection '" + admin.name + "' is for account " + admin.account
+                            + ", this connection for account " + target.account);
+        }
+        try {
+            SnowflakeLogin login = logins.stored(admin);
+            return new Admin(admin, login,
+                    logins.who(admin, admin.keyFingerprint, admin == target ? null : target.user));
+        } catch (VaultUnavailableException e) {
+            audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.FAILED, null,
+                    "vault-unavailable");
+            throw e;
+        }
+    }
+
+    private <T> T call(Admin admin, ConnectionEntity target, String action, SnowflakeGateway.Work<T> work) {
+        try {
+            return gateway.withSession(admin.login(), work);
+        } catch (SnowflakeFailure f) {
+            ProblemException problem = SnowflakeProblems.problem(f, admin.who());
+            audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.FAILED, null,
+                    problem.slug() + via(target, admin));
+            throw problem;
+        } catch (ProblemException p) {
+            audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.DENIED, null,
+                    p.slug() + via(target, admin));
+            throw p;
+        }
+    }
+
+    private static ProblemException holdsStoredKey(ConnectionEntity target, int slot, String what) {
+        return new ProblemException(409, "slot-holds-stored-key", "Slot holds the stored key",
+                "Slot " + slot + " holds the public key of this connection's stored private key (" + target.keyFingerprint
+                        + "); " + what + " it would lock the connection out. Set the other slot, swap the credentials "
+                        + "(PUT .../credentials), then change slot " + slot);
+    }
+
+    private static KeySlots slots(ConnectionEntity target, UUID adminId, Map<String, String> desc) {
+        return new KeySlots(target.id, target.account, target.user, target.keyFingerprint, target.credentialVersion,
+                adminId, List.of(slot(desc, 1, target.keyFingerprint), slot(desc, 2, target.keyFingerprint)));
+    }
+
+    private static KeySlot slot(Map<String, String> desc, int slot, String stored) {
+        String fingerprint = fingerprint(desc, slot);
+        String setTime = value(desc, property(slot) + "_LAST_SET_TIME");
+        return new KeySlot(slot, fingerprint, isoOrRaw(setTime), fingerprint != null && fingerprint.equals(stored));
+    }
+
+    static String fingerprint(Map<String, String> desc, int slot) {
+        return value(desc, property(slot) + "_FP");
+    }
+
+    private static String property(int slot) {
+        return slot == 1 ? "RSA_PUBLIC_KEY" : "RSA_PUBLIC_KEY_2";
+    }
+
+    /** DESC USER spells absent values as the string {@code null}. */
+    private static String value(Map<String, String> desc, String property) {
+        String v = desc.get(property);
+        return v == null || v.isBlank() || v.equalsIgnoreCase("null") ? null : v;
+    }
+
+    static String isoOrRaw(String snowflakeTime) {
+        if (snowflakeTime == null) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(snowflakeTime, SNOWFLAKE_TIME).toInstant(ZoneOffset.UTC).toString();
+        } catch (DateTimeParseException e) {
+            return snowflakeTime;
+        }
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot != 1 && slot != 2) {
+            throw ProblemException.invalidField("slot", "must be 1 (RSA_PUBLIC_KEY) or 2 (RSA_PUBLIC_KEY_2)");
+        }
+    }
+
+    static PublicKey parsePublicKey(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.invalidField("publicKey", "is required");
+        }
+        PublicKey key;
+        try {
+            key = PublicKeys.parse(text);
+        } catch (KeyMaterialException e) {
+            throw ConnectionValidator.invalidKey("publicKey", e.getMessage());
+        }
+        if (!(key instanceof RSAPublicKey rsa)) {
+            throw ConnectionValidator.invalidKey("publicKey", "Snowflake accepts RSA public keys only; this is "
+                    + key.getAlgorithm() + ".");
+        }
+        if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw ConnectionValidator.invalidKey("publicKey", "The RSA key has " + rsa.getModulus().bitLength()
+                    + " bits; at least " + MIN_RSA_BITS + " are required.");
+        }
+        return key;
+    }
+
+    private static String via(ConnectionEntity target, Admin admin) {
+        return " user=" + target.user + (admin.connection() == target ? "" : " via=" + admin.connection().id);
+    }
+
+    private static String orEmpty(String fingerprint) {
+        return fingerprint == null ? "(empty)" : fingerprint;
+    }
+}

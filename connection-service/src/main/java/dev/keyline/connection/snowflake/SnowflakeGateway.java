@@ -1,0 +1,391 @@
+package dev.keyline.connection.snowflake;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.keyline.connection.config.ConnectionServiceConfig;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The only class that touches {@code java.sql} and the Snowflake driver.
+ *
+ * <p>
+ * Every operation opens a fresh JDBC connection and closes it afterwards: no pool, no session that
+ * could outlive a key rotation or expire mid-operation (390111/390114 after hours). The driver is
+ * given the parsed {@code PrivateKey} object, never a key file.
+ *
+ * <p>
+ * Why a deadline of our own: driver 4.4.1 ignores {@code networkTimeout}/{@code socketTimeout}
+ * while waiting for a slow server's answer (measured against the emulator), so each operation runs
+ * on its own virtual thread and the caller stops waiting at {@code timeout + 1.5 s}. The abandoned
+ * operation finishes (and closes its connection) in the background.
+ */
+@ApplicationScoped
+public class SnowflakeGateway {
+
+    private static final Logger LOG = Logger.getLogger(SnowflakeGateway.class);
+    private static final long DEADLINE_GRACE_MILLIS = 1500;
+    private static final int MAX_MESSAGE = 400;
+
+    @Inject
+    ConnectionServiceConfig config;
+
+    private ExecutorService executor;
+
+    /** One unit of work on a live session. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(SnowflakeSession session);
+    }
+
+    @PostConstruct
+    void init() {
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("snowflake-", 0).factory());
+    }
+
+    void warmUp(@Observes StartupEvent event) {
+        if (config.snowflake().warmUp()) {
+            // Loading and initialising the driver costs ~0.4 s; do it now, off the start-up path.
+            executor.execute(() -> {
+                try {
+                    driver().acceptsURL("jdbc:snowflake://warm-up.invalid/");
+                } catch (SQLException | RuntimeException | LinkageError e) {
+                    LOG.debugf("Snowflake driver warm-up failed: %s", e.getClass().getName());
+                }
+            });
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        executor.shutdownNow();
+    }
+
+    /**
+     * Logs in, runs {@code work}, and closes the session.
+     *
+     * @throws SnowflakeFailure classified; its message never contains key material
+     */
+    public <T> T withSession(SnowflakeLogin login, Work<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> run(login, work, result));
+        long deadline = login.timeout().toMillis() + DEADLINE_GRACE_MILLIS;
+        try {
+            return result.get(deadline, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null,
+                    "No answer from " + login.endpoint().url() + " within " + login.timeout().toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "Interrupted while waiting for Snowflake");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SnowflakeFailure f) {
+                throw f;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("Snowflake operation failed", cause);
+        }
+    }
+
+    private <T> void run(SnowflakeLogin login, Work<T> work, CompletableFuture<T> result) {
+        Connection connection = null;
+        try {
+            connection = connect(login);
+            result.complete(work.run(new JdbcSession(connection, login)));
+        } catch (UncheckedSqlException e) {
+            result.completeExceptionally(classify(e.sql, login));
+        } catch (DriverRuntimeFailure e) {
+            result.completeExceptionally(e.failure);
+        } catch (RuntimeException e) {
+            // The work's own decision (a ProblemException, say): passed on unchanged.
+            result.completeExceptionally(e);
+        } catch (Error e) {
+            result.completeExceptionally(e);
+            throw e;
+        } finally {
+            // The caller has its answer already: closing (a logout request) is not on its clock.
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debugf("Closing a Snowflake session failed: %s", e.getClass().getName());
+                }
+            }
+        }
+    }
+
+    private static Connection connect(SnowflakeLogin login) {
+        Connection connection;
+        try {
+            connection = driver().connect(login.endpoint().jdbcUrl(), properties(login));
+        } catch (SQLException e) {
+            throw new UncheckedSqlException(e);
+        } catch (RuntimeException e) {
+            throw DriverRuntimeFailure.of(e);
+        }
+        if (connection == null) {
+            throw new DriverRuntimeFailure(new SnowflakeFailure(SnowflakeFailure.Kind.OTHER, null, null,
+                    "The Snowflake driver does not accept " + login.endpoint().url()));
+        }
+        return connection;
+    }
+
+    private static Driver driver() {
+        return net.snowflake.client.api.driver.SnowflakeDriver.INSTANCE;
+    }
+
+    /** The driver properties the wire protocol notes prescribe; the key goes in as an object. */
+    static Properties properties(SnowflakeLogin login) {
+        Properties p = new Properties();
+        p.put("account", login.account());
+        p.put("user", login.user());
+        p.put("authenticator", "SNOWFLAKE_JWT");
+        p.put("privateKey", login.privateKey());
+        // Otherwise the driver probes cloud metadata addresses to find out where it runs.
+        p.put("disablePlatformDetection", "true");
+        long seconds = Math.max(1, login.timeout().toSeconds());
+        p.put("loginTimeout", Long.toString(seconds));
+        p.put("networkTimeout", Long.toString(seconds * 1000));
+        p.put("queryTimeout", Long.toString(seconds));
+        putIfPresent(p, "role", login.role());
+        putIfPresent(p, "warehouse", login.warehouse());
+        putIfPresent(p, "db", login.database());
+        putIfPresent(p, "schema", login.schema());
+        return p;
+    }
+
+    private static void putIfPresent(Properties p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.put(key, value);
+        }
+    }
+
+    /** Maps the driver's exception onto the failure classes the API tells apart. */
+    static SnowflakeFailure classify(SQLException e, SnowflakeLogin login) {
+        int vendor = e.getErrorCode();
+        String code = vendor == 0 ? null : String.format("%06d", vendor);
+        String message = firstLine(e.getMessage());
+        SnowflakeFailure.Kind kind = switch (vendor) {
+            case 390144 -> SnowflakeFailure.Kind.JWT_REJECTED;
+            case 3001 -> SnowflakeFailure.Kind.INSUFFICIENT_PRIVILEGES;
+            case 2003, 2043 -> SnowflakeFailure.Kind.OBJECT_NOT_FOUND;
+            case 200005 -> SnowflakeFailure.Kind.TIMEOUT; // query cancelled at its timeout
+            case 200015 -> hasCause(e, SocketTimeoutException.class) ? SnowflakeFailure.Kind.TIMEOUT
+                    : SnowflakeFailure.Kind.UNREACHABLE;
+            default -> hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)
+                    || hasCause(e, NoRouteToHostException.class) ? SnowflakeFailure.Kind.UNREACHABLE
+                            : "42501".equals(e.getSQLState()) ? SnowflakeFailure.Kind.INSUFFICIENT_PRIVILEGES
+                                    : SnowflakeFailure.Kind.OTHER;
+        };
+        if (kind == SnowflakeFailure.Kind.UNREACHABLE) {
+            message = "Cannot reach Snowflake at " + login.endpoint().url() + ": " + unreachableReason(e, message);
+        }
+        LOG.debugf("Snowflake operation for %s/%s failed: %s (code %s, SQLState %s)", login.account(), login.user(),
+                kind, code, e.getSQLState());
+        return new SnowflakeFailure(kind, code, e.getSQLState(), message);
+    }
+
+    private static String unreachableReason(SQLException e, String message) {
+        if (hasCause(e, UnknownHostException.class)) {
+            return "the host name does not resolve";
+        }
+        if (hasCause(e, ConnectException.class)) {
+            return "connection refused";
+        }
+        if (hasCause(e, NoRouteToHostException.class)) {
+            return "no route to host";
+        }
+        return message;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String flat = message.replace("\r", "").replace('\n', ' ').strip();
+        return flat.length() > MAX_MESSAGE ? flat.substring(0, MAX_MESSAGE) + "…" : flat;
+    }
+
+    /** Carries an SQLException out of the session methods (they are not declared to throw it). */
+    private static final class UncheckedSqlException extends RuntimeException {
+        final SQLException sql;
+
+        UncheckedSqlException(SQLException sql) {
+            super(null, null, false, false);
+            this.sql = sql;
+        }
+    }
+
+    /**
+     * The driver (its shaded libraries) threw something unchecked; their messages may quote input, so
+     * only the type is kept.
+     */
+    private static final class DriverRuntimeFailure extends RuntimeException {
+        final SnowflakeFailure failure;
+
+        DriverRuntimeFailure(SnowflakeFailure failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
+
+        static DriverRuntimeFailure of(RuntimeException e) {
+            LOG.warnf("Snowflake driver failed unexpectedly: %s", e.getClass().getName());
+            return new DriverRuntimeFailure(new SnowflakeFailure(SnowflakeFailure.Kind.OTHER, null, null,
+                    "The Snowflake driver failed unexpectedly (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    /** A session on one JDBC connection; every statement is closed right after use. */
+    private static final class JdbcSession implements SnowflakeSession {
+
+        private final Connection connection;
+        private final int queryTimeoutSeconds;
+
+        JdbcSession(Connection connection, SnowflakeLogin login) {
+            this.connection = connection;
+            this.queryTimeoutSeconds = (int) Math.max(1, login.timeout().toSeconds());
+        }
+
+        @Override
+        public SessionIdentity identity() {
+            List<List<String>> rows = query("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()", 1, 2, 3);
+            List<String> row = rows.isEmpty() ? List.of() : rows.get(0);
+            return new SessionIdentity(at(row, 0), at(row, 1), at(row, 2));
+        }
+
+        @Override
+        public Map<String, String> describeUser(String user) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (List<String> row : query("DESC USER " + SnowflakeIdentifiers.user(user), 1, 2)) {
+                properties.put(at(row, 0), at(row, 1));
+            }
+            return properties;
+        }
+
+        @Override
+        public void setPublicKey(String user, int slot, String base64SpkiDer) {
+            if (!base64SpkiDer.matches("[A-Za-z0-9+/=]+")) {
+                throw new IllegalArgumentException("public key must be base64 of the SPKI DER");
+            }
+            execute("ALTER USER " + SnowflakeIdentifiers.user(user) + " SET " + property(slot) + "='" + base64SpkiDer + "'");
+        }
+
+        @Override
+        public void unsetPublicKey(String user, int slot) {
+            execute("ALTER USER " + SnowflakeIdentifiers.user(user) + " UNSET " + property(slot));
+        }
+
+        @Override
+        public List<String> databases() {
+            return query("SHOW DATABASES", "name");
+        }
+
+        @Override
+        public List<String> schemas(String database) {
+            return query("SHOW SCHEMAS IN DATABASE " + SnowflakeIdentifiers.quote(database), "name");
+        }
+
+        private static String property(int slot) {
+            return switch (slot) {
+                case 1 -> "RSA_PUBLIC_KEY";
+                case 2 -> "RSA_PUBLIC_KEY_2";
+                default -> throw new IllegalArgumentException("slot must be 1 or 2");
+            };
+        }
+
+        private void execute(String sql) {
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(queryTimeoutSeconds);
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new UncheckedSqlException(e);
+            } catch (RuntimeException e) {
+                throw DriverRuntimeFailure.of(e);
+            }
+        }
+
+        private List<List<String>> query(String sql, int... columns) {
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(queryTimeoutSeconds);
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    List<List<String>> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        List<String> row = new ArrayList<>(columns.length);
+                        for (int column : columns) {
+                            row.add(rs.getString(column));
+                        }
+                        rows.add(row);
+                    }
+                    return rows;
+                }
+            } catch (SQLException e) {
+                throw new UncheckedSqlException(e);
+            } catch (RuntimeException e) {
+                throw DriverRuntimeFailure.of(e);
+            }
+        }
+
+        private List<String> query(String sql, String column) {
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(queryTimeoutSeconds);
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    List<String> values = new ArrayList<>();
+                    while (rs.next()) {
+                        values.add(rs.getString(column));
+                    }
+                    return values;
+                }
+            } catch (SQLException e) {
+                throw new UncheckedSqlException(e);
+            } catch (RuntimeException e) {
+                throw DriverRuntimeFailure.of(e);
+            }
+        }
+
+        private static String at(List<String> row, int index) {
+            return index < row.size() ? row.get(index) : null;
+        }
+    }
+}

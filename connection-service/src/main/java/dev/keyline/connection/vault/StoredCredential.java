@@ -1,0 +1,18 @@
+package dev.keyline.connection.vault;
+
+/**
+ * What Vault holds for one connection: the private key PEM (normalised, encrypted if it was given
+ * encrypted) and its passphrase. {@link #toString()} is masked so an accidental log line cannot
+ * leak either.
+ */
+public record StoredCredential(String privateKeyPem, String passphrase) {
+
+    public char[] passphraseChars() {
+        return passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray();
+    }
+
+    @Override
+    public String toString() {
+        return "StoredCredential[masked]";
+    }
+}

@@ -1,0 +1,178 @@
+package dev.keyline.connection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A stand-in for certificate-service's exchange endpoint and readiness probe, on a JDK HttpServer.
+ * It checks the bearer token like the real service, records what it was asked, and answers per
+ * certificate id as a test scripted it (an exchange result, a problem, or a slow answer).
+ * The real end-to-end with certificate-service comes with the integration of the services.
+ */
+public final class CertificateServiceStub implements AutoCloseable {
+
+    public static final String TOKEN = "test-service-token-for-certificate-service";
+    private static final Pattern EXCHANGE = Pattern.compile("/api/v1/certificates/([^/]+)/exchange");
+
+    /** What to answer for one certificate id. */
+    public record Script(int status, String body, long delayMillis) {
+    }
+
+    /** One request the stub received. */
+    public record Received(String certificateId, String authorization, String body) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile int readyStatus = 200;
+
+    private CertificateServiceStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static CertificateServiceStub start() {
+        try {
+            return new CertificateServiceStub();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The exchange for this certificate succeeds with the remote server's {@code status}. */
+    public void exchangeAnswers(String certificateId, int remoteStatus) {
+        scripts.put(certificateId, new Script(200, """
+                {"status":%d,"reason":"OK","headers":[],"body":"{}","truncated":false,"tlsProtocol":"TLSv1.3",
+                 "cipherSuite":"TLS_AES_128_GCM_SHA256","remoteAddress":"192.0.2.10:443","matchedRule":"*.partner.test",
+                 "timing":{"connectMillis":1.5,"tlsHandshakeMillis":4.2,"totalMillis":9.9}}""".formatted(remoteStatus), 0));
+    }
+
+    /** certificate-service answers with this problem. */
+    public void problem(String certificateId, int status, String type, String detail) {
+        scripts.put(certificateId, new Script(status, """
+                {"type":"urn:keyline:problem:%s","title":"t","status":%d,"detail":"%s"}""".formatted(type, status, detail),
+                0));
+    }
+
+    /** certificate-service answers only after {@code delayMillis}. */
+    public void slow(String certificateId, long delayMillis) {
+        exchangeAnswers(certificateId, 200);
+        Script ok = scripts.get(certificateId);
+        scripts.put(certificateId, new Script(ok.status(), ok.body(), delayMillis));
+    }
+
+    public void readyStatus(int status) {
+        this.readyStatus = status;
+    }
+
+    public List<Received> received(String certificateId) {
+        return received.stream().filter(r -> r.certificateId().equals(certificateId)).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/q/health/ready")) {
+                respond(exchange, readyStatus, "{\"status\":\"" + (readyStatus == 200 ? "UP" : "DOWN") + "\"}");
+                return;
+            }
+            Matcher m = EXCHANGE.matcher(path);
+            if (!m.matches() || !exchange.getRequestMethod().equals("POST")) {
+                respond(exchange, 404, "{\"type\":\"urn:keyline:problem:not-found\",\"status\":404}");
+                return;
+            }
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String id = m.group(1);
+            received.add(new Received(id, authorization, body));
+            if (!("Bearer " + TOKEN).equals(authorization)) {
+                respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401,"
+                        + "\"detail\":\"A valid bearer token is required\"}");
+                return;
+            }
+            Script script = scripts.get(id);
+            if (script == null) {
+                respond(exchange, 404, "{\"type\":\"urn:keyline:problem:not-found\",\"status\":404,"
+                        + "\"detail\":\"Certificate " + id + " does not exist\"}");
+                return;
+            }
+            if (script.delayMillis() > 0) {
+                try {
+                    Thread.sleep(script.delayMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            respond(exchange, script.status(), script.body());
+        } catch (IOException e) {
+            // The client gave up (timeout tests): nothing to answer.
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type",
+                status >= 400 ? "application/problem+json" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** Starts the stub for the Quarkus tests and points the REST client and readiness check at it. */
+    public static class Resource implements QuarkusTestResourceLifecycleManager {
+
+        private CertificateServiceStub stub;
+
+        @Override
+        public Map<String, String> start() {
+            stub = CertificateServiceStub.start();
+            Map<String, String> config = new HashMap<>();
+            config.put("quarkus.rest-client.certificate-service.url", stub.url());
+            config.put("connection-service.certificate-service.health-url", stub.url() + "/q/health/ready");
+            return config;
+        }
+
+        @Override
+        public void inject(TestInjector testInjector) {
+            testInjector.injectIntoFields(stub,
+                    new TestInjector.AnnotatedAndMatchesType(InjectCertificateServiceStub.class, CertificateServiceStub.class));
+        }
+
+        @Override
+        public void stop() {
+            if (stub != null) {
+                stub.close();
+            }
+        }
+    }
+}

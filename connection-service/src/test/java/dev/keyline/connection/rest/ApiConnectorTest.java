@@ -1,0 +1,195 @@
+package dev.keyline.connection.rest;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static dev.keyline.connection.ConnectionFixtures.READER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.connection.CertificateServiceStub;
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.InjectCertificateServiceStub;
+import dev.keyline.common.testing.SecretLeakGuard;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * API connectors are tested through certificate-service's exchange (here a stand-in that checks
+ * the service token), so the client certificate's key never leaves certificate-service.
+ */
+@QuarkusTest
+class ApiConnectorTest {
+
+    static final String PROBLEM = "urn:keyline:problem:";
+
+    @InjectCertificateServiceStub
+    CertificateServiceStub certificates;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    static Map<String, Object> apiBody(String name, String baseUrl, String certificateId) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "api");
+        details.put("baseUrl", baseUrl);
+        if (certificateId != null) {
+            details.put("certificateId", certificateId);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("details", details);
+        return body;
+    }
+
+    String connector(String certificateId) {
+        return ConnectionFixtures.create(apiBody(ConnectionFixtures.uniqueName("api"), "https://API.partner.test/v1/",
+                certificateId));
+    }
+
+    @Test
+    void createStoresTheConnectorWithoutVault() {
+        String certificateId = UUID.randomUUID().toString();
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(apiBody(ConnectionFixtures.uniqueName("api"), "https://API.partner.test/v1/", certificateId))
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("details.type", equalTo("api"))
+                .body("details.baseUrl", equalTo("https://api.partner.test/v1/"))
+                .body("details.certificateId", equalTo(certificateId))
+                .body("details", not(org.hamcrest.Matchers.hasKey("account")))
+                .body("$", not(org.hamcrest.Matchers.hasKey("testLogin")))
+                .extract().path("id");
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .body("details.type", equalTo("api"));
+    }
+
+    @Test
+    void testGoesThroughCertificateServiceWithTheServiceToken() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.exchangeAnswers(certificateId, 200);
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("httpStatus", equalTo(200))
+                .body("matchedRule", equalTo("*.partner.test"))
+                .body("tlsProtocol", equalTo("TLSv1.3"))
+                .body("certificateId", equalTo(certificateId))
+                .body("baseUrl", equalTo("https://api.partner.test/v1/"));
+        var received = certificates.received(certificateId);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).authorization()).isEqualTo("Bearer " + CertificateServiceStub.TOKEN);
+        assertThat(received.get(0).body()).contains("\"method\":\"GET\"").contains("\"url\":\"https://api.partner.test/v1/\"");
+    }
+
+    @Test
+    void anUnauthorizedHostIsApiHostNotAuthorized() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.problem(certificateId, 403, "host-not-authorized",
+                "This certificate may not be presented to api.partner.test:443");
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "api-host-not-authorized"))
+                .body("errors[0].field", equalTo("details.baseUrl"))
+                .body("detail", containsString("may not be presented"));
+        assertThat(certificates.received(certificateId)).hasSize(1);
+    }
+
+    @Test
+    void anUnavailableCertificateServiceIsRetriedThenReportedWithoutFakingSuccess() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.problem(certificateId, 503, "vault-unavailable", "The secret store is unavailable");
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(503)
+                .body("type", equalTo(PROBLEM + "certificate-service-unavailable"));
+        assertThat(certificates.received(certificateId)).hasSize(3);
+    }
+
+    @Test
+    void aSlowCertificateServiceIsUnavailableNotRetried() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.slow(certificateId, 3000);
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(503)
+                .body("type", equalTo(PROBLEM + "certificate-service-unavailable"))
+                .body("detail", containsString("in time"));
+        assertThat(certificates.received(certificateId)).hasSize(1);
+    }
+
+    @Test
+    void anUnknownCertificateIsCertificateNotFound() {
+        String certificateId = UUID.randomUUID().toString();
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "certificate-not-found"))
+                .body("errors[0].field", equalTo("details.certificateId"));
+    }
+
+    @Test
+    void anApiErrorStatusIsAFailedTest() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.exchangeAnswers(certificateId, 401);
+        String id = connector(certificateId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(502)
+                .body("type", equalTo(PROBLEM + "api-error-status"))
+                .body("detail", containsString("HTTP 401"));
+    }
+
+    @Test
+    void aConnectorWithoutCertificateCannotBeTested() {
+        String id = connector(null);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "certificate-required"));
+    }
+
+    @Test
+    void baseUrlMustBeHttpsAndSnowflakeFieldsAreRefused() {
+        Map<String, Object> body = apiBody(ConnectionFixtures.uniqueName("api"), "http://api.partner.test/", null);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("details.baseUrl"));
+        body = apiBody(ConnectionFixtures.uniqueName("api"), "https://user:pw@api.partner.test/", null);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("details.baseUrl"))
+                .body(not(containsString("user:pw")));
+        body = apiBody(ConnectionFixtures.uniqueName("api"), "https://api.partner.test/", null);
+        ConnectionFixtures.details(body).put("account", "acme");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("details.account"));
+    }
+
+    @Test
+    void theTypeOfAConnectionCannotChange() {
+        String id = connector(null);
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("switch"), "svc",
+                null, null, null);
+        ConnectionFixtures.details(body).remove("privateKey");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.hasItem("details.type"));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.keyline.connection.rest;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static dev.keyline.connection.ConnectionFixtures.READER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import dev.keyline.emulators.vault.InjectVaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Each bad request is a 4xx problem naming the field; nothing reaches PostgreSQL, Vault or Snowflake. */
+@QuarkusTest
+class ConnectionBadInputTest {
+
+    @InjectVaultEmulator
+    VaultEmulator vault;
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    static final KeyPair KEY = ConnectionFixtures.newKey();
+
+    static Stream<Arguments> badBodies() {
+        String pem = ConnectionFixtures.pkcs8Pem(KEY.getPrivate());
+        String ecPem = ConnectionFixtures.pkcs8Pem(ec().getPrivate());
+        return Stream.of(
+                Arguments.of("no details", "details", edit(b -> b.remove("details"))),
+                Arguments.of("unknown type", "details.type", details(d -> d.put("type", "oracle"))),
+                Arguments.of("missing account", "details.account", details(d -> d.remove("account"))),
+                Arguments.of("account with spaces", "details.account", details(d -> d.put("account", "my account"))),
+                Arguments.of("missing user", "details.user", details(d -> d.remove("user"))),
+                Arguments.of("user with a newline", "details.user", details(d -> d.put("user", "svc\nx"))),
+                Arguments.of("basic auth", "details.authType", details(d -> d.put("authType", "basic"))),
+                Arguments.of("plain http to a non-loopback host", "details.host",
+                        details(d -> d.put("host", "http://snowflake.example.com:8080"))),
+                Arguments.of("host with a path", "details.host", details(d -> d.put("host", "https://x.example.com/path"))),
+                Arguments.of("api field on snowflake", "details.baseUrl",
+                        details(d -> d.put("baseUrl", "https://api.example.com"))),
+                Arguments.of("missing key", "details.privateKey", details(d -> d.remove("privateKey"))),
+                Arguments.of("garbage key", "details.privateKey", details(d -> d.put("privateKey", "hello world"))),
+                Arguments.of("two keys", "details.privateKey", details(d -> d.put("privateKey", pem + pem))),
+                Arguments.of("EC key", "details.privateKey", details(d -> d.put("privateKey", ecPem))),
+                Arguments.of("RSA 1024", "details.privateKey",
+                        details(d -> d.put("privateKey", ConnectionFixtures.openssl("rsa1024-pkcs8.pem")))),
+                Arguments.of("public key instead of private", "details.privateKey",
+                        details(d -> d.put("privateKey", ConnectionFixtures.publicPem(KEY.getPublic())))),
+                Arguments.of("PKCS#12 blob", "details.privateKey",
+                        details(d -> d.put("privateKey", ConnectionFixtures.openssl("cert.p12.b64")))),
+                Arguments.of("unknown field", "details.password", details(d -> d.put("password", SecretLeakGuard.secret("hunter2-secret")))),
+                Arguments.of("timeout too long", "timeoutSecs", edit(b -> b.put("timeoutSecs", 3600))),
+                Arguments.of("timeout not a number", "timeoutSecs", edit(b -> b.put("timeoutSecs", "soon"))),
+                Arguments.of("key admin not a uuid", "details.keyAdminConnectionId",
+                        details(d -> d.put("keyAdminConnectionId", "admin"))),
+                Arguments.of("key admin unknown", "details.keyAdminConnectionId",
+                        details(d -> d.put("keyAdminConnectionId", java.util.UUID.randomUUID().toString()))),
+                Arguments.of("bad name", "name", edit(b -> b.put("name", "<script>"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBodies")
+    void badInputIsRejectedNamingTheFieldAndStoresNothing(String label, String field,
+            Consumer<Map<String, Object>> edit) {
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("bad"), "svc_bad",
+                ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null);
+        edit.accept(body);
+        int secrets = vault.secretPaths("secret").size();
+        int logins = snowflake.logins().size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem(field));
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
+        assertThat(snowflake.logins()).hasSize(logins);
+        if (body.get("name") instanceof String name && !name.startsWith("<")) {
+            given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
+                    .then().statusCode(200).body("total", equalTo(0));
+        }
+    }
+
+    @Test
+    void malformedJsonIsAProblem() {
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{\"name\": ")
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Unexpected end")));
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeParsing() {
+        String huge = "A".repeat(1_100_000);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body("{\"name\":\"big\",\"details\":{\"type\":\"snowflake\",\"privateKey\":\"" + huge + "\"}}")
+                .when().post(BASE)
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:request-too-large"));
+    }
+
+    @Test
+    void keysCannotChangeThroughPut() {
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_PUT", KEY.getPublic());
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("put"), user,
+                ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null);
+        String id = ConnectionFixtures.create(body);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("details.privateKey"));
+
+        // Without the key, metadata changes (here the role) are accepted.
+        ConnectionFixtures.details(body).remove("privateKey");
+        ConnectionFixtures.details(body).put("role", "PUBLIC");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(200)
+                .body("details.role", equalTo("PUBLIC"))
+                .body("details.credentialVersion", equalTo(1));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200).body("role", equalTo("PUBLIC"));
+    }
+
+    @Test
+    void badPublicKeysAndSlotsAreRefusedBeforeSnowflake() {
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_SLOTS", KEY.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("slots"),
+                user, ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null));
+        int logins = snowflake.logins().size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(ec().getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(400).body("type", equalTo("urn:keyline:problem:invalid-key-material"))
+                .body("errors[0].field", equalTo("publicKey"));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.pkcs8Pem(KEY.getPrivate())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(400).body("errors[0].field", equalTo("publicKey"));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(KEY.getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/3")
+                .then().statusCode(400).body("errors[0].field", equalTo("slot"));
+        assertThat(snowflake.logins()).hasSize(logins);
+    }
+
+    private static Consumer<Map<String, Object>> edit(Consumer<Map<String, Object>> change) {
+        return change;
+    }
+
+    private static Consumer<Map<String, Object>> details(Consumer<Map<String, Object>> change) {
+        return body -> {
+            Map<String, Object> details = new HashMap<>(ConnectionFixtures.details(body));
+            change.accept(details);
+            body.put("details", details);
+        };
+    }
+
+    private static KeyPair ec() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

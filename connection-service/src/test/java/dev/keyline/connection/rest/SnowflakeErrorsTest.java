@@ -1,0 +1,312 @@
+package dev.keyline.connection.rest;
+
+import static dev.keyline.connection.ConnectionFixtures.ACCOUNT;
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static dev.keyline.connection.ConnectionFixtures.READER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import dev.keyline.emulators.vault.InjectVaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulator;
+import dev.keyline.keys.Fingerprints;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Each way a Snowflake connection goes wrong has its own problem type and says what to check. */
+@QuarkusTest
+class SnowflakeErrorsTest {
+
+    static final String PROBLEM = "urn:keyline:problem:";
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @InjectVaultEmulator
+    VaultEmulator vault;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        snowflake.clearFaults();
+    }
+
+    /** A connection for a fresh service user whose slot 1 holds {@code registered} (none when null). */
+    String connection(String prefix, KeyPair registered, KeyPair stored, String adminId) {
+        String user = ConnectionFixtures.serviceUser(snowflake, prefix, registered == null ? null : registered.getPublic());
+        return ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
+                user, ConnectionFixtures.pkcs8Pem(stored.getPrivate()), null, adminId));
+    }
+
+    @Test
+    void aKeyMatchingNoSlotIsRejectedNamingItsFingerprint() {
+        KeyPair registered = ConnectionFixtures.newKey();
+        KeyPair wrong = ConnectionFixtures.newKey();
+        String wrongFingerprint = Fingerprints.spkiSha256(wrong.getPublic());
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_WRONG", registered.getPublic());
+        // Creating still works (the admin may register the key later) and says how the login went.
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("wrong"), user,
+                        ConnectionFixtures.pkcs8Pem(wrong.getPrivate()), null, null))
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.code", equalTo("390144"))
+                .body("testLogin.type", equalTo("snowflake-jwt-rejected"))
+                .extract().path("id");
+
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "snowflake-jwt-rejected"))
+                .body("detail", allOf(containsString(wrongFingerprint), containsString("user " + user),
+                        containsString("account acme"), containsString("DESC USER " + user),
+                        containsString("RSA_PUBLIC_KEY_FP")));
+    }
+
+    @Test
+    void swappingToAnUnregisteredKeyFailsTheLoginAndStoresNothing() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_UNREG", key, key, null);
+        KeyPair unregistered = ConnectionFixtures.newKey();
+
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(unregistered.getPrivate()),
+                        "expectedCredentialVersion", 1))
+                .when().put(BASE + "/" + id + "/credentials")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "credential-login-failed"))
+                .body("detail", allOf(containsString("nothing was stored"), containsString("snowflake-jwt-rejected"),
+                        containsString(Fingerprints.spkiSha256(unregistered.getPublic()))));
+
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200)
+                .body("details.credentialVersion", equalTo(1))
+                .body("details.keyFingerprint", equalTo(Fingerprints.spkiSha256(key.getPublic())));
+        assertThat(vault.versions("secret", "keyline/connection-service/connections/" + id)).hasSize(1);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test").then().statusCode(200);
+    }
+
+    @Test
+    void aUserWithoutAnyRegisteredKeyIsRejectedToo() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_NOKEY", null, key, null);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-jwt-rejected"));
+    }
+
+    @Test
+    void withAKeyAdminConnectionTheRejectionSaysWhatTheSlotsHold() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        KeyPair registered = ConnectionFixtures.newKey();
+        KeyPair wrong = ConnectionFixtures.newKey();
+        String id = connection("SVC_DIAG", registered, wrong, adminId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-jwt-rejected"))
+                .body("detail", allOf(containsString("RSA_PUBLIC_KEY_FP=" + Fingerprints.spkiSha256(registered.getPublic())),
+                        containsString("RSA_PUBLIC_KEY_2_FP=(empty)"),
+                        containsString("the stored key is " + Fingerprints.spkiSha256(wrong.getPublic()))));
+
+        String empty = connection("SVC_DIAG_EMPTY", null, wrong, adminId);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + empty + "/test")
+                .then().statusCode(422)
+                .body("detail", containsString("Both key slots of user"));
+    }
+
+    @Test
+    void aWrongPassphraseNamesThePassphraseFieldAndStoresNothing() {
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_PASS", ConnectionFixtures.opensslPublicKey());
+        String name = ConnectionFixtures.uniqueName("wrong-pass");
+        int before = vault.secretPaths("secret").size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(ConnectionFixtures.snowflakeBody(name, user, ConnectionFixtures.openssl("rsa2048-pkcs8-des3.pem"),
+                        "not-the-passphrase", null))
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "invalid-key-material"))
+                .body("errors[0].field", equalTo("details.privateKeyPassphrase"));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(ConnectionFixtures.snowflakeBody(name, user, ConnectionFixtures.openssl("rsa2048-pkcs8-aes256.pem"),
+                        null, null))
+                .when().post(BASE)
+                .then().statusCode(400)
+                .body("type", equalTo(PROBLEM + "invalid-key-material"))
+                .body("errors[0].field", equalTo("details.privateKeyPassphrase"));
+        assertThat(vault.secretPaths("secret")).hasSize(before);
+        given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
+                .then().statusCode(200).body("total", equalTo(0));
+        assertThat(snowflake.logins().stream().filter(l -> user.equalsIgnoreCase(l.user()))).isEmpty();
+    }
+
+    @Test
+    void aKeyAdminConnectionWithoutThePrivilegeIsRefusedBySnowflake() {
+        KeyPair plainKey = ConnectionFixtures.newKey();
+        String plainAdmin = connection("SVC_PLAIN", plainKey, plainKey, null);
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_TARGET", key.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("target"),
+                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, plainAdmin));
+
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(ConnectionFixtures.newKey().getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "snowflake-insufficient-privileges"))
+                .body("detail", allOf(containsString("MODIFY PROGRAMMATIC AUTHENTICATION METHODS"),
+                        containsString("key-admin connection"), containsString("003001")));
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-insufficient-privileges"));
+        assertThat(snowflake.keySlots(ACCOUNT, user).rsaPublicKey2Fp()).isNull();
+    }
+
+    @Test
+    void aPlainUserCannotSetItsOwnKey() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_SELF", key, key, null);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(ConnectionFixtures.newKey().getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-insufficient-privileges"))
+                .body("detail", containsString("keyAdminConnectionId"));
+        // Reading its own slots is allowed.
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
+                .then().statusCode(200).body("slots[0].matchesStoredKey", equalTo(true));
+    }
+
+    @Test
+    void aMissingUserIsObjectNotFound() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("ghost"),
+                ConnectionFixtures.uniqueUser("GHOST"), ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, adminId));
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-object-not-found"))
+                .body("detail", containsString("does not exist"));
+    }
+
+    @Test
+    void userNamesCannotInjectSql() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminFingerprint = snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKeyFp();
+        KeyPair key = ConnectionFixtures.newKey();
+        String evil = "X\"; ALTER USER ROTATOR UNSET RSA_PUBLIC_KEY; --";
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("evil"), evil,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, adminId));
+
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(key.getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-object-not-found"));
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id + "/key-slots/1")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-object-not-found"));
+        assertThat(snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKeyFp()).isEqualTo(adminFingerprint);
+        assertThat(snowflake.statements("DESC USER \"X\"\"; ALTER USER ROTATOR UNSET RSA_PUBLIC_KEY; --\"")).isNotEmpty();
+    }
+
+    @Test
+    void userNamesWithOddCharactersAreQuotedExactly() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        KeyPair key = ConnectionFixtures.newKey();
+        String name = "svc.loader-" + ConnectionFixtures.uniqueUser("x").toLowerCase();
+        ConnectionFixtures.account(snowflake).user("\"" + name + "\"", name).role("LOADER").rsaPublicKey(key.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("odd"), name,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, adminId));
+        KeyPair next = ConnectionFixtures.newKey();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(next.getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/2")
+                .then().statusCode(200)
+                .body("slots[0].matchesStoredKey", equalTo(true))
+                .body("slots[1].fingerprint", equalTo(Fingerprints.spkiSha256(next.getPublic())));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200).body("user", equalTo(name));
+    }
+
+    @Test
+    void aSlowSnowflakeIsATimeout() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_SLOW", key.getPublic());
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("slow"), user,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        body.put("timeoutSecs", 1);
+        String id = ConnectionFixtures.create(body);
+        snowflake.setLatency(Duration.ofSeconds(4));
+        long start = System.nanoTime();
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(504)
+                .body("type", equalTo(PROBLEM + "snowflake-timeout"))
+                .body("detail", containsString("within 1 s"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void anUnreachableHostIsSaidSo() {
+        KeyPair key = ConnectionFixtures.newKey();
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("nowhere"), "svc_x",
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        body.put("timeoutSecs", 1);
+        ConnectionFixtures.details(body).put("host", "http://127.0.0.1:1");
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.type", equalTo("snowflake-unreachable"))
+                .extract().path("id");
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(502)
+                .body("type", equalTo(PROBLEM + "snowflake-unreachable"))
+                .body("detail", allOf(containsString("http://127.0.0.1:1"), containsString("connection refused")));
+    }
+
+    @Test
+    void otherSnowflakeErrorsCarryTheirCode() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_OTHER", key, key, null);
+        snowflake.failNextLogin("390100");
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(502)
+                .body("type", equalTo(PROBLEM + "snowflake-error"))
+                .body("detail", containsString("390100"));
+    }
+
+    @Test
+    void aStaleCredentialVersionIsAConflictAndChangesNothing() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_STALE", key, key, null);
+        KeyPair next = ConnectionFixtures.newKey();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 7))
+                .when().put(BASE + "/" + id + "/credentials")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "stale-credential-version"))
+                .body("errors[0].field", equalTo("expectedCredentialVersion"));
+        assertThat(vault.versions("secret", "keyline/connection-service/connections/" + id)).hasSize(1);
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().body("details.credentialVersion", equalTo(1));
+    }
+}
