@@ -1,0 +1,22 @@
+package dev.keyline.rotation;
+
+import java.util.UUID;
+
+/**
+ * Everything rotation does to Snowflake and to the stored credential, all through
+ * connection-service. Failures are {@link ConnectionServiceException}s: {@code transientFailure()}
+ * ones may be retried, the others say what the service refused.
+ */
+public interface ConnectionPort {
+
+    ConnectionInfo connection(UUID connectionId);
+
+    SlotsView keySlots(UUID connectionId);
+
+    void setKeySlot(UUID connectionId, int slot, String publicKeyPem);
+
+    void unsetKeySlot(UUID connectionId, int slot);
+
+    /** Logs in with the new key, then stores it if the credential version still matches. */
+    void swapCredentials(UUID connectionId, String privateKeyPem, String passphrase, int expectedCredentialVersion);
+}

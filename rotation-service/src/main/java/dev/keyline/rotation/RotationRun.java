@@ -1,0 +1,85 @@
+package dev.keyline.rotation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One rotation of one connection's key, as persisted after every step. Holds public values only
+ * (fingerprints, slots, timings); the pending private key lives in Vault.
+ */
+public class RotationRun {
+    public UUID id;
+    public UUID connectionId;
+    public UUID policyId;
+    public String account;
+    public String snowflakeUser;
+    public RunState state = RunState.PLAN;
+    public String trigger = "manual";
+    public boolean adopt;
+    public int keySize = 2048;
+    public Duration gracePeriod = Duration.ZERO;
+    public int maxAttempts = 5;
+    public int attempts;
+    public String oldFingerprint;
+    public Integer oldSlot;
+    public Integer targetSlot;
+    public String newFingerprint;
+    public Instant drainUntil;
+    public Instant nextAttemptAt;
+    public String lastErrorType;
+    public String lastErrorDetail;
+    public String leaseOwner;
+    public Instant leaseUntil;
+    public String createdBy;
+    public Instant createdAt;
+    public Instant startedAt;
+    public Instant finishedAt;
+
+    public static RotationRun create(UUID connectionId, String account, String user, Instant now) {
+        RotationRun r = new RotationRun();
+        r.id = UUID.randomUUID();
+        r.connectionId = connectionId;
+        r.account = account;
+        r.snowflakeUser = user;
+        r.createdAt = now;
+        r.nextAttemptAt = now;
+        return r;
+    }
+
+    public RotationRun copy() {
+        RotationRun r = new RotationRun();
+        r.id = id;
+        r.connectionId = connectionId;
+        r.policyId = policyId;
+        r.account = account;
+        r.snowflakeUser = snowflakeUser;
+        r.state = state;
+        r.trigger = trigger;
+        r.adopt = adopt;
+        r.keySize = keySize;
+        r.gracePeriod = gracePeriod;
+        r.maxAttempts = maxAttempts;
+        r.attempts = attempts;
+        r.oldFingerprint = oldFingerprint;
+        r.oldSlot = oldSlot;
+        r.targetSlot = targetSlot;
+        r.newFingerprint = newFingerprint;
+        r.drainUntil = drainUntil;
+        r.nextAttemptAt = nextAttemptAt;
+        r.lastErrorType = lastErrorType;
+        r.lastErrorDetail = lastErrorDetail;
+        r.leaseOwner = leaseOwner;
+        r.leaseUntil = leaseUntil;
+        r.createdBy = createdBy;
+        r.createdAt = createdAt;
+        r.startedAt = startedAt;
+        r.finishedAt = finishedAt;
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "RotationRun[" + id + " " + state + " connection=" + connectionId + " attempts=" + attempts + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.keyline.rotation.client;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** connection-service's v1 API, the part rotation uses. Wrapped by {@link ConnectionServiceClient}. */
+@RegisterRestClient(configKey = "connection-service")
+@Path("/api/v1/connections")
+@Produces(MediaType.APPLICATION_JSON)
+interface ConnectionServiceApi {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Connection(UUID id, String name, Details details) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Details(String type, String account, String user, String authType, String keyFingerprint,
+            Integer credentialVersion) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record KeySlots(UUID connectionId, String account, String user, String storedKeyFingerprint, int credentialVersion,
+            List<Slot> slots) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Slot(int slot, String fingerprint, String lastSetTime, boolean matchesStoredKey) {
+    }
+
+    record PublicKeyBody(String publicKey) {
+    }
+
+    record CredentialsBody(String privateKey, String privateKeyPassphrase, int expectedCredentialVersion) {
+        @Override
+        public String toString() {
+            return "CredentialsBody[expectedCredentialVersion=" + expectedCredentialVersion + ", material=masked]";
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record TestResult(boolean ok, String keyFingerprint, String user) {
+    }
+
+    @GET
+    @Path("{id}")
+    Connection get(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+
+    @GET
+    @Path("{id}/key-slots")
+    KeySlots keySlots(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+
+    @PUT
+    @Path("{id}/key-slots/{slot}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    KeySlots setKeySlot(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id, @PathParam("slot") int slot,
+            PublicKeyBody body);
+
+    @DELETE
+    @Path("{id}/key-slots/{slot}")
+    KeySlots unsetKeySlot(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
+            @PathParam("slot") int slot);
+
+    @PUT
+    @Path("{id}/credentials")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Connection swapCredentials(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
+            CredentialsBody body);
+
+    @POST
+    @Path("{id}/test")
+    TestResult test(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+}

@@ -1,0 +1,156 @@
+package dev.keyline.rotation.client;
+
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.keyline.rotation.ConnectionInfo;
+import dev.keyline.rotation.ConnectionPort;
+import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.SlotsView;
+import dev.keyline.rotation.config.RotationServiceConfig;
+
+/**
+ * connection-service with timeouts, retries on idempotent calls and a circuit breaker. No fallback
+ * pretends success: every failure becomes a {@link ConnectionServiceException} carrying the problem
+ * type connection-service answered (or "unavailable" when it did not answer).
+ */
+@ApplicationScoped
+public class ConnectionServiceClient implements ConnectionPort {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionServiceClient.class);
+
+    @Inject
+    @RestClient
+    ConnectionServiceApi api;
+
+    @Inject
+    RotationServiceConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private String bearer() {
+        return "Bearer " + config.connectionService().token().orElse("");
+    }
+
+    @Override
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public ConnectionInfo connection(UUID id) {
+        ConnectionServiceApi.Connection c = call(() -> api.get(bearer(), id), true);
+        ConnectionServiceApi.Details d = c.details();
+        return d == null ? new ConnectionInfo(c.id(), null, null, null, null, null, null)
+                : new ConnectionInfo(c.id(), d.type(), d.account(), d.user(), d.authType(), d.keyFingerprint(),
+                        d.credentialVersion());
+    }
+
+    @Override
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public SlotsView keySlots(UUID id) {
+        ConnectionServiceApi.KeySlots k = call(() -> api.keySlots(bearer(), id), true);
+        String s1 = null;
+        String s2 = null;
+        for (ConnectionServiceApi.Slot s : k.slots()) {
+            if (s.slot() == 1) {
+                s1 = s.fingerprint();
+            } else if (s.slot() == 2) {
+                s2 = s.fingerprint();
+            }
+        }
+        return new SlotsView(k.storedKeyFingerprint(), k.credentialVersion(), s1, s2);
+    }
+
+    /** Setting a slot to the same key twice is harmless: retried. */
+    @Override
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public void setKeySlot(UUID id, int slot, String publicKeyPem) {
+        call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem)), true);
+    }
+
+    /** Not retried here: the step re-reads the slot before unsetting again. */
+    @Override
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public void unsetKeySlot(UUID id, int slot) {
+        call(() -> api.unsetKeySlot(bearer(), id, slot), true);
+    }
+
+    /** Never retried blindly: the SWAP step reads the stored fingerprint and decides. */
+    @Override
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
+        call(() -> api.swapCredentials(bearer(), id,
+                new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)), true);
+    }
+
+    /** Whether a login with the stored key works (connection-service's test). */
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public boolean test(UUID id) {
+        return call(() -> api.test(bearer(), id), true).ok();
+    }
+
+    private <T> T call(Supplier<T> call, boolean unused) {
+        try {
+            return call.get();
+        } catch (WebApplicationException e) {
+            throw problem(e.getResponse());
+        } catch (ProcessingException | TimeoutException | CircuitBreakerOpenException e) {
+            LOG.debugf("connection-service unreachable: %s", e.getClass().getSimpleName());
+            throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE,
+                    "connection-service did not answer (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private ConnectionServiceException problem(Response r) {
+        int status = r.getStatus();
+        String type = null;
+        String detail = "connection-service answered HTTP " + status;
+        try {
+            String body = r.readEntity(String.class);
+            JsonNode n = mapper.readTree(body);
+            if (n != null && n.hasNonNull("type")) {
+                type = n.get("type").asText();
+            }
+            if (n != null && n.hasNonNull("detail")) {
+                detail = n.get("detail").asText();
+            }
+        } catch (RuntimeException | java.io.IOException ignored) {
+            // not problem+json: keep the status only
+        }
+        if (status >= 500 || status == 408 || status == 429) {
+            return new RetriableException(status, type, detail);
+        }
+        return new ConnectionServiceException(status, type, detail);
+    }
+
+    /** The failures worth retrying and counting towards the circuit breaker. */
+    public static class RetriableException extends ConnectionServiceException {
+        public RetriableException(int status, String type, String detail) {
+            super(status, type, detail);
+        }
+    }
+}

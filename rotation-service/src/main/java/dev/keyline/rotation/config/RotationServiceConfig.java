@@ -1,0 +1,78 @@
+package dev.keyline.rotation.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything a deployer can set for the rotation-service, under {@code rotation-service.*}. */
+@ConfigMapping(prefix = "rotation-service")
+public interface RotationServiceConfig {
+
+    VaultPaths vault();
+
+    ConnectionService connectionService();
+
+    Worker worker();
+
+    Retry retry();
+
+    interface VaultPaths {
+        @WithDefault("secret")
+        String mount();
+
+        /** One secret per run at {@code <prefix>/<run id>}, deleted when the run ends. */
+        @WithDefault("keyline/rotation-service/pending")
+        String prefix();
+    }
+
+    interface ConnectionService {
+        /** rotation-service's own bearer token for connection-service; needs connections:manage. */
+        Optional<String> token();
+
+        /** connection-service's readiness URL (management port). */
+        @WithDefault("http://localhost:9082/q/health/ready")
+        String healthUrl();
+
+        @WithDefault("true")
+        boolean requiredForReadiness();
+    }
+
+    interface Worker {
+        /** Runs executed at once by this replica (virtual threads). */
+        @WithDefault("4")
+        int concurrency();
+
+        /** A claimed run is another replica's to resume this long after its worker stopped renewing. */
+        @WithDefault("2M")
+        Duration lease();
+
+        /** PBKDF2 rounds for the pending key's encryption. */
+        @WithDefault("10000")
+        int pbkdf2Iterations();
+
+        /** How often the scheduler loop claims due work (read by @Scheduled). */
+        @WithDefault("5s")
+        String poll();
+
+        /** Delay of the first loop after start-up (read by @Scheduled). */
+        @WithDefault("2s")
+        String initialDelay();
+
+        /** Identifies this replica in leases; default: host name + random suffix. */
+        Optional<String> id();
+    }
+
+    interface Retry {
+        @WithDefault("5S")
+        Duration base();
+
+        @WithDefault("15M")
+        Duration max();
+
+        /** maxAttempts of runs started without a policy. */
+        @WithDefault("5")
+        int defaultMaxAttempts();
+    }
+}

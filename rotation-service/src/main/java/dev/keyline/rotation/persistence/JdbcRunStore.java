@@ -1,0 +1,359 @@
+package dev.keyline.rotation.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore;
+
+/**
+ * Runs, their step log and known keys in PostgreSQL, with plain JDBC so that claiming is one
+ * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING *}: replicas never claim
+ * the same run, and a crashed replica's lease simply expires.
+ */
+@ApplicationScoped
+public class JdbcRunStore implements RunStore {
+
+    static final String TERMINAL = "('DONE', 'ROLLED_BACK', 'NEEDS_ATTENTION')";
+    private static final String COLUMNS = "id, connection_id, policy_id, account, snowflake_user, state, trigger_kind, adopt, "
+            + "key_size, grace_period_seconds, max_attempts, attempts, old_fingerprint, old_slot, target_slot, "
+            + "new_fingerprint, drain_until, next_attempt_at, last_error_type, last_error_detail, lease_owner, lease_until, "
+            + "created_by, created_at, started_at, finished_at";
+
+    @Inject
+    DataSource dataSource;
+
+    /** Thrown by {@link #insert} when the user already has an active run. */
+    public static class ActiveRunExistsException extends RuntimeException {
+        public ActiveRunExistsException() {
+            super("a rotation is already active for this Snowflake user");
+        }
+    }
+
+    public JdbcRunStore() {
+    }
+
+    public JdbcRunStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void insert(RotationRun r) {
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, r);
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new ActiveRunExistsException();
+            }
+            throw new PersistenceException(e);
+        }
+    }
+
+    /** Inserts on the given connection (the policy claim's transaction); false when a run is already active. */
+    public boolean insertIfNoneActive(Connection c, RotationRun r) throws SQLException {
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(25) + "?) on conflict do nothing";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, r);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private void insert(Connection c, RotationRun r) throws SQLException {
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(25) + "?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, r);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindAll(PreparedStatement ps, RotationRun r) throws SQLException {
+        int i = 1;
+        ps.setObject(i++, r.id);
+        ps.setObject(i++, r.connectionId);
+        ps.setObject(i++, r.policyId);
+        ps.setString(i++, r.account);
+        ps.setString(i++, r.snowflakeUser);
+        ps.setString(i++, r.state.name());
+        ps.setString(i++, r.trigger);
+        ps.setBoolean(i++, r.adopt);
+        ps.setInt(i++, r.keySize);
+        ps.setLong(i++, r.gracePeriod.toSeconds());
+        ps.setInt(i++, r.maxAttempts);
+        ps.setInt(i++, r.attempts);
+        ps.setString(i++, r.oldFingerprint);
+        setInt(ps, i++, r.oldSlot);
+        setInt(ps, i++, r.targetSlot);
+        ps.setString(i++, r.newFingerprint);
+        ps.setObject(i++, ts(r.drainUntil));
+        ps.setObject(i++, ts(r.nextAttemptAt));
+        ps.setString(i++, r.lastErrorType);
+        ps.setString(i++, r.lastErrorDetail);
+        ps.setString(i++, r.leaseOwner);
+        ps.setObject(i++, ts(r.leaseUntil));
+        ps.setString(i++, r.createdBy);
+        ps.setObject(i++, ts(r.createdAt));
+        ps.setObject(i++, ts(r.startedAt));
+        ps.setObject(i++, ts(r.finishedAt));
+    }
+
+    /** Fenced by the lease: only the worker holding the run may write it; every save renews the lease. */
+    @Override
+    public void save(RotationRun r) {
+        String sql = "update rotation_run set state=?, attempts=?, old_fingerprint=?, old_slot=?, target_slot=?, "
+                + "new_fingerprint=?, drain_until=?, next_attempt_at=?, last_error_type=?, last_error_detail=?, "
+                + "started_at=?, finished_at=?, lease_until=now() + (? * interval '1 millisecond') "
+                + "where id=? and lease_owner is not distinct from ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, r.state.name());
+            ps.setInt(i++, r.attempts);
+            ps.setString(i++, r.oldFingerprint);
+            setInt(ps, i++, r.oldSlot);
+            setInt(ps, i++, r.targetSlot);
+            ps.setString(i++, r.newFingerprint);
+            ps.setObject(i++, ts(r.drainUntil));
+            ps.setObject(i++, ts(r.nextAttemptAt));
+            ps.setString(i++, r.lastErrorType);
+            ps.setString(i++, r.lastErrorDetail);
+            ps.setObject(i++, ts(r.startedAt));
+            ps.setObject(i++, ts(r.finishedAt));
+            ps.setLong(i++, leaseMillis);
+            ps.setObject(i++, r.id);
+            ps.setString(i++, r.leaseOwner);
+            if (ps.executeUpdate() != 1) {
+                throw new LeaseLostException(r.id);
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    private volatile long leaseMillis = 120_000;
+
+    public void leaseDuration(Duration lease) {
+        this.leaseMillis = lease.toMillis();
+    }
+
+    /**
+     * Claims up to {@code limit} due runs for {@code owner}: not terminal, due, and not leased (or
+     * whose lease expired because its worker died). Rows another replica is claiming right now are
+     * skipped, not waited for.
+     */
+    public List<RotationRun> claimDue(String owner, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        String sql = "update rotation_run set lease_owner=?, lease_until=now() + (? * interval '1 millisecond') "
+                + "where id in (select id from rotation_run where state not in " + TERMINAL
+                + " and next_attempt_at <= now() and (lease_until is null or lease_until < now()) "
+                + "order by next_attempt_at limit ? for update skip locked) returning " + COLUMNS;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, owner);
+            ps.setLong(2, leaseMillis);
+            ps.setInt(3, limit);
+            List<RotationRun> runs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(map(rs));
+                }
+            }
+            return runs;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    /** Gives the run back (waiting, retrying later or finished); no-op if someone else holds it. */
+    public void release(UUID id, String owner) {
+        update("update rotation_run set lease_owner=null, lease_until=null where id=? and lease_owner=?", id, owner);
+    }
+
+    public Optional<RotationRun> find(UUID id) {
+        List<RotationRun> l = query("select " + COLUMNS + " from rotation_run where id=?", id);
+        return l.stream().findFirst();
+    }
+
+    public List<RotationRun> list(UUID connectionId, int limit) {
+        if (connectionId == null) {
+            return query("select " + COLUMNS + " from rotation_run order by created_at desc limit " + limit);
+        }
+        return query("select " + COLUMNS + " from rotation_run where connection_id=? order by created_at desc limit "
+                + limit, connectionId);
+    }
+
+    public List<RotationRun> needingAttention() {
+        return query("select " + COLUMNS + " from rotation_run where state='NEEDS_ATTENTION' "
+                + "and not exists (select 1 from rotation_run later where later.connection_id = rotation_run.connection_id "
+                + "and later.created_at > rotation_run.created_at and later.state = 'DONE') order by created_at desc limit 100");
+    }
+
+    /** The last successful rotation's finish time per connection. */
+    public Optional<Instant> lastDone(UUID connectionId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select max(finished_at) from rotation_run where connection_id=? and state='DONE'")) {
+            ps.setObject(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(instant(rs, 1));
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    public record StepEntry(String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+    }
+
+    public List<StepEntry> steps(UUID runId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select step, outcome, started_at, finished_at, detail from rotation_step where run_id=? order by id")) {
+            ps.setObject(1, runId);
+            List<StepEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StepEntry(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getString(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    @Override
+    public void logStep(UUID runId, String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+        update("insert into rotation_step (run_id, step, outcome, started_at, finished_at, detail) values (?,?,?,?,?,?)",
+                runId, step, outcome, ts(startedAt), ts(finishedAt),
+                detail == null || detail.length() <= 1900 ? detail : detail.substring(0, 1900));
+    }
+
+    @Override
+    public boolean isKnownKey(String account, String user, String fingerprint) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select 1 from known_key where account=? and snowflake_user=? and fingerprint=?")) {
+            ps.setString(1, account);
+            ps.setString(2, user);
+            ps.setString(3, fingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    @Override
+    public void recordKey(String account, String user, String fingerprint, UUID runId, String status) {
+        update("insert into known_key (account, snowflake_user, fingerprint, status, run_id, updated_at) "
+                + "values (?,?,?,?,?,now()) on conflict (account, snowflake_user, fingerprint) "
+                + "do update set status=excluded.status, run_id=excluded.run_id, updated_at=now()",
+                account, user, fingerprint, status, runId);
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    private List<RotationRun> query(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<RotationRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    private static RotationRun map(ResultSet rs) throws SQLException {
+        RotationRun r = new RotationRun();
+        r.id = rs.getObject("id", UUID.class);
+        r.connectionId = rs.getObject("connection_id", UUID.class);
+        r.policyId = rs.getObject("policy_id", UUID.class);
+        r.account = rs.getString("account");
+        r.snowflakeUser = rs.getString("snowflake_user");
+        r.state = RunState.valueOf(rs.getString("state"));
+        r.trigger = rs.getString("trigger_kind");
+        r.adopt = rs.getBoolean("adopt");
+        r.keySize = rs.getInt("key_size");
+        r.gracePeriod = Duration.ofSeconds(rs.getLong("grace_period_seconds"));
+        r.maxAttempts = rs.getInt("max_attempts");
+        r.attempts = rs.getInt("attempts");
+        r.oldFingerprint = rs.getString("old_fingerprint");
+        r.oldSlot = (Integer) rs.getObject("old_slot");
+        r.targetSlot = (Integer) rs.getObject("target_slot");
+        r.newFingerprint = rs.getString("new_fingerprint");
+        r.drainUntil = instant(rs, "drain_until");
+        r.nextAttemptAt = instant(rs, "next_attempt_at");
+        r.lastErrorType = rs.getString("last_error_type");
+        r.lastErrorDetail = rs.getString("last_error_detail");
+        r.leaseOwner = rs.getString("lease_owner");
+        r.leaseUntil = instant(rs, "lease_until");
+        r.createdBy = rs.getString("created_by");
+        r.createdAt = instant(rs, "created_at");
+        r.startedAt = instant(rs, "started_at");
+        r.finishedAt = instant(rs, "finished_at");
+        return r;
+    }
+
+    static Instant instant(ResultSet rs, String col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Instant instant(ResultSet rs, int col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    /** A database failure; carries the SQL state only. */
+    public static class PersistenceException extends RuntimeException {
+        public PersistenceException(SQLException e) {
+            super("database error (SQL state " + e.getSQLState() + ")", e);
+        }
+    }
+}

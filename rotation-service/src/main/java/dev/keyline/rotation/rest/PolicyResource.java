@@ -1,0 +1,118 @@
+package dev.keyline.rotation.rest;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.security.Caller;
+import dev.keyline.rotation.Permissions;
+import dev.keyline.rotation.RotationPolicy;
+import dev.keyline.rotation.persistence.PolicyStore;
+import dev.keyline.rotation.service.RotationService;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** Rotation policies: when and how each connection's key is rotated. */
+@Path("/api/v1/rotation-policies")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "rotation-policies")
+@SecurityRequirement(name = "jwt")
+@RunOnVirtualThread
+public class PolicyResource {
+
+    public record Window(String start, String end, String zone) {
+    }
+
+    public record PolicyRequest(UUID connectionId, String schedule, Window window, Integer keySize, String gracePeriod,
+            Integer maxAttempts, Boolean enabled) {
+
+        RotationService.PolicyInput input() {
+            return new RotationService.PolicyInput(connectionId, schedule, window == null ? null : window.start(),
+                    window == null ? null : window.end(), window == null ? null : window.zone(), keySize, gracePeriod,
+                    maxAttempts, enabled);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicyView(UUID id, UUID connectionId, String account, String user, String schedule, Window window,
+            int keySize, String gracePeriod, int maxAttempts, boolean enabled, Instant nextDueAt, Instant lastRotatedAt,
+            Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+
+        static PolicyView of(RotationPolicy p) {
+            return new PolicyView(p.id, p.connectionId, p.account, p.snowflakeUser, p.schedule,
+                    p.windowStart == null ? null : new Window(p.windowStart, p.windowEnd, p.windowZone), p.keySize,
+                    p.gracePeriod.toString(), p.maxAttempts, p.enabled, p.nextDueAt, p.lastRotatedAt, p.createdAt,
+                    p.createdBy, p.updatedAt, p.updatedBy);
+        }
+    }
+
+    @Inject
+    RotationService service;
+
+    @Inject
+    PolicyStore policies;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    public Response create(@NotNull PolicyRequest request, UriInfo uri) {
+        RotationPolicy p = service.createPolicy(request.input(), caller.name());
+        URI location = uri.getBaseUriBuilder().path("api/v1/rotation-policies").path(p.id.toString()).build();
+        return Response.created(location).entity(PolicyView.of(p)).build();
+    }
+
+    @GET
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    public List<PolicyView> list() {
+        return policies.list().stream().map(PolicyView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    public PolicyView get(@PathParam("id") UUID id) {
+        return PolicyView.of(policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id)));
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    public PolicyView update(@PathParam("id") UUID id, @NotNull PolicyRequest request) {
+        return PolicyView.of(service.updatePolicy(id, request.input(), caller.name()));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Permissions.MANAGE)
+    public Response delete(@PathParam("id") UUID id) {
+        if (!policies.delete(id)) {
+            throw ProblemException.notFound("Rotation policy", id);
+        }
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.keyline.rotation.service;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import dev.keyline.common.vault.VaultUnavailableException;
+import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.service.steps.DrainStep;
+import dev.keyline.rotation.service.steps.GenerateStep;
+import dev.keyline.rotation.service.steps.PlanStep;
+import dev.keyline.rotation.service.steps.RegisterStep;
+import dev.keyline.rotation.service.steps.RetireStep;
+import dev.keyline.rotation.service.steps.RollbackStep;
+import dev.keyline.rotation.service.steps.RotationStep;
+import dev.keyline.rotation.service.steps.StepContext;
+import dev.keyline.rotation.service.steps.StepResult;
+import dev.keyline.rotation.service.steps.SwapStep;
+import dev.keyline.rotation.service.steps.VerifyStep;
+
+/**
+ * Drives one run through its steps, persisting after every step. Plain Java (no CDI) so the state
+ * machine is tested with in-memory fakes; {@code RotationWorker} wires it to the real ports.
+ *
+ * <p>Failure handling: a transient failure is retried with backoff until {@code maxAttempts}; then
+ * (or on a permanent failure) a run that has not swapped rolls back, one that has swapped stops in
+ * NEEDS_ATTENTION (it only has the old slot left to clean up, the stored key works). A rollback
+ * that keeps failing ends in NEEDS_ATTENTION too.
+ */
+public class RotationEngine {
+
+    private static final Logger LOG = Logger.getLogger(RotationEngine.class);
+
+    /** Outcomes reported to {@link Listener}. */
+    public interface Listener {
+        void finished(RotationRun run);
+
+        Listener NONE = run -> {
+        };
+    }
+
+    private final StepContext ctx;
+    private final Backoff backoff;
+    private final Listener listener;
+    private final Map<RunState, RotationStep> steps = new EnumMap<>(RunState.class);
+
+    public RotationEngine(StepContext ctx, Backoff backoff, Listener listener) {
+        this.ctx = ctx;
+        this.backoff = backoff;
+        this.listener = listener;
+        steps.put(RunState.PLAN, new PlanStep(ctx));
+        steps.put(RunState.GENERATE, new GenerateStep(ctx));
+        steps.put(RunState.REGISTER, new RegisterStep(ctx));
+        steps.put(RunState.VERIFY, new VerifyStep(ctx));
+        steps.put(RunState.SWAP, new SwapStep(ctx));
+        steps.put(RunState.DRAIN, new DrainStep(ctx));
+        steps.put(RunState.RETIRE, new RetireStep(ctx));
+        steps.put(RunState.ROLLING_BACK, new RollbackStep(ctx));
+    }
+
+    /**
+     * Executes steps until the run is terminal, waits (DRAIN) or must retry later. The caller holds
+     * the run's lease; every save is fenced by it.
+     */
+    public void execute(RotationRun run) {
+        Instant now = ctx.clock().instant();
+        if (run.startedAt == null) {
+            run.startedAt = now;
+        }
+        while (!run.state.terminal()) {
+            RunState state = run.state;
+            Instant t0 = ctx.clock().instant();
+            StepResult result;
+            try {
+                result = steps.get(state).run(run);
+            } catch (ConnectionServiceException e) {
+                result = e.transientFailure() ? new StepResult.Retry(e.problemType(), e.getMessage())
+                        : new StepResult.Fail(e.problemType(), e.getMessage());
+            } catch (VaultUnavailableException e) {
+                result = new StepResult.Retry(StepResult.type("vault-unavailable"), e.getMessage());
+            } catch (RuntimeException e) {
+                // Never the exception's message: a library's message might quote input.
+                result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());
+            }
+            Instant t1 = ctx.clock().instant();
+            if (!apply(run, state, result, t0, t1)) {
+                return;
+            }
+        }
+    }
+
+    /** @return whether to continue with the next step now */
+    private boolean apply(RotationRun run, RunState state, StepResult result, Instant t0, Instant t1) {
+        switch (result) {
+            case StepResult.Next next -> {
+                RunState to = next.state();
+                if (to == RunState.DONE || to == RunState.ROLLED_BACK) {
+                    try {
+                        ctx.pendingKeys().delete(run.id);
+                    } catch (RuntimeException e) {
+                        // The step is idempotent: repeat it and the clean-up later.
+                        return retry(run, state, StepResult.type("vault-unavailable"),
+                                "Deleting the pending key failed: " + e.getClass().getSimpleName(), t0, t1);
+                    }
+                }
+                run.state = to;
+                run.nextAttemptAt = t1;
+                if (to.terminal()) {
+                    run.finishedAt = t1;
+                    if (to == RunState.DONE) {
+                        run.lastErrorType = null;
+                        run.lastErrorDetail = null;
+                    }
+                }
+                ctx.store().logStep(run.id, state.name(), "OK", t0, t1, next.note());
+                ctx.store().save(run);
+                if (to.terminal()) {
+                    ctx.store().logStep(run.id, to.name(), "OK", t1, t1, null);
+                    LOG.infof("Rotation %s of connection %s ended %s (%s -> %s)", run.id, run.connectionId, to,
+                            run.oldFingerprint, run.newFingerprint);
+                    listener.finished(run);
+                    return false;
+                }
+                return true;
+            }
+            case StepResult.WaitUntil wait -> {
+                run.nextAttemptAt = wait.until();
+                ctx.store().save(run);
+                return false;
+            }
+            case StepResult.Retry retry -> {
+                return retry(run, state, retry.problemType(), retry.detail(), t0, t1);
+            }
+            case StepResult.Fail fail -> {
+                ctx.store().logStep(run.id, state.name(), "FAILED", t0, t1, fail.detail());
+                run.lastErrorType = fail.problemType();
+                run.lastErrorDetail = trim(fail.detail());
+                if (state.beforeSwapCompleted()) {
+                    return enterRollback(run, t1);
+                }
+                if (state == RunState.ROLLING_BACK) {
+                    return attention(run, t1);
+                }
+                return retry(run, state, fail.problemType(), fail.detail(), t0, t1);
+            }
+            case StepResult.Attention a -> {
+                ctx.store().logStep(run.id, state.name(), "ATTENTION", t0, t1, a.detail());
+                run.lastErrorType = a.problemType();
+                run.lastErrorDetail = trim(a.detail());
+                return attention(run, t1);
+            }
+        }
+    }
+
+    private boolean retry(RotationRun run, RunState state, String type, String detail, Instant t0, Instant t1) {
+        ctx.store().logStep(run.id, state.name(), "RETRY", t0, t1, detail);
+        run.attempts++;
+        run.lastErrorType = type;
+        run.lastErrorDetail = trim(detail);
+        if (run.attempts >= run.maxAttempts) {
+            LOG.warnf("Rotation %s gave up %s after %d attempts: %s", run.id, state, run.attempts, type);
+            if (state.beforeSwapCompleted()) {
+                return enterRollback(run, t1);
+            }
+            return attention(run, t1);
+        }
+        run.nextAttemptAt = t1.plus(backoff.delay(run.attempts));
+        ctx.store().save(run);
+        return false;
+    }
+
+    private boolean enterRollback(RotationRun run, Instant now) {
+        run.state = RunState.ROLLING_BACK;
+        run.attempts = 0;
+        run.nextAttemptAt = now;
+        ctx.store().save(run);
+        return true;
+    }
+
+    private boolean attention(RotationRun run, Instant now) {
+        try {
+            // Whatever happened, no copy of a private key should linger: the stored one is in connection-service.
+            ctx.pendingKeys().delete(run.id);
+        } catch (RuntimeException e) {
+            LOG.warnf("Rotation %s: deleting the pending key failed (%s); it stays in Vault", run.id,
+                    e.getClass().getSimpleName());
+        }
+        run.state = RunState.NEEDS_ATTENTION;
+        run.finishedAt = now;
+        ctx.store().save(run);
+        LOG.warnf("Rotation %s of connection %s needs attention: %s", run.id, run.connectionId, run.lastErrorType);
+        listener.finished(run);
+        return false;
+    }
+
+    private static String trim(String s) {
+        return s == null || s.length() <= 1900 ? s : s.substring(0, 1900);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.keyline.rotation.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.rotation.ConnectionInfo;
+import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.RotationPolicy;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.Schedule;
+import dev.keyline.rotation.client.ConnectionServiceClient;
+import dev.keyline.rotation.config.RotationServiceConfig;
+import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.persistence.PolicyStore;
+
+/** Creating runs and policies: the checks before anything is persisted. */
+@ApplicationScoped
+public class RotationService {
+
+    @Inject
+    ConnectionServiceClient connections;
+
+    @Inject
+    JdbcRunStore runs;
+
+    @Inject
+    PolicyStore policies;
+
+    @Inject
+    RotationWorker worker;
+
+    @Inject
+    RotationServiceConfig config;
+
+    /** A policy as the API receives it. */
+    public record PolicyInput(UUID connectionId, String schedule, String windowStart, String windowEnd,
+            String windowZone, Integer keySize, String gracePeriod, Integer maxAttempts, Boolean enabled) {
+    }
+
+    public RotationRun startRun(UUID connectionId, boolean adopt, String caller) {
+        ConnectionInfo c = keyPairConnection(connectionId, "connectionId");
+        RotationRun run = RotationRun.create(connectionId, normalise(c.account()), normalise(c.user()), Instant.now());
+        run.adopt = adopt;
+        run.createdBy = caller;
+        run.maxAttempts = config.retry().defaultMaxAttempts();
+        policies.forConnection(connectionId).ifPresent(p -> {
+            run.policyId = p.id;
+            run.keySize = p.keySize;
+            run.gracePeriod = p.gracePeriod;
+            run.maxAttempts = p.maxAttempts;
+        });
+        try {
+            runs.insert(run);
+        } catch (JdbcRunStore.ActiveRunExistsException e) {
+            throw ProblemException.conflict("rotation-active", "A rotation is already active for Snowflake user "
+                    + c.user() + " in account " + c.account());
+        }
+        worker.kick();
+        return run;
+    }
+
+    public RotationPolicy createPolicy(PolicyInput in, String caller) {
+        if (in.connectionId() == null) {
+            throw ProblemException.invalidField("connectionId", "is required");
+        }
+        RotationPolicy p = new RotationPolicy();
+        p.id = UUID.randomUUID();
+        p.connectionId = in.connectionId();
+        p.createdAt = Instant.now();
+        p.createdBy = caller;
+        apply(p, in, caller);
+        ConnectionInfo c = keyPairConnection(in.connectionId(), "connectionId");
+        p.account = normalise(c.account());
+        p.snowflakeUser = normalise(c.user());
+        if (!policies.insert(p)) {
+            throw new ProblemException(409, "policy-exists", "Conflict", "Connection " + in.connectionId()
+                    + " already has a rotation policy; change it with PUT",
+                    List.of(new FieldError("connectionId", "already has a policy")));
+        }
+        return p;
+    }
+
+    public RotationPolicy updatePolicy(UUID id, PolicyInput in, String caller) {
+        RotationPolicy p = policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
+        if (in.connectionId() != null && !in.connectionId().equals(p.connectionId)) {
+            throw ProblemException.invalidField("connectionId", "cannot change; delete the policy and create another");
+        }
+        apply(p, in, caller);
+        policies.update(p);
+        return p;
+    }
+
+    private void apply(RotationPolicy p, PolicyInput in, String caller) {
+        Schedule schedule;
+        try {
+            schedule = Schedule.parse(in.schedule(), in.windowStart(), in.windowEnd(), in.windowZone());
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            int colon = msg.indexOf(':');
+            throw ProblemException.invalidField(colon > 0 ? msg.substring(0, colon) : "schedule",
+                    colon > 0 ? msg.substring(colon + 1).trim() : msg);
+        }
+        int keySize = in.keySize() == null ? 2048 : in.keySize();
+        if (keySize != 2048 && keySize != 3072 && keySize != 4096) {
+            throw ProblemException.invalidField("keySize", "must be 2048, 3072 or 4096");
+        }
+        Duration grace = Duration.ZERO;
+        if (in.gracePeriod() != null) {
+            try {
+                grace = Duration.parse(in.gracePeriod());
+            } catch (DateTimeParseException e) {
+                throw ProblemException.invalidField("gracePeriod", "must be an ISO-8601 duration such as PT1H");
+            }
+            if (grace.isNegative() || grace.compareTo(Duration.ofDays(30)) > 0) {
+                throw ProblemException.invalidField("gracePeriod", "must be between PT0S and P30D");
+            }
+        }
+        int maxAttempts = in.maxAttempts() == null ? 5 : in.maxAttempts();
+        if (maxAttempts < 1 || maxAttempts > 50) {
+            throw ProblemException.invalidField("maxAttempts", "must be between 1 and 50");
+        }
+        p.schedule = in.schedule().trim();
+        p.windowStart = in.windowStart();
+        p.windowEnd = in.windowEnd();
+        p.windowZone = in.windowZone();
+        p.keySize = keySize;
+        p.gracePeriod = grace;
+        p.maxAttempts = maxAttempts;
+        p.enabled = in.enabled() == null || in.enabled();
+        p.updatedAt = Instant.now();
+        p.updatedBy = caller;
+        Instant now = Instant.now();
+        p.nextDueAt = schedule.nextDue(p.lastRotatedAt != null ? p.lastRotatedAt : now, now);
+    }
+
+    private ConnectionInfo keyPairConnection(UUID id, String field) {
+        ConnectionInfo c;
+        try {
+            c = connections.connection(id);
+        } catch (ConnectionServiceException e) {
+            if (e.status() == 404) {
+                throw new ProblemException(404, "unknown-connection", "Unknown connection",
+                        "connection-service has no connection " + id, List.of(new FieldError(field, "unknown connection")));
+            }
+            if (e.transientFailure()) {
+                throw new ProblemException(503, "connection-service-unavailable", "connection-service unavailable",
+                        "connection-service could not be asked about connection " + id + "; nothing was changed. Retry later.");
+            }
+            throw new ProblemException(502, "connection-service-refused", "connection-service refused",
+                    "connection-service answered " + e.status() + " (" + e.problemType() + ")");
+        }
+        if (!c.isKeyPair()) {
+            throw new ProblemException(400, "not-key-pair", "Not a key-pair connection",
+                    "Connection " + id + " is not a Snowflake key-pair connection",
+                    List.of(new FieldError(field, "not a Snowflake key-pair connection")));
+        }
+        return c;
+    }
+
+    static String normalise(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+}

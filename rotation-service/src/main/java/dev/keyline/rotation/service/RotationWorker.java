@@ -1,0 +1,217 @@
+package dev.keyline.rotation.service;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.keyline.rotation.RotationPolicy;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore;
+import dev.keyline.rotation.client.ConnectionServiceClient;
+import dev.keyline.rotation.config.RotationServiceConfig;
+import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.persistence.PolicyStore;
+import dev.keyline.rotation.service.steps.StepContext;
+import dev.keyline.rotation.vault.PendingKeyVault;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The scheduler loop of one replica: every few seconds it turns due policies into runs and claims
+ * due runs (row leases, {@code FOR UPDATE SKIP LOCKED}), executing at most {@code concurrency} at
+ * once on virtual threads. A run that crashed with its replica becomes claimable when its lease
+ * expires, and resumes from its last persisted step.
+ */
+@ApplicationScoped
+public class RotationWorker {
+
+    private static final Logger LOG = Logger.getLogger(RotationWorker.class);
+
+    @Inject
+    JdbcRunStore runs;
+
+    @Inject
+    PolicyStore policies;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ConnectionServiceClient connections;
+
+    @Inject
+    PendingKeyVault pendingKeys;
+
+    @Inject
+    RotationServiceConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    RotationMetrics metrics;
+
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private final Map<UUID, Boolean> inFlight = new ConcurrentHashMap<>();
+    private ExecutorService executor;
+    private Semaphore slots;
+    private RotationEngine engine;
+    private String owner;
+
+    @PostConstruct
+    void init() {
+        owner = config.worker().id().orElseGet(RotationWorker::defaultId);
+        runs.leaseDuration(config.worker().lease());
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rotation-", 0).factory());
+        slots = new Semaphore(config.worker().concurrency());
+        engine = new RotationEngine(
+                new StepContext(connections, pendingKeys, runs, clock, config.worker().pbkdf2Iterations()),
+                new Backoff(config.retry().base(), config.retry().max()), this::finished);
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    @Scheduled(every = "${rotation-service.worker.poll:5s}", delayed = "${rotation-service.worker.initial-delay:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        tick();
+    }
+
+    /** Ask for a tick now (after a run was created), without waiting for it. */
+    public void kick() {
+        executor.submit(this::tick);
+    }
+
+    /** One round: policies due → runs; due runs → claimed and started. */
+    public void tick() {
+        if (!ticking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            createRunsForDuePolicies();
+            int free = slots.availablePermits();
+            for (RotationRun run : runs.claimDue(owner, free)) {
+                start(run);
+            }
+            metrics.refresh();
+        } catch (RuntimeException e) {
+            LOG.warnf("Rotation tick failed: %s", e.getMessage());
+        } finally {
+            ticking.set(false);
+        }
+    }
+
+    private void start(RotationRun run) {
+        if (!slots.tryAcquire()) {
+            runs.release(run.id, owner);
+            return;
+        }
+        inFlight.put(run.id, Boolean.TRUE);
+        executor.submit(() -> {
+            try {
+                engine.execute(run);
+            } catch (RunStore.LeaseLostException e) {
+                LOG.warnf("Rotation %s: lease lost to another replica; stopping here", run.id);
+            } catch (RuntimeException e) {
+                LOG.warnf("Rotation %s stopped by %s; it resumes when claimed again", run.id, e.getClass().getSimpleName());
+            } finally {
+                try {
+                    runs.release(run.id, owner);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Rotation %s: releasing the lease failed; it expires by itself", run.id);
+                }
+                inFlight.remove(run.id);
+                slots.release();
+            }
+        });
+    }
+
+    /** For tests: runs this replica is executing now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    void createRunsForDuePolicies() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Instant now = clock.instant();
+                List<RotationPolicy> due = policies.lockDue(c, 50);
+                for (RotationPolicy p : due) {
+                    RotationRun run = RotationRun.create(p.connectionId, p.account, p.snowflakeUser, now);
+                    run.policyId = p.id;
+                    run.trigger = "schedule";
+                    run.keySize = p.keySize;
+                    run.gracePeriod = p.gracePeriod;
+                    run.maxAttempts = p.maxAttempts;
+                    run.createdBy = "scheduler";
+                    boolean created = runs.insertIfNoneActive(c, run);
+                    // Next due counts from now; success moves it again from the finish time.
+                    p.nextDueAt = p.parsedSchedule().nextDue(now, now);
+                    policies.setNextDue(c, p);
+                    if (created) {
+                        LOG.infof("Policy %s due: rotation %s created for connection %s", p.id, run.id, p.connectionId);
+                    }
+                }
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (Exception e) {
+            LOG.warnf("Creating runs for due policies failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private void finished(RotationRun run) {
+        metrics.finished(run);
+        if (run.state == RunState.DONE) {
+            policies.forConnection(run.connectionId).ifPresent(p -> {
+                Instant at = run.finishedAt;
+                policies.markRotated(p.connectionId, at, p.parsedSchedule().nextDue(at, at));
+            });
+        }
+        Timer.builder("keyline_rotation_duration_seconds").description("Duration of finished rotation runs")
+                .tag("outcome", run.state.name().toLowerCase()).publishPercentileHistogram().register(registry)
+                .record(Duration.between(run.createdAt, run.finishedAt));
+    }
+
+    private static String defaultId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "replica";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.keyline.rotation.service.steps;
+
+import java.security.KeyPair;
+import java.util.Optional;
+
+import dev.keyline.keys.EncryptedPkcs8;
+import dev.keyline.keys.Fingerprints;
+import dev.keyline.keys.PublicKeys;
+import dev.keyline.keys.RsaKeys;
+import dev.keyline.rotation.PendingKey;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+
+/**
+ * GENERATE: a new RSA key, encrypted PKCS#8 under a random passphrase, written to Vault before
+ * Snowflake is touched. On resume an existing pending key is reused: never two keys for one run.
+ */
+public class GenerateStep implements RotationStep {
+
+    public static final String REGISTERED = "REGISTERED";
+
+    private final StepContext ctx;
+
+    public GenerateStep(StepContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public StepResult run(RotationRun run) {
+        Optional<PendingKey> existing = ctx.pendingKeys().find(run.id);
+        PendingKey key;
+        if (existing.isPresent()) {
+            key = existing.get();
+        } else {
+            KeyPair pair = RsaKeys.generate(run.keySize);
+            char[] passphrase = EncryptedPkcs8.randomPassphrase();
+            key = new PendingKey(EncryptedPkcs8.write(pair.getPrivate(), passphrase, ctx.pbkdf2Iterations()),
+                    new String(passphrase), PublicKeys.toPem(pair.getPublic()), Fingerprints.spkiSha256(pair.getPublic()));
+            java.util.Arrays.fill(passphrase, '\0');
+            if (!ctx.pendingKeys().create(run.id, key)) {
+                // A previous attempt's write landed although its answer was lost: use that key.
+                key = ctx.pendingKeys().find(run.id).orElseThrow(
+                        () -> new IllegalStateException("pending key vanished between write and read"));
+            }
+        }
+        ctx.store().recordKey(run.account, run.snowflakeUser, key.fingerprint(), run.id, REGISTERED);
+        run.newFingerprint = key.fingerprint();
+        return StepResult.next(RunState.REGISTER, key.fingerprint());
+    }
+}

@@ -1,0 +1,192 @@
+package dev.keyline.rotation.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.keyline.common.testing.TestTokens;
+import dev.keyline.emulators.postgres.EmbeddedPostgres;
+import dev.keyline.emulators.postgres.StaleClusters;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import dev.keyline.emulators.vault.VaultEmulator;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Everything the rotation-service talks to, started once for all Quarkus tests: an embedded
+ * PostgreSQL (shared by both services, one schema each), a Vault emulator for rotation-service and
+ * another for connection-service (so Vault faults can hit one service only), the Snowflake emulator,
+ * and the REAL connection-service launched from its packaged jar as a child process.
+ *
+ * <p>The jar is {@code ../connection-service/target/quarkus-app/quarkus-run.jar} unless
+ * {@code KEYLINE_CONNECTION_SERVICE_JAR} names another; Maven builds connection-service first
+ * (this module's pom-type test dependency on it).
+ */
+public class RotationStack implements QuarkusTestResourceLifecycleManager {
+
+    /** What tests get injected (field of this type). */
+    public record Handles(SnowflakeEmulator snowflake, VaultEmulator rotationVault, VaultEmulator connectionVault,
+            String connectionServiceUrl, String connectionServiceToken) {
+    }
+
+    private EmbeddedPostgres postgres;
+    private VaultEmulator rotationVault;
+    private VaultEmulator connectionVault;
+    private SnowflakeEmulator snowflake;
+    private Process connectionService;
+    private Handles handles;
+
+    @Override
+    public Map<String, String> start() {
+        Path target = Path.of("target").toAbsolutePath();
+        StaleClusters.removeAbandoned(target);
+        postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
+        rotationVault = VaultEmulator.start();
+        connectionVault = VaultEmulator.start();
+        snowflake = SnowflakeEmulator.start();
+        int httpPort = freePort();
+        int managementPort = freePort();
+        String csUrl = "http://127.0.0.1:" + httpPort;
+        connectionService = launchConnectionService(target, httpPort, managementPort);
+        awaitReady("http://127.0.0.1:" + managementPort + "/q/health/ready", Duration.ofSeconds(90));
+        String token = TestTokens.token("rotation-service", "connections:manage");
+        handles = new Handles(snowflake, rotationVault, connectionVault, csUrl, token);
+
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("quarkus.datasource.username", postgres.username());
+        config.put("quarkus.datasource.password", postgres.password());
+        config.put("quarkus.vault.url", rotationVault.url());
+        config.put("quarkus.vault.authentication.client-token", rotationVault.token());
+        config.put("quarkus.rest-client.connection-service.url", csUrl);
+        config.put("rotation-service.connection-service.token", token);
+        config.put("rotation-service.connection-service.health-url",
+                "http://127.0.0.1:" + managementPort + "/q/health/ready");
+        config.put("keyline.test.snowflake.url", snowflake.url());
+        return config;
+    }
+
+    private Process launchConnectionService(Path target, int httpPort, int managementPort) {
+        String configured = System.getenv("KEYLINE_CONNECTION_SERVICE_JAR");
+        Path jar = configured != null ? Path.of(configured)
+                : target.getParent().resolve("../connection-service/target/quarkus-app/quarkus-run.jar").normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("connection-service is not packaged: " + jar
+                    + " is missing (build it: ./mvnw -pl connection-service package -DskipTests)");
+        }
+        Path publicKey = copyResource("jwt/test-public-key.pem", target.resolve("cs-jwt-public-key.pem"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        env.put("QUARKUS_VAULT_URL", connectionVault.url());
+        env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", connectionVault.token());
+        env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
+        env.put("CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP", "true");
+        env.put("CONNECTION_SERVICE_CERTIFICATE_SERVICE_REQUIRED_FOR_READINESS", "false");
+        env.put("SNOWFLAKE_DISABLE_MINICORE", "true");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(target.resolve("connection-service-e2e.log").toFile());
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(String url, Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!connectionService.isAlive()) {
+                throw new IllegalStateException("connection-service exited with " + connectionService.exitValue()
+                        + "; see target/connection-service-e2e.log");
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("connection-service not ready after " + timeout + "; see target/connection-service-e2e.log");
+    }
+
+    private static Path copyResource(String name, Path to) {
+        try (InputStream in = RotationStack.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(handles, new TestInjector.MatchesType(Handles.class));
+    }
+
+    @Override
+    public void stop() {
+        if (connectionService != null) {
+            connectionService.destroy();
+            try {
+                connectionService.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (snowflake != null) {
+            snowflake.close();
+        }
+        if (rotationVault != null) {
+            rotationVault.close();
+        }
+        if (connectionVault != null) {
+            connectionVault.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.keyline.rotation.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import dev.keyline.emulators.postgres.EmbeddedPostgres;
+import dev.keyline.emulators.postgres.StaleClusters;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore;
+
+/**
+ * Two workers (two stores, as two replicas would have) on one real PostgreSQL: every due run is
+ * claimed exactly once; a crashed worker's run is claimable again only after its lease expired,
+ * and resumes from its persisted state; saves by a worker that lost its lease are refused; the
+ * database allows one active run per Snowflake user.
+ */
+class ClaimTest {
+
+    static EmbeddedPostgres postgres;
+    static PGSimpleDataSource ds;
+
+    @BeforeAll
+    static void start() {
+        Path target = Path.of("target").toAbsolutePath();
+        StaleClusters.removeAbandoned(target);
+        postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
+        ds = new PGSimpleDataSource();
+        ds.setUrl(postgres.jdbcUrl());
+        ds.setUser(postgres.username());
+        ds.setPassword(postgres.password());
+        ds.setCurrentSchema("rotations");
+        Flyway.configure().dataSource(ds).schemas("rotations").locations("classpath:db/migration").load().migrate();
+    }
+
+    @AfterAll
+    static void stop() {
+        postgres.close();
+    }
+
+    static RotationRun run(String user) {
+        RotationRun r = RotationRun.create(UUID.randomUUID(), "acme", user, Instant.now().minusSeconds(1));
+        return r;
+    }
+
+    @Test
+    void twoWorkersClaimEachDueRunExactlyOnce() throws Exception {
+        JdbcRunStore a = new JdbcRunStore(ds);
+        JdbcRunStore b = new JdbcRunStore(ds);
+        Set<UUID> created = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            RotationRun r = run("claim_" + i + "_" + UUID.randomUUID());
+            a.insert(r);
+            created.add(r.id);
+        }
+        List<UUID> claimed = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            JdbcRunStore store = w % 2 == 0 ? a : b;
+            String owner = "worker-" + w;
+            futures.add(pool.submit(() -> {
+                go.await();
+                for (int round = 0; round < 30; round++) {
+                    for (RotationRun r : store.claimDue(owner, 3)) {
+                        if (created.contains(r.id)) {
+                            claimed.add(r.id);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(claimed).hasSize(created.size());
+        assertThat(new HashSet<>(claimed)).isEqualTo(created);
+    }
+
+    @Test
+    void aCrashedWorkersRunIsResumedAfterItsLeaseExpires() throws Exception {
+        JdbcRunStore a = new JdbcRunStore(ds);
+        JdbcRunStore b = new JdbcRunStore(ds);
+        a.leaseDuration(Duration.ofMillis(1500));
+        b.leaseDuration(Duration.ofMillis(1500));
+        RotationRun r = run("lease_" + UUID.randomUUID());
+        a.insert(r);
+        RotationRun mine = claim(a, "A", r.id);
+        assertThat(mine).isNotNull();
+        mine.state = RunState.REGISTER;
+        mine.newFingerprint = "SHA256:new=";
+        a.save(mine);
+        // worker A dies here without releasing
+        assertThat(claim(b, "B", r.id)).as("lease still held").isNull();
+        Thread.sleep(1700);
+        RotationRun resumed = claim(b, "B", r.id);
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.state).isEqualTo(RunState.REGISTER);
+        assertThat(resumed.newFingerprint).isEqualTo("SHA256:new=");
+        // A comes back and tries to write: fenced off
+        mine.state = RunState.VERIFY;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.save(mine))
+                .isInstanceOf(RunStore.LeaseLostException.class);
+        b.save(resumed);
+        b.release(r.id, "B");
+    }
+
+    @Test
+    void oneActiveRunPerSnowflakeUser() {
+        JdbcRunStore a = new JdbcRunStore(ds);
+        String user = "one_" + UUID.randomUUID();
+        a.insert(run(user));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.insert(run(user.toUpperCase())))
+                .isInstanceOf(JdbcRunStore.ActiveRunExistsException.class);
+    }
+
+    private static RotationRun claim(JdbcRunStore store, String owner, UUID id) {
+        for (int i = 0; i < 5; i++) {
+            for (RotationRun r : store.claimDue(owner, 100)) {
+                if (r.id.equals(id)) {
+                    return r;
+                }
+                store.release(r.id, owner);
+            }
+        }
+        return null;
+    }
+}

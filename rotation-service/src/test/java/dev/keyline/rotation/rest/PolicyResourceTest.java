@@ -1,0 +1,74 @@
+package dev.keyline.rotation.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.testing.TestTokens;
+import dev.keyline.rotation.e2e.RotationStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Policy validation and security; the connection lookups go to the real connection-service. */
+@QuarkusTest
+@QuarkusTestResource(RotationStack.class)
+class PolicyResourceTest {
+
+    static final String MANAGER = TestTokens.bearer("dave", "rotations:manage");
+    static final String READER = TestTokens.bearer("erin", "rotations:read");
+    static final String BASE = "/api/v1/rotation-policies";
+
+    @BeforeEach
+    void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @Test
+    void badScheduleNamesTheField() {
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "every tuesday")).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", is("schedule"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "PT30M")).then().statusCode(400)
+                .body("errors[0].field", is("schedule"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P90D", "keySize", 1024)).then()
+                .statusCode(400).body("errors[0].field", is("keySize"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P90D", "gracePeriod", "soon")).then()
+                .statusCode(400).body("errors[0].field", is("gracePeriod"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "0 0 3 * * ?",
+                "window", Map.of("start", "25:00", "end", "05:00"))).then().statusCode(400)
+                .body("errors[0].field", is("window.start"));
+    }
+
+    @Test
+    void unknownConnectionIs404() {
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "0 0 3 1 * ?")).then().statusCode(404)
+                .contentType("application/problem+json").body("type", is("urn:keyline:problem:unknown-connection"))
+                .body("errors[0].field", is("connectionId"));
+    }
+
+    @Test
+    void permissionsAreChecked() {
+        given().when().get(BASE).then().statusCode(401);
+        given().header("Authorization", TestTokens.bearer("mallory", "connections:manage")).when().get(BASE).then()
+                .statusCode(403);
+        given().header("Authorization", READER).when().get(BASE).then().statusCode(200);
+        given().header("Authorization", READER).contentType(ContentType.JSON)
+                .body(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P90D")).when().post(BASE).then()
+                .statusCode(403);
+        given().header("Authorization", READER).contentType(ContentType.JSON).body("{}").when()
+                .post("/api/v1/connections/" + UUID.randomUUID() + "/rotations").then().statusCode(403);
+        given().header("Authorization", MANAGER).when().get("/api/v1/rotations/" + UUID.randomUUID()).then()
+                .statusCode(404).body("type", notNullValue());
+    }
+
+    private static io.restassured.response.Response post(Map<String, Object> body) {
+        return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).when().post(BASE);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.keyline.rotation.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunStore;
+
+/** The database in memory: what survives a crash is exactly what was saved. */
+class InMemoryRunStore implements RunStore {
+
+    final Map<UUID, RotationRun> runs = new HashMap<>();
+    final List<String> steps = new ArrayList<>();
+    final Map<String, String> knownKeys = new HashMap<>();
+
+    @Override
+    public void save(RotationRun run) {
+        runs.put(run.id, run.copy());
+    }
+
+    RotationRun load(UUID id) {
+        return runs.get(id).copy();
+    }
+
+    @Override
+    public void logStep(UUID runId, String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+        steps.add(step + ":" + outcome);
+    }
+
+    @Override
+    public boolean isKnownKey(String account, String user, String fingerprint) {
+        return knownKeys.containsKey(account + "/" + user + "/" + fingerprint);
+    }
+
+    @Override
+    public void recordKey(String account, String user, String fingerprint, UUID runId, String status) {
+        knownKeys.put(account + "/" + user + "/" + fingerprint, status);
+    }
+}

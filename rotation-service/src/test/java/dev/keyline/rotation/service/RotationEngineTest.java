@@ -1,0 +1,266 @@
+package dev.keyline.rotation.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.service.steps.StepContext;
+
+/**
+ * The state machine against an in-memory connection-service, Vault and database: happy paths,
+ * adopt, a fault at every remote-call boundary (before and after it takes effect; transient error,
+ * permanent refusal and process crash) followed by resume, and giving up after maxAttempts. After
+ * every engine invocation the invariant must hold: the stored key is registered in a slot.
+ */
+class RotationEngineTest {
+
+    static final String INITIAL = "SHA256:initial-key-uploaded-by-a-human=";
+
+    static final class World {
+        final Faults faults = new Faults();
+        final FakeConnectionService cs = new FakeConnectionService(faults, INITIAL);
+        final InMemoryPendingKeys keys = new InMemoryPendingKeys(faults);
+        final InMemoryRunStore store = new InMemoryRunStore();
+        final MutableClock clock = new MutableClock();
+        final List<RotationRun> finished = new ArrayList<>();
+        final RotationEngine engine = new RotationEngine(new StepContext(cs, keys, store, clock, 1000),
+                new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), finished::add);
+
+        RotationRun newRun(boolean adopt, Duration grace) {
+            RotationRun run = RotationRun.create(cs.id, "acme", "SVC", clock.instant());
+            run.adopt = adopt;
+            run.gracePeriod = grace;
+            store.save(run);
+            return run;
+        }
+
+        /** Runs the scheduler loop: execute, and on a crash or a wait, resume from the persisted state later. */
+        RotationRun drive(UUID runId) {
+            for (int i = 0; i < 100; i++) {
+                RotationRun run = store.load(runId);
+                if (run.state.terminal()) {
+                    return run;
+                }
+                if (run.nextAttemptAt != null && run.nextAttemptAt.isAfter(clock.instant())) {
+                    clock.now = run.nextAttemptAt;
+                }
+                try {
+                    engine.execute(run);
+                } catch (Faults.Crash crash) {
+                    // the process died: only what was saved survives
+                }
+                assertThat(cs.invariantHolds()).as("invariant after %s (trace %s)", store.load(runId).state,
+                        faults.trace).isTrue();
+            }
+            throw new AssertionError("run did not finish: " + store.load(runId));
+        }
+
+        Set<String> occupiedSlots() {
+            Set<String> s = new HashSet<>();
+            if (cs.slot1 != null) {
+                s.add(cs.slot1);
+            }
+            if (cs.slot2 != null) {
+                s.add(cs.slot2);
+            }
+            return s;
+        }
+    }
+
+    @Test
+    void happyPathAlternatesSlotsOneTwoOne() {
+        World w = new World();
+        RotationRun first = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(first.state).isEqualTo(RunState.DONE);
+        assertThat(first.oldSlot).isEqualTo(1);
+        assertThat(first.targetSlot).isEqualTo(2);
+        assertThat(first.oldFingerprint).isEqualTo(INITIAL);
+        assertThat(w.cs.stored).isEqualTo(first.newFingerprint);
+        assertThat(w.cs.slot1).isNull();
+        assertThat(w.cs.slot2).isEqualTo(first.newFingerprint);
+        assertThat(w.keys.keys).isEmpty();
+        assertThat(w.store.steps).containsSubsequence("PLAN:OK", "GENERATE:OK", "REGISTER:OK", "VERIFY:OK", "SWAP:OK",
+                "DRAIN:OK", "RETIRE:OK", "DONE:OK");
+
+        RotationRun second = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(second.state).isEqualTo(RunState.DONE);
+        assertThat(second.oldSlot).isEqualTo(2);
+        assertThat(second.targetSlot).isEqualTo(1);
+        assertThat(w.cs.slot1).isEqualTo(second.newFingerprint).isEqualTo(w.cs.stored);
+        assertThat(w.cs.slot2).isNull();
+        assertThat(w.keys.generated).isEqualTo(2);
+        assertThat(w.finished).hasSize(2);
+    }
+
+    @Test
+    void drainWaitsWithoutHoldingTheRun() {
+        World w = new World();
+        RotationRun run = w.newRun(false, Duration.ofHours(1));
+        w.engine.execute(w.store.load(run.id));
+        RotationRun draining = w.store.load(run.id);
+        assertThat(draining.state).isEqualTo(RunState.DRAIN);
+        assertThat(draining.nextAttemptAt).isEqualTo(draining.drainUntil);
+        assertThat(w.occupiedSlots()).containsExactlyInAnyOrder(INITIAL, draining.newFingerprint);
+        assertThat(w.cs.stored).isEqualTo(draining.newFingerprint);
+        w.clock.advance(Duration.ofMinutes(59));
+        w.engine.execute(w.store.load(run.id));
+        assertThat(w.store.load(run.id).state).isEqualTo(RunState.DRAIN);
+        w.clock.advance(Duration.ofMinutes(2));
+        w.engine.execute(w.store.load(run.id));
+        assertThat(w.store.load(run.id).state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.slot1).isNull();
+    }
+
+    @Test
+    void unknownKeyInTheOtherSlotIsRefusedUnlessAdopted() {
+        World w = new World();
+        w.cs.slot2 = "SHA256:someone-elses-key=";
+        RotationRun refused = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(refused.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(refused.lastErrorType).isEqualTo("urn:keyline:problem:unknown-key-in-slot");
+        assertThat(w.cs.slot2).isEqualTo("SHA256:someone-elses-key=");
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        assertThat(w.keys.generated).isZero();
+
+        RotationRun adopted = w.drive(w.newRun(true, Duration.ZERO).id);
+        assertThat(adopted.state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.slot2).isEqualTo(adopted.newFingerprint).isEqualTo(w.cs.stored);
+    }
+
+    @Test
+    void storedKeyInNoSlotNeedsAttention() {
+        World w = new World();
+        w.cs.slot1 = null;
+        w.cs.slot2 = "SHA256:other=";
+        RotationRun created = w.newRun(true, Duration.ZERO);
+        w.engine.execute(w.store.load(created.id));
+        RotationRun run = w.store.load(created.id);
+        assertThat(run.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(run.lastErrorType).endsWith("stored-key-not-registered");
+        assertThat(w.faults.trace).doesNotContain("setKeySlot", "unsetKeySlot", "swapCredentials");
+    }
+
+    @Test
+    void aFaultAtEveryBoundaryEndsCleanly() {
+        World clean = new World();
+        clean.drive(clean.newRun(false, Duration.ZERO).id);
+        int calls = clean.faults.counter;
+        assertThat(calls).isGreaterThan(10);
+        List<String> cases = new ArrayList<>();
+        for (int n = 0; n < calls; n++) {
+            for (Faults.When when : Faults.When.values()) {
+                for (Faults.Kind kind : Faults.Kind.values()) {
+                    World w = new World();
+                    w.faults.failAt = n;
+                    w.faults.when = when;
+                    w.faults.kind = kind;
+                    RotationRun end = w.drive(w.newRun(false, Duration.ZERO).id);
+                    String label = kind + " " + when + " call " + n + " (" + clean.faults.trace.get(n) + ")";
+                    cases.add(label + " -> " + end.state);
+                    assertThat(end.state).as(label).isIn(RunState.DONE, RunState.ROLLED_BACK);
+                    if (kind != Faults.Kind.PERMANENT) {
+                        assertThat(end.state).as(label + ": one transient fault or crash must not stop a rotation")
+                                .isEqualTo(RunState.DONE);
+                    }
+                    assertThat(w.cs.invariantHolds()).as(label).isTrue();
+                    assertThat(w.occupiedSlots()).as(label + ": no orphan key").containsExactly(w.cs.stored);
+                    assertThat(w.keys.keys).as(label + ": pending key removed").isEmpty();
+                    assertThat(w.keys.generated).as(label + ": one key per run").isLessThanOrEqualTo(1);
+                    if (end.state == RunState.ROLLED_BACK) {
+                        assertThat(w.cs.stored).as(label).isEqualTo(INITIAL);
+                    } else {
+                        assertThat(w.cs.stored).as(label).isEqualTo(end.newFingerprint);
+                    }
+                }
+            }
+        }
+        assertThat(cases).hasSize(calls * 6);
+        assertThat(cases).anyMatch(c -> c.contains("swapCredentials") && c.startsWith("CRASH AFTER") && c.endsWith("DONE"));
+        assertThat(cases).anyMatch(c -> c.startsWith("PERMANENT") && c.endsWith("ROLLED_BACK"));
+    }
+
+    @Test
+    void newKeyThatDoesNotLogInRollsBack() {
+        World w = new World();
+        // connection-service answers 422 to the swap: the new key did not log in
+        w.faults.failAt = indexOf("swapCredentials");
+        w.faults.kind = Faults.Kind.PERMANENT;
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        assertThat(w.cs.slot1).isEqualTo(INITIAL);
+        assertThat(w.cs.slot2).isNull();
+        assertThat(w.store.isKnownKey("acme", "SVC", run.newFingerprint)).isTrue();
+        // the next run may reuse the slot and rotates normally
+        assertThat(w.drive(w.newRun(false, Duration.ZERO).id).state).isEqualTo(RunState.DONE);
+    }
+
+    @Test
+    void transientFailuresBackOffThenRollBackBeforeSwap() {
+        World w = new World();
+        w.faults.alwaysFail = "setKeySlot";
+        RotationRun run = w.newRun(false, Duration.ZERO);
+        List<Duration> delays = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            RotationRun current = w.store.load(run.id);
+            if (current.state.terminal() || current.state == RunState.ROLLING_BACK) {
+                break;
+            }
+            w.engine.execute(current);
+            RotationRun after = w.store.load(run.id);
+            if (after.state == RunState.REGISTER) {
+                delays.add(Duration.between(w.clock.instant(), after.nextAttemptAt));
+                w.clock.now = after.nextAttemptAt;
+            }
+        }
+        RotationRun end = w.drive(run.id);
+        assertThat(delays).hasSize(4);
+        assertThat(delays.get(0)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+        assertThat(delays.get(3)).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(40));
+        assertThat(end.state).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(end.lastErrorType).isEqualTo("urn:keyline:problem:connection-service-unavailable");
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        assertThat(w.occupiedSlots()).containsExactly(INITIAL);
+    }
+
+    @Test
+    void failuresAfterSwapEndInNeedsAttentionWithAWorkingKey() {
+        World w = new World();
+        w.faults.alwaysFail = "unsetKeySlot";
+        RotationRun end = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(end.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(end.attempts).isEqualTo(5);
+        assertThat(w.cs.stored).isEqualTo(end.newFingerprint);
+        assertThat(w.cs.invariantHolds()).isTrue();
+        assertThat(w.keys.keys).isEmpty();
+    }
+
+    @Test
+    void rollbackThatKeepsFailingNeedsAttention() {
+        World w = new World();
+        w.faults.failAt = indexOf("swapCredentials");
+        w.faults.kind = Faults.Kind.PERMANENT;
+        w.faults.alwaysFail = "unsetKeySlot";
+        RotationRun end = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(end.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        assertThat(w.cs.invariantHolds()).isTrue();
+        // the leftover key is one this system registered: the next run may replace it
+        assertThat(w.store.isKnownKey("acme", "SVC", w.cs.slot2)).isTrue();
+    }
+
+    private static int indexOf(String op) {
+        World clean = new World();
+        clean.drive(clean.newRun(false, Duration.ZERO).id);
+        return clean.faults.trace.indexOf(op);
+    }
+}
