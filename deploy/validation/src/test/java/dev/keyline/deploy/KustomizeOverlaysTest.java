@@ -55,12 +55,21 @@ class KustomizeOverlaysTest {
 
     /** Objects the overlays reference but do not contain: created by the deployer (deploy/README.md). */
     static final Map<String, Set<String>> EXTERNAL = Map.of(
-            "dev", Set.of("ConfigMap/keyline-jwt"),
-            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres"));
+            "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-connection-service-token"),
+            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-connection-service-token"));
 
-    /** Egress each service needs, by destination port (DNS, HTTPS, PostgreSQL, Vault). */
+    /** Egress each service needs, by destination port (DNS, HTTPS, PostgreSQL, Vault, other services' pods). */
     static final Map<String, Set<Integer>> EGRESS_PORTS = Map.of(
-            "certificate-service", Set.of(53, 443, 5432, 8200));
+            "certificate-service", Set.of(53, 443, 5432, 8200),
+            // + certificate-service's API (exchange) and management port (its /q/health/ready).
+            "connection-service", Set.of(53, 443, 5432, 8200, 8081, 9081));
+
+    /**
+     * In-namespace services allowed on another service's management port besides the monitoring
+     * namespace: connection-service reports certificate-service's readiness in its own.
+     */
+    static final Map<String, Set<String>> MANAGEMENT_CALLERS = Map.of(
+            "certificate-service", Set.of("connection-service"));
 
     private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
 
@@ -243,10 +252,18 @@ class KustomizeOverlaysTest {
                         assertThat(peer.getIpBlock()).as("%s: no address-range sources", what).isNull();
                         if (ports.contains(management)) {
                             assertThat(ports).as("%s: management port rule is separate from the API", what).containsOnly(management);
-                            assertThat(peer.getNamespaceSelector()).as("%s: management port open to the monitoring namespace", what)
-                                    .isNotNull();
-                            assertThat(peer.getNamespaceSelector().getMatchLabels())
-                                    .containsEntry("kubernetes.io/metadata.name", "monitoring");
+                            if (peer.getNamespaceSelector() == null) {
+                                assertThat(peer.getPodSelector()).as("%s: management port callers are selected pods", what).isNotNull();
+                                assertThat(peer.getPodSelector().getMatchLabels()).as("%s: in-namespace management port callers", what)
+                                        .containsOnlyKeys("app.kubernetes.io/name");
+                                assertThat(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                                        .as("%s: in-namespace callers of the management port (MANAGEMENT_CALLERS)", what)
+                                        .isIn(MANAGEMENT_CALLERS.getOrDefault(service, Set.of()));
+                            } else {
+                                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                        .as("%s: management port open to the monitoring namespace", what)
+                                        .containsEntry("kubernetes.io/metadata.name", "monitoring");
+                            }
                         } else {
                             assertThat(peer.getNamespaceSelector()).as("%s: API callers come from the service's namespace", what).isNull();
                             assertThat(peer.getPodSelector()).as("%s: API callers are selected pods", what).isNotNull();

@@ -1,0 +1,225 @@
+package dev.keyline.connection.rest;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The alerts and dashboard in deploy/monitoring read metrics this service really exposes, and the
+ * probes the Kubernetes manifests configure answer. Runs against the module's TestStack (PostgreSQL,
+ * the Vault emulator, the Snowflake emulator and the certificate-service stub), like
+ * {@link ObservabilityTest}.
+ *
+ * <p>Scope: rules/connection-service.yaml (this service's alerts), rules/keyline-http.yaml (shared by
+ * every Quarkus service) and the dashboard panels reading connection-service's metrics
+ * ({@code keyline_connection_*}) or the standard HTTP/JVM ones. The certificate and rotation metrics
+ * belong to those services' own AlertMetricsTest.
+ */
+@QuarkusTest
+class AlertMetricsTest {
+
+    static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
+    static final Path MONITORING = DEPLOY.resolve("monitoring");
+    static final List<String> THIS_SERVICE_RULES = List.of("rules/connection-service.yaml", "rules/keyline-http.yaml");
+    /** Dashboard metrics this service must expose: its own and those every Quarkus service exposes. */
+    static final Pattern THIS_SERVICE_DASHBOARD_METRICS = Pattern.compile("keyline_connection_.*|http_server_.*|jvm_.*|process_.*");
+    static final Path MANIFEST = DEPLOY.resolve("kubernetes/base/connection-service/kubernetes.yml");
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @Test
+    void everyMetricTheConnectionServiceAlertsReadIsExposed() throws IOException {
+        Set<String> used = new TreeSet<>();
+        for (String file : THIS_SERVICE_RULES) {
+            used.addAll(ruleMetrics(MONITORING.resolve(file)));
+        }
+        // The tokenizer must have found the alerts' metrics: an empty set would prove nothing.
+        assertThat(used).contains("keyline_connection_test_failures_total", "keyline_connection_test_seconds_count",
+                "http_server_requests_seconds_count");
+
+        assertThat(exposedAfterOneFailedAndOneSuccessfulTest()).as("metrics read by %s", THIS_SERVICE_RULES).containsAll(used);
+    }
+
+    @Test
+    void theDashboardsConnectionAndStandardPanelsReadMetricsThisServiceExposes() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(MONITORING.resolve("grafana/keyline-dashboard.json").toFile());
+        List<String> exprs = new ArrayList<>();
+        collectExpressions(dashboard, exprs);
+        Set<String> used = new TreeSet<>();
+        exprs.forEach(e -> used.addAll(metricNames(e)));
+        used.removeIf(name -> !THIS_SERVICE_DASHBOARD_METRICS.matcher(name).matches());
+        assertThat(used).contains("keyline_connection_test_failures_total", "jvm_memory_used_bytes");
+
+        assertThat(exposedAfterOneFailedAndOneSuccessfulTest()).as("dashboard metrics").containsAll(used);
+    }
+
+    @Test
+    void theProbesOfTheKubernetesManifestAnswerOnTheConfiguredManagementPort() throws IOException {
+        JsonNode container = null;
+        for (JsonNode doc : new YAMLMapper().readerFor(JsonNode.class).<JsonNode> readValues(Files.readString(MANIFEST)).readAll()) {
+            if ("Deployment".equals(doc.path("kind").asText())) {
+                container = doc.at("/spec/template/spec/containers/0");
+            }
+        }
+        assertThat(container).as("Deployment in %s", MANIFEST).isNotNull();
+        // The ports the packaged service listens on (the test itself runs on random ports).
+        Properties packaged = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            packaged.load(in);
+        }
+        int managementPort = Integer.parseInt(packaged.getProperty("quarkus.management.port"));
+        int apiPort = Integer.parseInt(packaged.getProperty("quarkus.http.port"));
+        container.path("env").forEach(e -> assertThat(e.path("name").asText()).as("the manifest keeps the packaged ports")
+                .isNotIn("QUARKUS_HTTP_PORT", "QUARKUS_MANAGEMENT_PORT"));
+        Map<String, String> expected = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
+                "readinessProbe", "/q/health/ready");
+        for (var probe : expected.entrySet()) {
+            JsonNode httpGet = container.path(probe.getKey()).path("httpGet");
+            assertThat(httpGet.path("port").asInt()).as("%s port is the management port", probe.getKey()).isEqualTo(managementPort);
+            String path = httpGet.path("path").asText();
+            assertThat(path).as("%s path", probe.getKey()).isEqualTo(probe.getValue());
+            // Same host and (test) management port as /q/metrics, the manifest's path.
+            URL url = URI.create(metrics.toString()).resolve(path).toURL();
+            given().when().get(url).then().statusCode(200);
+        }
+        Set<Integer> ports = new TreeSet<>();
+        container.path("ports").forEach(p -> ports.add(p.path("containerPort").asInt()));
+        assertThat(ports).as("container ports").containsExactlyInAnyOrder(apiPort, managementPort);
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * One Snowflake connection tested twice: first with its key not registered for the user (a
+     * failure: the counter by error type and the timer), then registered (success), then scrapes.
+     */
+    private Set<String> exposedAfterOneFailedAndOneSuccessfulTest() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_ALERTS", null);
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("alerts"),
+                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null));
+        try {
+            given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test").then().statusCode(422);
+            snowflake.account(ConnectionFixtures.ACCOUNT).user(user).rsaPublicKey(key.getPublic());
+            given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test").then().statusCode(200);
+            String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();
+            assertThat(scrape).contains("error=\"snowflake-jwt-rejected\"");
+            Set<String> exposed = new TreeSet<>();
+            for (String line : scrape.split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    exposed.add(line.split("[{ ]", 2)[0]);
+                }
+            }
+            return exposed;
+        } finally {
+            given().header("Authorization", MANAGER).when().delete(BASE + "/" + id).then().statusCode(204);
+        }
+    }
+
+    private static Set<String> ruleMetrics(Path file) throws IOException {
+        Set<String> names = new TreeSet<>();
+        JsonNode rule = new YAMLMapper().readTree(file.toFile());
+        assertThat(rule.path("kind").asText()).as("%s kind", file).isEqualTo("PrometheusRule");
+        for (JsonNode group : rule.path("spec").path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                String expr = r.path("expr").asText();
+                assertThat(expr).as("expr of %s in %s", r.path("alert").asText(), file).isNotBlank();
+                names.addAll(metricNames(expr));
+            }
+        }
+        return names;
+    }
+
+    private static void collectExpressions(JsonNode node, List<String> out) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> {
+                if ((e.getKey().equals("expr") || e.getKey().equals("definition")) && e.getValue().isTextual()) {
+                    out.add(e.getValue().asText());
+                } else {
+                    collectExpressions(e.getValue(), out);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectExpressions(n, out));
+        }
+    }
+
+    // PromQL tokenizer: a copy of deploy/validation's PromQl (this module cannot depend on that
+    // test-only module); deploy/validation's PromQlTest pins the behaviour.
+
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
+            "group_left", "group_right", "offset", "bool", "inf", "nan", "atan2");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
+
+    static Set<String> metricNames(String expr) {
+        String s = expr
+                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
+                .replaceAll("`[^`]*`", "``")
+                .replaceAll("#[^\n]*", " ")
+                .replaceAll("\\$\\{[^}]*\\}|\\$[A-Za-z_][A-Za-z0-9_]*", " ")
+                .replaceAll("\\{[^}]*\\}", "{}")
+                .replaceAll("label_values\\(([^,()]*),\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\)", "label_values($1)")
+                .replaceAll("\\[[^\\]]*\\]", "[]")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = IDENTIFIER.matcher(s);
+        while (m.find()) {
+            if (m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '.')) {
+                continue;
+            }
+            int next = m.end();
+            while (next < s.length() && Character.isWhitespace(s.charAt(next))) {
+                next++;
+            }
+            if (next < s.length() && s.charAt(next) == '(') {
+                continue;
+            }
+            if (!KEYWORDS.contains(m.group().toLowerCase(Locale.ROOT))) {
+                names.add(m.group());
+            }
+        }
+        return names;
+    }
+}
