@@ -7,8 +7,11 @@
  * must produce the same fingerprints, and every error message must be safe to show to users (it
  * never contains key material or passphrases). All failures are {@link dev.keyline.keys.KeyMaterialException}.
  *
- * <p>GraalVM native: no reflection, and BouncyCastle is never registered as a global JCA provider;
- * where a BouncyCastle provider is needed the one lazily created by {@link dev.keyline.keys.BouncyCastle}
- * is passed explicitly.
+ * <p>GraalVM native: no reflection, and this library never registers BouncyCastle as a global JCA
+ * provider; where a BouncyCastle provider is needed the one lazily created by
+ * {@link dev.keyline.keys.BouncyCastle} is passed explicitly, so behaviour does not depend on the
+ * JVM's provider list. The services register BC the Quarkus way
+ * ({@code quarkus.security.security-providers=BC}, appended after the JDK providers) only so that
+ * native images keep BouncyCastle's classes.
  */
 package dev.keyline.keys;
