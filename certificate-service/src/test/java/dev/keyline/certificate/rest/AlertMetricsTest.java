@@ -11,16 +11,11 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.keyline.common.testing.MonitoringRules;
+import dev.keyline.common.testing.PromQl;
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,7 +63,7 @@ class AlertMetricsTest {
     void everyMetricTheCertificateServiceAlertsReadIsExposed() throws IOException {
         Set<String> used = new TreeSet<>();
         for (String file : THIS_SERVICE_RULES) {
-            used.addAll(ruleMetrics(MONITORING.resolve(file)));
+            used.addAll(MonitoringRules.ruleMetrics(MONITORING.resolve(file)));
         }
         // The tokenizer must have found the alerts' metrics: an empty set would prove nothing.
         assertThat(used).contains("keyline_certificate_expiry_seconds", "keyline_certificate_exchange_seconds_count",
@@ -78,12 +75,11 @@ class AlertMetricsTest {
     @Test
     void theDashboardReadsOnlyMetricsThisServiceExposesOrOthersOwn() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(MONITORING.resolve("grafana/keyline-dashboard.json").toFile());
-        List<String> exprs = new ArrayList<>();
-        collectExpressions(dashboard, exprs);
+        List<String> exprs = MonitoringRules.expressions(dashboard);
         Set<String> used = new TreeSet<>();
-        exprs.forEach(e -> used.addAll(metricNames(e)));
+        exprs.forEach(e -> used.addAll(PromQl.metricNames(e)));
         for (String file : OTHER_SOURCES_RULES) {
-            used.removeAll(ruleMetrics(MONITORING.resolve(file)));
+            used.removeAll(MonitoringRules.ruleMetrics(MONITORING.resolve(file)));
         }
         assertThat(used).contains("keyline_certificate_expiry_seconds", "jvm_memory_used_bytes");
 
@@ -137,81 +133,9 @@ class AlertMetricsTest {
                     .when().post("/api/v1/certificates/" + id + "/exchange").then().statusCode(403);
             String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();
             assertThat(scrape).contains("certificate_id=\"" + id + "\"");
-            Set<String> exposed = new TreeSet<>();
-            for (String line : scrape.split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    exposed.add(line.split("[{ ]", 2)[0]);
-                }
-            }
-            return exposed;
+            return MonitoringRules.scrapedNames(scrape);
         } finally {
             given().header("Authorization", MANAGER).when().delete("/api/v1/certificates/" + id).then().statusCode(204);
         }
-    }
-
-    private static Set<String> ruleMetrics(Path file) throws IOException {
-        Set<String> names = new TreeSet<>();
-        JsonNode rule = new YAMLMapper().readTree(file.toFile());
-        assertThat(rule.path("kind").asText()).as("%s kind", file).isEqualTo("PrometheusRule");
-        for (JsonNode group : rule.path("spec").path("groups")) {
-            for (JsonNode r : group.path("rules")) {
-                String expr = r.path("expr").asText();
-                assertThat(expr).as("expr of %s in %s", r.path("alert").asText(), file).isNotBlank();
-                names.addAll(metricNames(expr));
-            }
-        }
-        return names;
-    }
-
-    private static void collectExpressions(JsonNode node, List<String> out) {
-        if (node.isObject()) {
-            node.properties().forEach(e -> {
-                if ((e.getKey().equals("expr") || e.getKey().equals("definition")) && e.getValue().isTextual()) {
-                    out.add(e.getValue().asText());
-                } else {
-                    collectExpressions(e.getValue(), out);
-                }
-            });
-        } else if (node.isArray()) {
-            node.forEach(n -> collectExpressions(n, out));
-        }
-    }
-
-    // PromQL tokenizer: a copy of deploy/validation's PromQl (this module cannot depend on that
-    // test-only module); deploy/validation's PromQlTest pins the behaviour.
-
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "offset", "bool", "inf", "nan", "atan2");
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
-
-    static Set<String> metricNames(String expr) {
-        String s = expr
-                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
-                .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
-                .replaceAll("`[^`]*`", "``")
-                .replaceAll("#[^\n]*", " ")
-                .replaceAll("\\$\\{[^}]*\\}|\\$[A-Za-z_][A-Za-z0-9_]*", " ")
-                .replaceAll("\\{[^}]*\\}", "{}")
-                .replaceAll("label_values\\(([^,()]*),\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\)", "label_values($1)")
-                .replaceAll("\\[[^\\]]*\\]", "[]")
-                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
-        Set<String> names = new LinkedHashSet<>();
-        Matcher m = IDENTIFIER.matcher(s);
-        while (m.find()) {
-            if (m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '.')) {
-                continue;
-            }
-            int next = m.end();
-            while (next < s.length() && Character.isWhitespace(s.charAt(next))) {
-                next++;
-            }
-            if (next < s.length() && s.charAt(next) == '(') {
-                continue;
-            }
-            if (!KEYWORDS.contains(m.group().toLowerCase(Locale.ROOT))) {
-                names.add(m.group());
-            }
-        }
-        return names;
     }
 }

@@ -1,5 +1,7 @@
 package dev.keyline.deploy;
 
+import dev.keyline.common.testing.PromQl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.keyline.deploy;
+package dev.keyline.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

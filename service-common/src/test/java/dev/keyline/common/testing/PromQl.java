@@ -1,4 +1,4 @@
-package dev.keyline.deploy;
+package dev.keyline.common.testing;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * or Grafana variables. certificate-service's AlertMetricsTest carries a copy of this tokenizer (it
  * cannot depend on this test-only module); PromQlTest pins the behaviour of both.
  */
-final class PromQl {
+public final class PromQl {
 
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
             "group_left", "group_right", "offset", "bool", "inf", "nan", "atan2");
@@ -20,7 +20,7 @@ final class PromQl {
     private PromQl() {
     }
 
-    static Set<String> metricNames(String expr) {
+    public static Set<String> metricNames(String expr) {
         String s = expr
                 .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")           // string literals
                 .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
