@@ -3,6 +3,7 @@ package dev.keyline.connection.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import dev.keyline.common.security.Caller;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The writes that must keep PostgreSQL and Vault in agreement, each in one transaction.
@@ -30,7 +32,8 @@ import dev.keyline.connection.vault.StoredCredential;
  * Vault (check-and-set), then the transaction commits. If Vault fails, the exception rolls the row
  * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
  * Vault write. Rows point at an exact Vault version, so a half-finished change never alters what an
- * existing row reads. Nothing here talks to Snowflake: slow network calls stay outside transactions.
+ * existing row reads. Nothing here talks to Snowflake: slow network calls stay outside transactions,
+ * except under {@link #withRowLock}, which serializes a credential swap with key-slot changes.
  */
 @ApplicationScoped
 public class ConnectionStore {
@@ -113,6 +116,24 @@ public class ConnectionStore {
         audit.success("connection.credentials.swap", RESOURCE, id.toString(), oldFingerprint + " -> " + e.keyFingerprint,
                 "credentialVersion=" + e.credentialVersion);
         return e;
+    }
+
+    /**
+     * Runs {@code work} in a new transaction holding the connection's row lock ({@code SELECT … FOR
+     * UPDATE}, the lock {@link #swapCredential} takes too) and hands it the row as just read under
+     * that lock. Credential swaps and key-slot changes run their Snowflake calls inside it, so a slot
+     * check always sees the stored key that is current when the {@code ALTER} runs, and a swap's login
+     * with the new key cannot be overtaken by the unset of that key's slot. The transaction may last
+     * a few Snowflake round trips: its timeout is {@code 2 × timeoutSecs + 30 s}.
+     */
+    public <T> T withRowLock(UUID id, int timeoutSecs, Function<ConnectionEntity, T> work) {
+        return QuarkusTransaction.requiringNew().timeout(2 * timeoutSecs + 30).call(() -> {
+            ConnectionEntity e = ConnectionEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (e == null) {
+                throw ProblemException.notFound("Connection", id);
+            }
+            return work.apply(e);
+        });
     }
 
     /** Deletes the row and every Vault version; if Vault refuses, the row stays. */

@@ -18,6 +18,16 @@ import dev.keyline.common.vault.VaultVersionConflictException;
 /**
  * Replaces a connection's stored private key: only after a real login with the new key succeeded,
  * and only if the credential version is still the one the caller read (compare-and-set).
+ *
+ * <p>
+ * The login runs under the connection's row lock ({@link ConnectionStore#withRowLock}), which key-slot
+ * changes take too: a slot cannot be unset between the login that proved its key and the swap storing it.
+ *
+ * <p>
+ * Only a rejected key (390144) answers 422 {@code credential-login-failed}: the caller should give the
+ * key up. Every other failure keeps the problem {@code /test} answers ({@link SnowflakeProblems}), so an
+ * outage stays 504 {@code snowflake-timeout} / 502 {@code snowflake-unreachable} and may be retried.
+ * Nothing is stored in either case.
  */
 @ApplicationScoped
 public class CredentialService {
@@ -51,8 +61,11 @@ public class CredentialService {
             ConnectionStore.requireCredentialVersion(e, expectedCredentialVersion);
             ValidatedKey key = validator.key(privateKey, passphrase, "");
             newFingerprint = key.fingerprint();
-            login(e, key);
-            return store.swapCredential(id, key, expectedCredentialVersion);
+            return store.withRowLock(id, e.timeoutSecs, locked -> {
+                ConnectionStore.requireCredentialVersion(locked, expectedCredentialVersion);
+                login(locked, key);
+                return store.swapCredential(id, key, expectedCredentialVersion);
+            });
         } catch (ProblemException p) {
             record(e, newFingerprint, p.slug());
             throw p;
@@ -66,10 +79,14 @@ public class CredentialService {
         try {
             gateway.withSession(logins.with(e, key.parsed().privateKey()), s -> s.identity());
         } catch (SnowflakeFailure f) {
-            String slug = SnowflakeProblems.slug(f.kind());
-            throw new ProblemException(422, "credential-login-failed", "Login with the new key failed",
-                    "Logging in with the new key failed, so nothing was stored (" + slug + "): "
-                            + SnowflakeProblems.detail(f, logins.who(e, key.fingerprint(), null)));
+            String why = " (" + SnowflakeProblems.slug(f.kind()) + "): "
+                    + SnowflakeProblems.detail(f, logins.who(e, key.fingerprint(), null));
+            if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
+                throw new ProblemException(422, "credential-login-failed", "Login with the new key failed",
+                        "Logging in with the new key failed, so nothing was stored" + why);
+            }
+            // Not a verdict on the key (an outage, a timeout, a privilege): the same problem /test answers.
+            throw SnowflakeProblems.problem(f, "The login with the new key did not complete, so nothing was stored" + why);
         }
     }
 

@@ -36,6 +36,12 @@ import dev.keyline.keys.PublicKeys;
  * A slot holding the public key of the connection's stored private key is never replaced or
  * unset: that would lock the connection out. Change the other slot, swap the credentials, then
  * this one — the order rotation follows.
+ *
+ * <p>
+ * The check and the {@code ALTER USER} run under the connection's row lock, taken on the thread that
+ * runs them ({@link ConnectionStore#withRowLock}, the lock a credential swap holds across its login),
+ * with the stored fingerprint re-read under that lock: a swap cannot commit between check and ALTER,
+ * and an ALTER abandoned at the caller's deadline still holds the lock until it has finished.
  */
 @ApplicationScoped
 public class KeySlotService {
@@ -71,18 +77,23 @@ public class KeySlotService {
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, action);
         String[] before = new String[1];
+        ConnectionEntity[] stored = { target };
         Map<String, String> after = call(admin, target, action, s -> {
-            String current = fingerprint(s.describeUser(target.user), slot);
-            before[0] = current;
-            if (Objects.equals(current, target.keyFingerprint) && !fingerprint.equals(current)) {
-                throw holdsStoredKey(target, slot, "replacing");
-            }
-            s.setPublicKey(target.user, slot, PublicKeys.toBase64Der(key));
+            store.withRowLock(target.id, target.timeoutSecs, locked -> {
+                stored[0] = locked;
+                String current = fingerprint(s.describeUser(target.user), slot);
+                before[0] = current;
+                if (Objects.equals(current, locked.keyFingerprint) && !fingerprint.equals(current)) {
+                    throw holdsStoredKey(locked, slot, "replacing");
+                }
+                s.setPublicKey(target.user, slot, PublicKeys.toBase64Der(key));
+                return null;
+            });
             return s.describeUser(target.user);
         });
         audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
                 "slot" + slot + ": " + orEmpty(before[0]) + " -> " + fingerprint, via(target, admin));
-        return slots(target, admin.connection().id, after);
+        return slots(stored[0], admin.connection().id, after);
     }
 
     public KeySlots unset(UUID id, int slot) {
@@ -91,18 +102,23 @@ public class KeySlotService {
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, action);
         String[] before = new String[1];
+        ConnectionEntity[] stored = { target };
         Map<String, String> after = call(admin, target, action, s -> {
-            String current = fingerprint(s.describeUser(target.user), slot);
-            before[0] = current;
-            if (current != null && current.equals(target.keyFingerprint)) {
-                throw holdsStoredKey(target, slot, "unsetting");
-            }
-            s.unsetPublicKey(target.user, slot);
+            store.withRowLock(target.id, target.timeoutSecs, locked -> {
+                stored[0] = locked;
+                String current = fingerprint(s.describeUser(target.user), slot);
+                before[0] = current;
+                if (current != null && current.equals(locked.keyFingerprint)) {
+                    throw holdsStoredKey(locked, slot, "unsetting");
+                }
+                s.unsetPublicKey(target.user, slot);
+                return null;
+            });
             return s.describeUser(target.user);
         });
         audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
                 "slot" + slot + ": " + orEmpty(before[0]) + " -> (empty)", via(target, admin));
-        return slots(target, admin.connection().id, after);
+        return slots(stored[0], admin.connection().id, after);
     }
 
     /**

@@ -85,6 +85,11 @@ public final class SnowflakeProblems {
     }
 
     public static ProblemException problem(SnowflakeFailure f, Who who) {
-        return new ProblemException(status(f.kind()), slug(f.kind()), title(f.kind()), detail(f, who));
+        return problem(f, detail(f, who));
+    }
+
+    /** The failure's problem (status, type, title) with a detail of the caller's own. */
+    public static ProblemException problem(SnowflakeFailure f, String detail) {
+        return new ProblemException(status(f.kind()), slug(f.kind()), title(f.kind()), detail);
     }
 }
