@@ -55,21 +55,28 @@ class KustomizeOverlaysTest {
 
     /** Objects the overlays reference but do not contain: created by the deployer (deploy/README.md). */
     static final Map<String, Set<String>> EXTERNAL = Map.of(
-            "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-connection-service-token"),
-            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-connection-service-token"));
+            "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-connection-service-token",
+                    "Secret/keyline-rotation-service-token"),
+            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-connection-service-token",
+                    "Secret/keyline-rotation-service-token"));
 
     /** Egress each service needs, by destination port (DNS, HTTPS, PostgreSQL, Vault, other services' pods). */
     static final Map<String, Set<Integer>> EGRESS_PORTS = Map.of(
             "certificate-service", Set.of(53, 443, 5432, 8200),
             // + certificate-service's API (exchange) and management port (its /q/health/ready).
-            "connection-service", Set.of(53, 443, 5432, 8200, 8081, 9081));
+            "connection-service", Set.of(53, 443, 5432, 8200, 8081, 9081),
+            // No 443: every Snowflake operation goes through connection-service's API (8082); its
+            // management port (9082) for its /q/health/ready.
+            "rotation-service", Set.of(53, 5432, 8200, 8082, 9082));
 
     /**
      * In-namespace services allowed on another service's management port besides the monitoring
-     * namespace: connection-service reports certificate-service's readiness in its own.
+     * namespace: connection-service reports certificate-service's readiness in its own,
+     * rotation-service connection-service's.
      */
     static final Map<String, Set<String>> MANAGEMENT_CALLERS = Map.of(
-            "certificate-service", Set.of("connection-service"));
+            "certificate-service", Set.of("connection-service"),
+            "connection-service", Set.of("rotation-service"));
 
     private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
 
@@ -292,6 +299,61 @@ class KustomizeOverlaysTest {
                 assertThat(egressPorts).as("%s %s egress includes DNS", overlay, service).contains(53);
             }
         }
+    }
+
+    /**
+     * Every in-namespace URL in a service's ConfigMap ({@code *_URL=http://<Service>[:port]/...}, e.g.
+     * rotation-service's CONNECTION_SERVICE_URL and CONNECTION_SERVICE_HEALTH_URL) names a rendered
+     * Service whose port reaches a service's pods, and both the caller's egress and the callee's
+     * ingress NetworkPolicy let that call through (NetworkPolicy sees the pod port).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void serviceUrlsInTheConfigMapsReachTheirTargetThroughBothNetworkPolicies(String overlay) {
+        Rendered r = render(overlay);
+        java.util.regex.Pattern url = java.util.regex.Pattern.compile("http://([a-z0-9-]+)(?::(\\d+))?(?:/.*)?");
+        int checked = 0;
+        for (String caller : Repo.services()) {
+            Map<String, String> callerLabels = r.deployment(caller).getSpec().getTemplate().getMetadata().getLabels();
+            for (var e : new java.util.TreeMap<>(configOf(r, caller)).entrySet()) {
+                java.util.regex.Matcher m = url.matcher(e.getValue());
+                if (!e.getKey().endsWith("_URL") || !m.matches()) {
+                    continue;
+                }
+                String what = overlay + " " + caller + " " + e.getKey() + "=" + e.getValue();
+                Service svc = r.get(Service.class, m.group(1));
+                int port = m.group(2) == null ? 80 : Integer.parseInt(m.group(2));
+                var servicePort = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst()
+                        .orElseThrow(() -> new AssertionError(what + ": Service " + m.group(1) + " has no port " + port));
+                Deployment callee = r.all(Deployment.class).stream()
+                        .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                                .containsAll(svc.getSpec().getSelector().entrySet()))
+                        .collect(onlyOne(what + ": Deployment behind Service " + m.group(1)));
+                String calleeName = callee.getMetadata().getName();
+                Container calleeContainer = mainContainer(callee, calleeName);
+                Map<String, String> calleeLabels = callee.getSpec().getTemplate().getMetadata().getLabels();
+                int podPort = resolve(calleeContainer, servicePort.getTargetPort());
+
+                boolean egress = policiesFor(r, callerLabels, "Egress").stream().flatMap(np -> Stream.ofNullable(np.getSpec().getEgress()))
+                        .flatMap(List::stream)
+                        .filter(rule -> rule.getPorts() == null || rule.getPorts().isEmpty()
+                                || ports(rule.getPorts(), calleeContainer).contains(podPort))
+                        .anyMatch(rule -> rule.getTo() == null || rule.getTo().isEmpty() || rule.getTo().stream()
+                                .anyMatch(peer -> peer.getNamespaceSelector() == null && peer.getIpBlock() == null
+                                        && matches(peer.getPodSelector(), calleeLabels)));
+                assertThat(egress).as("%s: %s's egress NetworkPolicy allows %s pods on %d", what, caller, calleeName, podPort).isTrue();
+                boolean ingress = policiesFor(r, calleeLabels, "Ingress").stream().flatMap(np -> Stream.ofNullable(np.getSpec().getIngress()))
+                        .flatMap(List::stream)
+                        .filter(rule -> rule.getPorts() != null && ports(rule.getPorts(), calleeContainer).contains(podPort))
+                        .anyMatch(rule -> rule.getFrom() != null && rule.getFrom().stream()
+                                .anyMatch(peer -> peer.getNamespaceSelector() == null && peer.getIpBlock() == null
+                                        && matches(peer.getPodSelector(), callerLabels)));
+                assertThat(ingress).as("%s: %s's ingress NetworkPolicy admits %s on %d", what, calleeName, caller, podPort).isTrue();
+                checked++;
+            }
+        }
+        // connection-service -> certificate-service (API, readiness), rotation-service -> connection-service (API, readiness).
+        assertThat(checked).as("%s: in-namespace service URLs checked", overlay).isGreaterThanOrEqualTo(4);
     }
 
     @ParameterizedTest
