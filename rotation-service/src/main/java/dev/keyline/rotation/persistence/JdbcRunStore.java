@@ -115,11 +115,64 @@ public class JdbcRunStore implements RunStore {
     /** Fenced by the lease: only the worker holding the run may write it; every save renews the lease. */
     @Override
     public void save(RotationRun r) {
+        try (Connection c = dataSource.getConnection()) {
+            save(c, r);
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    /** The run and its audit events in one transaction; fenced by the lease like {@link #save(RotationRun)}. */
+    @Override
+    public void save(RotationRun r, List<AuditNote> events) {
+        if (events == null || events.isEmpty()) {
+            save(r);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                save(c, r);
+                for (AuditNote e : events) {
+                    insertAudit(c, ACTOR, e.action(), "rotation", r.id.toString(), e.outcome(), e.fingerprints(),
+                            "connection " + r.connectionId + (e.detail() == null ? "" : ": " + e.detail()));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    /** One audit event on the caller's connection (and transaction). */
+    public static void insertAudit(Connection c, String actor, String action, String resourceType, String resourceId,
+            String outcome, String fingerprints, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into audit_event (id, occurred_at, actor, action, "
+                + "resource_type, resource_id, outcome, fingerprints, detail) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, actor);
+            ps.setString(3, action);
+            ps.setString(4, resourceType);
+            ps.setString(5, resourceId);
+            ps.setString(6, outcome);
+            ps.setString(7, fingerprints == null || fingerprints.length() <= 1000 ? fingerprints : fingerprints.substring(0, 1000));
+            ps.setString(8, detail == null || detail.length() <= 1900 ? detail : detail.substring(0, 1900));
+            ps.executeUpdate();
+        }
+    }
+
+    private void save(Connection c, RotationRun r) throws SQLException {
         String sql = "update rotation_run set state=?, attempts=?, old_fingerprint=?, old_slot=?, target_slot=?, "
                 + "new_fingerprint=?, drain_until=?, next_attempt_at=?, last_error_type=?, last_error_detail=?, "
                 + "started_at=?, finished_at=?, lease_until=now() + (? * interval '1 millisecond') "
                 + "where id=? and lease_owner is not distinct from ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, r.state.name());
             ps.setInt(i++, r.attempts);
@@ -139,8 +192,6 @@ public class JdbcRunStore implements RunStore {
             if (ps.executeUpdate() != 1) {
                 throw new LeaseLostException(r.id);
             }
-        } catch (SQLException e) {
-            throw new PersistenceException(e);
         }
     }
 

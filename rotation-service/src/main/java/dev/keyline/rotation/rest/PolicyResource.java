@@ -110,7 +110,7 @@ public class PolicyResource {
     @Path("{id}")
     @RolesAllowed(Permissions.MANAGE)
     public Response delete(@PathParam("id") UUID id) {
-        if (!policies.delete(id)) {
+        if (!service.deletePolicy(id)) {
             throw ProblemException.notFound("Rotation policy", id);
         }
         return Response.noContent().build();

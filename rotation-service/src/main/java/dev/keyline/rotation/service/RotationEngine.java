@@ -1,7 +1,9 @@
 package dev.keyline.rotation.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -10,6 +12,7 @@ import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore.AuditNote;
 import dev.keyline.rotation.service.steps.DrainStep;
 import dev.keyline.rotation.service.steps.GenerateStep;
 import dev.keyline.rotation.service.steps.PlanStep;
@@ -117,7 +120,7 @@ public class RotationEngine {
                     }
                 }
                 ctx.store().logStep(run.id, state.name(), "OK", t0, t1, next.note());
-                ctx.store().save(run);
+                ctx.store().save(run, auditEvents(run, state, to, next.note()));
                 if (to.terminal()) {
                     ctx.store().logStep(run.id, to.name(), "OK", t1, t1, null);
                     LOG.infof("Rotation %s of connection %s ended %s (%s -> %s)", run.id, run.connectionId, to,
@@ -174,10 +177,12 @@ public class RotationEngine {
     }
 
     private boolean enterRollback(RotationRun run, Instant now) {
+        RunState from = run.state;
         run.state = RunState.ROLLING_BACK;
         run.attempts = 0;
         run.nextAttemptAt = now;
-        ctx.store().save(run);
+        ctx.store().save(run, List.of(new AuditNote("rotation.rollback-started", "FAILED", run.newFingerprint,
+                "in " + from + ": " + run.lastErrorType)));
         return true;
     }
 
@@ -189,12 +194,51 @@ public class RotationEngine {
             LOG.warnf("Rotation %s: deleting the pending key failed (%s); it stays in Vault", run.id,
                     e.getClass().getSimpleName());
         }
+        RunState from = run.state;
         run.state = RunState.NEEDS_ATTENTION;
         run.finishedAt = now;
-        ctx.store().save(run);
+        ctx.store().save(run, List.of(new AuditNote("rotation.needs-attention", "FAILED",
+                fingerprints(run.oldFingerprint, run.newFingerprint), "in " + from + ": " + run.lastErrorType)));
         LOG.warnf("Rotation %s of connection %s needs attention: %s", run.id, run.connectionId, run.lastErrorType);
         listener.finished(run);
         return false;
+    }
+
+    /**
+     * The audit events of a step transition of consequence: a key registered, the stored credential
+     * swapped, the old key retired, and the run's end. Steps that only read (PLAN, VERIFY) or touch
+     * nothing outside (GENERATE, DRAIN) are in the step log only.
+     */
+    static List<AuditNote> auditEvents(RotationRun run, RunState from, RunState to, String note) {
+        List<AuditNote> events = new ArrayList<>(2);
+        if (from == RunState.REGISTER) {
+            events.add(new AuditNote("rotation.key-registered", "SUCCESS", run.newFingerprint,
+                    "slot " + run.targetSlot + " (" + note + ")"));
+        } else if (from == RunState.SWAP) {
+            events.add(new AuditNote("rotation.credentials-swapped", "SUCCESS",
+                    fingerprints(run.oldFingerprint, run.newFingerprint), note));
+        } else if (from == RunState.ROLLING_BACK && to == RunState.DRAIN) {
+            events.add(new AuditNote("rotation.rolled-forward", "SUCCESS",
+                    fingerprints(run.oldFingerprint, run.newFingerprint), note));
+        } else if (from == RunState.RETIRE) {
+            events.add(new AuditNote("rotation.key-retired", "SUCCESS", run.oldFingerprint,
+                    "slot " + run.oldSlot + " (" + note + ")"));
+        }
+        if (to == RunState.DONE) {
+            events.add(new AuditNote("rotation.done", "SUCCESS", fingerprints(run.oldFingerprint, run.newFingerprint),
+                    "slot " + run.oldSlot + " -> " + run.targetSlot));
+        } else if (to == RunState.ROLLED_BACK) {
+            events.add(new AuditNote("rotation.rolled-back", "FAILED", run.newFingerprint,
+                    note + "; cause: " + run.lastErrorType));
+        }
+        return events;
+    }
+
+    static String fingerprints(String oldFp, String newFp) {
+        if (oldFp == null) {
+            return newFp;
+        }
+        return newFp == null ? oldFp : oldFp + " -> " + newFp;
     }
 
     private static String trim(String s) {

@@ -10,6 +10,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.rotation.ConnectionInfo;
@@ -21,6 +23,7 @@ import dev.keyline.rotation.client.ConnectionServiceClient;
 import dev.keyline.rotation.config.RotationServiceConfig;
 import dev.keyline.rotation.persistence.JdbcRunStore;
 import dev.keyline.rotation.persistence.PolicyStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Creating runs and policies: the checks before anything is persisted. */
 @ApplicationScoped
@@ -41,6 +44,9 @@ public class RotationService {
     @Inject
     RotationServiceConfig config;
 
+    @Inject
+    AuditTrail audit;
+
     /** A policy as the API receives it. */
     public record PolicyInput(UUID connectionId, String schedule, String windowStart, String windowEnd,
             String windowZone, Integer keySize, String gracePeriod, Integer maxAttempts, Boolean enabled) {
@@ -59,8 +65,15 @@ public class RotationService {
             run.maxAttempts = p.maxAttempts;
         });
         try {
-            runs.insert(run);
+            // The run and its audit event commit together.
+            QuarkusTransaction.requiringNew().run(() -> {
+                runs.insert(run);
+                audit.success("rotation.started", "rotation", run.id.toString(), null, "connection " + connectionId
+                        + (adopt ? ", adopt" : "") + (run.policyId != null ? ", policy " + run.policyId : ""));
+            });
         } catch (JdbcRunStore.ActiveRunExistsException e) {
+            audit.standalone("rotation.started", "rotation", null, Outcome.DENIED, null,
+                    "connection " + connectionId + ": a rotation is already active for its Snowflake user");
             throw ProblemException.conflict("rotation-active", "A rotation is already active for Snowflake user "
                     + c.user() + " in account " + c.account());
         }
@@ -81,7 +94,14 @@ public class RotationService {
         ConnectionInfo c = keyPairConnection(in.connectionId(), "connectionId");
         p.account = normalise(c.account());
         p.snowflakeUser = normalise(c.user());
-        if (!policies.insert(p)) {
+        boolean inserted = QuarkusTransaction.requiringNew().call(() -> {
+            if (!policies.insert(p)) {
+                return false;
+            }
+            audit.success("rotation-policy.created", "rotation-policy", p.id.toString(), null, describe(p));
+            return true;
+        });
+        if (!inserted) {
             throw new ProblemException(409, "policy-exists", "Conflict", "Connection " + in.connectionId()
                     + " already has a rotation policy; change it with PUT",
                     List.of(new FieldError("connectionId", "already has a policy")));
@@ -95,8 +115,31 @@ public class RotationService {
             throw ProblemException.invalidField("connectionId", "cannot change; delete the policy and create another");
         }
         apply(p, in, caller);
-        policies.update(p);
+        QuarkusTransaction.requiringNew().run(() -> {
+            policies.update(p);
+            audit.success("rotation-policy.updated", "rotation-policy", p.id.toString(), null, describe(p));
+        });
         return p;
+    }
+
+    /** Deletes the policy; false when there is none. */
+    public boolean deletePolicy(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            RotationPolicy p = policies.find(id).orElse(null);
+            if (p == null || !policies.delete(id)) {
+                return false;
+            }
+            audit.success("rotation-policy.deleted", "rotation-policy", id.toString(), null,
+                    "connection " + p.connectionId);
+            return true;
+        });
+    }
+
+    private static String describe(RotationPolicy p) {
+        return "connection " + p.connectionId + ", schedule " + p.schedule
+                + (p.windowStart != null ? ", window " + p.windowStart + "-" + p.windowEnd + " " + p.windowZone : "")
+                + ", keySize " + p.keySize + ", gracePeriod " + p.gracePeriod + ", maxAttempts " + p.maxAttempts
+                + ", enabled " + p.enabled;
     }
 
     private void apply(RotationPolicy p, PolicyInput in, String caller) {

@@ -74,6 +74,7 @@ public class RotationWorker {
 
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean ticking = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
     private final Map<UUID, Boolean> inFlight = new ConcurrentHashMap<>();
     private ExecutorService executor;
     private Semaphore slots;
@@ -108,14 +109,35 @@ public class RotationWorker {
 
     /** Ask for a tick now (after a run was created), without waiting for it. */
     public void kick() {
-        executor.submit(this::tick);
+        try {
+            executor.submit(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
-    /** One round: policies due → runs; due runs → claimed and started. */
+    /**
+     * One round: policies due → runs; due runs → claimed and started. A tick asked for while one is
+     * running is not lost: the running one does another round, so a run waiting for a free slot
+     * starts as soon as one is released, not at the next poll.
+     */
     public void tick() {
-        if (!ticking.compareAndSet(false, true)) {
-            return;
-        }
+        again.set(true);
+        do {
+            if (!ticking.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                while (again.getAndSet(false)) {
+                    round();
+                }
+            } finally {
+                ticking.set(false);
+            }
+        } while (again.get());
+    }
+
+    private void round() {
         try {
             createRunsForDuePolicies();
             int free = slots.availablePermits();
@@ -125,8 +147,6 @@ public class RotationWorker {
             metrics.refresh();
         } catch (RuntimeException e) {
             LOG.warnf("Rotation tick failed: %s", e.getMessage());
-        } finally {
-            ticking.set(false);
         }
     }
 
@@ -151,6 +171,10 @@ public class RotationWorker {
                 }
                 inFlight.remove(run.id);
                 slots.release();
+                // A slot is free: start the next due run now rather than at the next poll.
+                if (!executor.isShutdown()) {
+                    kick();
+                }
             }
         });
     }
@@ -179,6 +203,8 @@ public class RotationWorker {
                     p.nextDueAt = p.parsedSchedule().nextDue(now, now);
                     policies.setNextDue(c, p);
                     if (created) {
+                        JdbcRunStore.insertAudit(c, "scheduler", "rotation.started", "rotation", run.id.toString(),
+                                "SUCCESS", null, "connection " + p.connectionId + ", policy " + p.id + " due");
                         LOG.infof("Policy %s due: rotation %s created for connection %s", p.id, run.id, p.connectionId);
                     }
                 }

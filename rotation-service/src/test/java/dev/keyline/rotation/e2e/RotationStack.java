@@ -38,7 +38,18 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
 
     /** What tests get injected (field of this type). */
     public record Handles(SnowflakeEmulator snowflake, VaultEmulator rotationVault, VaultEmulator connectionVault,
-            String connectionServiceUrl, String connectionServiceToken) {
+            String connectionServiceUrl, String connectionServiceToken, ConnectionServiceProcess connectionService) {
+    }
+
+    /** The connection-service child process, for tests that crash it mid-run. */
+    public interface ConnectionServiceProcess {
+        /** SIGKILL (no shutdown hooks, in-flight requests die with it), then wait until it is gone. */
+        void kill();
+
+        /** Starts it again on the same ports and waits until it is ready. */
+        void restart();
+
+        boolean alive();
     }
 
     private EmbeddedPostgres postgres;
@@ -52,6 +63,11 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Path target = Path.of("target").toAbsolutePath();
         StaleClusters.removeAbandoned(target);
+        try {
+            Files.deleteIfExists(target.resolve("connection-service-e2e.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
         rotationVault = VaultEmulator.start();
         connectionVault = VaultEmulator.start();
@@ -60,9 +76,36 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         int managementPort = freePort();
         String csUrl = "http://127.0.0.1:" + httpPort;
         connectionService = launchConnectionService(target, httpPort, managementPort);
-        awaitReady("http://127.0.0.1:" + managementPort + "/q/health/ready", Duration.ofSeconds(90));
+        String readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
+        awaitReady(readyUrl, Duration.ofSeconds(90));
         String token = TestTokens.token("rotation-service", "connections:manage");
-        handles = new Handles(snowflake, rotationVault, connectionVault, csUrl, token);
+        ConnectionServiceProcess control = new ConnectionServiceProcess() {
+            @Override
+            public synchronized void kill() {
+                connectionService.destroyForcibly();
+                try {
+                    connectionService.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public synchronized void restart() {
+                if (connectionService.isAlive()) {
+                    throw new IllegalStateException("connection-service is still running");
+                }
+                connectionService = launchConnectionService(target, httpPort, managementPort);
+                awaitReady(readyUrl, Duration.ofSeconds(120));
+            }
+
+            @Override
+            public boolean alive() {
+                return connectionService.isAlive();
+            }
+        };
+        handles = new Handles(snowflake, rotationVault, connectionVault, csUrl, token, control);
 
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
@@ -103,7 +146,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         env.put("CONNECTION_SERVICE_CERTIFICATE_SERVICE_REQUIRED_FOR_READINESS", "false");
         env.put("SNOWFLAKE_DISABLE_MINICORE", "true");
         pb.redirectErrorStream(true);
-        pb.redirectOutput(target.resolve("connection-service-e2e.log").toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(target.resolve("connection-service-e2e.log").toFile()));
         try {
             return pb.start();
         } catch (IOException e) {

@@ -16,10 +16,24 @@ class InMemoryRunStore implements RunStore {
     final Map<UUID, RotationRun> runs = new HashMap<>();
     final List<String> steps = new ArrayList<>();
     final Map<String, String> knownKeys = new HashMap<>();
+    /** Audit events as "action outcome fingerprints | detail", in order. */
+    final List<String> audit = new ArrayList<>();
 
     @Override
     public void save(RotationRun run) {
         runs.put(run.id, run.copy());
+    }
+
+    @Override
+    public void save(RotationRun run, List<AuditNote> events) {
+        save(run);
+        for (AuditNote e : events) {
+            audit.add(e.action() + " " + e.outcome() + " " + e.fingerprints() + " | " + e.detail());
+        }
+    }
+
+    List<String> auditActions() {
+        return audit.stream().map(a -> a.substring(0, a.indexOf(' '))).toList();
     }
 
     RotationRun load(UUID id) {

@@ -102,6 +102,42 @@ class RotationEngineTest {
     }
 
     @Test
+    void auditRecordsEveryTransitionOfConsequenceWithFingerprints() {
+        World w = new World();
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(w.store.auditActions()).containsExactly("rotation.key-registered", "rotation.credentials-swapped",
+                "rotation.key-retired", "rotation.done");
+        assertThat(w.store.audit.get(0)).startsWith("rotation.key-registered SUCCESS " + run.newFingerprint + " | slot 2");
+        assertThat(w.store.audit.get(1))
+                .startsWith("rotation.credentials-swapped SUCCESS " + INITIAL + " -> " + run.newFingerprint);
+        assertThat(w.store.audit.get(2)).startsWith("rotation.key-retired SUCCESS " + INITIAL + " | slot 1");
+        assertThat(w.store.audit.get(3)).isEqualTo("rotation.done SUCCESS " + INITIAL + " -> " + run.newFingerprint
+                + " | slot 1 -> 2");
+    }
+
+    @Test
+    void auditRecordsRollbackAndNeedsAttentionWithTheProblemType() {
+        World w = new World();
+        w.faults.failAt = indexOf("swapCredentials");
+        w.faults.kind = Faults.Kind.PERMANENT;
+        RotationRun rolledBack = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(rolledBack.state).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(w.store.auditActions()).containsExactly("rotation.key-registered", "rotation.rollback-started",
+                "rotation.rolled-back");
+        assertThat(w.store.audit.get(1)).startsWith("rotation.rollback-started FAILED " + rolledBack.newFingerprint
+                + " | in SWAP: " + rolledBack.lastErrorType);
+        assertThat(w.store.audit.get(2)).contains("cause: " + rolledBack.lastErrorType);
+
+        World v = new World();
+        v.cs.slot2 = "SHA256:someone-elses-key=";
+        RotationRun refused = v.drive(v.newRun(false, Duration.ZERO).id);
+        assertThat(refused.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        // Refused in PLAN: no key was chosen or generated, so no fingerprint.
+        assertThat(v.store.audit).containsExactly(
+                "rotation.needs-attention FAILED null | in PLAN: urn:keyline:problem:unknown-key-in-slot");
+    }
+
+    @Test
     void drainWaitsWithoutHoldingTheRun() {
         World w = new World();
         RotationRun run = w.newRun(false, Duration.ofHours(1));

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Measures rotation-service on the local stack (./run-local: PostgreSQL, vault-emulator,
+# snowflake-emulator with account DEMO, certificate-, connection- and rotation-service, JVM mode):
+# seeds N service users into the emulator, creates N key-pair connections (slot 1 registered,
+# policy gracePeriod PT0S so DRAIN does not wait), then
+#   (a) the median duration of single rotations, run one after the other, and
+#   (b) the time until N rotations requested at once are all DONE (worker concurrency bound).
+#   bench/rotation-service.sh [connections=100] [singles=10]
+# SKIP_BUILD=1 reuses the last build (passed on to ./run-local).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-100}
+SINGLES=${2:-10}
+source scripts/jdk.sh
+mkdir -p target/bench
+
+./run-local --stop >/dev/null 2>&1 || true
+rm -rf target/local-stack target/local-stack.env
+./run-local >target/bench/run-local-rotation.log 2>&1 &
+RUN_PID=$!
+trap './run-local --stop >/dev/null 2>&1 || true; wait $RUN_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 900); do
+  [ -f target/local-stack.env ] && break
+  if ! kill -0 "$RUN_PID" 2>/dev/null; then
+    echo "run-local exited before the stack was up:" >&2
+    tail -40 target/bench/run-local-rotation.log >&2
+    exit 1
+  fi
+  sleep 1
+done
+source target/local-stack.env
+if [ -z "${ROTATION_SERVICE_URL:-}" ] || [ -z "${SNOWFLAKE_ADMIN_CONNECTION_ID:-}" ]; then
+  echo "the local stack has no rotation-service or no key-admin connection; see target/bench/run-local-rotation.log" >&2
+  exit 1
+fi
+
+echo "== rotation-service (JVM mode, $(java -version 2>&1 | head -1)), $(nproc) cores"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
+  "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$COUNT" "$SINGLES"
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "worker concurrency: $(grep '^rotation-service.worker.concurrency' rotation-service/src/main/resources/application.properties | cut -d= -f2) per replica (1 replica)"

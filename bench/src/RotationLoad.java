@@ -1,0 +1,237 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rotation load on the local stack (JDK only; run with {@code java bench/src/RotationLoad.java}).
+ *
+ * <pre>
+ * java bench/src/RotationLoad.java SNOWFLAKE_EMULATOR_URL CONNECTION_SERVICE_URL ROTATION_SERVICE_URL \
+ *      ADMIN_TOKEN KEY_ADMIN_CONNECTION_ID [account=DEMO] [connections=100] [singles=10]
+ * </pre>
+ *
+ * Seeds {@code connections} service users into the emulator (POST /__admin/seed), creates one
+ * key-pair connection each through connection-service (RSA-2048 made here, PKCS#8 PEM), registers
+ * the key in slot 1 (PUT key-slots/1) and gives each a policy with gracePeriod PT0S (no DRAIN wait).
+ * Then (a) {@code singles} rotations one after the other (POST, poll until DONE): median, min, max;
+ * (b) one rotation of every connection requested at once: time until all are DONE, bounded by
+ * rotation-service's worker concurrency. Exits 1 unless every run ended DONE.
+ */
+public class RotationLoad {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static String token;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println("usage: RotationLoad SNOWFLAKE_URL CONNECTION_URL ROTATION_URL TOKEN ADMIN_CONNECTION_ID"
+                    + " [account] [connections] [singles]");
+            System.exit(2);
+        }
+        String snowflake = args[0];
+        String cs = args[1];
+        String rs = args[2];
+        token = args[3];
+        String adminConnection = args[4];
+        String account = args.length > 5 ? args[5] : "DEMO";
+        int count = args.length > 6 ? Integer.parseInt(args[6]) : 100;
+        int singles = args.length > 7 ? Integer.parseInt(args[7]) : 10;
+        String tag = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+
+        // --- set-up -------------------------------------------------------------------------
+        long t0 = System.nanoTime();
+        StringBuilder seed = new StringBuilder("{\"accounts\":[{\"name\":\"" + account + "\",\"users\":[");
+        for (int i = 0; i < count; i++) {
+            seed.append(i == 0 ? "" : ",").append("{\"name\":\"").append(user(tag, i))
+                    .append("\",\"defaultRole\":\"LOADER\",\"roles\":[\"LOADER\"],\"defaultWarehouse\":\"DEMO_WH\",\"type\":\"SERVICE\"}");
+        }
+        seed.append("]}]}");
+        expect(send("POST", snowflake + "/__admin/seed", seed.toString(), false), 200, 204, "seed users");
+
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        List<String> ids = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    KeyPair kp;
+                    synchronized (gen) {
+                        kp = gen.generateKeyPair();
+                    }
+                    String body = "{\"name\":\"bench-rotation-" + tag + "-" + n + "\",\"description\":\"bench\","
+                            + "\"timeoutSecs\":30,\"details\":{\"type\":\"snowflake\",\"account\":\"" + account + "\","
+                            + "\"host\":\"" + snowflake + "\",\"user\":\"" + user(tag, n) + "\",\"role\":\"LOADER\","
+                            + "\"warehouse\":\"DEMO_WH\",\"authType\":\"key-pair\",\"privateKey\":\""
+                            + json(pem("PRIVATE KEY", kp.getPrivate().getEncoded())) + "\",\"keyAdminConnectionId\":\""
+                            + adminConnection + "\"}}";
+                    HttpResponse<String> r = send("POST", cs + "/api/v1/connections", body, true);
+                    expect(r, 201, 201, "create connection " + n);
+                    String id = field(r.body(), "id");
+                    expect(send("PUT", cs + "/api/v1/connections/" + id + "/key-slots/1",
+                            "{\"publicKey\":\"" + json(pem("PUBLIC KEY", kp.getPublic().getEncoded())) + "\"}", true),
+                            200, 204, "register slot 1 of " + id);
+                    expect(send("POST", rs + "/api/v1/rotation-policies",
+                            "{\"connectionId\":\"" + id + "\",\"schedule\":\"P90D\",\"gracePeriod\":\"PT0S\"}", true),
+                            201, 201, "policy of " + id);
+                    return id;
+                }));
+            }
+            for (Future<String> f : futures) {
+                ids.add(f.get());
+            }
+        }
+        System.out.printf("set-up: %d users seeded, %d connections created, slot 1 registered, policies gracePeriod=PT0S (%.1f s)%n",
+                count, ids.size(), (System.nanoTime() - t0) / 1e9);
+
+        // --- (a) single rotations, one after the other ------------------------------------------
+        List<Double> client = new ArrayList<>();
+        List<Long> server = new ArrayList<>();
+        int failed = 0;
+        for (int i = 0; i < singles; i++) {
+            long s = System.nanoTime();
+            String runId = start(rs, ids.get(i));
+            String run;
+            while (true) {
+                run = send("GET", rs + "/api/v1/rotations/" + runId, null, true).body();
+                String state = field(run, "state");
+                if (state.equals("DONE") || state.equals("ROLLED_BACK") || state.equals("NEEDS_ATTENTION")) {
+                    if (!state.equals("DONE")) {
+                        failed++;
+                        System.out.println("run " + runId + " ended " + state + ": " + run);
+                    }
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            client.add((System.nanoTime() - s) / 1e6);
+            String d = field(run, "durationMillis");
+            if (d != null) {
+                server.add(Long.parseLong(d));
+            }
+        }
+        List<Double> sorted = new ArrayList<>(client);
+        sorted.sort(null);
+        List<Long> serverSorted = new ArrayList<>(server);
+        serverSorted.sort(null);
+        System.out.printf("(a) %d sequential rotations: median %.0f ms (min %.0f, max %.0f) from POST until DONE seen;"
+                + " server-side durationMillis median %d ms%n", singles, median(sorted), sorted.getFirst(),
+                sorted.getLast(), serverSorted.isEmpty() ? -1 : serverSorted.get(serverSorted.size() / 2));
+
+        // --- (b) every connection at once ---------------------------------------------------------
+        long b0 = System.nanoTime();
+        Set<String> runIds = new HashSet<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> futures = new ArrayList<>();
+            for (String id : ids) {
+                futures.add(pool.submit(() -> start(rs, id)));
+            }
+            for (Future<String> f : futures) {
+                runIds.add(f.get());
+            }
+        }
+        double requested = (System.nanoTime() - b0) / 1e9;
+        Map<String, String> states = new HashMap<>();
+        int maxRunning = 0;
+        while (true) {
+            String list = send("GET", rs + "/api/v1/rotations?limit=500", null, true).body();
+            Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\"[^{}]*?\"state\":\"([A-Z_]+)\"").matcher(list);
+            states.clear();
+            while (m.find()) {
+                if (runIds.contains(m.group(1))) {
+                    states.put(m.group(1), m.group(2));
+                }
+            }
+            long terminal = states.values().stream()
+                    .filter(s -> s.equals("DONE") || s.equals("ROLLED_BACK") || s.equals("NEEDS_ATTENTION")).count();
+            long running = states.values().stream().filter(s -> !s.equals("PLAN") && !s.equals("DONE")
+                    && !s.equals("ROLLED_BACK") && !s.equals("NEEDS_ATTENTION")).count();
+            maxRunning = Math.max(maxRunning, (int) running);
+            if (states.size() == runIds.size() && terminal == runIds.size()) {
+                break;
+            }
+            if ((System.nanoTime() - b0) / 1e9 > 1800) {
+                throw new IllegalStateException("not all runs ended within 30 min: " + states);
+            }
+            Thread.sleep(100);
+        }
+        double all = (System.nanoTime() - b0) / 1e9;
+        long done = states.values().stream().filter("DONE"::equals).count();
+        failed += (int) (runIds.size() - done);
+        System.out.printf("(b) %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
+                + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", runIds.size(), requested, all, done,
+                runIds.size() / all, maxRunning);
+        if (failed > 0) {
+            System.out.println("RESULT: FAILED - " + failed + " run(s) did not end DONE");
+            System.exit(1);
+        }
+        System.out.println("RESULT: all " + (singles + runIds.size()) + " rotations succeeded (DONE)");
+    }
+
+    static String user(String tag, int i) {
+        return "BENCH_" + tag + "_" + i;
+    }
+
+    static String start(String rs, String connectionId) throws Exception {
+        HttpResponse<String> r = send("POST", rs + "/api/v1/connections/" + connectionId + "/rotations", "{}", true);
+        expect(r, 202, 202, "start rotation of " + connectionId);
+        return field(r.body(), "id");
+    }
+
+    static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    static String json(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"?([^\",}]*)").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static HttpResponse<String> send(String method, String url, String body, boolean auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (auth) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void expect(HttpResponse<String> r, int ok1, int ok2, String what) {
+        if (r.statusCode() != ok1 && r.statusCode() != ok2) {
+            throw new IllegalStateException(what + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.keyline.rotation.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyline.rotation.Permissions;
+import dev.keyline.common.audit.AuditEvent;
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** Read access to the audit trail of rotation runs (start, key registered, credentials swapped, key retired, end) and policy changes, newest first. */
+@Path("/api/v1/audit-events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "audit")
+@SecurityRequirement(name = "jwt")
+@RunOnVirtualThread
+public class AuditEventResource {
+
+    @Inject
+    AuditTrail audit;
+
+    @GET
+    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    public List<AuditEvent> list(@QueryParam("resourceId") String resourceId, @QueryParam("action") String action,
+            @QueryParam("actor") String actor, @QueryParam("outcome") Outcome outcome,
+            @QueryParam("since") Instant since,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        return audit.find(new AuditTrail.AuditQuery(resourceId, action, actor, outcome, since, page, size));
+    }
+}

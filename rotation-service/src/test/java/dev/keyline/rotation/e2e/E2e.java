@@ -1,0 +1,175 @@
+package dev.keyline.rotation.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.testing.TestTokens;
+import dev.keyline.emulators.snowflake.KeySlots;
+import dev.keyline.emulators.snowflake.SnowflakeAccount;
+import dev.keyline.keys.Fingerprints;
+import dev.keyline.keys.RsaKeys;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Shared set-up of the Quarkus tests on {@link RotationStack} (the same steps as
+ * {@link RotationEndToEndTest}'s helpers): a key-admin connection, Snowflake users with one
+ * registered key, connections in connection-service, starting runs and waiting for their end, and
+ * the invariant check after a run.
+ */
+final class E2e {
+
+    static final String ACCOUNT = "ACME";
+    static final String MANAGER = TestTokens.bearer("carol", "rotations:manage");
+    static final String READER = TestTokens.bearer("rita", "rotations:read");
+    static final String CS_MANAGER = TestTokens.bearer("carol", "connections:manage");
+    static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
+    private static String adminConnectionId;
+
+    /** A Snowflake user with one key (slot 1) and its key-pair connection. */
+    record Svc(String id, String user, KeyPair initial) {
+        String initialFingerprint() {
+            return Fingerprints.spkiSha256(initial.getPublic());
+        }
+    }
+
+    private final RotationStack.Handles stack;
+
+    E2e(RotationStack.Handles stack) {
+        this.stack = stack;
+        SecretLeakGuard.install();
+        stack.snowflake().clearFaults();
+        stack.snowflake().setLatency(Duration.ZERO);
+        stack.rotationVault().clearFaults();
+        SnowflakeAccount acme = stack.snowflake().account(ACCOUNT);
+        acme.role("LOADER");
+        acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
+        // RotationEndToEndTest creates the same user with its own key: whichever class runs first
+        // sets it; each class keeps a connection holding the key it registered.
+        synchronized (E2e.class) {
+            if (adminConnectionId == null) {
+                acme.user("E2E_ROTATOR").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
+                Map<String, Object> body = connectionBody("e2e-admin-shared", "e2e_rotator", ADMIN_KEY.getPrivate(), null);
+                details(body).put("role", "KEY_ADMIN");
+                adminConnectionId = createConnection(body);
+            }
+        }
+    }
+
+    Svc newConnection(String prefix) {
+        String user = "SVC_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        KeyPair initial = RsaKeys.generate(2048);
+        stack.snowflake().account(ACCOUNT).user(user).role("LOADER").rsaPublicKey(initial.getPublic());
+        String id = createConnection(connectionBody(prefix + "-" + user, user, initial.getPrivate(), adminConnectionId));
+        return new Svc(id, user, initial);
+    }
+
+    String createPolicy(String connectionId, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connectionId", connectionId);
+        body.put("schedule", "P90D");
+        body.putAll(extra);
+        return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).when()
+                .post("/api/v1/rotation-policies").then().statusCode(201).extract().path("id");
+    }
+
+    String start(String connectionId, boolean adopt) {
+        return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body("{\"adopt\":" + adopt + "}").when().post("/api/v1/connections/" + connectionId + "/rotations")
+                .then().statusCode(202).extract().path("id");
+    }
+
+    JsonPath rotateAndWait(String connectionId) {
+        return waitForEnd(start(connectionId, false), Duration.ofSeconds(90));
+    }
+
+    JsonPath waitForEnd(String runId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath run = run(runId);
+            String state = run.getString("state");
+            if (state.equals("DONE") || state.equals("ROLLED_BACK") || state.equals("NEEDS_ATTENTION")) {
+                return run;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("run " + runId + " did not finish: " + run(runId).prettify());
+    }
+
+    JsonPath run(String runId) {
+        return given().header("Authorization", MANAGER).when().get("/api/v1/rotations/" + runId).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /**
+     * After a finished rotation: the new key is in its slot, the other slot is empty (no orphan,
+     * the old key is refused), the stored key logs in through connection-service's /test and is the
+     * new one.
+     */
+    void assertRotated(Svc svc, String oldFp, String newFp, int newSlot) {
+        KeySlots slots = stack.snowflake().keySlots(ACCOUNT, svc.user());
+        assertThat(slots.fingerprint(newSlot)).isEqualTo(newFp);
+        assertThat(slots.fingerprint(3 - newSlot)).as("no orphan key; the old key is unset").isNull();
+        assertThat(slots.slotOf(oldFp)).isZero();
+        JsonPath test = given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).when()
+                .post("/api/v1/connections/" + svc.id() + "/test").then().statusCode(200).extract().jsonPath();
+        assertThat(test.getBoolean("ok")).isTrue();
+        assertThat(test.getString("keyFingerprint")).isEqualTo(newFp);
+        JsonPath keySlots = given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).when()
+                .get("/api/v1/connections/" + svc.id() + "/key-slots").then().statusCode(200).extract().jsonPath();
+        assertThat(keySlots.getString("storedKeyFingerprint")).isEqualTo(newFp);
+    }
+
+    String createConnection(Map<String, Object> body) {
+        return given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/connections").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    Map<String, Object> connectionBody(String name, String user, PrivateKey key, String keyAdminConnectionId) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "snowflake");
+        details.put("account", ACCOUNT.toLowerCase());
+        details.put("host", stack.snowflake().url());
+        details.put("user", user);
+        details.put("role", "LOADER");
+        details.put("warehouse", "COMPUTE_WH");
+        details.put("authType", "key-pair");
+        details.put("privateKey", SecretLeakGuard.secret("-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n"));
+        if (keyAdminConnectionId != null) {
+            details.put("keyAdminConnectionId", keyAdminConnectionId);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("description", "rotation e2e");
+        body.put("timeoutSecs", 20);
+        body.put("details", details);
+        return body;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> details(Map<String, Object> body) {
+        return (Map<String, Object>) body.get("details");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.keyline.rotation.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.rotation.ConnectionInfo;
+import dev.keyline.rotation.ConnectionPort;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.SlotsView;
+import dev.keyline.rotation.client.ConnectionServiceClient;
+import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.service.Backoff;
+import dev.keyline.rotation.service.RotationEngine;
+import dev.keyline.rotation.service.steps.StepContext;
+import dev.keyline.rotation.vault.PendingKeyVault;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Processes dying mid-run, with the real services:
+ * <ul>
+ * <li>connection-service is killed (SIGKILL) while a run is in REGISTER (the emulator's latency
+ * holds the ALTER in flight), and restarted: the run retries, completes, and the invariant holds.
+ * <li>a rotation-service replica ("replica-a", its own lease owner, engine and store on the same
+ * database, connection-service and Vault) dies right after REGISTER took effect in Snowflake but
+ * before it persisted the step; this app's worker (another lease owner) takes the run over once
+ * the lease expired and resumes from the persisted step.
+ * </ul>
+ */
+@QuarkusTest
+@QuarkusTestResource(RotationStack.class)
+class RestartMidRunTest {
+
+    RotationStack.Handles stack;
+
+    @Inject
+    ConnectionServiceClient connections;
+
+    @Inject
+    PendingKeyVault vault;
+
+    @Inject
+    DataSource dataSource;
+
+    E2e e2e;
+
+    @BeforeEach
+    void setUp() {
+        e2e = new E2e(stack);
+    }
+
+    @Test
+    void connectionServiceKilledDuringRegisterAndRestartedTheRunCompletes() {
+        E2e.Svc svc = e2e.newConnection("cs-kill");
+        // Room for the retries while connection-service is down and starting again.
+        e2e.createPolicy(svc.id(), Map.of("maxAttempts", 50, "gracePeriod", "PT0S"));
+        stack.snowflake().setLatency(Duration.ofSeconds(3));
+        String runId;
+        try {
+            runId = e2e.start(svc.id(), false);
+            JsonPath held = null;
+            for (int i = 0; i < 300; i++) {
+                held = e2e.run(runId);
+                if (held.getString("state").equals("REGISTER")) {
+                    break;
+                }
+                E2e.sleep(100);
+            }
+            assertThat(held.getString("state")).isEqualTo("REGISTER");
+            E2e.sleep(1000); // its key-slot read (or the ALTER) is in flight in connection-service now
+            stack.connectionService().kill();
+            assertThat(stack.connectionService().alive()).isFalse();
+        } finally {
+            stack.snowflake().setLatency(Duration.ZERO);
+        }
+        try {
+            // The run is retrying against a dead connection-service: still before SWAP, nothing stored.
+            E2e.sleep(1500);
+            JsonPath waiting = e2e.run(runId);
+            assertThat(waiting.getString("state")).isIn("REGISTER", "VERIFY");
+            assertThat(waiting.getList("steps.outcome", String.class)).contains("RETRY");
+        } finally {
+            stack.connectionService().restart();
+        }
+        JsonPath done = e2e.waitForEnd(runId, Duration.ofSeconds(120));
+        assertThat(done.getString("state")).isEqualTo("DONE");
+        assertThat(done.getInt("slot")).isEqualTo(2);
+        e2e.assertRotated(svc, svc.initialFingerprint(), done.getString("newFingerprint"), 2);
+        assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(runId));
+    }
+
+    /** A process death: not a RuntimeException, so the engine neither saves nor retries. */
+    static final class ReplicaDied extends Error {
+        ReplicaDied() {
+            super("replica-a died");
+        }
+    }
+
+    @Test
+    void replicaDiedAfterRegisterAnotherReplicaResumesAfterTheLeaseExpired() {
+        E2e.Svc svc = e2e.newConnection("replica-crash");
+        ConnectionInfo info = connections.connection(UUID.fromString(svc.id()));
+        JdbcRunStore replicaStore = new JdbcRunStore(dataSource);
+        replicaStore.leaseDuration(Duration.ofSeconds(3));
+        RotationRun run = RotationRun.create(UUID.fromString(svc.id()), info.account().toLowerCase(Locale.ROOT),
+                info.user().toLowerCase(Locale.ROOT), Instant.now());
+        run.createdBy = "replica-crash-test";
+        // Inserted already leased by replica-a, so this app's worker does not claim it first.
+        run.leaseOwner = "replica-a";
+        run.leaseUntil = Instant.now().plusSeconds(3);
+        replicaStore.insert(run);
+
+        ConnectionPort dyingAfterRegister = new ConnectionPort() {
+            @Override
+            public ConnectionInfo connection(UUID id) {
+                return connections.connection(id);
+            }
+
+            @Override
+            public SlotsView keySlots(UUID id) {
+                return connections.keySlots(id);
+            }
+
+            @Override
+            public void setKeySlot(UUID id, int slot, String publicKeyPem) {
+                connections.setKeySlot(id, slot, publicKeyPem);
+                throw new ReplicaDied(); // the ALTER took effect; the step's result is never saved
+            }
+
+            @Override
+            public void unsetKeySlot(UUID id, int slot) {
+                throw new AssertionError("replica-a must not get this far");
+            }
+
+            @Override
+            public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedVersion) {
+                throw new AssertionError("replica-a must not get this far");
+            }
+        };
+        RotationEngine replicaA = new RotationEngine(
+                new StepContext(dyingAfterRegister, vault, replicaStore, Clock.systemUTC(), 1000),
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), RotationEngine.Listener.NONE);
+        assertThatThrownBy(() -> replicaA.execute(run)).isInstanceOf(ReplicaDied.class);
+
+        // Snowflake has the new key in slot 2; the database says REGISTER (the last saved step).
+        RotationRun persisted = replicaStore.find(run.id).orElseThrow();
+        assertThat(persisted.state).isEqualTo(RunState.REGISTER);
+        assertThat(persisted.leaseOwner).isEqualTo("replica-a");
+        assertThat(stack.snowflake().keySlots(E2e.ACCOUNT, svc.user()).fingerprint(2)).isEqualTo(persisted.newFingerprint);
+
+        JsonPath done = e2e.waitForEnd(run.id.toString(), Duration.ofSeconds(90));
+        assertThat(done.getString("state")).isEqualTo("DONE");
+        assertThat(done.getString("newFingerprint")).isEqualTo(persisted.newFingerprint);
+        List<String> log = done.getList("steps.detail", String.class);
+        assertThat(log).as("the other replica found the ALTER done and did not repeat it")
+                .contains("slot 2 already holds the new key");
+        RotationRun after = replicaStore.find(run.id).orElseThrow();
+        assertThat(after.leaseOwner).isNotEqualTo("replica-a");
+        e2e.assertRotated(svc, svc.initialFingerprint(), persisted.newFingerprint, 2);
+        assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(run.id.toString()));
+    }
+}
