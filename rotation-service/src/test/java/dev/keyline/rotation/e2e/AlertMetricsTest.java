@@ -7,15 +7,10 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +23,8 @@ import dev.keyline.keys.RsaKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.keyline.common.testing.MonitoringRules;
+import dev.keyline.common.testing.PromQl;
 
 /**
  * The alerts in deploy/monitoring/rules/rotation-service.yaml (and the shared keyline-http.yaml)
@@ -58,7 +55,7 @@ class AlertMetricsTest {
     void everyMetricTheRotationAlertsReadIsExposed() throws IOException {
         Set<String> used = new TreeSet<>();
         for (String file : THIS_SERVICE_RULES) {
-            used.addAll(ruleMetrics(MONITORING.resolve(file)));
+            used.addAll(MonitoringRules.ruleMetrics(MONITORING.resolve(file)));
         }
         // The tokenizer must have found the alerts' metrics: an empty set would prove nothing.
         assertThat(used).contains("keyline_rotation_needs_attention", "keyline_rotation_seconds_until_due",
@@ -85,81 +82,14 @@ class AlertMetricsTest {
         }
         assertThat(exposed).as("metrics read by %s", THIS_SERVICE_RULES).containsAll(used);
         // The dashboard's rotation panels read this service's metrics too.
-        List<String> exprs = new ArrayList<>();
-        collectExpressions(new ObjectMapper().readTree(MONITORING.resolve("grafana/keyline-dashboard.json").toFile()), exprs);
+        List<String> exprs = MonitoringRules.expressions(new ObjectMapper().readTree(MONITORING.resolve("grafana/keyline-dashboard.json").toFile()));
         Set<String> dashboard = new TreeSet<>();
-        exprs.forEach(e -> metricNames(e).stream().filter(n -> n.startsWith("keyline_rotation_")).forEach(dashboard::add));
+        exprs.forEach(e -> PromQl.metricNames(e).stream().filter(n -> n.startsWith("keyline_rotation_")).forEach(dashboard::add));
         assertThat(dashboard).isNotEmpty();
         assertThat(exposed).as("rotation metrics the dashboard reads").containsAll(dashboard);
         // The labels the alerts group by and filter on.
         assertThat(scrape).contains("keyline_rotation_needs_attention{connection_id=\"" + stuck.id() + "\"}",
                 "keyline_rotation_seconds_until_due{connection_id=\"" + done.id() + "\"}",
                 "keyline_rotation_runs_total{outcome=\"rolled_back\"}");
-    }
-
-    private static Set<String> ruleMetrics(Path file) throws IOException {
-        Set<String> names = new TreeSet<>();
-        JsonNode rule = new YAMLMapper().readTree(file.toFile());
-        assertThat(rule.path("kind").asText()).as("%s kind", file).isEqualTo("PrometheusRule");
-        for (JsonNode group : rule.path("spec").path("groups")) {
-            for (JsonNode r : group.path("rules")) {
-                String expr = r.path("expr").asText();
-                assertThat(expr).as("expr of %s in %s", r.path("alert").asText(), file).isNotBlank();
-                names.addAll(metricNames(expr));
-            }
-        }
-        return names;
-    }
-
-    private static void collectExpressions(JsonNode node, List<String> out) {
-        if (node.isObject()) {
-            node.properties().forEach(e -> {
-                if ((e.getKey().equals("expr") || e.getKey().equals("definition")) && e.getValue().isTextual()) {
-                    out.add(e.getValue().asText());
-                } else {
-                    collectExpressions(e.getValue(), out);
-                }
-            });
-        } else if (node.isArray()) {
-            node.forEach(n -> collectExpressions(n, out));
-        }
-    }
-
-    // PromQL tokenizer: a copy of deploy/validation's PromQl (as in certificate-service's
-    // AlertMetricsTest); deploy/validation's PromQlTest pins the behaviour.
-
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "offset", "bool", "inf", "nan", "atan2");
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
-
-    static Set<String> metricNames(String expr) {
-        String s = expr
-                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
-                .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
-                .replaceAll("`[^`]*`", "``")
-                .replaceAll("#[^\n]*", " ")
-                .replaceAll("\\$\\{[^}]*\\}|\\$[A-Za-z_][A-Za-z0-9_]*", " ")
-                .replaceAll("\\{[^}]*\\}", "{}")
-                .replaceAll("label_values\\(([^,()]*),\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\)", "label_values($1)")
-                .replaceAll("\\[[^\\]]*\\]", "[]")
-                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
-        Set<String> names = new LinkedHashSet<>();
-        Matcher m = IDENTIFIER.matcher(s);
-        while (m.find()) {
-            if (m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '.')) {
-                continue;
-            }
-            int next = m.end();
-            while (next < s.length() && Character.isWhitespace(s.charAt(next))) {
-                next++;
-            }
-            if (next < s.length() && s.charAt(next) == '(') {
-                continue;
-            }
-            if (!KEYWORDS.contains(m.group().toLowerCase(Locale.ROOT))) {
-                names.add(m.group());
-            }
-        }
-        return names;
     }
 }
