@@ -1,4 +1,4 @@
-package dev.keyline.connection.rest;
+package dev.keyline.common.audit;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,13 +17,13 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.keyline.connection.Permissions;
-import dev.keyline.common.audit.AuditEvent;
-import dev.keyline.common.audit.AuditTrail;
-import dev.keyline.common.audit.Outcome;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
-/** Read access to the audit trail of connection changes, tests and key-slot changes, newest first. */
+/**
+ * Read access to a service's audit trail, newest first. Every service has one; the permissions it
+ * requires are the service's own read and manage permissions, named in its configuration
+ * ({@code keyline.permissions.read} / {@code keyline.permissions.manage}).
+ */
 @Path("/api/v1/audit-events")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
@@ -35,7 +35,7 @@ public class AuditEventResource {
     AuditTrail audit;
 
     @GET
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ "${keyline.permissions.read}", "${keyline.permissions.manage}" })
     public List<AuditEvent> list(@QueryParam("resourceId") String resourceId, @QueryParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("outcome") Outcome outcome,
             @QueryParam("since") Instant since,
