@@ -39,6 +39,7 @@ import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
+import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
@@ -108,7 +109,7 @@ public class CertificateResource {
     public Response update(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull CertificateRequest request) {
         CertificateEntity e = audited("certificate.update", id,
-                () -> certificates.update(id, request.toUpload(), parseIfMatch(ifMatch)));
+                () -> certificates.update(id, request.toUpload(), IfMatch.version(ifMatch)));
         return Response.ok(view(e)).tag(etag(e)).build();
     }
 
@@ -146,18 +147,6 @@ public class CertificateResource {
 
     private static EntityTag etag(CertificateEntity e) {
         return new EntityTag(Long.toString(e.version));
-    }
-
-    private static Long parseIfMatch(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return null;
-        }
-        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
-        }
     }
 
     /** Records failed changes too: who tried what matters most when it was refused. */

@@ -7,18 +7,15 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
-import org.jboss.logging.Logger;
 
 import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
+import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
@@ -40,7 +37,6 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class CertificateService {
 
-    private static final Logger LOG = Logger.getLogger(CertificateService.class);
     static final String RESOURCE = "certificate";
 
     @Inject
@@ -56,7 +52,7 @@ public class CertificateService {
     Caller caller;
 
     @Inject
-    TransactionSynchronizationRegistry txRegistry;
+    RollbackUndo rollbackUndo;
 
     @Inject
     Event<CertificateChanged> changed;
@@ -77,7 +73,7 @@ public class CertificateService {
         e.persistAndFlush();
 
         int version = secrets.write(e.id, material(valid), 0);
-        undoOnRollback(() -> secrets.deleteAll(e.id));
+        rollbackUndo.register(() -> secrets.deleteAll(e.id));
         e.vaultVersion = version;
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         changed.fire(new CertificateChanged(e.id));
@@ -110,7 +106,7 @@ public class CertificateService {
             stampUpdate(e);
             e.flush();
             int version = secrets.write(id, material(valid), e.vaultVersion);
-            undoOnRollback(() -> secrets.destroyVersion(id, version));
+            rollbackUndo.register(() -> secrets.destroyVersion(id, version));
             e.vaultVersion = version;
         } else {
             applyMetadata(e, upload, validator.domainsOnly(upload.authorizedDomains()));
@@ -212,25 +208,6 @@ public class CertificateService {
 
     private static StoredMaterial material(ValidatedCertificate valid) {
         return new StoredMaterial(valid.certificatePem(), valid.privateKeyPem(), valid.passphrase(), valid.caCertificatePem());
-    }
-
-    private void undoOnRollback(Runnable undo) {
-        txRegistry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status != Status.STATUS_COMMITTED) {
-                    try {
-                        undo.run();
-                    } catch (RuntimeException ex) {
-                        LOG.errorf("Could not undo a Vault write after a rollback: %s", ex.getClass().getName());
-                    }
-                }
-            }
-        });
     }
 
     private static String or(String given, String stored) {

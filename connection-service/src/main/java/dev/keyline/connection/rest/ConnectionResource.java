@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.Catalog;
@@ -106,7 +107,7 @@ public class ConnectionResource {
     public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ConnectionRequest request) {
         ConnectionEntity e = audited("connection.update", id,
-                () -> connections.replace(id, request.toDraft(), parseIfMatch(ifMatch)));
+                () -> connections.replace(id, request.toDraft(), IfMatch.version(ifMatch)));
         return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
     }
 
@@ -177,18 +178,6 @@ public class ConnectionResource {
 
     private static EntityTag etag(ConnectionEntity e) {
         return new EntityTag(Long.toString(e.version));
-    }
-
-    private static Long parseIfMatch(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return null;
-        }
-        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
-        }
     }
 
     /** Records failed changes too: who tried what matters most when it was refused. */

@@ -8,13 +8,10 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
-import org.jboss.logging.Logger;
 
+import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -38,7 +35,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class ConnectionStore {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionStore.class);
     static final String RESOURCE = "connection";
 
     @Inject
@@ -51,7 +47,7 @@ public class ConnectionStore {
     Caller caller;
 
     @Inject
-    TransactionSynchronizationRegistry txRegistry;
+    RollbackUndo rollbackUndo;
 
     @Transactional
     public ConnectionEntity create(ConnectionInput in) {
@@ -72,7 +68,7 @@ public class ConnectionStore {
         e.persistAndFlush();
         if (in.isSnowflake()) {
             int version = secrets.write(e.id, credential(in.key()), 0);
-            undoOnRollback(() -> secrets.deleteAll(e.id));
+            rollbackUndo.register(() -> secrets.deleteAll(e.id));
             e.vaultVersion = version;
         }
         audit.success("connection.create", RESOURCE, e.id.toString(), e.keyFingerprint,
@@ -111,7 +107,7 @@ public class ConnectionStore {
         stamp(e);
         e.flush();
         int version = secrets.write(id, credential(key), e.vaultVersion);
-        undoOnRollback(() -> secrets.destroyVersion(id, version));
+        rollbackUndo.register(() -> secrets.destroyVersion(id, version));
         e.vaultVersion = version;
         audit.success("connection.credentials.swap", RESOURCE, id.toString(), oldFingerprint + " -> " + e.keyFingerprint,
                 "credentialVersion=" + e.credentialVersion);
@@ -210,24 +206,5 @@ public class ConnectionStore {
 
     private static StoredCredential credential(ValidatedKey key) {
         return new StoredCredential(key.pem(), key.passphrase());
-    }
-
-    private void undoOnRollback(Runnable undo) {
-        txRegistry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status != Status.STATUS_COMMITTED) {
-                    try {
-                        undo.run();
-                    } catch (RuntimeException ex) {
-                        LOG.errorf("Could not undo a Vault write after a rollback: %s", ex.getClass().getName());
-                    }
-                }
-            }
-        });
     }
 }

@@ -1,0 +1,44 @@
+package dev.keyline.common.tx;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Undoes a write outside the database (a Vault secret version) when the current database
+ * transaction does not commit. The outside write happens inside the transaction, after the row was
+ * flushed, so a failing outside write rolls the row back; this covers the opposite case, a commit
+ * that fails after the outside write succeeded.
+ */
+@ApplicationScoped
+public class RollbackUndo {
+
+    private static final Logger LOG = Logger.getLogger(RollbackUndo.class);
+
+    @Inject
+    TransactionSynchronizationRegistry txRegistry;
+
+    /** Runs {@code undo} after the current transaction ends in anything but a commit. */
+    public void register(Runnable undo) {
+        txRegistry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    try {
+                        undo.run();
+                    } catch (RuntimeException ex) {
+                        LOG.errorf("Could not undo an outside write after a rollback: %s", ex.getClass().getName());
+                    }
+                }
+            }
+        });
+    }
+}
