@@ -1,0 +1,535 @@
+package dev.keyline.rotation.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Two real rotation-service processes (the packaged {@code target/quarkus-app/quarkus-run.jar}) on
+ * one PostgreSQL schema, one Vault, one connection-service (child process, see {@link RotationStack})
+ * and the Snowflake emulator:
+ * <ol>
+ * <li>six connections with a policy each, all due at the same second (a Quartz cron naming one second
+ * of this year; a period schedule is first due one period after creation): each connection is
+ * rotated by exactly one run, each user's slot 2 gets exactly one ALTER, both instances hold
+ * leases on some of the runs, and no second run appears afterwards;
+ * <li>a run held mid-REGISTER (emulator latency) whose lease owner is killed with SIGKILL: the other
+ * instance takes the run over after the lease expired and finishes it while the killed one is
+ * started again; the stored key logs in and the other slot holds no orphan key.
+ * </ol>
+ * Run by failsafe after {@code package}; needs connection-service packaged as well.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoInstancesIT {
+
+    static final int N = 6;
+    static final Duration LEASE = Duration.ofSeconds(10);
+
+    static RotationStack stackResource;
+    static RotationStack.Handles stack;
+    static Map<String, String> config;
+    static Path publicKey;
+    static Instance a;
+    static Instance b;
+    static E2e e2e;
+    static LeaseObserver observer;
+
+    @BeforeAll
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    static void startEverything() {
+        Path target = Path.of("target").toAbsolutePath();
+        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run this through 'mvn verify' (after package)");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(TwoInstancesIT::killAll));
+        stackResource = new RotationStack();
+        config = stackResource.start();
+        stackResource.inject((value, field) -> {
+            if (value instanceof RotationStack.Handles h) {
+                stack = h;
+            }
+        });
+        assertThat(stack).isNotNull();
+        publicKey = copyResource("jwt/test-public-key.pem", target.resolve("it-jwt-public-key.pem"));
+        // A first, then B: both migrate the same schema (Flyway's lock) and share everything.
+        a = new Instance("it-a", jar, target);
+        a.start();
+        b = new Instance("it-b", jar, target);
+        b.start();
+        RestAssured.baseURI = "http://127.0.0.1";
+        RestAssured.port = a.httpPort;
+        e2e = new E2e(stack);
+        observer = new LeaseObserver();
+        observer.start();
+    }
+
+    @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    static void stopEverything() {
+        try {
+            if (observer != null) {
+                observer.stop();
+            }
+            killAll();
+        } finally {
+            RestAssured.reset();
+            if (stackResource != null) {
+                stackResource.stop();
+            }
+        }
+    }
+
+    static synchronized void killAll() {
+        for (Instance i : new Instance[] { a, b }) {
+            if (i != null) {
+                i.kill();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void duePoliciesOnTwoInstancesRotateEachConnectionExactlyOnce() {
+        List<E2e.Svc> svcs = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            svcs.add(e2e.newConnection("two-inst"));
+        }
+        // Slow statements keep runs in flight for a few seconds, so one instance cannot take all
+        // six (concurrency 3 each) before the other's next poll.
+        try {
+            // A period schedule is first due one period after creation, so each policy gets a Quartz
+            // cron naming one second of this year: all six fall due at the same moment, exactly once.
+            String once = onceAt(Instant.now().plusSeconds(8));
+            for (int i = 0; i < N; i++) {
+                Instance via = i % 2 == 0 ? a : b;
+                JsonPath p = createPolicy(via, svcs.get(i).id(), Map.of("schedule", once, "maxAttempts", 10,
+                        "gracePeriod", "PT0S"));
+                assertThat(Instant.parse(p.getString("nextDueAt"))).isBefore(Instant.now().plusSeconds(10));
+            }
+            stack.snowflake().setLatency(Duration.ofMillis(300));
+            Map<String, String> runIds = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            int k = 0;
+            while (runIds.size() < N || !allDone(runIds.values(), k)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not all rotated: " + runIds + "; leases seen " + observer.owners);
+                }
+                for (E2e.Svc s : svcs) {
+                    if (!runIds.containsKey(s.id())) {
+                        List<Map<String, Object>> list = list(k++ % 2 == 0 ? a : b, s.id());
+                        if (!list.isEmpty()) {
+                            runIds.put(s.id(), (String) list.get(0).get("id"));
+                        }
+                    }
+                }
+                E2e.sleep(250);
+            }
+        } finally {
+            stack.snowflake().setLatency(Duration.ZERO);
+        }
+        // Several polls of both instances later: still one run per connection (the policy moved on 90 days).
+        E2e.sleep(4000);
+        Set<String> runs = new LinkedHashSet<>();
+        for (E2e.Svc s : svcs) {
+            for (Instance via : new Instance[] { a, b }) {
+                List<Map<String, Object>> list = list(via, s.id());
+                assertThat(list).as("runs of connection %s seen by %s", s.id(), via.name).hasSize(1);
+                assertThat(list.get(0).get("state")).isEqualTo("DONE");
+                assertThat(list.get(0).get("trigger")).isEqualTo("schedule");
+                runs.add((String) list.get(0).get("id"));
+            }
+            JsonPath run = run(a, runIdOf(s));
+            assertThat(run.getInt("oldSlot")).isEqualTo(1);
+            assertThat(run.getInt("slot")).isEqualTo(2);
+            String user = s.user().toUpperCase();
+            assertThat(stack.snowflake().statements()).as("exactly one successful SET RSA_PUBLIC_KEY_2 for %s", user)
+                    .filteredOn(st -> st.succeeded() && st.sql().toUpperCase().contains(user)
+                            && st.sql().toUpperCase().contains("SET RSA_PUBLIC_KEY_2"))
+                    .hasSize(1);
+            e2e.assertRotated(s, s.initialFingerprint(), run.getString("newFingerprint"), 2);
+        }
+        assertThat(runs).hasSize(N);
+        assertThat(countRuns(svcs)).as("rows in rotation_run for these connections").isEqualTo(N);
+        Map<String, Set<String>> owners = new HashMap<>();
+        for (String r : runs) {
+            owners.put(r, observer.owners(r));
+        }
+        System.out.println("[TwoInstancesIT] lease owners per run: " + owners);
+        Set<String> all = new LinkedHashSet<>();
+        owners.values().forEach(all::addAll);
+        assertThat(all).as("both instances executed runs (lease owners seen)").containsExactlyInAnyOrder("it-a", "it-b");
+        assertThat(owners.values()).as("no run was taken over by the other instance").allMatch(o -> o.size() == 1);
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void ownerKilledMidRegisterOtherInstanceFinishesTheRun() {
+        E2e.Svc svc = e2e.newConnection("two-inst-kill");
+        Instance killed;
+        Instance survivor;
+        String runId;
+        try {
+            createPolicy(b, svc.id(), Map.of("schedule", onceAt(Instant.now().plusSeconds(4)), "maxAttempts", 50,
+                    "gracePeriod", "PT0S"));
+            stack.snowflake().setLatency(Duration.ofSeconds(3));
+            String[] held = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                held = leaseOf(svc.id());
+                if (held != null && "REGISTER".equals(held[1]) && held[2] != null) {
+                    break;
+                }
+                E2e.sleep(100);
+            }
+            assertThat(held).as("a run for %s reached REGISTER under a lease", svc.id()).isNotNull();
+            assertThat(held[1]).isEqualTo("REGISTER");
+            runId = held[0];
+            killed = held[2].equals(a.name) ? a : b;
+            survivor = killed == a ? b : a;
+            E2e.sleep(1000); // the ALTER (or the key-slot read before it) is in flight in connection-service
+            killed.kill();
+            assertThat(killed.alive()).isFalse();
+        } finally {
+            stack.snowflake().setLatency(Duration.ZERO);
+        }
+        long killedAt = System.nanoTime();
+        // The survivor claims the run once the dead owner's lease expired.
+        String owner = null;
+        long deadline = System.nanoTime() + LEASE.plusSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String[] now = runRow(runId);
+            owner = now[2];
+            if (survivor.name.equals(owner) || "DONE".equals(now[1])) {
+                break;
+            }
+            E2e.sleep(100);
+        }
+        long takeoverMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+        assertThat(observer.owners(runId)).as("lease owners of run %s", runId).contains(killed.name, survivor.name);
+        // The killed process starts again while the run is (or was just) being finished by the other.
+        killed.start();
+        JsonPath done = waitForEnd(survivor, runId, Duration.ofSeconds(120));
+        assertThat(done.getString("state")).isEqualTo("DONE");
+        assertThat(done.getInt("slot")).isEqualTo(2);
+        System.out.println("[TwoInstancesIT] killed " + killed.name + " holding run " + runId + " in REGISTER; "
+                + survivor.name + " took it over after " + takeoverMillis + " ms; steps: "
+                + done.getList("steps.detail"));
+        Set<String> owners = observer.owners(runId);
+        assertThat(owners).as("only the killed owner and the survivor ever held run %s", runId)
+                .containsExactlyInAnyOrder(killed.name, survivor.name);
+        e2e.assertRotated(svc, svc.initialFingerprint(), done.getString("newFingerprint"), 2);
+        assertThat(list(killed, svc.id())).as("one run, seen by the restarted instance too").hasSize(1);
+        assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(runId));
+        String user = svc.user().toUpperCase();
+        assertThat(stack.snowflake().statements()).filteredOn(st -> st.succeeded()
+                && st.sql().toUpperCase().contains(user) && st.sql().toUpperCase().contains("SET RSA_PUBLIC_KEY_2"))
+                .as("the new key was registered once (the survivor found it there)").hasSizeLessThanOrEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** A Quartz cron that fires once, at {@code at} (UTC, the schedule's zone without a window). */
+    static String onceAt(Instant at) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        return t.getSecond() + " " + t.getMinute() + " " + t.getHour() + " " + t.getDayOfMonth() + " " + t.getMonthValue()
+                + " ? " + t.getYear();
+    }
+
+    static JsonPath createPolicy(Instance via, String connectionId, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connectionId", connectionId);
+        body.put("schedule", "P90D");
+        body.putAll(extra);
+        return given().port(via.httpPort).header("Authorization", E2e.MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/rotation-policies").then().statusCode(201).extract().jsonPath();
+    }
+
+    static List<Map<String, Object>> list(Instance via, String connectionId) {
+        return given().port(via.httpPort).header("Authorization", E2e.READER).when()
+                .get("/api/v1/rotations?connectionId=" + connectionId).then().statusCode(200).extract().jsonPath()
+                .getList("$");
+    }
+
+    static JsonPath run(Instance via, String runId) {
+        return given().port(via.httpPort).header("Authorization", E2e.MANAGER).when().get("/api/v1/rotations/" + runId)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    static boolean allDone(java.util.Collection<String> runIds, int k) {
+        for (String id : runIds) {
+            if (!"DONE".equals(run(k % 2 == 0 ? a : b, id).getString("state"))) {
+                String state = run(a, id).getString("state");
+                if (state.equals("ROLLED_BACK") || state.equals("NEEDS_ATTENTION")) {
+                    throw new AssertionError("run " + id + " ended " + state + ": " + run(a, id).prettify());
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static JsonPath waitForEnd(Instance via, String runId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath r = run(via, runId);
+            String state = r.getString("state");
+            if (state.equals("DONE") || state.equals("ROLLED_BACK") || state.equals("NEEDS_ATTENTION")) {
+                return r;
+            }
+            E2e.sleep(200);
+        }
+        throw new AssertionError("run " + runId + " did not finish: " + run(via, runId).prettify());
+    }
+
+    static String runIdOf(E2e.Svc s) {
+        return (String) list(a, s.id()).get(0).get("id");
+    }
+
+    static Connection db() throws SQLException {
+        return DriverManager.getConnection(config.get("quarkus.datasource.jdbc.url"),
+                config.get("quarkus.datasource.username"), config.get("quarkus.datasource.password"));
+    }
+
+    static int countRuns(List<E2e.Svc> svcs) {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from rotations.rotation_run where connection_id = any (?::uuid[])")) {
+            ps.setArray(1, c.createArrayOf("text", svcs.stream().map(E2e.Svc::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {id, state, lease_owner} of the connection's newest run, or null. */
+    static String[] leaseOf(String connectionId) {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement("select id, state, lease_owner from "
+                + "rotations.rotation_run where connection_id = ?::uuid order by created_at desc limit 1")) {
+            ps.setString(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] { rs.getString(1), rs.getString(2), rs.getString(3) } : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String[] runRow(String runId) {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select id, state, lease_owner from rotations.rotation_run where id = ?::uuid")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new String[] { rs.getString(1), rs.getString(2), rs.getString(3) };
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls rotation_run every 50 ms and remembers every lease owner each run ever had. */
+    static final class LeaseObserver {
+        final Map<String, Set<String>> owners = new ConcurrentHashMap<>();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        Thread thread;
+
+        void start() {
+            thread = Thread.ofPlatform().daemon().name("lease-observer").start(() -> {
+                while (running.get()) {
+                    try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                            "select id, lease_owner from rotations.rotation_run where lease_owner is not null")) {
+                        while (running.get()) {
+                            try (ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    owners.computeIfAbsent(rs.getString(1), x -> ConcurrentHashMap.newKeySet())
+                                            .add(rs.getString(2));
+                                }
+                            }
+                            Thread.sleep(50);
+                        }
+                    } catch (SQLException e) {
+                        E2e.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        Set<String> owners(String runId) {
+            return Set.copyOf(owners.getOrDefault(runId, Set.of()));
+        }
+
+        void stop() throws RuntimeException {
+            running.set(false);
+            thread.interrupt();
+        }
+    }
+
+    /** One rotation-service process from the packaged jar, on its own ports. */
+    static final class Instance {
+        final String name;
+        final Path jar;
+        final Path log;
+        final int httpPort = freePort();
+        final int managementPort = freePort();
+        volatile Process process;
+
+        Instance(String name, Path jar, Path target) {
+            this.name = name;
+            this.jar = jar;
+            this.log = target.resolve("rotation-service-" + name + ".log");
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void start() {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()));
+            Map<String, String> env = pb.environment();
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
+            env.put("QUARKUS_DATASOURCE_USERNAME", config.get("quarkus.datasource.username"));
+            env.put("QUARKUS_DATASOURCE_PASSWORD", config.get("quarkus.datasource.password"));
+            env.put("QUARKUS_VAULT_URL", config.get("quarkus.vault.url"));
+            env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", config.get("quarkus.vault.authentication.client-token"));
+            env.put("CONNECTION_SERVICE_URL", config.get("quarkus.rest-client.connection-service.url"));
+            env.put("CONNECTION_SERVICE_TOKEN", config.get("rotation-service.connection-service.token"));
+            env.put("CONNECTION_SERVICE_HEALTH_URL", config.get("rotation-service.connection-service.health-url"));
+            env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
+            env.put("ROTATION_SERVICE_WORKER_ID", name);
+            env.put("ROTATION_SERVICE_WORKER_POLL", "1s");
+            env.put("ROTATION_SERVICE_WORKER_INITIAL_DELAY", "0s");
+            env.put("ROTATION_SERVICE_WORKER_LEASE", "10S");
+            env.put("ROTATION_SERVICE_WORKER_CONCURRENCY", "3");
+            env.put("ROTATION_SERVICE_WORKER_PBKDF2_ITERATIONS", "1000");
+            env.put("ROTATION_SERVICE_RETRY_BASE", "PT0.2S");
+            env.put("ROTATION_SERVICE_RETRY_MAX", "2S");
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            awaitReady(Duration.ofSeconds(120));
+        }
+
+        boolean alive() {
+            Process p = process;
+            return p != null && p.isAlive();
+        }
+
+        /** SIGKILL and wait until it is gone. */
+        void kill() {
+            Process p = process;
+            if (p == null) {
+                return;
+            }
+            p.destroyForcibly();
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void awaitReady(Duration timeout) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI url = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                }
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                E2e.sleep(250);
+            }
+            throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
+        }
+    }
+
+    static Path copyResource(String name, Path to) {
+        try (InputStream in = TwoInstancesIT.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
