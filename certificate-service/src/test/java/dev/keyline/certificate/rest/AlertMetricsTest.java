@@ -7,13 +7,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.keyline.common.testing.ManifestProbes;
 import dev.keyline.common.testing.MonitoringRules;
 import dev.keyline.common.testing.PromQl;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -90,36 +87,7 @@ class AlertMetricsTest {
 
     @Test
     void theProbesOfTheKubernetesManifestAnswerOnTheConfiguredManagementPort() throws IOException {
-        JsonNode container = null;
-        for (JsonNode doc : new YAMLMapper().readerFor(JsonNode.class).<JsonNode> readValues(Files.readString(MANIFEST)).readAll()) {
-            if ("Deployment".equals(doc.path("kind").asText())) {
-                container = doc.at("/spec/template/spec/containers/0");
-            }
-        }
-        assertThat(container).as("Deployment in %s", MANIFEST).isNotNull();
-        // The ports the packaged service listens on (the test itself runs on random ports).
-        Properties packaged = new Properties();
-        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
-            packaged.load(in);
-        }
-        int managementPort = Integer.parseInt(packaged.getProperty("quarkus.management.port"));
-        int apiPort = Integer.parseInt(packaged.getProperty("quarkus.http.port"));
-        container.path("env").forEach(e -> assertThat(e.path("name").asText()).as("the manifest keeps the packaged ports")
-                .isNotIn("QUARKUS_HTTP_PORT", "QUARKUS_MANAGEMENT_PORT"));
-        Map<String, String> expected = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
-                "readinessProbe", "/q/health/ready");
-        for (var probe : expected.entrySet()) {
-            JsonNode httpGet = container.path(probe.getKey()).path("httpGet");
-            assertThat(httpGet.path("port").asInt()).as("%s port is the management port", probe.getKey()).isEqualTo(managementPort);
-            String path = httpGet.path("path").asText();
-            assertThat(path).as("%s path", probe.getKey()).isEqualTo(probe.getValue());
-            // Same host and (test) management port as /q/metrics, the manifest's path.
-            URL url = URI.create(metrics.toString()).resolve(path).toURL();
-            given().when().get(url).then().statusCode(200);
-        }
-        Set<Integer> ports = new TreeSet<>();
-        container.path("ports").forEach(p -> ports.add(p.path("containerPort").asInt()));
-        assertThat(ports).as("container ports").containsExactlyInAnyOrder(apiPort, managementPort);
+        ManifestProbes.assertProbesAnswer(MANIFEST, metrics);
     }
 
     // ------------------------------------------------------------------------------------------
