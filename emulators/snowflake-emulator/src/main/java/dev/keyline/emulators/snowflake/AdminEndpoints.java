@@ -22,6 +22,8 @@ import java.time.Instant;
  * DELETE /__admin/accounts/{a}/users/{u}/key-slots/{1|2}     unset
  * POST   /__admin/faults    {"latencyMillis": 200, "failNextRequests": 2, "failStatus": 503,
  *                            "failNextLogin": "390144", "failNextAlter": "003001",
+ *                            "failNextLoginOf": {"user": "SVC_A", "code": "390144"},
+ *                            "failNextStatement": {"code": "000603", "matching": ["DESC USER", "SVC_A"]},
  *                            "expireSessionTokens": true | {"account": "A", "user": "U"}}
  * DELETE /__admin/faults                                     clear all faults
  * </pre>
@@ -133,6 +135,12 @@ final class AdminEndpoints {
             emulator.failNextLogin(value.isTextual() ? value.asText() : "390144");
         case "failNextAlter" ->
             emulator.failNextAlter(value.isTextual() ? value.asText() : "003001");
+        case "failNextStatement" ->
+            emulator.failNextStatement(
+                requireText(value, "code"),
+                requireFragments(value.path("matching")).toArray(String[]::new));
+        case "failNextLoginOf" ->
+            emulator.failNextLoginOf(requireText(value, "user"), requireText(value, "code"));
         case "expireSessionTokens" -> {
           int expired =
               value.isObject()
@@ -197,6 +205,23 @@ final class AdminEndpoints {
       throw new IllegalArgumentException(name + " must be a number");
     }
     return value.asLong();
+  }
+
+  private static String requireText(JsonNode object, String field) {
+    JsonNode v = object.path(field);
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw new IllegalArgumentException(field + " is required (a string)");
+    }
+    return v.asText();
+  }
+
+  private static java.util.List<String> requireFragments(JsonNode array) {
+    if (!array.isArray() || array.isEmpty()) {
+      throw new IllegalArgumentException("matching must be a non-empty array of strings");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   private static int slot(String text) {

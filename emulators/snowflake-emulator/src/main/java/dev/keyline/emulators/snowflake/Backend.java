@@ -66,7 +66,7 @@ final class Backend {
     String authenticator = text(data, "AUTHENTICATOR");
     Instant now = now();
 
-    String injected = faults.takeLoginFailure();
+    String injected = faults.takeLoginFailure(loginName);
     if (injected != null) {
       String message =
           switch (injected) {

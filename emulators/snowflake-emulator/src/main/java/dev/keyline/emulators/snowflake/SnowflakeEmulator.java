@@ -249,6 +249,32 @@ public final class SnowflakeEmulator implements AutoCloseable {
     faults.failNextAlter(code);
   }
 
+  /**
+   * The next login of {@code user} (its LOGIN_NAME, ignoring case) fails with this code; other
+   * users' logins are unaffected. Calls queue up.
+   */
+  public void failNextLoginOf(String user, String code) {
+    faults.failNextLoginOf(user, code);
+  }
+
+  /**
+   * The next statement whose SQL text contains every fragment (ignoring case) fails with this code
+   * before it changes anything, e.g. {@code failNextStatement("000603", "DESC USER", "SVC_A")}.
+   * Calls queue up; each is consumed by the first statement it matches.
+   */
+  public void failNextStatement(String code, String... fragments) {
+    faults.failNextStatement(code, List.of(fragments));
+  }
+
+  /**
+   * Holds the next driver request whose description contains every fragment (ignoring case) until
+   * the returned hold is released: the SQL text for statements, {@code LOGIN <account> <user>} for
+   * logins. See {@link RequestHold}.
+   */
+  public RequestHold holdNext(String... fragments) {
+    return faults.holdNext(List.of(fragments));
+  }
+
   /** The next {@code count} driver requests answer HTTP 503 (the driver retries them). */
   public void failNextRequests(int count) {
     failNextRequests(count, 503);
@@ -274,7 +300,7 @@ public final class SnowflakeEmulator implements AutoCloseable {
     return backend.expireSessionTokens(s -> s.user == target);
   }
 
-  /** Removes latency and pending injected failures. */
+  /** Removes latency and pending injected failures, and releases every hold. */
   public void clearFaults() {
     faults.clear();
   }

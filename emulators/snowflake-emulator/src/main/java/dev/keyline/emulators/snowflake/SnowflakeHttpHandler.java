@@ -68,6 +68,7 @@ final class SnowflakeHttpHandler implements HttpHandler {
         send(exchange, 400, Json.object().put("message", "request body is not JSON"));
         return;
       }
+      faults.holdIfMatching(describe(path, body));
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       String token = token(exchange);
       ObjectNode answer =
@@ -95,6 +96,18 @@ final class SnowflakeHttpHandler implements HttpHandler {
     } finally {
       exchange.close();
     }
+  }
+
+  /** What a {@link RequestPattern} is matched against: the SQL text, or the login's account and user. */
+  private static String describe(String path, JsonNode body) {
+    return switch (path) {
+      case "/session/v1/login-request" ->
+          RequestPattern.login(
+              body.path("data").path("ACCOUNT_NAME").asText(""),
+              body.path("data").path("LOGIN_NAME").asText(""));
+      case "/queries/v1/query-request" -> body.path("sqlText").asText("");
+      default -> path;
+    };
   }
 
   private void pauseForLatency() {

@@ -38,6 +38,10 @@ final class SqlEngine {
    */
   QueryResult execute(Session session, String sql, boolean describeOnly) {
     SqlStatement statement = SqlParser.parse(sql);
+    String injected = describeOnly ? null : faults.takeStatementFailure(sql);
+    if (injected != null) {
+      throw SnowflakeSqlError.injected(injected, Identifiers.sql(targetUser(statement)));
+    }
     return switch (statement) {
       case SqlStatement.AlterUserSet set -> alterSet(session, set, describeOnly);
       case SqlStatement.AlterUserUnset unset -> alterUnset(session, unset, describeOnly);
@@ -46,6 +50,16 @@ final class SqlEngine {
       case SqlStatement.ShowDatabases show -> showDatabases(session, show, describeOnly);
       case SqlStatement.ShowSchemas show -> showSchemas(session, show, describeOnly);
       case SqlStatement.Use use -> use(session, use, describeOnly);
+    };
+  }
+
+  /** The user a statement acts on, for the text of an injected error ("" for other statements). */
+  private static String targetUser(SqlStatement statement) {
+    return switch (statement) {
+      case SqlStatement.AlterUserSet set -> set.user();
+      case SqlStatement.AlterUserUnset unset -> unset.user();
+      case SqlStatement.DescribeUser desc -> desc.user();
+      default -> "";
     };
   }
 

@@ -136,6 +136,18 @@ class SeedAndAdminTest {
 
       assertThat(http.send("POST", "/__admin/faults", "{\"failNextRequests\":1,\"failStatus\":500}").status()).isEqualTo(200);
       assertThat(http.login("SEEDED", "X", "y").status()).isEqualTo(500);
+      assertThat(http.send("POST", "/__admin/faults",
+          "{\"failNextStatement\":{\"code\":\"000603\",\"matching\":[\"DESC USER\"]},"
+              + "\"failNextLoginOf\":{\"user\":\"svc-seed@example.com\",\"code\":\"390189\"}}").status())
+          .isEqualTo(200);
+      RawClient.Reply other = http.login("SEEDED", "X", "y");
+      assertThat(other.body().path("code").asText()).as("another user's login").isNotEqualTo("390189");
+      assertThat(http.login("SEEDED", "SVC-SEED@EXAMPLE.COM", RawClient.jwt("SEEDED", "SVC-SEED@EXAMPLE.COM", SVC))
+          .body().path("code").asText()).isEqualTo("390189");
+      assertThat(http.send("POST", "/__admin/faults", "{\"failNextStatement\":{\"code\":\"000603\"}}").status())
+          .isEqualTo(400);
+      assertThat(http.send("POST", "/__admin/faults", "{\"failNextLoginOf\":{\"code\":\"390144\"}}").status())
+          .isEqualTo(400);
       assertThat(http.send("POST", "/__admin/faults", "{\"bogus\":1}").status()).isEqualTo(400);
       assertThat(http.send("DELETE", "/__admin/faults", null).status()).isEqualTo(200);
 
