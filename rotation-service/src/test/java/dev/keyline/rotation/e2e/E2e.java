@@ -51,6 +51,10 @@ final class E2e {
         stack.snowflake().clearFaults();
         stack.snowflake().setLatency(Duration.ZERO);
         stack.rotationVault().clearFaults();
+        stack.connectionVault().clearFaults();
+        if (!stack.connectionService().alive()) {
+            stack.connectionService().restart(); // a failed test may have left it killed
+        }
         SnowflakeAccount acme = stack.snowflake().account(ACCOUNT);
         acme.role("LOADER");
         acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
@@ -109,6 +113,45 @@ final class E2e {
     JsonPath run(String runId) {
         return given().header("Authorization", MANAGER).when().get("/api/v1/rotations/" + runId).then().statusCode(200)
                 .extract().jsonPath();
+    }
+
+    /** Waits until the run's step log has {@code step} with {@code outcome} (RETRY, FAILED, OK). */
+    JsonPath awaitStepOutcome(String runId, String step, String outcome, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath run = run(runId);
+            if (hasStepOutcome(run, step, outcome)) {
+                return run;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("run " + runId + " logged no " + outcome + " in " + step + ": " + run(runId).prettify());
+    }
+
+    static boolean hasStepOutcome(JsonPath run, String step, String outcome) {
+        java.util.List<String> steps = run.getList("steps.step", String.class);
+        java.util.List<String> outcomes = run.getList("steps.outcome", String.class);
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).equals(step) && outcomes.get(i).equals(outcome)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After a rollback: the initial key is still the only registered key and still the stored one,
+     * and it logs in; the other slot holds nothing (no orphan of the abandoned new key).
+     */
+    void assertRolledBack(Svc svc, String abandonedFp) {
+        KeySlots slots = stack.snowflake().keySlots(ACCOUNT, svc.user());
+        assertThat(slots.fingerprint(1)).isEqualTo(svc.initialFingerprint());
+        assertThat(slots.fingerprint(2)).as("the new key was unset again").isNull();
+        assertThat(slots.slotOf(abandonedFp)).isZero();
+        JsonPath test = given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).when()
+                .post("/api/v1/connections/" + svc.id() + "/test").then().statusCode(200).extract().jsonPath();
+        assertThat(test.getBoolean("ok")).isTrue();
+        assertThat(test.getString("keyFingerprint")).isEqualTo(svc.initialFingerprint());
     }
 
     /**

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -34,10 +33,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
- * Processes dying mid-run, with the real services:
+ * A rotation-service replica dying between a remote change and its save, with the real services
+ * (connection-service killed at every step is in {@link FaultAtEveryStepTest}, real rotation-service
+ * processes killed in {@code TwoInstancesIT}):
  * <ul>
- * <li>connection-service is killed (SIGKILL) while a run is in REGISTER (the emulator's latency
- * holds the ALTER in flight), and restarted: the run retries, completes, and the invariant holds.
  * <li>a rotation-service replica ("replica-a", its own lease owner, engine and store on the same
  * database, connection-service and Vault) dies right after REGISTER took effect in Snowflake but
  * before it persisted the step; this app's worker (another lease owner) takes the run over once
@@ -64,46 +63,6 @@ class RestartMidRunTest {
     @BeforeEach
     void setUp() {
         e2e = new E2e(stack);
-    }
-
-    @Test
-    void connectionServiceKilledDuringRegisterAndRestartedTheRunCompletes() {
-        E2e.Svc svc = e2e.newConnection("cs-kill");
-        // Room for the retries while connection-service is down and starting again.
-        e2e.createPolicy(svc.id(), Map.of("maxAttempts", 50, "gracePeriod", "PT0S"));
-        stack.snowflake().setLatency(Duration.ofSeconds(3));
-        String runId;
-        try {
-            runId = e2e.start(svc.id(), false);
-            JsonPath held = null;
-            for (int i = 0; i < 300; i++) {
-                held = e2e.run(runId);
-                if (held.getString("state").equals("REGISTER")) {
-                    break;
-                }
-                E2e.sleep(100);
-            }
-            assertThat(held.getString("state")).isEqualTo("REGISTER");
-            E2e.sleep(1000); // its key-slot read (or the ALTER) is in flight in connection-service now
-            stack.connectionService().kill();
-            assertThat(stack.connectionService().alive()).isFalse();
-        } finally {
-            stack.snowflake().setLatency(Duration.ZERO);
-        }
-        try {
-            // The run is retrying against a dead connection-service: still before SWAP, nothing stored.
-            E2e.sleep(1500);
-            JsonPath waiting = e2e.run(runId);
-            assertThat(waiting.getString("state")).isIn("REGISTER", "VERIFY");
-            assertThat(waiting.getList("steps.outcome", String.class)).contains("RETRY");
-        } finally {
-            stack.connectionService().restart();
-        }
-        JsonPath done = e2e.waitForEnd(runId, Duration.ofSeconds(120));
-        assertThat(done.getString("state")).isEqualTo("DONE");
-        assertThat(done.getInt("slot")).isEqualTo(2);
-        e2e.assertRotated(svc, svc.initialFingerprint(), done.getString("newFingerprint"), 2);
-        assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(runId));
     }
 
     /** A process death: not a RuntimeException, so the engine neither saves nor retries. */
