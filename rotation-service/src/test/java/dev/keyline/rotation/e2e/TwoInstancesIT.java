@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import dev.keyline.emulators.snowflake.RequestHold;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -55,9 +56,14 @@ import io.restassured.path.json.JsonPath;
  * of this year; a period schedule is first due one period after creation): each connection is
  * rotated by exactly one run, each user's slot 2 gets exactly one ALTER, both instances hold
  * leases on some of the runs, and no second run appears afterwards;
- * <li>a run held mid-REGISTER (emulator latency) whose lease owner is killed with SIGKILL: the other
- * instance takes the run over after the lease expired and finishes it while the killed one is
- * started again; the stored key logs in and the other slot holds no orphan key.
+ * <li>a run whose lease owner is killed with SIGKILL while its ALTER is held in flight (the ALTER
+ * lands after the owner died): the other instance takes the run over after the lease expired, finds
+ * the key registered and finishes the run while the killed one is started again; the stored key logs in and the other slot holds no orphan key;
+ * <li>one instance with seven runs, each stopped inside a different step (PLAN, REGISTER, VERIFY,
+ * SWAP, DRAIN, RETIRE, ROLLING_BACK: its Snowflake request held by the emulator, see
+ * {@link StepHold}), is killed with SIGKILL and started again: every run resumes from its persisted
+ * step, finds what its in-flight request did, and ends DONE (or ROLLED_BACK) with the invariant
+ * holding.
  * </ol>
  * Run by failsafe after {@code package}; needs connection-service packaged as well.
  */
@@ -213,29 +219,29 @@ class TwoInstancesIT {
         Instance killed;
         Instance survivor;
         String runId;
+        // The owner's ALTER is held in Snowflake while the owner dies; it lands afterwards, so the
+        // survivor finds the key registered by a run that never saved it.
+        StepHold hold = StepHold.arm(stack.snowflake(), "SET RSA_PUBLIC_KEY_2", svc.user());
         try {
             createPolicy(b, svc.id(), Map.of("schedule", onceAt(Instant.now().plusSeconds(4)), "maxAttempts", 50,
                     "gracePeriod", "PT0S"));
-            stack.snowflake().setLatency(Duration.ofSeconds(3));
-            String[] held = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline) {
-                held = leaseOf(svc.id());
-                if (held != null && "REGISTER".equals(held[1]) && held[2] != null) {
-                    break;
-                }
+            String[] row = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (row == null && System.nanoTime() < deadline) {
+                row = leaseOf(svc.id());
                 E2e.sleep(100);
             }
-            assertThat(held).as("a run for %s reached REGISTER under a lease", svc.id()).isNotNull();
-            assertThat(held[1]).isEqualTo("REGISTER");
-            runId = held[0];
-            killed = held[2].equals(a.name) ? a : b;
+            assertThat(row).as("the policy for %s started a run", svc.id()).isNotNull();
+            runId = row[0];
+            RequestHold held = hold.at(e2e, runId, "REGISTER", Duration.ofSeconds(60));
+            String owner = runRow(runId)[2];
+            killed = a.name.equals(owner) ? a : b;
             survivor = killed == a ? b : a;
-            E2e.sleep(1000); // the ALTER (or the key-slot read before it) is in flight in connection-service
             killed.kill();
             assertThat(killed.alive()).isFalse();
+            held.release();
         } finally {
-            stack.snowflake().setLatency(Duration.ZERO);
+            stack.snowflake().clearFaults();
         }
         long killedAt = System.nanoTime();
         // The survivor claims the run once the dead owner's lease expired.
@@ -250,6 +256,9 @@ class TwoInstancesIT {
             E2e.sleep(100);
         }
         long takeoverMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+        for (int i = 0; i < 40 && !observer.owners(runId).contains(survivor.name); i++) {
+            E2e.sleep(50); // the observer polls every 50 ms
+        }
         assertThat(observer.owners(runId)).as("lease owners of run %s", runId).contains(killed.name, survivor.name);
         // The killed process starts again while the run is (or was just) being finished by the other.
         killed.start();
@@ -268,7 +277,108 @@ class TwoInstancesIT {
         String user = svc.user().toUpperCase();
         assertThat(stack.snowflake().statements()).filteredOn(st -> st.succeeded()
                 && st.sql().toUpperCase().contains(user) && st.sql().toUpperCase().contains("SET RSA_PUBLIC_KEY_2"))
-                .as("the new key was registered once (the survivor found it there)").hasSizeLessThanOrEqualTo(1);
+                .as("the new key was registered once (the survivor found it there)").hasSize(1);
+        assertThat(done.getList("steps.detail", String.class)).contains("slot 2 already holds the new key");
+    }
+
+    /** One run of the restart test: where it is stopped and what the resumed run must find. */
+    record Stop(String step, E2e.Svc svc, StepHold hold, String note, String end) {
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void processKilledWithRunsInEveryStepAndStartedAgainFinishesThemAll() {
+        // One instance only, with room for every held run at once.
+        b.kill();
+        a.kill();
+        a.concurrency = 10;
+        a.start();
+        List<Stop> stops = new ArrayList<>();
+        Map<Stop, String> runIds = new LinkedHashMap<>();
+        try {
+            stops.add(stop("PLAN", user -> new String[] { "DESC USER", user }, null, "DONE", "PT0S", false));
+            stops.add(stop("REGISTER", user -> new String[] { "SET RSA_PUBLIC_KEY_2", user },
+                    "slot 2 already holds the new key", "DONE", "PT0S", false));
+            stops.add(stop("VERIFY", user -> new String[] { "DESC USER", user }, null, "DONE", "PT0S", false));
+            stops.add(stop("SWAP", user -> new String[] { "LOGIN", E2e.ACCOUNT, user }, "already swapped", "DONE", "PT0S",
+                    false));
+            stops.add(stop("DRAIN", null, null, "DONE", "PT20S", false));
+            stops.add(stop("RETIRE", user -> new String[] { "UNSET RSA_PUBLIC_KEY", user },
+                    "slot 1 no longer holds the old key; left as is", "DONE", "PT0S", false));
+            stops.add(stop("ROLLING_BACK", user -> new String[] { "UNSET RSA_PUBLIC_KEY_2", user }, "slot 2 left as is",
+                    "ROLLED_BACK", "PT0S", true));
+            for (Stop stop : stops) {
+                runIds.put(stop, e2e.start(stop.svc().id(), false));
+            }
+            List<RequestHold> held = new ArrayList<>();
+            for (Stop stop : stops) {
+                String runId = runIds.get(stop);
+                if (stop.hold() != null) {
+                    held.add(stop.hold().at(e2e, runId, stop.step(), Duration.ofSeconds(90)));
+                } else {
+                    awaitState(runId, stop.step());
+                }
+            }
+            // Every run is inside its step now, its Snowflake request in flight: the process dies.
+            a.kill();
+            assertThat(a.alive()).isFalse();
+            // The requests still run in Snowflake (the ALTER, the login and swap in connection-service,
+            // the UNSETs); nobody is left to save what they did.
+            held.forEach(RequestHold::release);
+            for (Stop stop : stops) {
+                String[] row = runRow(runIds.get(stop));
+                assertThat(row[1]).as("persisted state of the run stopped in %s", stop.step()).isEqualTo(stop.step());
+            }
+        } finally {
+            stack.snowflake().clearFaults();
+        }
+        a.start();
+        for (Stop stop : stops) {
+            String runId = runIds.get(stop);
+            JsonPath end = waitForEnd(a, runId, Duration.ofSeconds(120));
+            assertThat(end.getString("state")).as("run stopped in %s: %s", stop.step(), end.prettify())
+                    .isEqualTo(stop.end());
+            if (stop.note() != null) {
+                assertThat(end.getList("steps.detail", String.class)).as("run stopped in %s", stop.step())
+                        .contains(stop.note());
+            }
+            if (stop.end().equals("DONE")) {
+                e2e.assertRotated(stop.svc(), stop.svc().initialFingerprint(), end.getString("newFingerprint"), 2);
+            } else {
+                e2e.assertRolledBack(stop.svc(), end.getString("newFingerprint"));
+            }
+            assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(runId));
+            System.out.println("[TwoInstancesIT] killed in " + stop.step() + " -> " + end.getString("state")
+                    + "; steps " + end.getList("steps.step") + " " + end.getList("steps.detail"));
+        }
+        String drainRun = runIds.get(stops.get(4));
+        JsonPath drained = run(a, drainRun);
+        assertThat(Instant.parse(drained.getString("finishedAt")))
+                .as("the old key stayed registered for the whole grace period across the restart")
+                .isAfterOrEqualTo(Instant.parse(drained.getString("drainUntil")));
+    }
+
+    private Stop stop(String step, java.util.function.Function<String, String[]> holdOn, String note, String end,
+            String grace, boolean refuseNewKey) {
+        E2e.Svc svc = e2e.newConnection("restart-" + step.toLowerCase());
+        createPolicy(a, svc.id(), Map.of("maxAttempts", 50, "gracePeriod", grace));
+        if (refuseNewKey) {
+            stack.snowflake().failNextLoginOf(svc.user(), "390144"); // SWAP fails and rolls back
+        }
+        StepHold hold = holdOn == null ? null : StepHold.arm(stack.snowflake(), holdOn.apply(svc.user()));
+        return new Stop(step, svc, hold, note, end);
+    }
+
+    private static void awaitState(String runId, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (state.equals(runRow(runId)[1])) {
+                return;
+            }
+            E2e.sleep(100);
+        }
+        throw new AssertionError("run " + runId + " never reached " + state + ": " + run(a, runId).prettify());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -420,6 +530,7 @@ class TwoInstancesIT {
         final Path log;
         final int httpPort = freePort();
         final int managementPort = freePort();
+        volatile int concurrency = 3;
         volatile Process process;
 
         Instance(String name, Path jar, Path target) {
@@ -454,7 +565,7 @@ class TwoInstancesIT {
             env.put("ROTATION_SERVICE_WORKER_POLL", "1s");
             env.put("ROTATION_SERVICE_WORKER_INITIAL_DELAY", "0s");
             env.put("ROTATION_SERVICE_WORKER_LEASE", "10S");
-            env.put("ROTATION_SERVICE_WORKER_CONCURRENCY", "3");
+            env.put("ROTATION_SERVICE_WORKER_CONCURRENCY", Integer.toString(concurrency));
             env.put("ROTATION_SERVICE_WORKER_PBKDF2_ITERATIONS", "1000");
             env.put("ROTATION_SERVICE_RETRY_BASE", "PT0.2S");
             env.put("ROTATION_SERVICE_RETRY_MAX", "2S");
