@@ -74,5 +74,13 @@ public interface RotationServiceConfig {
         /** maxAttempts of runs started without a policy. */
         @WithDefault("5")
         int defaultMaxAttempts();
+
+        /**
+         * A scheduled rotation that rolled back is due again this long after it ended, instead of a
+         * whole schedule period later: an outage that outlasted the retries must not leave the key
+         * unrotated for another 90 days.
+         */
+        @WithDefault("1H")
+        Duration afterRollback();
     }
 }

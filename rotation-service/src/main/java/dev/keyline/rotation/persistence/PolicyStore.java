@@ -103,6 +103,23 @@ public class PolicyStore {
         }
     }
 
+    /**
+     * Brings the connection's policy forward to {@code at} unless it is due sooner already (or is
+     * disabled): a rotation that rolled back is tried again then.
+     */
+    public void dueAgainAt(UUID connectionId, java.time.Instant at) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update rotation_policy set next_due_at = least(coalesce(next_due_at, ?), ?) "
+                        + "where connection_id=? and enabled")) {
+            ps.setObject(1, JdbcRunStore.ts(at));
+            ps.setObject(2, JdbcRunStore.ts(at));
+            ps.setObject(3, connectionId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new JdbcRunStore.PersistenceException(e);
+        }
+    }
+
     public void markRotated(UUID connectionId, java.time.Instant at, java.time.Instant nextDue) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update rotation_policy set last_rotated_at=?, next_due_at=? where connection_id=?")) {

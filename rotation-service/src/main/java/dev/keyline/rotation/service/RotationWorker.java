@@ -225,6 +225,9 @@ public class RotationWorker {
                 Instant at = run.finishedAt;
                 policies.markRotated(p.connectionId, at, p.parsedSchedule().nextDue(at, at));
             });
+        } else if (run.state == RunState.ROLLED_BACK && "schedule".equals(run.trigger)) {
+            // Nothing changed in Snowflake; the schedule moved on a whole period when the run was created.
+            policies.dueAgainAt(run.connectionId, run.finishedAt.plus(config.retry().afterRollback()));
         }
         Timer.builder("keyline_rotation_duration_seconds").description("Duration of finished rotation runs")
                 .tag("outcome", run.state.name().toLowerCase()).publishPercentileHistogram().register(registry)

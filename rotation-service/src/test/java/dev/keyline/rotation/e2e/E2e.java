@@ -22,8 +22,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
- * Shared set-up of the Quarkus tests on {@link RotationStack} (the same steps as
- * {@link RotationEndToEndTest}'s helpers): a key-admin connection, Snowflake users with one
+ * Shared set-up of the tests on {@link RotationStack}: a key-admin connection, Snowflake users with one
  * registered key, connections in connection-service, starting runs and waiting for their end, and
  * the invariant check after a run.
  */
@@ -58,8 +57,6 @@ final class E2e {
         SnowflakeAccount acme = stack.snowflake().account(ACCOUNT);
         acme.role("LOADER");
         acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
-        // RotationEndToEndTest creates the same user with its own key: whichever class runs first
-        // sets it; each class keeps a connection holding the key it registered.
         synchronized (E2e.class) {
             if (adminConnectionId == null) {
                 acme.user("E2E_ROTATOR").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
@@ -91,6 +88,13 @@ final class E2e {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
                 .body("{\"adopt\":" + adopt + "}").when().post("/api/v1/connections/" + connectionId + "/rotations")
                 .then().statusCode(202).extract().path("id");
+    }
+
+    /** A Quartz cron that fires once, at {@code at} (UTC, the schedule's zone without a window). */
+    static String onceAt(java.time.Instant at) {
+        java.time.ZonedDateTime t = at.atZone(java.time.ZoneOffset.UTC);
+        return t.getSecond() + " " + t.getMinute() + " " + t.getHour() + " " + t.getDayOfMonth() + " " + t.getMonthValue()
+                + " ? " + t.getYear();
     }
 
     JsonPath rotateAndWait(String connectionId) {

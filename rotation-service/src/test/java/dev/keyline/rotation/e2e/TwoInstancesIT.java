@@ -149,7 +149,7 @@ class TwoInstancesIT {
         try {
             // A period schedule is first due one period after creation, so each policy gets a Quartz
             // cron naming one second of this year: all six fall due at the same moment, exactly once.
-            String once = onceAt(Instant.now().plusSeconds(8));
+            String once = E2e.onceAt(Instant.now().plusSeconds(8));
             for (int i = 0; i < N; i++) {
                 Instance via = i % 2 == 0 ? a : b;
                 JsonPath p = createPolicy(via, svcs.get(i).id(), Map.of("schedule", once, "maxAttempts", 10,
@@ -223,7 +223,7 @@ class TwoInstancesIT {
         // survivor finds the key registered by a run that never saved it.
         StepHold hold = StepHold.arm(stack.snowflake(), "SET RSA_PUBLIC_KEY_2", svc.user());
         try {
-            createPolicy(b, svc.id(), Map.of("schedule", onceAt(Instant.now().plusSeconds(4)), "maxAttempts", 50,
+            createPolicy(b, svc.id(), Map.of("schedule", E2e.onceAt(Instant.now().plusSeconds(4)), "maxAttempts", 50,
                     "gracePeriod", "PT0S"));
             String[] row = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -382,13 +382,6 @@ class TwoInstancesIT {
     }
 
     // ---------------------------------------------------------------------------------------------
-
-    /** A Quartz cron that fires once, at {@code at} (UTC, the schedule's zone without a window). */
-    static String onceAt(Instant at) {
-        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
-        return t.getSecond() + " " + t.getMinute() + " " + t.getHour() + " " + t.getDayOfMonth() + " " + t.getMonthValue()
-                + " ? " + t.getYear();
-    }
 
     static JsonPath createPolicy(Instance via, String connectionId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
