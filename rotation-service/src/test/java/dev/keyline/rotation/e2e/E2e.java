@@ -159,9 +159,9 @@ final class E2e {
     }
 
     /**
-     * After a finished rotation: the new key is in its slot, the other slot is empty (no orphan,
-     * the old key is refused), the stored key logs in through connection-service's /test and is the
-     * new one.
+     * After a finished rotation: the new key is in its slot, the other slot is empty (no orphan),
+     * the stored key logs in through connection-service's /test and is the new one; when the old key
+     * is the initial one (whose private half this test holds), a login with it is refused.
      */
     void assertRotated(Svc svc, String oldFp, String newFp, int newSlot) {
         KeySlots slots = stack.snowflake().keySlots(ACCOUNT, svc.user());
@@ -175,6 +175,30 @@ final class E2e {
         JsonPath keySlots = given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).when()
                 .get("/api/v1/connections/" + svc.id() + "/key-slots").then().statusCode(200).extract().jsonPath();
         assertThat(keySlots.getString("storedKeyFingerprint")).isEqualTo(newFp);
+        if (oldFp.equals(svc.initialFingerprint())) {
+            assertRefused(svc, svc.initial().getPrivate(), keySlots.getInt("credentialVersion"));
+        }
+    }
+
+    /**
+     * A real login with {@code key}, made by connection-service's driver: storing it as the
+     * connection's key logs in with it first, and Snowflake (the emulator) refuses it, so nothing is
+     * stored.
+     */
+    void assertRefused(Svc svc, PrivateKey key, int credentialVersion) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("privateKey", SecretLeakGuard.secret(pkcs8Pem(key)));
+        body.put("expectedCredentialVersion", credentialVersion);
+        given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).contentType(ContentType.JSON)
+                .body(body).when().put("/api/v1/connections/" + svc.id() + "/credentials").then().statusCode(422)
+                .body("type", org.hamcrest.Matchers.is("urn:keyline:problem:credential-login-failed"))
+                .body("detail", org.hamcrest.Matchers.containsString("390144"));
+    }
+
+    static String pkcs8Pem(PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     String createConnection(Map<String, Object> body) {
@@ -192,9 +216,7 @@ final class E2e {
         details.put("role", "LOADER");
         details.put("warehouse", "COMPUTE_WH");
         details.put("authType", "key-pair");
-        details.put("privateKey", SecretLeakGuard.secret("-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n"));
+        details.put("privateKey", SecretLeakGuard.secret(pkcs8Pem(key)));
         if (keyAdminConnectionId != null) {
             details.put("keyAdminConnectionId", keyAdminConnectionId);
         }

@@ -41,10 +41,7 @@ class DriverKeySlotTest {
   @BeforeAll
   static void seed() throws SQLException {
     snowflake = TestDriver.emulator();
-    SnowflakeAccount account = snowflake.account(ACCOUNT);
-    account.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
-    account.user("KEY_ADMIN_USER").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
-    admin = connect(ACCOUNT, "KEY_ADMIN_USER", ADMIN_KEY.getPrivate());
+    admin = TestDriver.keyAdmin(ACCOUNT, "KEY_ADMIN_USER", ADMIN_KEY);
   }
 
   @AfterAll
@@ -59,9 +56,7 @@ class DriverKeySlotTest {
 
   /** A fresh service user holding OLD in slot 1, with the plain role LOADER. */
   private static String newServiceUser() {
-    String name = "SVC_" + USERS.incrementAndGet();
-    snowflake.account(ACCOUNT).user(name).role("LOADER").rsaPublicKey(OLD.getPublic());
-    return name;
+    return TestDriver.serviceUser(ACCOUNT, "SVC_", USERS, OLD);
   }
 
   @Test

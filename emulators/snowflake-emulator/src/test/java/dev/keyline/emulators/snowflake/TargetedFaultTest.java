@@ -42,10 +42,7 @@ class TargetedFaultTest {
   @BeforeAll
   static void seed() throws SQLException {
     snowflake = TestDriver.emulator();
-    SnowflakeAccount account = snowflake.account(ACCOUNT);
-    account.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
-    account.user("TARGETED_ADMIN").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
-    admin = connect(ACCOUNT, "TARGETED_ADMIN", ADMIN_KEY.getPrivate());
+    admin = TestDriver.keyAdmin(ACCOUNT, "TARGETED_ADMIN", ADMIN_KEY);
   }
 
   @AfterAll
@@ -59,9 +56,7 @@ class TargetedFaultTest {
   }
 
   private static String newUser() {
-    String name = "TGT_" + USERS.incrementAndGet();
-    snowflake.account(ACCOUNT).user(name).role("LOADER").rsaPublicKey(OLD.getPublic());
-    return name;
+    return TestDriver.serviceUser(ACCOUNT, "TGT_", USERS, OLD);
   }
 
   @Test

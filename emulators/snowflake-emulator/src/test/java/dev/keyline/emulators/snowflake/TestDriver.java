@@ -35,6 +35,25 @@ final class TestDriver {
     return shared;
   }
 
+  /**
+   * Seeds {@code account} with a KEY_ADMIN role that may change any user's keys and a user of that
+   * role holding {@code key}, and connects as that user.
+   */
+  static Connection keyAdmin(String account, String user, KeyPair key) throws SQLException {
+    SnowflakeAccount a = emulator().account(account);
+    a.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
+    a.user(user).role("KEY_ADMIN").rsaPublicKey(key.getPublic());
+    return connect(account, user, key.getPrivate());
+  }
+
+  /** A fresh user {@code <prefix><n>} with the plain role LOADER and {@code key} in slot 1. */
+  static String serviceUser(String account, String prefix, java.util.concurrent.atomic.AtomicInteger counter,
+      KeyPair key) {
+    String name = prefix + counter.incrementAndGet();
+    emulator().account(account).user(name).role("LOADER").rsaPublicKey(key.getPublic());
+    return name;
+  }
+
   /** A 2048-bit key pair per name, generated once per JVM (key generation costs ~100 ms). */
   static KeyPair key(String name) {
     return KEYS.computeIfAbsent(name, n -> RsaKeys.generate(2048));
