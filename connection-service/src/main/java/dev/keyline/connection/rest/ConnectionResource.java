@@ -176,6 +176,15 @@ public class ConnectionResource {
         return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
     }
 
+    @POST
+    @Path("{id}/credentials/test")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Log in with a candidate private key without storing it (422 when Snowflake rejects it)")
+    public TestResult testCandidateKey(@PathParam("id") UUID id, @Valid @NotNull CandidateKeyRequest request) {
+        return credentials.check(id, request.privateKey(), request.privateKeyPassphrase());
+    }
+
     private static EntityTag etag(ConnectionEntity e) {
         return new EntityTag(Long.toString(e.version));
     }

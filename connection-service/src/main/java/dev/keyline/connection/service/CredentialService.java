@@ -1,5 +1,6 @@
 package dev.keyline.connection.service;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,10 @@ import jakarta.inject.Inject;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.SessionIdentity;
+import dev.keyline.connection.snowflake.SnowflakeLogin;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.connection.vault.ConnectionSecrets;
@@ -17,7 +21,9 @@ import dev.keyline.common.vault.VaultVersionConflictException;
 
 /**
  * Replaces a connection's stored private key: only after a real login with the new key succeeded,
- * and only if the credential version is still the one the caller read (compare-and-set).
+ * and only if the credential version is still the one the caller read (compare-and-set). Also checks
+ * a candidate key without storing it ({@link #check}), which is how a rotation verifies a new key
+ * before anything depends on it.
  *
  * <p>
  * The login runs under the connection's row lock ({@link ConnectionStore#withRowLock}), which key-slot
@@ -33,6 +39,7 @@ import dev.keyline.common.vault.VaultVersionConflictException;
 public class CredentialService {
 
     static final String ACTION = "connection.credentials.swap";
+    static final String CHECK_ACTION = "connection.credentials.check";
 
     @Inject
     ConnectionStore store;
@@ -75,18 +82,52 @@ public class CredentialService {
         }
     }
 
-    private void login(ConnectionEntity e, ValidatedKey key) {
+    /**
+     * Logs in as the connection's user with {@code privateKey}; nothing is stored or changed. Answers
+     * like a swap would: 422 {@code credential-login-failed} when Snowflake rejects the key, the
+     * problem {@code /test} answers for an outage.
+     */
+    public TestResult check(UUID id, String privateKey, String passphrase) {
+        ConnectionEntity e = store.get(id);
+        if (!e.isSnowflake()) {
+            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
+                    "Only Snowflake connections log in with private keys");
+        }
+        String fingerprint = null;
         try {
-            gateway.withSession(logins.with(e, key.parsed().privateKey()), s -> s.identity());
+            ValidatedKey key = validator.key(privateKey, passphrase, "");
+            fingerprint = key.fingerprint();
+            SnowflakeLogin login = logins.with(e, key.parsed().privateKey());
+            long start = System.nanoTime();
+            SessionIdentity identity = login(e, key, login, "; the key was only checked, not stored");
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            audit.standalone(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, fingerprint,
+                    "user=" + identity.user() + " role=" + identity.role());
+            return TestResult.snowflake(millis, identity.user(), identity.role(), identity.account(), fingerprint,
+                    login.endpoint().url());
+        } catch (ProblemException p) {
+            audit.standalone(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, fingerprint,
+                    p.slug());
+            throw p;
+        }
+    }
+
+    private void login(ConnectionEntity e, ValidatedKey key) {
+        login(e, key, logins.with(e, key.parsed().privateKey()), ", so nothing was stored");
+    }
+
+    private SessionIdentity login(ConnectionEntity e, ValidatedKey key, SnowflakeLogin login, String consequence) {
+        try {
+            return gateway.withSession(login, s -> s.identity());
         } catch (SnowflakeFailure f) {
             String why = " (" + SnowflakeProblems.slug(f.kind()) + "): "
                     + SnowflakeProblems.detail(f, logins.who(e, key.fingerprint(), null));
             if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
                 throw new ProblemException(422, "credential-login-failed", "Login with the new key failed",
-                        "Logging in with the new key failed, so nothing was stored" + why);
+                        "Logging in with the new key failed" + consequence + why);
             }
             // Not a verdict on the key (an outage, a timeout, a privilege): the same problem /test answers.
-            throw SnowflakeProblems.problem(f, "The login with the new key did not complete, so nothing was stored" + why);
+            throw SnowflakeProblems.problem(f, "The login with the new key did not complete" + consequence + why);
         }
     }
 

@@ -106,6 +106,66 @@ class SnowflakeErrorsTest {
     }
 
     @Test
+    void aCandidateKeyIsLoggedInWithButNeverStored() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String id = connection("SVC_CAND", key, key, null);
+        String user = given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .extract().path("details.user");
+        KeyPair candidate = ConnectionFixtures.newKey();
+        String candidateFp = Fingerprints.spkiSha256(candidate.getPublic());
+        String path = BASE + "/" + id + "/credentials/test";
+
+        // Not registered yet: Snowflake rejects it, the answer says so and names the key.
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(candidate.getPrivate())))
+                .when().post(path)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "credential-login-failed"))
+                .body("detail", allOf(containsString("not stored"), containsString(candidateFp)));
+
+        snowflake.setKeySlot(ACCOUNT, user, 2, candidate.getPublic());
+        int loginsBefore = snowflake.logins().size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.encryptedPem(candidate.getPrivate(), "candidate-pass"),
+                        "privateKeyPassphrase", "candidate-pass"))
+                .when().post(path)
+                .then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("keyFingerprint", equalTo(candidateFp))
+                .body("user", equalTo(user));
+        assertThat(snowflake.logins().subList(loginsBefore, snowflake.logins().size()))
+                .anyMatch(l -> user.equalsIgnoreCase(l.user()) && candidateFp.equals(l.fingerprint()) && l.succeeded());
+
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.encryptedPem(candidate.getPrivate(), "candidate-pass"),
+                        "privateKeyPassphrase", "wrong"))
+                .when().post(path)
+                .then().statusCode(400)
+                .body("type", equalTo(PROBLEM + "invalid-key-material"))
+                .body("errors[0].field", equalTo("privateKeyPassphrase"));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{}")
+                .when().post(path)
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem(containsString("privateKey")));
+        given().header("Authorization", READER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(candidate.getPrivate())))
+                .when().post(path)
+                .then().statusCode(403);
+
+        // Nothing stored: same credential, same Vault versions, and the stored key still logs in.
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200)
+                .body("details.credentialVersion", equalTo(1))
+                .body("details.keyFingerprint", equalTo(Fingerprints.spkiSha256(key.getPublic())));
+        assertThat(vault.versions("secret", "keyline/connection-service/connections/" + id)).hasSize(1);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200).body("keyFingerprint", equalTo(Fingerprints.spkiSha256(key.getPublic())));
+        given().header("Authorization", READER).queryParam("resourceId", id).when().get("/api/v1/audit-events")
+                .then().statusCode(200)
+                .body("findAll { it.action == 'connection.credentials.check' }.outcome",
+                        org.hamcrest.Matchers.containsInAnyOrder("FAILED", "SUCCESS", "FAILED"));
+    }
+
+    @Test
     void aUserWithoutAnyRegisteredKeyIsRejectedToo() {
         KeyPair key = ConnectionFixtures.newKey();
         String id = connection("SVC_NOKEY", null, key, null);
