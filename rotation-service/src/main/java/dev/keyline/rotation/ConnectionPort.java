@@ -17,6 +17,12 @@ public interface ConnectionPort {
 
     void unsetKeySlot(UUID connectionId, int slot);
 
+    /**
+     * Logs in as the connection's user with a key that is not stored (nothing changes); a rejected
+     * key is a non-transient failure (422 credential-login-failed).
+     */
+    void checkKey(UUID connectionId, String privateKeyPem, String passphrase);
+
     /** Logs in with the new key, then stores it if the credential version still matches. */
     void swapCredentials(UUID connectionId, String privateKeyPem, String passphrase, int expectedCredentialVersion);
 }

@@ -45,6 +45,13 @@ interface ConnectionServiceApi {
     record PublicKeyBody(String publicKey) {
     }
 
+    record CandidateKeyBody(String privateKey, String privateKeyPassphrase) {
+        @Override
+        public String toString() {
+            return "CandidateKeyBody[material=masked]";
+        }
+    }
+
     record CredentialsBody(String privateKey, String privateKeyPassphrase, int expectedCredentialVersion) {
         @Override
         public String toString() {
@@ -80,6 +87,12 @@ interface ConnectionServiceApi {
     @Consumes(MediaType.APPLICATION_JSON)
     Connection swapCredentials(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
             CredentialsBody body);
+
+    @POST
+    @Path("{id}/credentials/test")
+    @Consumes(MediaType.APPLICATION_JSON)
+    TestResult testCandidateKey(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
+            CandidateKeyBody body);
 
     @POST
     @Path("{id}/test")

@@ -98,6 +98,16 @@ public class ConnectionServiceClient implements ConnectionPort {
         call(() -> api.unsetKeySlot(bearer(), id, slot), true);
     }
 
+    /** Changes nothing, so an outage is retried here. */
+    @Override
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public void checkKey(UUID id, String privateKeyPem, String passphrase) {
+        call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)),
+                true);
+    }
+
     /** Never retried blindly: the SWAP step reads the stored fingerprint and decides. */
     @Override
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)

@@ -147,6 +147,8 @@ class FaultAtEveryStepTest {
                         null, null),
                 new Scenario("VERIFY: connection-service killed", "VERIFY", desc(), connectionServiceKilled, "VERIFY",
                         "RETRY", "DONE", null, null),
+                new Scenario("VERIFY: Snowflake refuses the new key's login", "VERIFY", desc(), newKeyRefused, "VERIFY",
+                        "FAILED", "ROLLED_BACK", null, "slot 2 unset"),
                 new Scenario("SWAP: Snowflake refuses the new key", "SWAP", desc(), newKeyRefused, "SWAP", "FAILED",
                         "ROLLED_BACK", null, "slot 2 unset"),
                 new Scenario("SWAP: connection-service killed during the new key's login", "SWAP", login,

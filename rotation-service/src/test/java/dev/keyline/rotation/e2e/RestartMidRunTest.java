@@ -109,6 +109,11 @@ class RestartMidRunTest {
             }
 
             @Override
+            public void checkKey(UUID id, String privateKeyPem, String passphrase) {
+                throw new AssertionError("replica-a must not get this far");
+            }
+
+            @Override
             public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedVersion) {
                 throw new AssertionError("replica-a must not get this far");
             }

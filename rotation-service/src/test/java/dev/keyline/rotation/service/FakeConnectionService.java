@@ -70,17 +70,30 @@ class FakeConnectionService implements ConnectionPort {
     }
 
     @Override
+    public void checkKey(UUID connectionId, String privateKeyPem, String passphrase) {
+        faults.around("checkKey", () -> {
+            login(privateKeyPem, passphrase);
+            return null;
+        });
+    }
+
+    /** Snowflake's verdict: the key's public half must be in a slot. */
+    private String login(String privateKeyPem, String passphrase) {
+        PublicKey pub = PrivateKeys.parse(privateKeyPem, passphrase.toCharArray()).publicKey();
+        String fp = Fingerprints.spkiSha256(pub);
+        if (!fp.equals(slot1) && !fp.equals(slot2)) {
+            throw new ConnectionServiceException(422, "urn:keyline:problem:credential-login-failed", "390144");
+        }
+        return fp;
+    }
+
+    @Override
     public void swapCredentials(UUID connectionId, String privateKeyPem, String passphrase, int expected) {
         faults.around("swapCredentials", () -> {
             if (expected != credentialVersion) {
                 throw new ConnectionServiceException(409, "urn:keyline:problem:stale-credential-version", "stale");
             }
-            PublicKey pub = PrivateKeys.parse(privateKeyPem, passphrase.toCharArray()).publicKey();
-            String fp = Fingerprints.spkiSha256(pub);
-            if (!fp.equals(slot1) && !fp.equals(slot2)) {
-                throw new ConnectionServiceException(422, "urn:keyline:problem:credential-login-failed", "390144");
-            }
-            stored = fp;
+            stored = login(privateKeyPem, passphrase);
             credentialVersion++;
             return null;
         });

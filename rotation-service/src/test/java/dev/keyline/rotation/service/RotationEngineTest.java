@@ -241,6 +241,19 @@ class RotationEngineTest {
     }
 
     @Test
+    void newKeyRefusedAtVerifyRollsBackWithoutTryingTheSwap() {
+        World w = new World();
+        // DESC USER shows the new key, but Snowflake refuses a login with it (422)
+        w.faults.failAt = indexOf("checkKey");
+        w.faults.kind = Faults.Kind.PERMANENT;
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(w.faults.trace).doesNotContain("swapCredentials");
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        assertThat(w.cs.slot2).isNull();
+    }
+
+    @Test
     void transientFailuresBackOffThenRollBackBeforeSwap() {
         World w = new World();
         w.faults.alwaysFail = "setKeySlot";

@@ -1,12 +1,15 @@
 package dev.keyline.rotation.service.steps;
 
+import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.PendingKey;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * VERIFY: DESC USER shows the new fingerprint in the target slot. The real login with the new key
- * is made by connection-service inside SWAP ("log in first, then store").
+ * VERIFY: DESC USER shows the new fingerprint in the target slot, and a real login with the new
+ * private key succeeds (connection-service logs in with it without storing it). Only then may the
+ * stored credential depend on the new key; SWAP logs in once more before it stores it.
  */
 public class VerifyStep implements RotationStep {
 
@@ -26,6 +29,19 @@ public class VerifyStep implements RotationStep {
             return StepResult.fail("new-key-not-registered", "Slot " + run.targetSlot + " shows "
                     + slots.fingerprint(run.targetSlot) + " instead of the new key " + run.newFingerprint);
         }
-        return StepResult.next(RunState.SWAP);
+        PendingKey key = ctx.pendingKeys().find(run.id).orElse(null);
+        if (key == null) {
+            return StepResult.fail("pending-key-missing", "The pending key of this run is missing from Vault");
+        }
+        try {
+            ctx.connections().checkKey(run.connectionId, key.privateKeyPem(), key.passphrase());
+        } catch (ConnectionServiceException e) {
+            if (e.transientFailure()) {
+                throw e;
+            }
+            // 422: Snowflake refuses the new key although DESC USER shows it.
+            return new StepResult.Fail(e.problemType(), e.getMessage());
+        }
+        return StepResult.next(RunState.SWAP, "slot " + run.targetSlot + " shows the new key; it logs in");
     }
 }
