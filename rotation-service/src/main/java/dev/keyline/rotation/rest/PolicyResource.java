@@ -31,14 +31,17 @@ import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.persistence.PolicyStore;
 import dev.keyline.rotation.service.RotationService;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /** Rotation policies: when and how each connection's key is rotated. */
 @Path("/api/v1/rotation-policies")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rotation-policies")
 @SecurityRequirement(name = "jwt")
-@RunOnVirtualThread
+// Worker threads, not virtual threads: under 100 concurrent POSTs on Temurin 25.0.3, virtual-thread
+// handlers stayed parked in the PostgreSQL driver's socket read after the server had answered
+// (3 of 4 benchmark runs; 0 of 2 with worker threads). See bench/README.md.
+@Blocking
 public class PolicyResource {
 
     public record Window(String start, String end, String zone) {
