@@ -40,7 +40,7 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * The scheduler loop of one replica: every few seconds it turns due policies into runs and claims
  * due runs (row leases, {@code FOR UPDATE SKIP LOCKED}), executing at most {@code concurrency} at
- * once on virtual threads. A run that crashed with its replica becomes claimable when its lease
+ * once (platform threads). A run that crashed with its replica becomes claimable when its lease
  * expires, and resumes from its last persisted step.
  */
 @ApplicationScoped
@@ -85,7 +85,9 @@ public class RotationWorker {
     void init() {
         owner = config.worker().id().orElseGet(RotationWorker::defaultId);
         runs.leaseDuration(config.worker().lease());
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rotation-", 0).factory());
+        // Platform threads: at most `concurrency` runs plus a tick are alive, and under load virtual
+        // threads were seen parked for good in the PostgreSQL driver's socket read (bench/README.md).
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
         slots = new Semaphore(config.worker().concurrency());
         engine = new RotationEngine(
                 new StepContext(connections, pendingKeys, runs, clock, config.worker().pbkdf2Iterations()),
@@ -151,6 +153,10 @@ public class RotationWorker {
     }
 
     private void start(RotationRun run) {
+        if (inFlight.containsKey(run.id)) {
+            // Still executing here although its lease lapsed (a very slow step): never run it twice.
+            return;
+        }
         if (!slots.tryAcquire()) {
             runs.release(run.id, owner);
             return;
