@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.Catalog;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
@@ -31,11 +30,7 @@ public class CatalogService {
     ConnectionServiceConfig config;
 
     public Catalog browse(UUID id) {
-        ConnectionEntity e = store.get(id);
-        if (!e.isSnowflake()) {
-            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
-                    "Only Snowflake connections can be browsed");
-        }
+        ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections can be browsed");
         int max = config.snowflake().browseMaxDatabases();
         try {
             return gateway.withSession(logins.stored(e), s -> {

@@ -159,6 +159,18 @@ public class ConnectionStore {
         return e;
     }
 
+    /**
+     * A Snowflake connection, or 409 {@code not-a-snowflake-connection} saying what only Snowflake
+     * connections have (an API connector has no keys, slots or catalog).
+     */
+    public ConnectionEntity getSnowflake(UUID id, String onlySnowflake) {
+        ConnectionEntity e = get(id);
+        if (!e.isSnowflake()) {
+            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection", onlySnowflake);
+        }
+        return e;
+    }
+
     static void requireCredentialVersion(ConnectionEntity e, int expected) {
         if (expected != e.credentialVersion) {
             throw new ProblemException(409, "stale-credential-version", "Stale credential version",

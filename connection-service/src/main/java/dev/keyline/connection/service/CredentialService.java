@@ -57,7 +57,7 @@ public class CredentialService {
     AuditTrail audit;
 
     public ConnectionEntity swap(UUID id, String privateKey, String passphrase, int expectedCredentialVersion) {
-        ConnectionEntity e = snowflakeConnection(id);
+        ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");
         String newFingerprint = null;
         try {
             // A stale caller learns it before a login is spent; the store checks again under a row lock.
@@ -84,7 +84,7 @@ public class CredentialService {
      * problem {@code /test} answers for an outage.
      */
     public TestResult check(UUID id, String privateKey, String passphrase) {
-        ConnectionEntity e = snowflakeConnection(id);
+        ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");
         String fingerprint = null;
         try {
             ValidatedKey key = validator.key(privateKey, passphrase, "");
@@ -102,15 +102,6 @@ public class CredentialService {
                     p.slug());
             throw p;
         }
-    }
-
-    private ConnectionEntity snowflakeConnection(UUID id) {
-        ConnectionEntity e = store.get(id);
-        if (!e.isSnowflake()) {
-            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
-                    "Only Snowflake connections have private keys");
-        }
-        return e;
     }
 
     private void login(ConnectionEntity e, ValidatedKey key) {

@@ -151,12 +151,7 @@ public class KeySlotService {
     }
 
     private ConnectionEntity snowflake(UUID id) {
-        ConnectionEntity e = store.get(id);
-        if (!e.isSnowflake()) {
-            throw new ProblemException(409, "not-a-snowflake-connection", "Not a Snowflake connection",
-                    "Key slots exist for Snowflake connections only");
-        }
-        return e;
+        return store.getSnowflake(id, "Key slots exist for Snowflake connections only");
     }
 
     private Admin admin(ConnectionEntity target, String action) {

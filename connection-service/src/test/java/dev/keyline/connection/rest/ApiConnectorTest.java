@@ -161,6 +161,26 @@ class ApiConnectorTest {
     }
 
     @Test
+    void keysSlotsAndCatalogAreForSnowflakeConnectionsOnly() {
+        String id = connector(null);
+        String key = ConnectionFixtures.pkcs8Pem(ConnectionFixtures.newKey().getPrivate());
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(Map.of("privateKey", key))
+                .when().post(BASE + "/" + id + "/credentials/test")
+                .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
+                .body("detail", containsString("private keys"));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", key, "expectedCredentialVersion", 1))
+                .when().put(BASE + "/" + id + "/credentials")
+                .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"));
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
+                .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
+                .body("detail", containsString("Key slots"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id + "/browse")
+                .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
+                .body("detail", containsString("browsed"));
+    }
+
+    @Test
     void baseUrlMustBeHttpsAndSnowflakeFieldsAreRefused() {
         Map<String, Object> body = apiBody(ConnectionFixtures.uniqueName("api"), "http://api.partner.test/", null);
         given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
