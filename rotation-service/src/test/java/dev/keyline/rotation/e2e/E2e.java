@@ -119,6 +119,22 @@ final class E2e {
                 .extract().jsonPath();
     }
 
+    /** Waits until the run's persisted state is {@code state}; fails if it ends before. */
+    void awaitState(String runId, String state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath run = run(runId);
+            if (run.getString("state").equals(state)) {
+                return;
+            }
+            if (run.getString("finishedAt") != null) {
+                throw new AssertionError("run ended before " + state + ": " + run.prettify());
+            }
+            sleep(50);
+        }
+        throw new AssertionError("run " + runId + " never reached " + state + ": " + run(runId).prettify());
+    }
+
     /** Waits until the run's step log has {@code step} with {@code outcome} (RETRY, FAILED, OK). */
     JsonPath awaitStepOutcome(String runId, String step, String outcome, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -193,7 +193,7 @@ class FaultAtEveryStepTest {
             repair = s.fault().inject(this, svc);
             held.release(); // after a kill the request still runs in Snowflake, its caller is gone
         } else {
-            awaitState(runId, s.holdIn());
+            e2e.awaitState(runId, s.holdIn(), STEP_TIMEOUT);
             repair = s.fault().inject(this, svc);
         }
         try {
@@ -221,20 +221,5 @@ class FaultAtEveryStepTest {
         System.out.println("[FaultAtEveryStepTest] " + s.name() + " -> " + end.getString("state") + " after "
                 + end.getInt("attempts") + " attempts; steps " + end.getList("steps.step") + " "
                 + end.getList("steps.outcome"));
-    }
-
-    private void awaitState(String runId, String state) {
-        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath run = e2e.run(runId);
-            if (run.getString("state").equals(state)) {
-                return;
-            }
-            if (run.getString("finishedAt") != null) {
-                throw new AssertionError("run ended before " + state + ": " + run.prettify());
-            }
-            E2e.sleep(50);
-        }
-        throw new AssertionError("run " + runId + " never reached " + state + ": " + e2e.run(runId).prettify());
     }
 }

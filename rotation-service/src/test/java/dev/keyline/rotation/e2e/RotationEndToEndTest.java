@@ -96,7 +96,7 @@ class RotationEndToEndTest {
     @Test
     void scheduledRotationThatRolledBackIsDueAgainSoonAndThenSucceeds() {
         E2e.Svc svc = e2e.newConnection("e2e-resched");
-        stack.snowflake().failNextLoginOf(svc.user(), "390144"); // the first run's SWAP: new key refused
+        stack.snowflake().failNextLoginOf(svc.user(), "390144"); // the first run's VERIFY: new key refused
         String policyId = e2e.createPolicy(svc.id(),
                 Map.of("schedule", E2e.onceAt(Instant.now().plusSeconds(2)), "gracePeriod", "PT0S"));
 

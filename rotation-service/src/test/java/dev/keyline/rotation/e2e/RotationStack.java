@@ -184,7 +184,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         throw new IllegalStateException("connection-service not ready after " + timeout + "; see target/connection-service-e2e.log");
     }
 
-    private static Path copyResource(String name, Path to) {
+    static Path copyResource(String name, Path to) {
         try (InputStream in = RotationStack.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + name);
@@ -196,7 +196,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

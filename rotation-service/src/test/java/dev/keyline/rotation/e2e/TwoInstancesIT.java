@@ -4,16 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -99,7 +96,7 @@ class TwoInstancesIT {
             }
         });
         assertThat(stack).isNotNull();
-        publicKey = copyResource("jwt/test-public-key.pem", target.resolve("it-jwt-public-key.pem"));
+        publicKey = RotationStack.copyResource("jwt/test-public-key.pem", target.resolve("it-jwt-public-key.pem"));
         // A first, then B: both migrate the same schema (Flyway's lock) and share everything.
         a = new Instance("it-a", jar, target);
         a.start();
@@ -317,7 +314,7 @@ class TwoInstancesIT {
                 if (stop.hold() != null) {
                     held.add(stop.hold().at(e2e, runId, stop.step(), Duration.ofSeconds(90)));
                 } else {
-                    awaitState(runId, stop.step());
+                    e2e.awaitState(runId, stop.step(), Duration.ofSeconds(90));
                 }
             }
             // Every run is inside its step now, its Snowflake request in flight: the process dies.
@@ -364,21 +361,10 @@ class TwoInstancesIT {
         E2e.Svc svc = e2e.newConnection("restart-" + step.toLowerCase());
         createPolicy(a, svc.id(), Map.of("maxAttempts", 50, "gracePeriod", grace));
         if (refuseNewKey) {
-            stack.snowflake().failNextLoginOf(svc.user(), "390144"); // SWAP fails and rolls back
+            stack.snowflake().failNextLoginOf(svc.user(), "390144"); // VERIFY's login is refused: it rolls back
         }
         StepHold hold = holdOn == null ? null : StepHold.arm(stack.snowflake(), holdOn.apply(svc.user()));
         return new Stop(step, svc, hold, note, end);
-    }
-
-    private static void awaitState(String runId, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (state.equals(runRow(runId)[1])) {
-                return;
-            }
-            E2e.sleep(100);
-        }
-        throw new AssertionError("run " + runId + " never reached " + state + ": " + run(a, runId).prettify());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -521,8 +507,8 @@ class TwoInstancesIT {
         final String name;
         final Path jar;
         final Path log;
-        final int httpPort = freePort();
-        final int managementPort = freePort();
+        final int httpPort = RotationStack.freePort();
+        final int managementPort = RotationStack.freePort();
         volatile int concurrency = 3;
         volatile Process process;
 
@@ -614,26 +600,6 @@ class TwoInstancesIT {
                 E2e.sleep(250);
             }
             throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
-        }
-    }
-
-    static Path copyResource(String name, Path to) {
-        try (InputStream in = TwoInstancesIT.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + name);
-            }
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
