@@ -21,11 +21,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.keyline.common.security.ServiceToken;
+import dev.keyline.common.security.ServiceTokenUnavailableException;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.SlotsView;
-import dev.keyline.rotation.config.RotationServiceConfig;
 
 /**
  * connection-service with timeouts, retries on idempotent calls and a circuit breaker. No fallback
@@ -42,13 +43,14 @@ public class ConnectionServiceClient implements ConnectionPort {
     ConnectionServiceApi api;
 
     @Inject
-    RotationServiceConfig config;
-
-    @Inject
     ObjectMapper mapper;
 
+    /** rotation-service's own identity (only connections:rotate), obtained per call, never configured. */
+    @Inject
+    ServiceToken serviceToken;
+
     private String bearer() {
-        return "Bearer " + config.connectionService().token().orElse("");
+        return serviceToken.bearer();
     }
 
     @Override
@@ -128,6 +130,11 @@ public class ConnectionServiceClient implements ConnectionPort {
             return call.get();
         } catch (WebApplicationException e) {
             throw problem(e.getResponse());
+        } catch (ServiceTokenUnavailableException e) {
+            // The identity provider (or the token file) failed, not connection-service: retry later.
+            LOG.debugf("no service token: %s", e.getMessage());
+            throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE,
+                    "no service token for connection-service: " + e.getMessage());
         } catch (ProcessingException | TimeoutException | CircuitBreakerOpenException e) {
             LOG.debugf("connection-service unreachable: %s", e.getClass().getSimpleName());
             throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE,

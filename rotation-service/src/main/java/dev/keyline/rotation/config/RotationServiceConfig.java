@@ -28,9 +28,6 @@ public interface RotationServiceConfig {
     }
 
     interface ConnectionService {
-        /** rotation-service's own bearer token for connection-service; needs connections:manage. */
-        Optional<String> token();
-
         /** connection-service's readiness URL (management port). */
         @WithDefault("http://localhost:9082/q/health/ready")
         String healthUrl();

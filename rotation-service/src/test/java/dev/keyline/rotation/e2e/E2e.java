@@ -31,7 +31,7 @@ final class E2e {
     static final String ACCOUNT = "ACME";
     static final String MANAGER = TestTokens.bearer("carol", "rotations:manage");
     static final String READER = TestTokens.bearer("rita", "rotations:read");
-    static final String CS_MANAGER = TestTokens.bearer("carol", "connections:manage");
+    static final String CS_MANAGER = TestTokens.mint("carol", "connections:manage").audience("connection-service").bearer();
     static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
     private static String adminConnectionId;
 

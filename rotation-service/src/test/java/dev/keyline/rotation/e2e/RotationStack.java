@@ -78,7 +78,15 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         connectionService = launchConnectionService(target, httpPort, managementPort);
         String readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
         awaitReady(readyUrl, Duration.ofSeconds(90));
-        String token = TestTokens.token("rotation-service", "connections:manage");
+        // rotation-service's service identity, the way a Kubernetes projected token reaches it: a file
+        // (service-common's ServiceToken re-reads it when it changes), audience connection-service.
+        String token = TestTokens.mint("rotation-service", "connections:manage").audience("connection-service").token();
+        Path tokenFile = target.resolve("rotation-service-token");
+        try {
+            Files.writeString(tokenFile, token);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ConnectionServiceProcess control = new ConnectionServiceProcess() {
             @Override
             public synchronized void kill() {
@@ -114,7 +122,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.vault.url", rotationVault.url());
         config.put("quarkus.vault.authentication.client-token", rotationVault.token());
         config.put("quarkus.rest-client.connection-service.url", csUrl);
-        config.put("rotation-service.connection-service.token", token);
+        config.put("keyline.service-token.file", tokenFile.toString());
         config.put("rotation-service.connection-service.health-url",
                 "http://127.0.0.1:" + managementPort + "/q/health/ready");
         config.put("keyline.test.snowflake.url", snowflake.url());

@@ -537,7 +537,7 @@ class TwoInstancesIT {
             env.put("QUARKUS_VAULT_URL", config.get("quarkus.vault.url"));
             env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", config.get("quarkus.vault.authentication.client-token"));
             env.put("CONNECTION_SERVICE_URL", config.get("quarkus.rest-client.connection-service.url"));
-            env.put("CONNECTION_SERVICE_TOKEN", config.get("rotation-service.connection-service.token"));
+            env.put("KEYLINE_SERVICE_TOKEN_FILE", config.get("keyline.service-token.file"));
             env.put("CONNECTION_SERVICE_HEALTH_URL", config.get("rotation-service.connection-service.health-url"));
             env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
             env.put("ROTATION_SERVICE_WORKER_ID", name);

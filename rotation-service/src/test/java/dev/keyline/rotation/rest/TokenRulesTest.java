@@ -1,0 +1,39 @@
+package dev.keyline.rotation.rest;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.TokenRules;
+import dev.keyline.rotation.e2e.RotationStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** rotation-service accepts only fresh tokens issued for it, and no endpoint is open by omission. */
+@QuarkusTest
+@QuarkusTestResource(RotationStack.class)
+class TokenRulesTest {
+
+    @Test
+    void ownAudienceIsAccepted() {
+        TokenRules.ownAudienceIsAccepted();
+    }
+
+    @Test
+    void otherServicesAudiencesAre401() {
+        TokenRules.otherAudiencesAre401();
+    }
+
+    @Test
+    void tokensOlderThanTheMaxAgeAre401() {
+        TokenRules.tokensOlderThanTheMaxAgeAre401();
+    }
+
+    @Test
+    void expiredTokensAre401() {
+        TokenRules.expiredTokensAre401();
+    }
+
+    @Test
+    void unannotatedEndpointsAreDenied() {
+        TokenRules.unannotatedEndpointsAreDenied();
+    }
+}
