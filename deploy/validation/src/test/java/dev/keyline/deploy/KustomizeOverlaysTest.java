@@ -56,18 +56,19 @@ class KustomizeOverlaysTest {
     /** Objects the overlays reference but do not contain: created by the deployer (deploy/README.md). */
     static final Map<String, Set<String>> EXTERNAL = Map.of(
             "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-connection-service-token",
-                    "Secret/keyline-rotation-service-token"),
+                    "Secret/keyline-rotation-service-oidc"),
             "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-connection-service-token",
-                    "Secret/keyline-rotation-service-token"));
+                    "Secret/keyline-rotation-service-oidc"));
 
     /** Egress each service needs, by destination port (DNS, HTTPS, PostgreSQL, Vault, other services' pods). */
     static final Map<String, Set<Integer>> EGRESS_PORTS = Map.of(
             "certificate-service", Set.of(53, 443, 5432, 8200),
             // + certificate-service's API (exchange) and management port (its /q/health/ready).
             "connection-service", Set.of(53, 443, 5432, 8200, 8081, 9081),
-            // No 443: every Snowflake operation goes through connection-service's API (8082); its
-            // management port (9082) for its /q/health/ready.
-            "rotation-service", Set.of(53, 5432, 8200, 8082, 9082));
+            // 443 for the identity provider only (its own token by client credentials): every
+            // Snowflake operation goes through connection-service's API (8082); its management port
+            // (9082) for its /q/health/ready.
+            "rotation-service", Set.of(53, 443, 5432, 8200, 8082, 9082));
 
     /**
      * In-namespace services allowed on another service's management port besides the monitoring
