@@ -28,7 +28,10 @@ public interface RotationServiceConfig {
     }
 
     interface ConnectionService {
-        /** rotation-service's own bearer token for connection-service; needs connections:manage. */
+        /**
+         * rotation-service's own bearer token for connection-service, used for the runs' work only; holds
+         * {@code connections:rotate} and nothing else. A person's request is checked with the person's token.
+         */
         Optional<String> token();
 
         /** connection-service's readiness URL (management port). */

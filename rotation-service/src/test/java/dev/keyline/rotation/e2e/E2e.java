@@ -29,9 +29,10 @@ import io.restassured.path.json.JsonPath;
 final class E2e {
 
     static final String ACCOUNT = "ACME";
-    static final String MANAGER = TestTokens.bearer("carol", "rotations:manage");
+    /** Manages rotations AND the connections they rotate: connection-service checks the latter with her token. */
+    static final String MANAGER = TestTokens.bearer("carol", "rotations:manage", "connections:manage");
     static final String READER = TestTokens.bearer("rita", "rotations:read");
-    static final String CS_MANAGER = TestTokens.bearer("carol", "connections:manage");
+    static final String CS_MANAGER = TestTokens.bearer("carol", "connections:manage", "connections:use");
     static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
     private static String adminConnectionId;
 

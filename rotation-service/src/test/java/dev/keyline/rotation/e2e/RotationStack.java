@@ -78,7 +78,8 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         connectionService = launchConnectionService(target, httpPort, managementPort);
         String readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
         awaitReady(readyUrl, Duration.ofSeconds(90));
-        String token = TestTokens.token("rotation-service", "connections:manage");
+        // The scheduled identity: connections:rotate and nothing else (issue #10).
+        String token = TestTokens.token("rotation-service", "connections:rotate");
         ConnectionServiceProcess control = new ConnectionServiceProcess() {
             @Override
             public synchronized void kill() {

@@ -22,7 +22,7 @@ import io.restassured.http.ContentType;
 @QuarkusTestResource(RotationStack.class)
 class PolicyResourceTest {
 
-    static final String MANAGER = TestTokens.bearer("dave", "rotations:manage");
+    static final String MANAGER = TestTokens.bearer("dave", "rotations:manage", "connections:manage");
     static final String READER = TestTokens.bearer("erin", "rotations:read");
     static final String BASE = "/api/v1/rotation-policies";
 
