@@ -19,6 +19,8 @@ public final class CertificateFixtures {
 
     public static final String MANAGER = TestTokens.bearer("alice", Permissions.MANAGE);
     public static final String READER = TestTokens.bearer("bob", Permissions.READ);
+    /** May present certificates (exchange) and nothing else. */
+    public static final String USER = TestTokens.bearer("uma", Permissions.USE);
     public static final String OUTSIDER = TestTokens.bearer("eve", "connections:manage");
 
     private CertificateFixtures() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -21,13 +22,14 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A stand-in for certificate-service's exchange endpoint and readiness probe, on a JDK HttpServer.
- * It checks the bearer token like the real service, records what it was asked, and answers per
+ * It checks the bearer token like the real service (signed with the test key, not expired, and
+ * holding {@code certificates:use}: 401/403 otherwise), records what it was asked, and answers per
  * certificate id as a test scripted it (an exchange result, a problem, or a slow answer).
- * The real end-to-end with certificate-service comes with the integration of the services.
  */
 public final class CertificateServiceStub implements AutoCloseable {
 
-    public static final String TOKEN = "test-service-token-for-certificate-service";
+    /** The permission the real certificate-service requires for an exchange. */
+    public static final String USE = "certificates:use";
     private static final Pattern EXCHANGE = Pattern.compile("/api/v1/certificates/([^/]+)/exchange");
 
     /** What to answer for one certificate id. */
@@ -35,7 +37,7 @@ public final class CertificateServiceStub implements AutoCloseable {
     }
 
     /** One request the stub received. */
-    public record Received(String certificateId, String authorization, String body) {
+    public record Received(String certificateId, String authorization, String via, String body) {
     }
 
     private final HttpServer server;
@@ -110,10 +112,16 @@ public final class CertificateServiceStub implements AutoCloseable {
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             String id = m.group(1);
-            received.add(new Received(id, authorization, body));
-            if (!("Bearer " + TOKEN).equals(authorization)) {
+            received.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), body));
+            Set<String> groups = StubTokens.verifiedGroups(authorization);
+            if (groups == null) {
                 respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401,"
                         + "\"detail\":\"A valid bearer token is required\"}");
+                return;
+            }
+            if (!groups.contains(USE)) {
+                respond(exchange, 403, "{\"type\":\"urn:keyline:problem:forbidden\",\"status\":403,"
+                        + "\"detail\":\"This operation needs another permission\"}");
                 return;
             }
             Script script = scripts.get(id);

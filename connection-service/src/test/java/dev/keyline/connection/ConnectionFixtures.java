@@ -33,8 +33,11 @@ import io.restassured.http.ContentType;
 public final class ConnectionFixtures {
 
     public static final String BASE = "/api/v1/connections";
-    public static final String MANAGER = TestTokens.bearer("alice", Permissions.MANAGE);
+    /** An administrator: manages connections and uses them (test, browse, key slots); manage alone uses nothing. */
+    public static final String MANAGER = TestTokens.bearer("alice", Permissions.MANAGE, Permissions.USE);
     public static final String READER = TestTokens.bearer("bob", Permissions.READ);
+    /** Uses connections (test, browse, key slots, candidate keys) and changes nothing. */
+    public static final String USER = TestTokens.bearer("uma", Permissions.USE);
     public static final String OUTSIDER = TestTokens.bearer("eve", "certificates:manage");
 
     /** The emulated account; connections name it in lower case, as users type it. */

@@ -84,7 +84,7 @@ public class CertificateResource {
     }
 
     @GET
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "List certificates, optionally filtered by a part of the name")
     public PageView<CertificateView> list(@QueryParam("name") String name,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
@@ -95,7 +95,7 @@ public class CertificateResource {
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     public Response get(@PathParam("id") UUID id) {
         CertificateEntity e = certificates.get(id);
         return Response.ok(view(e)).tag(etag(e)).build();
@@ -127,7 +127,7 @@ public class CertificateResource {
 
     @GET
     @Path("{id}/authorization")
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "May this certificate be presented to host:port? Says which authorized domain matched")
     public AuthorizationView authorization(@PathParam("id") UUID id, @QueryParam("host") @NotNull String host,
             @QueryParam("port") @DefaultValue("443") @Min(1) @Max(65535) int port) {

@@ -29,7 +29,11 @@ import dev.keyline.certificate.service.ExchangeService;
 import dev.keyline.common.problem.ProblemException;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
-/** One HTTPS request presenting a stored certificate, to an authorized domain only. */
+/**
+ * One HTTPS request presenting a stored certificate, to an authorized domain only. Needs the
+ * caller's own {@code certificates:use}: connection-service forwards its caller's token here, so a
+ * connector presents a certificate only for someone who may.
+ */
 @Path("/api/v1/certificates/{id}/exchange")
 @Tag(name = "certificates")
 @SecurityRequirement(name = "jwt")
@@ -42,7 +46,7 @@ public class ExchangeResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed(Permissions.USE)
     @Operation(summary = "Make one HTTPS request presenting this certificate (403 unless the host is authorized)")
     public ExchangeView exchange(@PathParam("id") UUID id, @Valid @NotNull ExchangeBody body) {
         ExchangeService.Exchanged done = exchanges.exchange(id, target(body), request(body));

@@ -1,6 +1,7 @@
 package dev.keyline.certificate.rest;
 
 import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.USER;
 import static dev.keyline.certificate.CertificateFixtures.body;
 import static dev.keyline.certificate.CertificateFixtures.uniqueName;
 import static io.restassured.RestAssured.given;
@@ -98,7 +99,7 @@ class AlertMetricsTest {
         String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body(name))
                 .when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
         try {
-            given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+            given().header("Authorization", USER).contentType(ContentType.JSON)
                     .body(Map.of("method", "GET", "url", "https://not-authorized.invalid/"))
                     .when().post("/api/v1/certificates/" + id + "/exchange").then().statusCode(403);
             String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();

@@ -1,6 +1,7 @@
 package dev.keyline.certificate.rest;
 
 import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.USER;
 import static dev.keyline.certificate.CertificateFixtures.READER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class ExchangeResourceTest {
         String id = store("orders-client", List.of("localhost:" + server.port()), SERVER_CA);
         int before = server.seen().size();
 
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("method", "POST", "url", "https://localhost:" + server.port() + "/orders?x=1",
                         "headers", Map.of("X-Request-Id", "abc"), "body", "{\"ping\":1}"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
@@ -84,7 +85,7 @@ class ExchangeResourceTest {
         assertThat(last.body()).isEqualTo("{\"ping\":1}");
 
         // The same certificate version is reused: a second call works and is audited.
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("host", "localhost", "port", server.port(), "path", "/again"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(200);
@@ -94,11 +95,43 @@ class ExchangeResourceTest {
                 .body("[0].detail", containsString("localhost:" + server.port()));
     }
 
+    /**
+     * Presenting a certificate is its own permission: managing certificates is not enough (a
+     * connections:manage caller's connector used to get any certificate presented through
+     * connection-service's certificates:manage token). The audit names the person and the service
+     * that forwarded the person's token.
+     */
+    @Test
+    void onlyCertificatesUsePresentsACertificateAndTheAuditNamesPersonAndService() {
+        String id = store("use-client", List.of("localhost:" + server.port()), SERVER_CA);
+        int before = server.seen().size();
+        Map<String, Object> body = Map.of("url", "https://localhost:" + server.port() + "/use");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", READER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(403);
+        assertThat(server.seen()).hasSize(before);
+
+        given().header("Authorization", USER).header("Keyline-Via", "connection-service").contentType(ContentType.JSON)
+                .body(body).when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(200);
+        given().header("Authorization", USER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(200);
+        given().header("Authorization", USER).queryParam("resourceId", id).queryParam("action", "certificate.exchange")
+                .when().get("/api/v1/audit-events")
+                .then().statusCode(200).body("size()", equalTo(2))
+                .body("actor", org.hamcrest.Matchers.everyItem(equalTo("uma")))
+                .body("via", org.hamcrest.Matchers.containsInAnyOrder("connection-service", null));
+    }
+
     @Test
     void unauthorizedHostIsRefusedBeforeAnyConnection() {
         String id = store("narrow-client", List.of("api.example.com"), SERVER_CA);
         int before = server.seen().size();
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://localhost:" + server.port() + "/"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(403).contentType("application/problem+json")
@@ -112,7 +145,7 @@ class ExchangeResourceTest {
     @Test
     void wrongPortIsNotAuthorizedEither() {
         String id = store("port-client", List.of("localhost:1"), SERVER_CA);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://localhost:" + server.port() + "/"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(403);
@@ -122,7 +155,7 @@ class ExchangeResourceTest {
     void serverCertificateNotSignedByTheStoredCaFails() {
         String id = store("pinned-client", List.of("localhost:" + server.port()), OTHER_CA);
         int before = server.seen().size();
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://localhost:" + server.port() + "/"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(502).contentType("application/problem+json")
@@ -133,19 +166,19 @@ class ExchangeResourceTest {
     @Test
     void badTargetsAreProblemsNamingTheField() {
         String id = store("target-client", List.of("localhost"), SERVER_CA);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "http://localhost/"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(400).body("errors[0].field", equalTo("url"));
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://user:pw@localhost/"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(400).body("errors[0].field", equalTo("url"));
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://localhost/", "host", "localhost"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(400);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", USER).contentType(ContentType.JSON)
                 .body(Map.of("url", "https://localhost/", "method", "TRACE"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(400).body("errors[0].field", equalTo("method"));

@@ -1,6 +1,7 @@
 package dev.keyline.certificate.rest;
 
 import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.USER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -45,7 +46,7 @@ class PrivateEgressRefusedTest {
             String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
                     .when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
 
-            given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+            given().header("Authorization", USER).contentType(ContentType.JSON)
                     .body(Map.of("url", "https://localhost:" + server.port() + "/"))
                     .when().post("/api/v1/certificates/" + id + "/exchange")
                     .then().statusCode(403).contentType("application/problem+json")

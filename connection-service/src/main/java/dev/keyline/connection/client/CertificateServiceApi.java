@@ -12,15 +12,21 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+
+import dev.keyline.common.security.Caller;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * certificate-service's API as far as this service uses it. Package-private: everything goes
- * through {@link CertificateServiceClient}, which adds the token and fault tolerance.
+ * through {@link CertificateServiceClient}, which forwards the caller's token and adds fault
+ * tolerance. Every call names this service in {@value Caller#VIA_HEADER}, so certificate-service's
+ * audit names the person (the token) and the service that acted for them.
  */
 @RegisterRestClient(configKey = "certificate-service")
+@ClientHeaderParam(name = Caller.VIA_HEADER, value = "connection-service")
 @Path("/api/v1/certificates")
 interface CertificateServiceApi {
 

@@ -15,11 +15,11 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import dev.keyline.connection.config.ConnectionServiceConfig;
 
 /**
- * The way to certificate-service: authenticates with this service's own token and adds timeout,
- * retry and circuit breaker. There is deliberately no fallback: a test that could not run must not
+ * The way to certificate-service: forwards the caller's own bearer token (certificate-service checks
+ * the caller's {@code certificates:use}; this service has no authority of its own there) and adds
+ * timeout, retry and circuit breaker. There is deliberately no fallback: a test that could not run must not
  * look like one that passed.
  *
  * <p>
@@ -33,11 +33,9 @@ public class CertificateServiceClient {
     @RestClient
     CertificateServiceApi api;
 
-    @Inject
-    ConnectionServiceConfig config;
-
     /**
-     * One GET of {@code url} presenting the certificate, made by certificate-service.
+     * One GET of {@code url} presenting the certificate, made by certificate-service for the caller
+     * whose bearer token {@code callerToken} is.
      *
      * @throws CertificateServiceException with certificate-service's problem type, or its
      *         {@link CertificateServiceException.Unavailable} / {@link CertificateServiceException.Timeout}
@@ -47,12 +45,13 @@ public class CertificateServiceClient {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
             failOn = { CertificateServiceException.Unavailable.class, CertificateServiceException.Timeout.class,
                     org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class })
-    public ExchangeOutcome exchange(UUID certificateId, String url) {
-        String token = config.certificateService().token().filter(t -> !t.isBlank())
-                .orElseThrow(() -> new CertificateServiceException(0, "not-configured",
-                        "connection-service has no token for certificate-service (connection-service.certificate-service.token)"));
+    public ExchangeOutcome exchange(UUID certificateId, String url, String callerToken) {
+        if (callerToken == null || callerToken.isBlank()) {
+            // Never fall back to an identity of this service's own: that was the confused deputy.
+            throw new CertificateServiceException(401, "unauthenticated", "no caller token to forward");
+        }
         try {
-            return api.exchange(certificateId, "Bearer " + token, new ExchangeCall("GET", url));
+            return api.exchange(certificateId, "Bearer " + callerToken, new ExchangeCall("GET", url));
         } catch (ProcessingException e) {
             throw transport(e);
         }

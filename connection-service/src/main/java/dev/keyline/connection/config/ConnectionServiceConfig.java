@@ -1,7 +1,5 @@
 package dev.keyline.connection.config;
 
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -46,9 +44,6 @@ public interface ConnectionServiceConfig {
     }
 
     interface CertificateService {
-        /** connection-service's own bearer token for certificate-service (needs certificates:manage). */
-        Optional<String> token();
-
         /** certificate-service's readiness URL, reported in this service's readiness data. */
         @WithDefault("http://localhost:9081/q/health/ready")
         String healthUrl();

@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.security.Caller;
 import dev.keyline.connection.Catalog;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.Permissions;
@@ -47,7 +48,12 @@ import dev.keyline.connection.service.KeySlotService;
 import dev.keyline.common.vault.VaultUnavailableException;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
-/** Connections, their tests, catalogue, key slots and credentials. Thin: the rules live in the services. */
+/**
+ * Connections, their tests, catalogue, key slots and credentials. Thin: the rules live in the services.
+ * Each endpoint lists every permission it accepts ({@link Permissions}): reading takes read, use or
+ * manage; making a stored credential act takes use; rotation-service's scheduled work takes rotate,
+ * on exactly the endpoints it calls.
+ */
 @Path("/api/v1/connections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "connections")
@@ -70,6 +76,9 @@ public class ConnectionResource {
     @Inject
     CredentialService credentials;
 
+    @Inject
+    Caller caller;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
@@ -82,7 +91,7 @@ public class ConnectionResource {
     }
 
     @GET
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "List connections, optionally filtered by a part of the name")
     public PageView<ConnectionView> list(@QueryParam("name") String name,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
@@ -93,10 +102,23 @@ public class ConnectionResource {
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE, Permissions.ROTATE })
     public Response get(@PathParam("id") UUID id) {
         ConnectionEntity e = connections.get(id);
         return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+    }
+
+    /**
+     * Answers only when the caller may manage this connection (403 otherwise): rotation-service asks
+     * it with its caller's own token before it starts a rotation, adopts a key or saves a policy for
+     * the connection, so {@code rotations:manage} alone rotates nothing.
+     */
+    @GET
+    @Path("{id}/permissions/manage")
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "The connection, if the caller may manage it (403 otherwise); asked by rotation-service for its caller")
+    public Response manageable(@PathParam("id") UUID id) {
+        return get(id);
     }
 
     @PUT
@@ -125,15 +147,15 @@ public class ConnectionResource {
 
     @POST
     @Path("{id}/test")
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
     @Operation(summary = "Log in with the stored key and run SELECT CURRENT_USER(), CURRENT_ROLE() (API connectors: one exchange)")
     public TestResult test(@PathParam("id") UUID id) {
-        return tester.test(id);
+        return tester.test(id, caller.bearerToken().orElse(null));
     }
 
     @GET
     @Path("{id}/browse")
-    @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
+    @RolesAllowed(Permissions.USE)
     @Operation(summary = "Databases and their schemas as the connection's role sees them")
     public Catalog browse(@PathParam("id") UUID id) {
         return catalog.browse(id);
@@ -141,7 +163,7 @@ public class ConnectionResource {
 
     @GET
     @Path("{id}/key-slots")
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
     @Operation(summary = "Both key slots of the connection's user (DESC USER through the key-admin connection)")
     public KeySlots keySlots(@PathParam("id") UUID id) {
         return keySlots.read(id);
@@ -150,7 +172,7 @@ public class ConnectionResource {
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
     @Operation(summary = "Set RSA_PUBLIC_KEY (1) or RSA_PUBLIC_KEY_2 (2) through the key-admin connection")
     public KeySlots setKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
             @Valid @NotNull KeySlotRequest request) {
@@ -159,7 +181,7 @@ public class ConnectionResource {
 
     @DELETE
     @Path("{id}/key-slots/{slot}")
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
     @Operation(summary = "Unset a key slot (refused while it holds the stored key's public key)")
     public KeySlots unsetKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot) {
         return keySlots.unset(id, slot);
@@ -168,7 +190,7 @@ public class ConnectionResource {
     @PUT
     @Path("{id}/credentials")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
     @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion")
     public Response swapCredentials(@PathParam("id") UUID id, @Valid @NotNull CredentialsRequest request) {
         ConnectionEntity e = credentials.swap(id, request.privateKey(), request.privateKeyPassphrase(),
@@ -179,7 +201,7 @@ public class ConnectionResource {
     @POST
     @Path("{id}/credentials/test")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Permissions.MANAGE)
+    @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
     @Operation(summary = "Log in with a candidate private key without storing it (422 when Snowflake rejects it)")
     public TestResult testCandidateKey(@PathParam("id") UUID id, @Valid @NotNull CandidateKeyRequest request) {
         return credentials.check(id, request.privateKey(), request.privateKeyPassphrase());

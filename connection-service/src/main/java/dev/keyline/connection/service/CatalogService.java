@@ -7,15 +7,27 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.connection.Catalog;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 
-/** Lists what a connection's role can see (SHOW DATABASES, then SHOW SCHEMAS per database), in one session. */
+/**
+ * Lists what a connection's role can see (SHOW DATABASES, then SHOW SCHEMAS per database), in one session.
+ * Browsing logs in with the stored key, so it is a use of the credential: always audited.
+ */
 @ApplicationScoped
 public class CatalogService {
+
+    static final String ACTION = "connection.browse";
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     ConnectionStore store;
@@ -33,7 +45,7 @@ public class CatalogService {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections can be browsed");
         int max = config.snowflake().browseMaxDatabases();
         try {
-            return gateway.withSession(logins.stored(e), s -> {
+            Catalog catalog = gateway.withSession(logins.stored(e), s -> {
                 List<String> names = s.databases();
                 List<Catalog.Database> databases = new ArrayList<>(names.size());
                 for (int i = 0; i < names.size(); i++) {
@@ -41,8 +53,18 @@ public class CatalogService {
                 }
                 return new Catalog(databases, names.size() > max);
             });
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
+                    catalog.databases().size() + " databases");
+            return catalog;
         } catch (SnowflakeFailure f) {
-            throw SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint, null));
+            ProblemException problem = SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint, null));
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, e.keyFingerprint,
+                    problem.slug());
+            throw problem;
+        } catch (VaultUnavailableException x) {
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, e.keyFingerprint,
+                    "vault-unavailable");
+            throw x;
         }
     }
 }

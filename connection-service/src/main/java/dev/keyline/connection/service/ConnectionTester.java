@@ -77,9 +77,14 @@ public class ConnectionTester {
         }
     }
 
-    public TestResult test(UUID id) {
+    /**
+     * Tests a connection. {@code callerToken} is the caller's own bearer token: an API connector's
+     * exchange forwards it, so certificate-service checks the caller's {@code certificates:use}, not
+     * this service's.
+     */
+    public TestResult test(UUID id, String callerToken) {
         ConnectionEntity e = store.get(id);
-        return e.isSnowflake() ? testSnowflake(e) : testApi(e);
+        return e.isSnowflake() ? testSnowflake(e) : testApi(e, callerToken);
     }
 
     /** Logs in with the stored key (exact Vault version the row points at). */
@@ -115,9 +120,11 @@ public class ConnectionTester {
         }
     }
 
-    /** One GET of the base URL presenting the connector's certificate, made by certificate-service. */
-    private TestResult testApi(ConnectionEntity e) {
+    /** One GET of the base URL presenting the connector's certificate, made by certificate-service for the caller. */
+    private TestResult testApi(ConnectionEntity e, String callerToken) {
         if (e.certificateId == null) {
+            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, null,
+                    "certificate-required");
             throw new ProblemException(422, "certificate-required", "Certificate required",
                     "This API connector has no details.certificateId; its test presents a client certificate through "
                             + "certificate-service, so set one with PUT first",
@@ -125,7 +132,7 @@ public class ConnectionTester {
         }
         long start = System.nanoTime();
         try {
-            ExchangeOutcome outcome = certificateService.exchange(e.certificateId, e.baseUrl);
+            ExchangeOutcome outcome = certificateService.exchange(e.certificateId, e.baseUrl, callerToken);
             long nanos = System.nanoTime() - start;
             if (outcome.status() >= 400) {
                 throw new ProblemException(502, "api-error-status", "API answered with an error",
@@ -164,9 +171,10 @@ public class ConnectionTester {
         return switch (x.status()) {
             case 0 -> new ProblemException(503, "certificate-service-unavailable", "certificate-service unavailable",
                     x.getMessage());
-            case 401 -> new ProblemException(502, "certificate-service-rejected-token", "certificate-service refused us",
-                    "certificate-service did not accept connection-service's token "
-                            + "(connection-service.certificate-service.token)");
+            case 401 -> new ProblemException(403, "certificate-service-rejected-token",
+                    "certificate-service refused your token",
+                    "certificate-service did not accept your token, which connection-service forwards to present "
+                            + "certificate " + e.certificateId + " for you: it must be valid for certificate-service too");
             case 403 -> switch (x.problemType()) {
                 case "host-not-authorized" -> new ProblemException(422, "api-host-not-authorized", "Host not authorized",
                         "certificate-service refuses to present certificate " + e.certificateId + " to " + e.baseUrl
@@ -175,9 +183,9 @@ public class ConnectionTester {
                                 "its host is not an authorized domain of the certificate")));
                 case "egress-refused" -> new ProblemException(422, "api-egress-refused", "Egress refused",
                         "certificate-service refuses to connect to " + e.baseUrl + ": " + x.getMessage());
-                default -> new ProblemException(502, "certificate-service-rejected-token", "certificate-service refused us",
-                        "certificate-service refused connection-service's token for exchanges (it needs "
-                                + "certificates:manage)");
+                default -> new ProblemException(403, "certificate-use-forbidden", "Certificate use forbidden",
+                        "Testing this API connector presents certificate " + e.certificateId
+                                + " for you, which needs your own certificates:use at certificate-service");
             };
             case 404 -> new ProblemException(422, "certificate-not-found", "Certificate not found",
                     "certificate-service has no certificate " + e.certificateId,

@@ -66,7 +66,13 @@ public class KeySlotService {
         Admin admin = admin(target, "connection.key-slots.read");
         Map<String, String> desc = call(admin, target, "connection.key-slots.read",
                 s -> s.describeUser(target.user));
-        return slots(target, admin.connection().id, desc);
+        KeySlots slots = slots(target, admin.connection().id, desc);
+        // DESC USER runs with the key-admin credential: a use, audited like the others.
+        audit.standalone("connection.key-slots.read", ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
+                "slot1: " + orEmpty(slots.slots().get(0).fingerprint()) + ", slot2: "
+                        + orEmpty(slots.slots().get(1).fingerprint()),
+                via(target, admin).trim());
+        return slots;
     }
 
     public KeySlots set(UUID id, int slot, String publicKey) {

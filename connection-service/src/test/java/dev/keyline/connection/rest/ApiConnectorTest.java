@@ -20,17 +20,23 @@ import dev.keyline.connection.CertificateServiceStub;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.connection.InjectCertificateServiceStub;
 import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.testing.TestTokens;
+import dev.keyline.connection.Permissions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * API connectors are tested through certificate-service's exchange (here a stand-in that checks
- * the service token), so the client certificate's key never leaves certificate-service.
+ * API connectors are tested through certificate-service's exchange (here a stand-in that verifies
+ * the token like the real one), so the client certificate's key never leaves certificate-service.
+ * The exchange is made for the caller, with the caller's own token: connection-service has no
+ * authority of its own at certificate-service.
  */
 @QuarkusTest
 class ApiConnectorTest {
 
     static final String PROBLEM = "urn:keyline:problem:";
+    /** May test connectors and present certificates: what an API connector test needs. */
+    static final String CONNECTOR_USER = TestTokens.bearer("carl", Permissions.USE, CertificateServiceStub.USE);
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
@@ -76,11 +82,11 @@ class ApiConnectorTest {
     }
 
     @Test
-    void testGoesThroughCertificateServiceWithTheServiceToken() {
+    void testGoesThroughCertificateServiceWithTheCallersToken() {
         String certificateId = UUID.randomUUID().toString();
         certificates.exchangeAnswers(certificateId, 200);
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(200)
                 .body("ok", equalTo(true))
                 .body("httpStatus", equalTo(200))
@@ -90,8 +96,33 @@ class ApiConnectorTest {
                 .body("baseUrl", equalTo("https://api.partner.test/v1/"));
         var received = certificates.received(certificateId);
         assertThat(received).hasSize(1);
-        assertThat(received.get(0).authorization()).isEqualTo("Bearer " + CertificateServiceStub.TOKEN);
+        assertThat(received.get(0).authorization()).isEqualTo(CONNECTOR_USER);
+        assertThat(received.get(0).via()).isEqualTo("connection-service");
         assertThat(received.get(0).body()).contains("\"method\":\"GET\"").contains("\"url\":\"https://api.partner.test/v1/\"");
+    }
+
+    /**
+     * Finding 3 of issue #10: connection-service used to present the certificate with its own
+     * certificates:manage token, so managing connections was enough to present any certificate.
+     */
+    @Test
+    void aCallerWithoutCertificatesUseCannotHaveTheCertificatePresented() {
+        String certificateId = UUID.randomUUID().toString();
+        certificates.exchangeAnswers(certificateId, 200);
+        String id = connector(certificateId);
+        String connectionsOnly = TestTokens.bearer("mallory", Permissions.USE, Permissions.MANAGE);
+        given().header("Authorization", connectionsOnly).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "certificate-use-forbidden"))
+                .body("detail", containsString("certificates:use"));
+        var received = certificates.received(certificateId);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).authorization()).as("the caller's own token, nothing of the service's")
+                .isEqualTo(connectionsOnly);
+        given().header("Authorization", READER).queryParam("resourceId", id).queryParam("action", "connection.test")
+                .when().get("/api/v1/audit-events")
+                .then().statusCode(200).body("size()", equalTo(1)).body("[0].actor", equalTo("mallory"))
+                .body("[0].outcome", equalTo("FAILED")).body("[0].detail", equalTo("certificate-use-forbidden"));
     }
 
     @Test
@@ -100,7 +131,7 @@ class ApiConnectorTest {
         certificates.problem(certificateId, 403, "host-not-authorized",
                 "This certificate may not be presented to api.partner.test:443");
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEM + "api-host-not-authorized"))
                 .body("errors[0].field", equalTo("details.baseUrl"))
@@ -113,7 +144,7 @@ class ApiConnectorTest {
         String certificateId = UUID.randomUUID().toString();
         certificates.problem(certificateId, 503, "vault-unavailable", "The secret store is unavailable");
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(503)
                 .body("type", equalTo(PROBLEM + "certificate-service-unavailable"));
         assertThat(certificates.received(certificateId)).hasSize(3);
@@ -124,7 +155,7 @@ class ApiConnectorTest {
         String certificateId = UUID.randomUUID().toString();
         certificates.slow(certificateId, 3000);
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(503)
                 .body("type", equalTo(PROBLEM + "certificate-service-unavailable"))
                 .body("detail", containsString("in time"));
@@ -135,7 +166,7 @@ class ApiConnectorTest {
     void anUnknownCertificateIsCertificateNotFound() {
         String certificateId = UUID.randomUUID().toString();
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(422)
                 .body("type", equalTo(PROBLEM + "certificate-not-found"))
                 .body("errors[0].field", equalTo("details.certificateId"));
@@ -146,7 +177,7 @@ class ApiConnectorTest {
         String certificateId = UUID.randomUUID().toString();
         certificates.exchangeAnswers(certificateId, 401);
         String id = connector(certificateId);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(502)
                 .body("type", equalTo(PROBLEM + "api-error-status"))
                 .body("detail", containsString("HTTP 401"));
@@ -155,7 +186,7 @@ class ApiConnectorTest {
     @Test
     void aConnectorWithoutCertificateCannotBeTested() {
         String id = connector(null);
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+        given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(422)
                 .body("type", equalTo(PROBLEM + "certificate-required"));
     }
@@ -175,7 +206,7 @@ class ApiConnectorTest {
         given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
                 .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
                 .body("detail", containsString("Key slots"));
-        given().header("Authorization", READER).when().get(BASE + "/" + id + "/browse")
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/browse")
                 .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
                 .body("detail", containsString("browsed"));
     }

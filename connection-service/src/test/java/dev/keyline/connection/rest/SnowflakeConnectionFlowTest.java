@@ -180,7 +180,7 @@ class SnowflakeConnectionFlowTest {
         String user = ConnectionFixtures.serviceUser(snowflake, "SVC_BROWSE", key.getPublic());
         String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("browse"),
                 user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null));
-        given().header("Authorization", READER).when().get(BASE + "/" + id + "/browse")
+        given().header("Authorization", ConnectionFixtures.USER).when().get(BASE + "/" + id + "/browse")
                 .then().statusCode(200)
                 .body("truncated", equalTo(false))
                 .body("databases.name", hasItem("ANALYTICS"))
@@ -188,6 +188,11 @@ class SnowflakeConnectionFlowTest {
                 .body("databases.find { it.name == 'ANALYTICS' }.schemas", hasItem("MART"))
                 .body("databases.find { it.name == 'ANALYTICS' }.schemas", hasItem("PUBLIC"));
         assertThat(snowflake.statements("SHOW SCHEMAS IN DATABASE \"ANALYTICS\"")).isNotEmpty();
+        // Browsing logged in with the stored key: a use, audited with who did it (issue #10, finding 4).
+        given().header("Authorization", READER).queryParam("resourceId", id).queryParam("action", "connection.browse")
+                .when().get("/api/v1/audit-events")
+                .then().statusCode(200).body("size()", equalTo(1)).body("[0].actor", equalTo("uma"))
+                .body("[0].outcome", equalTo("SUCCESS"));
     }
 
     @Test

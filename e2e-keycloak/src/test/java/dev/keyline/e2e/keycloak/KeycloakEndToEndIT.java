@@ -117,7 +117,8 @@ class KeycloakEndToEndIT {
         rotationUrl = "http://127.0.0.1:" + rotationPorts[0];
 
         Duration patience = Duration.ofSeconds(180);
-        keycloak.awaitReady(patience);
+        // Keycloak's first start on a fresh unpack re-builds itself (minutes on a busy machine).
+        keycloak.awaitReady(Duration.ofMinutes(10));
         certificateService.awaitReady("http://127.0.0.1:" + certificatePorts[1] + "/q/health/ready", patience);
         connectionService.awaitReady("http://127.0.0.1:" + connectionPorts[1] + "/q/health/ready", patience);
         rotationService.awaitReady("http://127.0.0.1:" + rotationPorts[1] + "/q/health/ready", patience);

@@ -14,12 +14,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-/** connection-service's v1 API, the part rotation uses. Wrapped by {@link ConnectionServiceClient}. */
+import dev.keyline.common.security.Caller;
+
+/**
+ * connection-service's v1 API, the part rotation uses. Wrapped by {@link ConnectionServiceClient}.
+ * Every call names this service in {@value Caller#VIA_HEADER} for connection-service's audit trail.
+ */
 @RegisterRestClient(configKey = "connection-service")
+@ClientHeaderParam(name = Caller.VIA_HEADER, value = "rotation-service")
 @Path("/api/v1/connections")
 @Produces(MediaType.APPLICATION_JSON)
 interface ConnectionServiceApi {
@@ -66,6 +73,11 @@ interface ConnectionServiceApi {
     @GET
     @Path("{id}")
     Connection get(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+
+    /** The connection if the token's holder may manage it; 403 otherwise. Called with a caller's own token. */
+    @GET
+    @Path("{id}/permissions/manage")
+    Connection manageable(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 
     @GET
     @Path("{id}/key-slots")

@@ -32,6 +32,11 @@ import dev.keyline.rotation.SlotsView;
  * connection-service with timeouts, retries on idempotent calls and a circuit breaker. No fallback
  * pretends success: every failure becomes a {@link ConnectionServiceException} carrying the problem
  * type connection-service answered (or "unavailable" when it did not answer).
+ *
+ * <p>
+ * Two identities: {@link #manageable} carries a caller's own token (is this person allowed to manage
+ * the connection?); everything else is the run's work, under this service's identity, whose token
+ * holds only {@code connections:rotate}.
  */
 @ApplicationScoped
 public class ConnectionServiceClient implements ConnectionPort {
@@ -58,7 +63,25 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public ConnectionInfo connection(UUID id) {
-        ConnectionServiceApi.Connection c = call(() -> api.get(bearer(), id), true);
+        return info(call(() -> api.get(bearer(), id), true));
+    }
+
+    /**
+     * The connection, asked WITH THE CALLER'S TOKEN: connection-service answers only when the caller
+     * may manage it (403 otherwise, as a {@link ConnectionServiceException}). Delegation, not ambient
+     * authority: rotation-service's own identity never vouches for a person.
+     */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public ConnectionInfo manageable(UUID id, String callerToken) {
+        if (callerToken == null || callerToken.isBlank()) {
+            throw new ConnectionServiceException(401, "urn:keyline:problem:unauthenticated", "no caller token to forward");
+        }
+        return info(call(() -> api.manageable("Bearer " + callerToken, id), true));
+    }
+
+    private static ConnectionInfo info(ConnectionServiceApi.Connection c) {
         ConnectionServiceApi.Details d = c.details();
         return d == null ? new ConnectionInfo(c.id(), null, null, null, null, null, null)
                 : new ConnectionInfo(c.id(), d.type(), d.account(), d.user(), d.authType(), d.keyFingerprint(),

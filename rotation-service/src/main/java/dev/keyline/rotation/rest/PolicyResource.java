@@ -83,7 +83,7 @@ public class PolicyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
     public Response create(@NotNull PolicyRequest request, UriInfo uri) {
-        RotationPolicy p = service.createPolicy(request.input(), caller.name());
+        RotationPolicy p = service.createPolicy(request.input(), caller.name(), caller.bearerToken().orElse(null));
         URI location = uri.getBaseUriBuilder().path("api/v1/rotation-policies").path(p.id.toString()).build();
         return Response.created(location).entity(PolicyView.of(p)).build();
     }
@@ -106,7 +106,7 @@ public class PolicyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
     public PolicyView update(@PathParam("id") UUID id, @NotNull PolicyRequest request) {
-        return PolicyView.of(service.updatePolicy(id, request.input(), caller.name()));
+        return PolicyView.of(service.updatePolicy(id, request.input(), caller.name(), caller.bearerToken().orElse(null)));
     }
 
     @DELETE

@@ -60,10 +60,11 @@ public class RunResource {
     @Path("connections/{connectionId}/rotations")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    @Operation(summary = "Rotate the connection's key now (202 + Location); 409 while a rotation is active for its user")
+    @Operation(summary = "Rotate the connection's key now (202 + Location); also needs the caller's connections:manage "
+            + "on the connection (403); 409 while a rotation is active for its user")
     public Response start(@PathParam("connectionId") UUID connectionId, StartRequest body, UriInfo uri) {
         boolean adopt = body != null && Boolean.TRUE.equals(body.adopt());
-        RotationRun run = service.startRun(connectionId, adopt, caller.name());
+        RotationRun run = service.startRun(connectionId, adopt, caller.name(), caller.bearerToken().orElse(null));
         URI location = uri.getBaseUriBuilder().path("api/v1/rotations").path(run.id.toString()).build();
         return Response.accepted(RunView.of(run, List.of())).location(location).build();
     }

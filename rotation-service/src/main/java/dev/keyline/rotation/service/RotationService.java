@@ -52,8 +52,22 @@ public class RotationService {
             String windowZone, Integer keySize, String gracePeriod, Integer maxAttempts, Boolean enabled) {
     }
 
-    public RotationRun startRun(UUID connectionId, boolean adopt, String caller) {
-        ConnectionInfo c = keyPairConnection(connectionId, "connectionId");
+    /**
+     * Starts a run for {@code caller}, whose own token ({@code callerToken}) must let it manage the
+     * connection at connection-service (adopt included); the run then executes under this service's
+     * identity.
+     */
+    public RotationRun startRun(UUID connectionId, boolean adopt, String caller, String callerToken) {
+        ConnectionInfo c;
+        try {
+            c = keyPairConnection(connectionId, "connectionId", callerToken);
+        } catch (ProblemException e) {
+            if (e.status() == 403) {
+                audit.standalone("rotation.started", "rotation", null, Outcome.DENIED, null,
+                        "connection " + connectionId + (adopt ? ", adopt" : "") + ": " + e.slug());
+            }
+            throw e;
+        }
         RotationRun run = RotationRun.create(connectionId, normalise(c.account()), normalise(c.user()), Instant.now());
         run.adopt = adopt;
         run.createdBy = caller;
@@ -81,7 +95,8 @@ public class RotationService {
         return run;
     }
 
-    public RotationPolicy createPolicy(PolicyInput in, String caller) {
+    /** A policy rotates the connection on a schedule: the caller must be allowed to manage it (own token). */
+    public RotationPolicy createPolicy(PolicyInput in, String caller, String callerToken) {
         if (in.connectionId() == null) {
             throw ProblemException.invalidField("connectionId", "is required");
         }
@@ -91,7 +106,7 @@ public class RotationService {
         p.createdAt = Instant.now();
         p.createdBy = caller;
         apply(p, in, caller);
-        ConnectionInfo c = keyPairConnection(in.connectionId(), "connectionId");
+        ConnectionInfo c = keyPairConnection(in.connectionId(), "connectionId", callerToken);
         p.account = normalise(c.account());
         p.snowflakeUser = normalise(c.user());
         boolean inserted = QuarkusTransaction.requiringNew().call(() -> {
@@ -109,12 +124,13 @@ public class RotationService {
         return p;
     }
 
-    public RotationPolicy updatePolicy(UUID id, PolicyInput in, String caller) {
+    public RotationPolicy updatePolicy(UUID id, PolicyInput in, String caller, String callerToken) {
         RotationPolicy p = policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
         if (in.connectionId() != null && !in.connectionId().equals(p.connectionId)) {
             throw ProblemException.invalidField("connectionId", "cannot change; delete the policy and create another");
         }
         apply(p, in, caller);
+        keyPairConnection(p.connectionId, "connectionId", callerToken);
         QuarkusTransaction.requiringNew().run(() -> {
             policies.update(p);
             audit.success("rotation-policy.updated", "rotation-policy", p.id.toString(), null, describe(p));
@@ -185,11 +201,21 @@ public class RotationService {
         p.nextDueAt = schedule.nextDue(p.lastRotatedAt != null ? p.lastRotatedAt : now, now);
     }
 
-    private ConnectionInfo keyPairConnection(UUID id, String field) {
+    /** The connection, if the caller (its own token) may manage it and it is a Snowflake key-pair one. */
+    private ConnectionInfo keyPairConnection(UUID id, String field, String callerToken) {
         ConnectionInfo c;
         try {
-            c = connections.connection(id);
+            c = connections.manageable(id, callerToken);
         } catch (ConnectionServiceException e) {
+            if (e.status() == 403) {
+                throw new ProblemException(403, "connection-not-manageable", "Connection not manageable",
+                        "Rotating connection " + id + " needs your own connections:manage at connection-service");
+            }
+            if (e.status() == 401) {
+                throw new ProblemException(403, "connection-service-rejected-token", "connection-service refused your token",
+                        "connection-service did not accept your token, which rotation-service forwards to check that you "
+                                + "may manage connection " + id + ": it must be valid for connection-service too");
+            }
             if (e.status() == 404) {
                 throw new ProblemException(404, "unknown-connection", "Unknown connection",
                         "connection-service has no connection " + id, List.of(new FieldError(field, "unknown connection")));

@@ -29,9 +29,13 @@ import io.restassured.path.json.JsonPath;
 final class E2e {
 
     static final String ACCOUNT = "ACME";
-    static final String MANAGER = TestTokens.bearer("carol", "rotations:manage");
+    /** Manages rotations AND the connections they rotate: connection-service checks the latter with her token. */
+    /** rotation-service forwards it to connection-service, so it is issued for both (like Keycloak's keyline-cli tokens). */
+    static final String MANAGER = TestTokens.mint("carol", "rotations:manage", "connections:manage")
+            .audience("rotation-service", "connection-service").bearer();
     static final String READER = TestTokens.bearer("rita", "rotations:read");
-    static final String CS_MANAGER = TestTokens.mint("carol", "connections:manage").audience("connection-service").bearer();
+    static final String CS_MANAGER = TestTokens.mint("carol", "connections:manage", "connections:use")
+            .audience("connection-service").bearer();
     static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
     private static String adminConnectionId;
 

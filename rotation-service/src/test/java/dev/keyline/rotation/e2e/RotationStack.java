@@ -78,9 +78,10 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         connectionService = launchConnectionService(target, httpPort, managementPort);
         String readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
         awaitReady(readyUrl, Duration.ofSeconds(90));
-        // rotation-service's service identity, the way a Kubernetes projected token reaches it: a file
-        // (service-common's ServiceToken re-reads it when it changes), audience connection-service.
-        String token = TestTokens.mint("rotation-service", "connections:manage").audience("connection-service").token();
+        // rotation-service's scheduled identity (connections:rotate and nothing else, issue #10), the way a
+        // Kubernetes projected token reaches it: a file (service-common's ServiceToken re-reads it when it
+        // changes), audience connection-service.
+        String token = TestTokens.mint("rotation-service", "connections:rotate").audience("connection-service").token();
         Path tokenFile = target.resolve("rotation-service-token");
         try {
             Files.writeString(tokenFile, token);

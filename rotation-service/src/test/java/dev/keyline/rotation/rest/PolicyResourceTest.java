@@ -22,7 +22,9 @@ import io.restassured.http.ContentType;
 @QuarkusTestResource(RotationStack.class)
 class PolicyResourceTest {
 
-    static final String MANAGER = TestTokens.bearer("dave", "rotations:manage");
+    /** Forwarded to connection-service for the connection check, so issued for both services. */
+    static final String MANAGER = TestTokens.mint("dave", "rotations:manage", "connections:manage")
+            .audience("rotation-service", "connection-service").bearer();
     static final String READER = TestTokens.bearer("erin", "rotations:read");
     static final String BASE = "/api/v1/rotation-policies";
 

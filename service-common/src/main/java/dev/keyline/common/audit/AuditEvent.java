@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * One change or use of a credential: who (from the token), what, when, on which resource, with
+ * One change or use of a credential: who (from the token) and through which service, what, when, on which resource, with
  * which fingerprints, and how it ended. Fingerprints are public values; material never lands here.
  * Each service keeps its own {@code audit_event} table (created by its own migration).
  */
@@ -25,8 +25,12 @@ public class AuditEvent extends PanacheEntityBase {
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;
 
+    /** The person (or service identity) the token names: its subject. */
     @Column(nullable = false)
     public String actor;
+
+    /** The service that acted for {@link #actor} with the actor's forwarded token; null for a direct call. */
+    public String via;
 
     @Column(nullable = false)
     public String action;

@@ -20,9 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
- * Read access to a service's audit trail, newest first. Every service has one; the permissions it
- * requires are the service's own read and manage permissions, named in its configuration
- * ({@code keyline.permissions.read} / {@code keyline.permissions.manage}).
+ * Read access to a service's audit trail, newest first. Every service has one; it accepts the
+ * service's own read, use and manage permissions (audit events are metadata), named in its
+ * configuration ({@code keyline.permissions.read} / {@code .use} / {@code .manage}).
  */
 @Path("/api/v1/audit-events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,7 +35,7 @@ public class AuditEventResource {
     AuditTrail audit;
 
     @GET
-    @RolesAllowed({ "${keyline.permissions.read}", "${keyline.permissions.manage}" })
+    @RolesAllowed({ "${keyline.permissions.read}", "${keyline.permissions.use}", "${keyline.permissions.manage}" })
     public List<AuditEvent> list(@QueryParam("resourceId") String resourceId, @QueryParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("outcome") Outcome outcome,
             @QueryParam("since") Instant since,

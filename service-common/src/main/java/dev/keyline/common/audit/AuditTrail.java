@@ -43,6 +43,7 @@ public class AuditTrail {
         e.id = UUID.randomUUID();
         e.occurredAt = Instant.now();
         e.actor = caller.name();
+        e.via = caller.via();
         e.action = action;
         e.resourceType = resourceType;
         e.resourceId = resourceId;

@@ -1,24 +1,64 @@
 package dev.keyline.common.security;
 
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who is calling, as recorded in audit events: the token's subject ({@code sub}, or the
- * principal name smallrye-jwt derives from {@code upn}/{@code preferred_username}).
+ * principal name smallrye-jwt derives from {@code upn}/{@code preferred_username}), and the service
+ * the call came through, if any.
  */
 @RequestScoped
 public class Caller {
 
+    /**
+     * Set by a keyline service on every call it makes to another one: its own name. With a forwarded
+     * token the subject is the person and this header names the service that acted for the person.
+     * It is a label for the audit trail only and never grants anything.
+     */
+    public static final String VIA_HEADER = "Keyline-Via";
+
+    /** A service name: what the audit trail records must be short and free of control characters. */
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    CurrentVertxRequest request;
 
     public String name() {
         if (identity == null || identity.isAnonymous()) {
             return "anonymous";
         }
         return identity.getPrincipal().getName();
+    }
+
+    /** The service the call came through ({@value #VIA_HEADER}); null for a direct call. */
+    public String via() {
+        RoutingContext rc = request == null ? null : request.getCurrent();
+        String via = rc == null ? null : rc.request().getHeader(VIA_HEADER);
+        return via != null && SERVICE_NAME.matcher(via).matches() ? via : null;
+    }
+
+    /**
+     * The caller's own bearer token, to forward when this service asks another one to act for the
+     * caller: the next service then checks the caller's permissions, not this service's.
+     */
+    public Optional<String> bearerToken() {
+        if (identity == null || identity.isAnonymous()
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getRawToken() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(jwt.getRawToken());
     }
 }
