@@ -55,10 +55,8 @@ class KustomizeOverlaysTest {
 
     /** Objects the overlays reference but do not contain: created by the deployer (deploy/README.md). */
     static final Map<String, Set<String>> EXTERNAL = Map.of(
-            "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-connection-service-token",
-                    "Secret/keyline-rotation-service-oidc"),
-            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-connection-service-token",
-                    "Secret/keyline-rotation-service-oidc"));
+            "dev", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-rotation-service-oidc"),
+            "prod", Set.of("ConfigMap/keyline-jwt", "Secret/keyline-postgres", "Secret/keyline-rotation-service-oidc"));
 
     /** Egress each service needs, by destination port (DNS, HTTPS, PostgreSQL, Vault, other services' pods). */
     static final Map<String, Set<Integer>> EGRESS_PORTS = Map.of(

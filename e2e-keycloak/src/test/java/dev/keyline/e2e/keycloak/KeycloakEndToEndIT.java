@@ -218,7 +218,20 @@ class KeycloakEndToEndIT {
             assertThat(exchange.getInt("status")).isEqualTo(200);
             assertThat(server.clientSubjects()).containsExactly("CN=keycloak-e2e-client");
 
-            // The audit trail names the person Keycloak authenticated.
+            // The same through an API connector: connection-service forwards alice's Keycloak token
+            // (issued for both services), certificate-service checks her certificates:use.
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("type", "api");
+            details.put("baseUrl", "https://localhost:" + server.port() + "/partner/");
+            details.put("certificateId", id);
+            String connectorId = createConnection(alice,
+                    Map.of("name", "keycloak-e2e-api-" + UUID.randomUUID().toString().substring(0, 8), "details", details));
+            given().baseUri(connectionUrl).header("Authorization", alice).when()
+                    .post("/api/v1/connections/" + connectorId + "/test").then().statusCode(200)
+                    .body("ok", equalTo(true)).body("httpStatus", equalTo(200));
+            assertThat(server.clientSubjects()).containsExactly("CN=keycloak-e2e-client", "CN=keycloak-e2e-client");
+
+            // The audit trail names the person Keycloak authenticated, for both exchanges.
             List<String> actors = given().baseUri(certificateUrl).header("Authorization", alice)
                     .queryParam("resourceId", id).when().get("/api/v1/audit-events").then().statusCode(200).extract()
                     .jsonPath().getList("actor", String.class);
