@@ -254,15 +254,16 @@ class KeycloakEndToEndIT {
         String connectionId = createConnection(alice,
                 connectionBody("kc-svc", "SVC_KC", "LOADER", initial.getPrivate(), adminId));
 
-        // A one-shot schedule two seconds from now: the run is the scheduler's, not alice's.
-        ZonedDateTime at = Instant.now().plusSeconds(2).atZone(ZoneOffset.UTC);
+        // A one-shot schedule shortly after the policy is saved (saving asks connection-service with
+        // alice's token first, which takes seconds on a busy machine): the run is the scheduler's.
+        ZonedDateTime at = Instant.now().plusSeconds(20).atZone(ZoneOffset.UTC);
         String cron = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
                 + at.getMonthValue() + " ? " + at.getYear();
         given().baseUri(rotationUrl).header("Authorization", alice).contentType(ContentType.JSON)
                 .body(Map.of("connectionId", connectionId, "schedule", cron, "gracePeriod", "PT0S")).when()
                 .post("/api/v1/rotation-policies").then().statusCode(201);
 
-        Map<String, Object> run = awaitFinishedRun(alice, connectionId, Duration.ofSeconds(120));
+        Map<String, Object> run = awaitFinishedRun(alice, connectionId, Duration.ofSeconds(180));
         assertThat(run.get("trigger")).isEqualTo("schedule");
         assertThat(run.get("state")).as(run.toString()).isEqualTo("DONE");
         String newFp = (String) run.get("newFingerprint");

@@ -1,9 +1,13 @@
 package dev.keyline.common.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -46,12 +50,32 @@ public final class TestTokens {
         return new Mint(subject, Set.of(permissions));
     }
 
-    /** The service under test's own audience: the first of its {@code mp.jwt.verify.audiences}. */
+    /**
+     * The service under test's own audience, its {@code mp.jwt.verify.audiences}: from the running
+     * Quarkus application's configuration, or else (a plain JUnit test that starts services as
+     * processes) from the {@code application.properties} on the test class path.
+     */
     public static List<String> defaultAudience() {
         String configured = ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.audiences", String.class)
-                .orElseThrow(() -> new IllegalStateException(
-                        "no mp.jwt.verify.audiences in this test's configuration: name the audience with mint(…).audience(…)"));
+                .orElseGet(TestTokens::audienceOnClassPath);
         return Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String audienceOnClassPath() {
+        Properties properties = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String audience = properties.getProperty("mp.jwt.verify.audiences");
+        if (audience == null) {
+            throw new IllegalStateException("no mp.jwt.verify.audiences in this test's configuration: name the audience"
+                    + " with mint(…).audience(…)");
+        }
+        return audience;
     }
 
     /** One token being minted. */
