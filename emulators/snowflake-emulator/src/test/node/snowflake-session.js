@@ -1,10 +1,12 @@
 'use strict';
-// One session of the official Snowflake Node.js driver against the snowflake-emulator, driven by
-// NodeDriverTest. Reads a plan as JSON on stdin (stdin keeps the private key out of the process
-// list): {accessUrl, account, username, privateKey (PKCS#8 PEM), role?, statements: [sql, ...]}.
-// Prints one JSON line: {login: {ok, code, message}, results: [{ok, rows | code, sqlState, message}]}.
-// Statements run only after a successful login, one after another; a failed statement does not
-// stop the next one.
+// Sessions of the official Snowflake Node.js driver against the snowflake-emulator, driven by
+// NodeDriverTest. Reads a plan as JSON on stdin (stdin keeps private keys out of the process list):
+//   {accessUrl, sessions: [{account, username, privateKey (PKCS#8 PEM), role?, statements: [sql]}]}
+// and prints one JSON line: {sessions: [{login: {ok | code, sqlState, message},
+//                                        results: [{ok, rows} | {ok: false, code, sqlState, message}]}]}.
+// Sessions run one after another (each logs in, runs its statements, logs out), so a later session
+// sees what an earlier one changed; statements run only after a successful login, and a failed
+// statement does not stop the next one. One process for all: loading the driver takes seconds.
 const snowflake = require('snowflake-sdk');
 
 function readStdin() {
@@ -42,30 +44,38 @@ function execute(connection, sqlText) {
   });
 }
 
-async function main() {
-  const plan = JSON.parse(await readStdin());
-  // OFF: the driver would otherwise log to a file in the working directory.
-  snowflake.configure({ logLevel: 'OFF' });
+async function runSession(accessUrl, session) {
   const options = {
-    accessUrl: plan.accessUrl,
-    account: plan.account,
-    username: plan.username,
+    accessUrl,
+    account: session.account,
+    username: session.username,
     authenticator: 'SNOWFLAKE_JWT',
-    privateKey: plan.privateKey,
+    privateKey: session.privateKey,
   };
-  if (plan.role) {
-    options.role = plan.role;
+  if (session.role) {
+    options.role = session.role;
   }
   const connection = snowflake.createConnection(options);
   const login = await connect(connection);
   const results = [];
   if (login.ok) {
-    for (const sqlText of plan.statements || []) {
+    for (const sqlText of session.statements || []) {
       results.push(await execute(connection, sqlText));
     }
     await new Promise((resolve) => connection.destroy(() => resolve()));
   }
-  process.stdout.write(JSON.stringify({ login, results }) + '\n');
+  return { login, results };
+}
+
+async function main() {
+  const plan = JSON.parse(await readStdin());
+  // OFF: the driver would otherwise log to a file in the working directory.
+  snowflake.configure({ logLevel: 'OFF' });
+  const sessions = [];
+  for (const session of plan.sessions) {
+    sessions.push(await runSession(plan.accessUrl, session));
+  }
+  process.stdout.write(JSON.stringify({ sessions }) + '\n');
 }
 
 main().catch((err) => {
