@@ -207,6 +207,9 @@ class JwtVerificationTest {
             + "\",\"iat\":" + iat + ",\"exp\":" + (iat + 60) + "}";
     assertRejected(client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS384\"}", claims, SLOT1.getPrivate())), "JWT_TOKEN_INVALID_ALGORITHM");
     assertRejected(client.login("JWT_ACME", "SVC", RawClient.b64("{\"alg\":\"none\"}") + "." + RawClient.b64(claims) + "."), "three");
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\",\"crit\":[\"exp\"]}", claims, SLOT1.getPrivate())),
+        "crit");
     // a JWT for SVC presented as another login name
     assertRejected(client.login("JWT_ACME", "OTHER", RawClient.jwt("JWT_ACME", "SVC", SLOT1)), "sub is");
     // iss without the fingerprint
