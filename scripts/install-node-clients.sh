@@ -12,7 +12,7 @@ set -euo pipefail
 src=$1
 dest=$2
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "[install-node-clients] WARNING: node or npm is not on PATH; the Node.js client tests of $(dirname "$(dirname "$dest")") will fail. Install Node.js >= 20 with npm." >&2
+  echo "[install-node-clients] WARNING: node or npm is not on PATH; nothing installed in $dest, and the tests using it will fail. Install Node.js >= 20 with npm." >&2
   exit 0
 fi
 mkdir -p "$dest"
