@@ -33,14 +33,16 @@ public class CatalogService {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections can be browsed");
         int max = config.snowflake().browseMaxDatabases();
         try {
-            return gateway.withSession(logins.stored(e), s -> {
-                List<String> names = s.databases();
-                List<Catalog.Database> databases = new ArrayList<>(names.size());
-                for (int i = 0; i < names.size(); i++) {
-                    databases.add(new Catalog.Database(names.get(i), i < max ? s.schemas(names.get(i)) : null));
-                }
-                return new Catalog(databases, names.size() > max);
-            });
+            // Concurrent browses of one connection (same settings and key) share one session.
+            return gateway.shared(new SnowflakeGateway.SharedKey(e.id, e.version, e.credentialVersion, "browse"),
+                    logins.stored(e), s -> {
+                    List<String> names = s.databases();
+                    List<Catalog.Database> databases = new ArrayList<>(names.size());
+                    for (int i = 0; i < names.size(); i++) {
+                        databases.add(new Catalog.Database(names.get(i), i < max ? s.schemas(names.get(i)) : null));
+                    }
+                    return new Catalog(databases, names.size() > max);
+                });
         } catch (SnowflakeFailure f) {
             throw SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint, null));
         }
