@@ -19,6 +19,39 @@ public interface CertificateServiceConfig {
     @WithDefault("P30D")
     Duration expiryWarning();
 
+    /** The bounded pool that parses and decrypts keys (uploads, and stored keys not yet cached). */
+    Work work();
+
+    /** Parsed keys kept in memory as ready TLS contexts, one per certificate version. */
+    TlsContexts tlsContexts();
+
+    interface Work {
+        /**
+         * Threads parsing and decrypting keys. A KDF is pure CPU: one thread per core you want to give
+         * it; the rest of the API keeps the other cores.
+         */
+        @WithDefault("1")
+        int keyThreads();
+
+        /** Key work waiting for a thread; beyond it, uploads get 503 problem+json with Retry-After. */
+        @WithDefault("16")
+        int keyQueue();
+
+        /** The Retry-After (seconds) a refused client is told. */
+        @WithDefault("2")
+        int retryAfterSeconds();
+
+        /** A pool whose queue stays full this long turns readiness DOWN (check {@code work-keys}). */
+        @WithDefault("5S")
+        Duration saturatedAfter();
+    }
+
+    interface TlsContexts {
+        /** Certificate versions whose parsed key and TLS context stay in memory (least recently used go first). */
+        @WithDefault("1000")
+        int maxEntries();
+    }
+
     interface VaultPaths {
         /** The KV v2 mount holding this service's secrets. */
         @WithDefault("secret")

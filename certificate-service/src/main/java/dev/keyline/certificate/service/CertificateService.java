@@ -21,6 +21,7 @@ import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.keys.CertificateSummary;
+import dev.keyline.keys.Pkcs8;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
@@ -57,9 +58,12 @@ public class CertificateService {
     @Inject
     Event<CertificateChanged> changed;
 
+    @Inject
+    KeyWork keyWork;
+
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
-        ValidatedCertificate valid = validator.validate(upload);
+        ValidatedCertificate valid = keyWork.call(() -> validator.validate(upload));
         requireUniqueName(upload.name(), null);
 
         CertificateEntity e = new CertificateEntity();
@@ -100,9 +104,14 @@ public class CertificateService {
                     or(upload.clientKey(), stored.privateKeyPem()),
                     upload.clientKey() != null ? upload.passphrase() : or(upload.passphrase(), stored.passphrase()),
                     or(upload.caCertificate(), stored.caCertificatePem()));
-            ValidatedCertificate valid = validator.validate(merged);
+            ValidatedCertificate valid = keyWork.call(() -> validator.validate(merged));
+            boolean uploadedWithPassphrase = e.hasPassphrase;
             applyMetadata(e, upload, valid.domains());
             applyMaterial(e, valid);
+            if (upload.clientKey() == null) {
+                // The stored key is plain PKCS#8 now; whether it was uploaded encrypted did not change.
+                e.hasPassphrase = uploadedWithPassphrase;
+            }
             stampUpdate(e);
             e.flush();
             int version = secrets.write(id, material(valid), e.vaultVersion);
@@ -206,8 +215,14 @@ public class CertificateService {
         e.updatedBy = caller.name();
     }
 
+    /**
+     * What Vault stores: the key as plain PKCS#8, decrypted once here at upload. The uploader's
+     * passphrase and KDF parameters are dropped, so reading the key back never repeats a KDF whose
+     * cost the uploader chose; Vault's barrier encrypts it at rest (README.md, Security).
+     */
     private static StoredMaterial material(ValidatedCertificate valid) {
-        return new StoredMaterial(valid.certificatePem(), valid.privateKeyPem(), valid.passphrase(), valid.caCertificatePem());
+        return new StoredMaterial(valid.certificatePem(), Pkcs8.toPem(valid.key().privateKey()), null,
+                valid.caCertificatePem());
     }
 
     private static String or(String given, String stored) {

@@ -2,15 +2,18 @@ package dev.keyline.certificate.service;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.egress.ClientTlsContext;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
@@ -20,41 +23,57 @@ import dev.keyline.keys.ParsedPrivateKey;
 import dev.keyline.keys.PrivateKeys;
 
 /**
- * One {@link ClientTlsContext} per certificate version. Building one means a Vault read, key
- * decryption and SSLContext set-up (about 9 ms); reusing it makes a warm mTLS call cost well under
- * a millisecond and lets TLS sessions resume. A newer version in the database replaces the entry.
+ * One {@link ClientTlsContext} per certificate version, at most
+ * {@code certificate-service.tls-contexts.max-entries} of them (least recently used go first).
+ * Building one means a Vault read, a key parse and SSLContext set-up (about 9 ms); reusing it makes a
+ * warm mTLS call cost well under a millisecond and lets TLS sessions resume.
+ *
+ * <p>
+ * Keyed by (id, Vault version) as the row read for this request names it: a replacement or delete on
+ * any replica moves the row to another version (or removes it), so a stale context is never served,
+ * with no cross-replica invalidation. Keys are parsed on the bounded {@link KeyWork} pool; records
+ * written before keys were stored as plain PKCS#8 still carry a passphrase and are decrypted there once.
  */
 @ApplicationScoped
 public class TlsContextCache {
 
-    private record Entry(int vaultVersion, ClientTlsContext context) {
+    record Version(UUID id, int vaultVersion) {
     }
-
-    private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
 
     @Inject
     CertificateSecrets secrets;
 
-    public ClientTlsContext contextFor(CertificateEntity certificate) {
-        Entry entry = entries.get(certificate.id);
-        if (entry != null && entry.vaultVersion() == certificate.vaultVersion) {
-            return entry.context();
-        }
-        ClientTlsContext context = build(secrets.read(certificate.id, certificate.vaultVersion));
-        entries.put(certificate.id, new Entry(certificate.vaultVersion, context));
-        return context;
+    @Inject
+    KeyWork keyWork;
+
+    @Inject
+    CertificateServiceConfig config;
+
+    private Cache<Version, ClientTlsContext> entries;
+
+    @PostConstruct
+    void init() {
+        entries = Caffeine.newBuilder().maximumSize(config.tlsContexts().maxEntries()).build();
     }
 
+    public ClientTlsContext contextFor(CertificateEntity certificate) {
+        // Per key, Caffeine builds once: concurrent first calls for one version share one build.
+        return entries.get(new Version(certificate.id, certificate.vaultVersion),
+                v -> build(secrets.read(v.id(), v.vaultVersion())));
+    }
+
+    /** Frees the memory of a changed or deleted certificate's versions (they would never be asked for again). */
     void onChange(@Observes(during = TransactionPhase.AFTER_COMPLETION) CertificateChanged changed) {
-        entries.remove(changed.id());
+        entries.asMap().keySet().removeIf(v -> v.id().equals(changed.id()));
     }
 
     int size() {
-        return entries.size();
+        entries.cleanUp();
+        return (int) entries.estimatedSize();
     }
 
-    private static ClientTlsContext build(StoredMaterial material) {
-        ParsedPrivateKey key = PrivateKeys.parse(material.privateKeyPem(), material.passphraseChars());
+    private ClientTlsContext build(StoredMaterial material) {
+        ParsedPrivateKey key = keyWork.call(() -> PrivateKeys.parse(material.privateKeyPem(), material.passphraseChars()));
         List<X509Certificate> chain = Certificates.parseChain(material.certificatePem());
         List<X509Certificate> cas = material.caCertificatePem() == null ? List.of()
                 : Certificates.parseChain(material.caCertificatePem());

@@ -14,7 +14,9 @@ import io.quarkus.vault.client.VaultClient;
 
 /**
  * The certificate-service's material in Vault: one KV v2 secret per certificate, holding the
- * certificate PEM, the key as uploaded, its passphrase and the CA certificate.
+ * certificate PEM, the private key and the CA certificate. Keys are written as plain PKCS#8 (decrypted
+ * once at upload; Vault encrypts them at rest); versions written before that hold the key as uploaded
+ * and its passphrase, and are still read.
  */
 @ApplicationScoped
 public class CertificateSecrets {

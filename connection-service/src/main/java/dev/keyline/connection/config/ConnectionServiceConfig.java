@@ -1,5 +1,7 @@
 package dev.keyline.connection.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,6 +17,47 @@ public interface ConnectionServiceConfig {
 
     /** The certificate-service, through which API connectors are tested. */
     CertificateService certificateService();
+
+    /** Bounded pools for heavy work: key parsing and Snowflake sessions. */
+    Work work();
+
+    /** Parsed stored keys kept in memory. */
+    KeyCache keyCache();
+
+    interface Work {
+        /**
+         * Threads parsing and decrypting keys (create, credential swap, candidate-key test, stored keys
+         * not yet cached). A KDF is pure CPU: one thread per core you want to give it.
+         */
+        @WithDefault("1")
+        int keyThreads();
+
+        /** Key work waiting for a thread; beyond it, requests get 503 problem+json with Retry-After. */
+        @WithDefault("16")
+        int keyQueue();
+
+        /** Snowflake JDBC sessions open at once (each a login plus its statements). */
+        @WithDefault("16")
+        int snowflakeThreads();
+
+        /** Snowflake operations waiting for a session slot; beyond it, 503 with Retry-After. */
+        @WithDefault("64")
+        int snowflakeQueue();
+
+        /** The Retry-After (seconds) a refused client is told. */
+        @WithDefault("2")
+        int retryAfterSeconds();
+
+        /** A pool whose queue stays full this long turns readiness DOWN (checks {@code work-keys}, {@code work-snowflake}). */
+        @WithDefault("5S")
+        Duration saturatedAfter();
+    }
+
+    interface KeyCache {
+        /** Parsed stored keys kept, one per (connection, Vault version); least recently used go first. */
+        @WithDefault("1000")
+        int maxEntries();
+    }
 
     interface VaultPaths {
         /** The KV v2 mount holding this service's secrets. */
@@ -44,12 +87,15 @@ public interface ConnectionServiceConfig {
     }
 
     interface CertificateService {
-        /** certificate-service's readiness URL, reported in this service's readiness data. */
+        /**
+         * certificate-service's readiness URL, probed in the background: shown in {@code /q/health}
+         * (wellness, never readiness) and as {@code keyline_peer_up{peer="certificate-service"}}.
+         */
         @WithDefault("http://localhost:9081/q/health/ready")
         String healthUrl();
 
-        /** Whether this service is only ready while certificate-service is. */
-        @WithDefault("true")
-        boolean requiredForReadiness();
+        /** How often that URL is probed. */
+        @WithDefault("10S")
+        Duration probeInterval();
     }
 }

@@ -45,14 +45,16 @@ public class CatalogService {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections can be browsed");
         int max = config.snowflake().browseMaxDatabases();
         try {
-            Catalog catalog = gateway.withSession(logins.stored(e), s -> {
-                List<String> names = s.databases();
-                List<Catalog.Database> databases = new ArrayList<>(names.size());
-                for (int i = 0; i < names.size(); i++) {
-                    databases.add(new Catalog.Database(names.get(i), i < max ? s.schemas(names.get(i)) : null));
-                }
-                return new Catalog(databases, names.size() > max);
-            });
+            // Concurrent browses of one connection (same settings and key) share one session.
+            Catalog catalog = gateway.shared(new SnowflakeGateway.SharedKey(e.id, e.version, e.credentialVersion, "browse"),
+                    logins.stored(e), s -> {
+                        List<String> names = s.databases();
+                        List<Catalog.Database> databases = new ArrayList<>(names.size());
+                        for (int i = 0; i < names.size(); i++) {
+                            databases.add(new Catalog.Database(names.get(i), i < max ? s.schemas(names.get(i)) : null));
+                        }
+                        return new Catalog(databases, names.size() > max);
+                    });
             audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
                     catalog.databases().size() + " databases");
             return catalog;

@@ -11,6 +11,7 @@ import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.work.ConnectionWork;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -34,12 +35,20 @@ public class ConnectionService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    ConnectionWork work;
+
+    @Inject
+    SnowflakeLogins logins;
+
     /** A new connection with the outcome of its first login (null for API connectors). */
     public record Created(ConnectionEntity connection, LoginCheck testLogin) {
     }
 
     public Created create(ConnectionDraft draft) {
-        ConnectionInput in = validator.validateNew(draft);
+        // A key (and its KDF) is parsed on the bounded key pool; 503 with Retry-After when it is full.
+        ConnectionInput in = draft.privateKey() == null ? validator.validateNew(draft)
+                : work.keys(() -> validator.validateNew(draft));
         // Cheap checks first: a taken name should not cost a Snowflake login.
         store.requireUniqueName(in.name(), null);
         if (in.isSnowflake()) {
@@ -61,6 +70,7 @@ public class ConnectionService {
 
     public void delete(UUID id) {
         store.delete(id);
+        logins.forget(id);
     }
 
     public ConnectionEntity get(UUID id) {

@@ -19,6 +19,7 @@ import dev.keyline.common.security.Caller;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
+import dev.keyline.keys.Pkcs8;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -216,7 +217,12 @@ public class ConnectionStore {
         e.updatedBy = caller.name();
     }
 
+    /**
+     * What Vault stores: the key as plain PKCS#8, decrypted once at upload. The uploader's passphrase
+     * and KDF parameters are dropped, so using the key never repeats a KDF whose cost the uploader
+     * chose; Vault's barrier encrypts it at rest (README.md, Security).
+     */
     private static StoredCredential credential(ValidatedKey key) {
-        return new StoredCredential(key.pem(), key.passphrase());
+        return new StoredCredential(Pkcs8.toPem(key.parsed().privateKey()), null);
     }
 }

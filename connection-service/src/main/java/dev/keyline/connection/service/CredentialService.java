@@ -15,7 +15,7 @@ import dev.keyline.connection.snowflake.SessionIdentity;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
-import dev.keyline.connection.vault.ConnectionSecrets;
+import dev.keyline.connection.work.ConnectionWork;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.vault.VaultVersionConflictException;
 
@@ -56,13 +56,16 @@ public class CredentialService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    ConnectionWork work;
+
     public ConnectionEntity swap(UUID id, String privateKey, String passphrase, int expectedCredentialVersion) {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");
         String newFingerprint = null;
         try {
             // A stale caller learns it before a login is spent; the store checks again under a row lock.
             ConnectionStore.requireCredentialVersion(e, expectedCredentialVersion);
-            ValidatedKey key = validator.key(privateKey, passphrase, "");
+            ValidatedKey key = work.keys(() -> validator.key(privateKey, passphrase, ""));
             newFingerprint = key.fingerprint();
             return store.withRowLock(id, e.timeoutSecs, locked -> {
                 ConnectionStore.requireCredentialVersion(locked, expectedCredentialVersion);
@@ -87,7 +90,7 @@ public class CredentialService {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");
         String fingerprint = null;
         try {
-            ValidatedKey key = validator.key(privateKey, passphrase, "");
+            ValidatedKey key = work.keys(() -> validator.key(privateKey, passphrase, ""));
             fingerprint = key.fingerprint();
             SnowflakeLogin login = logins.with(e, key.parsed().privateKey());
             long start = System.nanoTime();

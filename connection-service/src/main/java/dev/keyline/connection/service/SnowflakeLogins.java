@@ -2,11 +2,16 @@ package dev.keyline.connection.service;
 
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.UUID;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.config.ConnectionServiceConfig;
@@ -15,14 +20,27 @@ import dev.keyline.connection.snowflake.SnowflakeEndpoint;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
+import dev.keyline.connection.work.ConnectionWork;
 import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.PrivateKeys;
 
-/** Builds driver logins for stored connections: the row's settings plus the key from Vault (exact version). */
+/**
+ * Builds driver logins for stored connections: the row's settings plus the key from Vault (exact version).
+ *
+ * <p>
+ * Parsed stored keys are cached, at most {@code connection-service.key-cache.max-entries}, keyed by
+ * (connection id, Vault version) as the row read for this request names them: a swap or delete on
+ * any replica moves the row to another version (or removes it), so a replaced key is never used
+ * again, with no cross-replica invalidation. A miss reads Vault and parses on the bounded key pool;
+ * new versions are plain PKCS#8 (no KDF), older ones are decrypted there once with their passphrase.
+ */
 @ApplicationScoped
 public class SnowflakeLogins {
 
     private static final Logger LOG = Logger.getLogger(SnowflakeLogins.class);
+
+    record Version(UUID id, int vaultVersion) {
+    }
 
     @Inject
     ConnectionSecrets secrets;
@@ -30,22 +48,53 @@ public class SnowflakeLogins {
     @Inject
     ConnectionServiceConfig config;
 
+    @Inject
+    ConnectionWork work;
+
+    private Cache<Version, PrivateKey> keys;
+
+    @PostConstruct
+    void init() {
+        keys = Caffeine.newBuilder().maximumSize(config.keyCache().maxEntries()).build();
+    }
+
     /** With the stored key; reading it needs Vault (503 problem when it is away). */
     public SnowflakeLogin stored(ConnectionEntity e) {
-        StoredCredential credential = secrets.read(e.id, e.vaultVersion);
-        char[] pass = credential.passphraseChars();
-        try {
-            return with(e, PrivateKeys.parse(credential.privateKeyPem(), pass).privateKey());
-        } catch (KeyMaterialException ex) {
-            LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", e.id, e.vaultVersion,
-                    ex.reason());
-            throw new ProblemException(500, "stored-key-unreadable", "Stored key unreadable",
-                    "The stored private key of this connection cannot be read; replace it with PUT .../credentials");
-        } finally {
-            if (pass != null) {
-                java.util.Arrays.fill(pass, '\0');
+        return with(e, storedKey(e));
+    }
+
+    /** The stored key of the version the row points at, parsed once per version. */
+    PrivateKey storedKey(ConnectionEntity e) {
+        // Per key, Caffeine loads once: concurrent first uses of one version share one Vault read and parse.
+        return keys.get(new Version(e.id, e.vaultVersion), v -> parse(e, secrets.read(v.id(), v.vaultVersion())));
+    }
+
+    /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */
+    public void forget(UUID id) {
+        keys.asMap().keySet().removeIf(v -> v.id().equals(id));
+    }
+
+    int cachedKeys() {
+        keys.cleanUp();
+        return (int) keys.estimatedSize();
+    }
+
+    private PrivateKey parse(ConnectionEntity e, StoredCredential credential) {
+        return work.keys(() -> {
+            char[] pass = credential.passphraseChars();
+            try {
+                return PrivateKeys.parse(credential.privateKeyPem(), pass).privateKey();
+            } catch (KeyMaterialException ex) {
+                LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", e.id,
+                        e.vaultVersion, ex.reason());
+                throw new ProblemException(500, "stored-key-unreadable", "Stored key unreadable",
+                        "The stored private key of this connection cannot be read; replace it with PUT .../credentials");
+            } finally {
+                if (pass != null) {
+                    java.util.Arrays.fill(pass, '\0');
+                }
             }
-        }
+        });
     }
 
     /** With another key (a candidate being tried) and the row's settings. */

@@ -14,12 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,7 +32,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.work.BoundedWork;
+import dev.keyline.common.work.SingleFlight;
 import dev.keyline.connection.config.ConnectionServiceConfig;
+import dev.keyline.connection.work.ConnectionWork;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -41,10 +47,18 @@ import io.quarkus.runtime.StartupEvent;
  * given the parsed {@code PrivateKey} object, never a key file.
  *
  * <p>
- * Why a deadline of our own: driver 4.4.1 ignores {@code networkTimeout}/{@code socketTimeout}
- * while waiting for a slow server's answer (measured against the emulator), so each operation runs
- * on its own virtual thread and the caller stops waiting at {@code timeout + 1.5 s}. The abandoned
- * operation finishes (and closes its connection) in the background.
+ * Sessions run on the bounded {@code snowflake} pool ({@link ConnectionWork}): when it and its queue
+ * are full, the caller gets 503 with Retry-After at once instead of queueing without end.
+ *
+ * <p>
+ * Why a deadline of our own, and why it cancels: driver 4.4.1 ignores {@code networkTimeout}/{@code
+ * socketTimeout} while waiting for a slow server's answer (measured against the emulator), so the
+ * caller stops waiting at {@code timeout + 1.5 s} and the attempt is stopped, not left running: the
+ * pool's virtual thread is interrupted, which closes the socket it is blocked on (JDK virtual-thread
+ * socket semantics), and an open JDBC connection is aborted. The pool slot is free again at once.
+ *
+ * <p>
+ * {@link #shared} lets concurrent callers of one operation on one connection share one session.
  */
 @ApplicationScoped
 public class SnowflakeGateway {
@@ -53,10 +67,22 @@ public class SnowflakeGateway {
     private static final long DEADLINE_GRACE_MILLIS = 1500;
     private static final int MAX_MESSAGE = 400;
 
+    /**
+     * What a shared operation's result depends on: the connection, its row and credential versions
+     * (any change of settings or key makes a new key), and the operation.
+     */
+    public record SharedKey(UUID connection, long rowVersion, int credentialVersion, String operation) {
+    }
+
     @Inject
     ConnectionServiceConfig config;
 
-    private ExecutorService executor;
+    @Inject
+    ConnectionWork work;
+
+    private final SingleFlight<SharedKey> flights = new SingleFlight<>();
+    /** Runs Connection.abort's clean-up; aborts are rare and short. */
+    private ExecutorService aborts;
 
     /** One unit of work on a live session. */
     @FunctionalInterface
@@ -66,13 +92,13 @@ public class SnowflakeGateway {
 
     @PostConstruct
     void init() {
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("snowflake-", 0).factory());
+        aborts = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("snowflake-abort-", 0).factory());
     }
 
     void warmUp(@Observes StartupEvent event) {
         if (config.snowflake().warmUp()) {
             // Loading and initialising the driver costs ~0.4 s; do it now, off the start-up path.
-            executor.execute(() -> {
+            aborts.execute(() -> {
                 try {
                     driver().acceptsURL("jdbc:snowflake://warm-up.invalid/");
                 } catch (SQLException | RuntimeException | LinkageError e) {
@@ -84,57 +110,83 @@ public class SnowflakeGateway {
 
     @PreDestroy
     void shutdown() {
-        executor.shutdownNow();
+        aborts.shutdownNow();
+    }
+
+    /**
+     * As {@link #withSession}, but a caller that comes while another caller's operation with the same
+     * key is running waits for that one's result instead of opening a session of its own.
+     */
+    public <T> T shared(SharedKey key, SnowflakeLogin login, Work<T> work) {
+        return flights.run(key, () -> withSession(login, work));
+    }
+
+    /** Callers waiting for a shared operation another caller started (tests, diagnostics). */
+    public int sharedWaiting() {
+        return flights.waiting();
     }
 
     /**
      * Logs in, runs {@code work}, and closes the session.
      *
      * @throws SnowflakeFailure classified; its message never contains key material
+     * @throws dev.keyline.common.work.WorkRejectedException when the session pool is full (503)
      */
     public <T> T withSession(SnowflakeLogin login, Work<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        executor.execute(() -> run(login, work, result));
+        AtomicReference<Connection> open = new AtomicReference<>();
+        BoundedWork pool = this.work.snowflakePool();
+        FutureTask<T> task = pool.submit(() -> run(login, work, open));
         long deadline = login.timeout().toMillis() + DEADLINE_GRACE_MILLIS;
         try {
-            return result.get(deadline, TimeUnit.MILLISECONDS);
+            return task.get(deadline, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            result.cancel(true);
+            stop(pool, task, open);
             throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null,
                     "No answer from " + login.endpoint().url() + " within " + login.timeout().toSeconds() + " s");
         } catch (InterruptedException e) {
+            stop(pool, task, open);
             Thread.currentThread().interrupt();
             throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "Interrupted while waiting for Snowflake");
+        } catch (CancellationException e) {
+            throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "The Snowflake operation was cancelled");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SnowflakeFailure f) {
-                throw f;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("Snowflake operation failed", cause);
+            throw BoundedWork.unwrap(e);
         }
     }
 
-    private <T> void run(SnowflakeLogin login, Work<T> work, CompletableFuture<T> result) {
+    /**
+     * Stops an attempt past its deadline: a queued one is dropped; a running one's virtual thread is
+     * interrupted (closing the socket it waits on) and its JDBC connection, if one is open, aborted.
+     */
+    private void stop(BoundedWork pool, FutureTask<?> task, AtomicReference<Connection> open) {
+        pool.cancel(task);
+        Connection connection = open.getAndSet(null);
+        if (connection != null) {
+            try {
+                connection.abort(aborts);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("Aborting a Snowflake session failed: %s", e.getClass().getName());
+            }
+        }
+    }
+
+    private <T> T run(SnowflakeLogin login, Work<T> work, AtomicReference<Connection> open) {
         Connection connection = null;
         try {
             connection = connect(login);
-            result.complete(work.run(new JdbcSession(connection, login)));
+            open.set(connection);
+            if (Thread.currentThread().isInterrupted()) {
+                // The deadline passed while the login completed: nobody waits for this session.
+                throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "Cancelled at the deadline");
+            }
+            return work.run(new JdbcSession(connection, login));
         } catch (UncheckedSqlException e) {
-            result.completeExceptionally(classify(e.sql, login));
+            throw classify(e.sql, login);
         } catch (DriverRuntimeFailure e) {
-            result.completeExceptionally(e.failure);
-        } catch (RuntimeException e) {
-            // The work's own decision (a ProblemException, say): passed on unchanged.
-            result.completeExceptionally(e);
-        } catch (Error e) {
-            result.completeExceptionally(e);
-            throw e;
+            throw e.failure;
         } finally {
             // The caller has its answer already: closing (a logout request) is not on its clock.
-            if (connection != null) {
+            if (connection != null && open.getAndSet(null) != null) {
                 try {
                     connection.close();
                 } catch (SQLException | RuntimeException e) {

@@ -14,7 +14,7 @@ import io.quarkus.vault.client.VaultClient;
 
 /**
  * The connection-service's credentials in Vault: one KV v2 secret per connection holding the
- * private key as uploaded and its passphrase. Rows point at the exact version they were written with.
+ * private key (plain PKCS#8; older versions: as uploaded, with its passphrase). Rows point at the exact version they were written with.
  */
 @ApplicationScoped
 public class ConnectionSecrets {

@@ -18,6 +18,27 @@ public interface RotationServiceConfig {
 
     Retry retry();
 
+    /** The bounded pool for key generation. */
+    Work work();
+
+    interface Work {
+        /** Threads generating RSA keys (and encrypting the pending key). Pure CPU: one per core you give it. */
+        @WithDefault("1")
+        int keyThreads();
+
+        /** Generations waiting for a thread; beyond it a run retries later (with backoff), type {@code busy}. */
+        @WithDefault("16")
+        int keyQueue();
+
+        /** The Retry-After (seconds) of a refused request. */
+        @WithDefault("2")
+        int retryAfterSeconds();
+
+        /** A pool whose queue stays full this long turns readiness DOWN (check {@code work-keys}). */
+        @WithDefault("5S")
+        Duration saturatedAfter();
+    }
+
     interface VaultPaths {
         @WithDefault("secret")
         String mount();
@@ -28,12 +49,16 @@ public interface RotationServiceConfig {
     }
 
     interface ConnectionService {
-        /** connection-service's readiness URL (management port). */
+        /**
+         * connection-service's readiness URL (management port), probed in the background: shown in
+         * {@code /q/health} (wellness, never readiness) and as {@code keyline_peer_up{peer="connection-service"}}.
+         */
         @WithDefault("http://localhost:9082/q/health/ready")
         String healthUrl();
 
-        @WithDefault("true")
-        boolean requiredForReadiness();
+        /** How often that URL is probed. */
+        @WithDefault("10S")
+        Duration probeInterval();
     }
 
     interface Worker {

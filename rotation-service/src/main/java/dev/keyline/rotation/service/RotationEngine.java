@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 import dev.keyline.common.vault.VaultUnavailableException;
+import dev.keyline.common.work.WorkRejectedException;
 import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -85,6 +86,8 @@ public class RotationEngine {
                         : new StepResult.Fail(e.problemType(), e.getMessage());
             } catch (VaultUnavailableException e) {
                 result = new StepResult.Retry(StepResult.type("vault-unavailable"), e.getMessage());
+            } catch (WorkRejectedException e) {
+                result = new StepResult.Retry(StepResult.type("busy"), e.getMessage());
             } catch (RuntimeException e) {
                 // Never the exception's message: a library's message might quote input.
                 result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());

@@ -72,6 +72,9 @@ public class RotationWorker {
     @Inject
     RotationMetrics metrics;
 
+    @Inject
+    RotationWork work;
+
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -90,7 +93,7 @@ public class RotationWorker {
         executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
         slots = new Semaphore(config.worker().concurrency());
         engine = new RotationEngine(
-                new StepContext(connections, pendingKeys, runs, clock, config.worker().pbkdf2Iterations()),
+                new StepContext(connections, pendingKeys, runs, clock, config.worker().pbkdf2Iterations(), work.keys()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
     }
 

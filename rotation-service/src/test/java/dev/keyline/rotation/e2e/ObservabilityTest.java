@@ -3,6 +3,7 @@ package dev.keyline.rotation.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
@@ -68,8 +69,9 @@ class ObservabilityTest {
         given().when().get(live).then().statusCode(200).body("status", equalTo("UP"));
         given().when().get(started).then().statusCode(200);
         JsonPath health = given().when().get(ready).then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("vault", "connection-service", "rotations",
+                .body("checks.name", hasItems("vault", "rotations", "work-keys",
                         "Database connections health check"))
+                .body("checks.name", not(hasItem("connection-service")))
                 .extract().jsonPath();
         List<Map<String, Object>> checks = health.getList("checks");
         Map<String, Object> rotations = checks.stream().filter(c -> c.get("name").equals("rotations")).findFirst()

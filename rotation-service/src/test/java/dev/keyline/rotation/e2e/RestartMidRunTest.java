@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.work.BoundedWork;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.RotationRun;
@@ -118,8 +119,9 @@ class RestartMidRunTest {
                 throw new AssertionError("replica-a must not get this far");
             }
         };
+        BoundedWork keyWork = new BoundedWork("keys", "key generation", 1, 4, false, 1, Duration.ofSeconds(5));
         RotationEngine replicaA = new RotationEngine(
-                new StepContext(dyingAfterRegister, vault, replicaStore, Clock.systemUTC(), 1000),
+                new StepContext(dyingAfterRegister, vault, replicaStore, Clock.systemUTC(), 1000, keyWork),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), RotationEngine.Listener.NONE);
         assertThatThrownBy(() -> replicaA.execute(run)).isInstanceOf(ReplicaDied.class);
 

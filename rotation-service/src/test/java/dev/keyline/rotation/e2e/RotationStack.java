@@ -152,7 +152,6 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", connectionVault.token());
         env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         env.put("CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP", "true");
-        env.put("CONNECTION_SERVICE_CERTIFICATE_SERVICE_REQUIRED_FOR_READINESS", "false");
         env.put("SNOWFLAKE_DISABLE_MINICORE", "true");
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(target.resolve("connection-service-e2e.log").toFile()));

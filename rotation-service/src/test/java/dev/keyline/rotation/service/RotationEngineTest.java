@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.work.BoundedWork;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.service.steps.StepContext;
@@ -25,6 +26,9 @@ class RotationEngineTest {
 
     static final String INITIAL = "SHA256:initial-key-uploaded-by-a-human=";
 
+    /** Key generation's bounded pool, shared by every world of this class (daemon threads). */
+    static final BoundedWork KEY_WORK = new BoundedWork("keys", "key generation", 2, 64, false, 1, Duration.ofSeconds(5));
+
     static final class World {
         final Faults faults = new Faults();
         final FakeConnectionService cs = new FakeConnectionService(faults, INITIAL);
@@ -32,7 +36,7 @@ class RotationEngineTest {
         final InMemoryRunStore store = new InMemoryRunStore();
         final MutableClock clock = new MutableClock();
         final List<RotationRun> finished = new ArrayList<>();
-        final RotationEngine engine = new RotationEngine(new StepContext(cs, keys, store, clock, 1000),
+        final RotationEngine engine = new RotationEngine(new StepContext(cs, keys, store, clock, 1000, KEY_WORK),
                 new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), finished::add);
 
         RotationRun newRun(boolean adopt, Duration grace) {

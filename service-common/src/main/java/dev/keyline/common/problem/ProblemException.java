@@ -60,6 +60,11 @@ public class ProblemException extends RuntimeException {
         return errors;
     }
 
+    /** Seconds a client should wait before retrying (the {@code Retry-After} header), or null for none. */
+    public Integer retryAfterSeconds() {
+        return null;
+    }
+
     public Problem toProblem(String instance) {
         return new Problem(Problem.type(slug), title, status, getMessage(), instance, errors.isEmpty() ? null : errors);
     }

@@ -39,7 +39,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.toProblem(path(uri)));
+        Problem problem = e.toProblem(path(uri));
+        Integer retryAfter = e.retryAfterSeconds();
+        if (retryAfter == null) {
+            return respond(problem);
+        }
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).header("Retry-After", retryAfter)
+                .entity(problem).build();
     }
 
     @ServerExceptionMapper

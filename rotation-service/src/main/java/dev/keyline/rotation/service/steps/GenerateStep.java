@@ -32,11 +32,8 @@ public class GenerateStep implements RotationStep {
         if (existing.isPresent()) {
             key = existing.get();
         } else {
-            KeyPair pair = RsaKeys.generate(run.keySize);
-            char[] passphrase = EncryptedPkcs8.randomPassphrase();
-            key = new PendingKey(EncryptedPkcs8.write(pair.getPrivate(), passphrase, ctx.pbkdf2Iterations()),
-                    new String(passphrase), PublicKeys.toPem(pair.getPublic()), Fingerprints.spkiSha256(pair.getPublic()));
-            java.util.Arrays.fill(passphrase, '\0');
+            // Generation and encryption are CPU work: on the bounded key pool (a full pool retries the run later).
+            key = ctx.keyWork().call(() -> newKey(run.keySize));
             if (!ctx.pendingKeys().create(run.id, key)) {
                 // A previous attempt's write landed although its answer was lost: use that key.
                 key = ctx.pendingKeys().find(run.id).orElseThrow(
@@ -46,5 +43,16 @@ public class GenerateStep implements RotationStep {
         ctx.store().recordKey(run.account, run.snowflakeUser, key.fingerprint(), run.id, REGISTERED);
         run.newFingerprint = key.fingerprint();
         return StepResult.next(RunState.REGISTER, key.fingerprint());
+    }
+
+    private PendingKey newKey(int keySize) {
+        KeyPair pair = RsaKeys.generate(keySize);
+        char[] passphrase = EncryptedPkcs8.randomPassphrase();
+        try {
+            return new PendingKey(EncryptedPkcs8.write(pair.getPrivate(), passphrase, ctx.pbkdf2Iterations()),
+                    new String(passphrase), PublicKeys.toPem(pair.getPublic()), Fingerprints.spkiSha256(pair.getPublic()));
+        } finally {
+            java.util.Arrays.fill(passphrase, '\0');
+        }
     }
 }

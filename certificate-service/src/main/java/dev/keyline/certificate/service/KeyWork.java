@@ -1,0 +1,46 @@
+package dev.keyline.certificate.service;
+
+import java.util.concurrent.Callable;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.common.work.BoundedWork;
+import dev.keyline.common.work.WorkPools;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The bounded pool every key parse runs on (upload validation, stored keys read back): a key whose
+ * KDF is expensive can occupy this pool, never the request threads that serve lists and reads.
+ * Started eagerly so its readiness check ({@code work-keys}) and gauges exist from the start.
+ */
+@Startup
+@ApplicationScoped
+public class KeyWork {
+
+    @Inject
+    WorkPools pools;
+
+    @Inject
+    CertificateServiceConfig config;
+
+    private BoundedWork keys;
+
+    @PostConstruct
+    void init() {
+        CertificateServiceConfig.Work w = config.work();
+        keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
+                w.retryAfterSeconds(), w.saturatedAfter());
+    }
+
+    /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */
+    public <T> T call(Callable<T> task) {
+        return keys.call(task);
+    }
+
+    public BoundedWork pool() {
+        return keys;
+    }
+}

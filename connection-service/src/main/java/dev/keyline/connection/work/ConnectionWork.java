@@ -1,0 +1,55 @@
+package dev.keyline.connection.work;
+
+import java.util.concurrent.Callable;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.common.work.BoundedWork;
+import dev.keyline.common.work.WorkPools;
+import dev.keyline.connection.config.ConnectionServiceConfig;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The service's bounded pools: {@code keys} (every key parse: uploads, swaps, candidate keys, stored
+ * keys not yet cached) and {@code snowflake} (JDBC sessions, on virtual threads so that cancelling
+ * one past its deadline closes its socket). Heavy or hanging work fills these, never the request
+ * threads; a full pool answers 503 with Retry-After. Started eagerly so the readiness checks
+ * {@code work-keys} and {@code work-snowflake} exist from the start.
+ */
+@Startup
+@ApplicationScoped
+public class ConnectionWork {
+
+    @Inject
+    WorkPools pools;
+
+    @Inject
+    ConnectionServiceConfig config;
+
+    private BoundedWork keys;
+    private BoundedWork snowflake;
+
+    @PostConstruct
+    void init() {
+        ConnectionServiceConfig.Work w = config.work();
+        keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
+                w.retryAfterSeconds(), w.saturatedAfter());
+        snowflake = pools.create("snowflake", "Snowflake sessions", w.snowflakeThreads(), w.snowflakeQueue(), true,
+                w.retryAfterSeconds(), w.saturatedAfter());
+    }
+
+    /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */
+    public <T> T keys(Callable<T> task) {
+        return keys.call(task);
+    }
+
+    public BoundedWork keyPool() {
+        return keys;
+    }
+
+    public BoundedWork snowflakePool() {
+        return snowflake;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.keyline.connection.work;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.URL;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.RequestHold;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * With a Snowflake pool of one session and a queue of one: a third concurrent operation gets 503
+ * problem+json with Retry-After at once, and readiness turns DOWN (with the pool's numbers) while
+ * the queue stays full, then UP again when the work drains.
+ */
+@QuarkusTest
+@TestProfile(SaturatedPoolTest.TinyPools.class)
+class SaturatedPoolTest {
+
+    public static class TinyPools implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("connection-service.work.snowflake-threads", "1",
+                    "connection-service.work.snowflake-queue", "1",
+                    "connection-service.work.saturated-after", "200ms",
+                    "connection-service.work.retry-after-seconds", "3");
+        }
+    }
+
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @AfterAll
+    static void stopClients() {
+        CLIENTS.shutdownNow();
+    }
+
+    String connection(String prefix) {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
+        return ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
+                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null)) + " " + user;
+    }
+
+    CompletableFuture<Response> testAsync(String id) {
+        return CompletableFuture.supplyAsync(
+                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+    }
+
+    @Test
+    void aFullPoolAnswers503WithRetryAfterAndTurnsReadinessDownUntilItDrains() throws Exception {
+        String[] a = connection("SVC_FULL_A").split(" ");
+        String[] b = connection("SVC_FULL_B").split(" ");
+        String[] c = connection("SVC_FULL_C").split(" ");
+        given().when().get(ready).then().statusCode(200);
+
+        CompletableFuture<Response> running;
+        CompletableFuture<Response> queued;
+        try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, a[1])) {
+            running = testAsync(a[0]);
+            assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+            queued = testAsync(b[0]);
+            awaitReadiness(503);
+            given().when().get(ready).then().statusCode(503)
+                    .body("checks.find { it.name == 'work-snowflake' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'work-snowflake' }.data.active", equalTo(1))
+                    .body("checks.find { it.name == 'work-snowflake' }.data.queued", equalTo(1))
+                    .body("checks.find { it.name == 'work-snowflake' }.data.queueCapacity", equalTo(1))
+                    .body("checks.find { it.name == 'work-keys' }.status", equalTo("UP"));
+
+            given().header("Authorization", MANAGER).when().post(BASE + "/" + c[0] + "/test")
+                    .then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "3")
+                    .body("type", equalTo("urn:keyline:problem:busy"))
+                    .body("detail", containsString("Snowflake sessions"));
+        }
+        running.get(60, TimeUnit.SECONDS).then().statusCode(200);
+        queued.get(60, TimeUnit.SECONDS).then().statusCode(200);
+        awaitReadiness(200);
+        given().when().get(ready).then().body("checks.find { it.name == 'work-snowflake' }.data.rejected", equalTo(1));
+    }
+
+    private void awaitReadiness(int status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int seen = -1;
+        while (System.nanoTime() < deadline) {
+            seen = given().when().get(ready).then().extract().statusCode();
+            if (seen == status) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("readiness stayed " + seen + ", expected " + status);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.keyline.connection.work;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.snowflake.SnowflakeGateway;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.RequestHold;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Snowflake sessions are bounded: an attempt past its deadline is stopped (its pool thread is free
+ * again while Snowflake still sits on the request), and concurrent tests of one connection share one login.
+ */
+@QuarkusTest
+class SnowflakeSessionBoundsTest {
+
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @Inject
+    ConnectionWork work;
+
+    @Inject
+    SnowflakeGateway gateway;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @AfterAll
+    static void stopClients() {
+        CLIENTS.shutdownNow();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        snowflake.clearFaults();
+    }
+
+    record Connection(String id, String user) {
+    }
+
+    Connection connection(String prefix, int timeoutSecs) {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
+                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        body.put("timeoutSecs", timeoutSecs);
+        return new Connection(ConnectionFixtures.create(body), user);
+    }
+
+    CompletableFuture<Response> testAsync(String id) {
+        return CompletableFuture.supplyAsync(
+                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+    }
+
+    long logins(String user) {
+        return snowflake.logins().stream().filter(l -> l.user().equalsIgnoreCase(user)).count();
+    }
+
+    @Test
+    void anAttemptPastItsDeadlineAnswers504AndFreesItsPoolThreadWhileSnowflakeStillHoldsTheLogin() throws Exception {
+        Connection c = connection("SVC_DEADLINE", 1);
+        awaitIdle();
+        try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user())) {
+            CompletableFuture<Response> test = testAsync(c.id());
+            assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+            assertThat(work.snowflakePool().load().active()).isEqualTo(1);
+
+            Response answer = test.get(30, TimeUnit.SECONDS);
+            answer.then().statusCode(504).contentType("application/problem+json")
+                    .body("type", equalTo("urn:keyline:problem:snowflake-timeout"));
+            // The emulator still holds the request, yet the attempt is gone: its socket was closed.
+            assertThat(hold.isHolding()).isTrue();
+            awaitIdle();
+            assertThat(hold.isHolding()).isTrue();
+        }
+    }
+
+    @Test
+    void twoConcurrentTestsOfOneConnectionShareOneLogin() throws Exception {
+        Connection c = connection("SVC_SHARED", 20);
+        long before = logins(c.user());
+        CompletableFuture<Response> first;
+        CompletableFuture<Response> second;
+        try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user())) {
+            first = testAsync(c.id());
+            assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+            second = testAsync(c.id());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (gateway.sharedWaiting() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(gateway.sharedWaiting()).isEqualTo(1);
+        }
+        first.get(30, TimeUnit.SECONDS).then().statusCode(200).body("ok", equalTo(true));
+        second.get(30, TimeUnit.SECONDS).then().statusCode(200).body("ok", equalTo(true));
+        assertThat(logins(c.user()) - before).isEqualTo(1);
+
+        // Once finished, the next test logs in again.
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test").then().statusCode(200);
+        assertThat(logins(c.user()) - before).isEqualTo(2);
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (work.snowflakePool().load().active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(work.snowflakePool().load().active()).as("busy snowflake pool threads").isZero();
+    }
+}

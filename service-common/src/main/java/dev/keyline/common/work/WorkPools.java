@@ -1,0 +1,77 @@
+package dev.keyline.common.work;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.health.api.HealthRegistry;
+
+/**
+ * Creates a service's {@link BoundedWork} pools and makes their load visible: one readiness check
+ * per pool ({@code work-<pool>}, DOWN while its queue has stayed full past the saturation window, so
+ * Kubernetes stops routing to a stalled pod; data: threads, active, queued, queueCapacity, rejected)
+ * and gauges {@code keyline_work_active}, {@code keyline_work_queued}, {@code keyline_work_saturated}
+ * and the counter {@code keyline_work_rejected_total}, tagged {@code pool}.
+ */
+@ApplicationScoped
+public class WorkPools {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    @Readiness
+    HealthRegistry readiness;
+
+    private final List<BoundedWork> pools = new CopyOnWriteArrayList<>();
+
+    /** A new pool; see {@link BoundedWork#BoundedWork} for the parameters. */
+    public BoundedWork create(String name, String what, int threads, int queue, boolean virtualThreads,
+            int retryAfterSeconds, Duration saturatedAfter) {
+        BoundedWork pool = new BoundedWork(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter);
+        pools.add(pool);
+        Gauge.builder("keyline.work.active", pool, p -> p.load().active())
+                .description("Tasks running in a bounded work pool").tag("pool", name).register(registry);
+        Gauge.builder("keyline.work.queued", pool, p -> p.load().queued())
+                .description("Tasks waiting in a bounded work pool's queue").tag("pool", name).register(registry);
+        Gauge.builder("keyline.work.saturated", pool, p -> p.saturated() ? 1 : 0)
+                .description("1 while the pool's queue has stayed full past its saturation window")
+                .tag("pool", name).register(registry);
+        FunctionCounter.builder("keyline.work.rejected", pool, p -> p.load().rejected())
+                .description("Submissions refused with 503 because the pool was full").tag("pool", name)
+                .register(registry);
+        readiness.register("work-" + name, () -> check(pool));
+        return pool;
+    }
+
+    static HealthCheckResponse check(BoundedWork pool) {
+        BoundedWork.Load load = pool.load();
+        boolean saturated = pool.saturated();
+        var builder = HealthCheckResponse.named("work-" + load.pool()).status(!saturated)
+                .withData("threads", load.threads())
+                .withData("active", load.active())
+                .withData("queued", load.queued())
+                .withData("queueCapacity", load.queueCapacity())
+                .withData("rejected", load.rejected())
+                .withData("fullForMillis", load.fullFor().toMillis());
+        if (saturated) {
+            builder.withData("error", "queue full for more than " + pool.saturatedAfter().toMillis() + " ms");
+        }
+        return builder.build();
+    }
+
+    @PreDestroy
+    void close() {
+        pools.forEach(BoundedWork::close);
+    }
+}
