@@ -25,6 +25,8 @@ public final class Schedule {
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     /** The shortest time between two rotations a schedule may ask for, period or cron. */
     static final Duration MIN_INTERVAL = Duration.ofHours(1);
+    /** The longest period accepted: keys are rotated, not kept forever. */
+    static final Duration MAX_INTERVAL = Duration.ofDays(3650);
     /** Longer than any sensible cron or ISO-8601 period; refused before a parser runs. */
     static final int MAX_EXPRESSION_LENGTH = 200;
     /**
@@ -87,6 +89,10 @@ public final class Schedule {
             every = isoDuration(e);
             if (every.compareTo(MIN_INTERVAL) < 0) {
                 throw new IllegalArgumentException("schedule: period must be at least one hour (PT1H)");
+            }
+            if (every.compareTo(MAX_INTERVAL) > 0) {
+                // Beyond this the due time could leave Instant's range (P999999999Y): a 500, not a schedule.
+                throw new IllegalArgumentException("schedule: period must be at most ten years (P3650D)");
             }
         } else {
             try {
@@ -153,7 +159,7 @@ public final class Schedule {
             }
             Period p = Period.parse(e);
             return Duration.ofDays(p.getYears() * 365L + p.getMonths() * 30L + p.getDays());
-        } catch (DateTimeParseException ex) {
+        } catch (DateTimeParseException | ArithmeticException ex) {
             throw new IllegalArgumentException("schedule: not a valid ISO-8601 period (e.g. P90D, PT12H)");
         }
     }

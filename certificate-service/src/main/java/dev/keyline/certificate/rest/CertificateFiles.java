@@ -72,7 +72,9 @@ public class CertificateFiles {
                     int end = comma < 0 ? field.length() : comma;
                     String part = field.substring(start, end);
                     if (!part.isBlank()) {
-                        out.add(part.trim());
+                        // strip(), not trim(): trim() also drops control characters such as NUL,
+                        // which the JSON path refuses; both paths must see the same entry.
+                        out.add(part.strip());
                     }
                     start = end + 1;
                 }

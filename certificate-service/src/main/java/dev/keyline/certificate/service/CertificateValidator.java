@@ -53,6 +53,10 @@ public class CertificateValidator {
         List<X509Certificate> cas = null;
         if (!isBlank(upload.caCertificate())) {
             cas = parseChain("caCertificate", upload.caCertificate(), errors);
+        } else if (upload.caCertificate() != null && !upload.caCertificate().isEmpty()) {
+            // Only whitespace: not a CA, and not the explicit "no CA" of an empty value. Dropping it
+            // silently would leave the server unpinned while the user believes it pinned.
+            errors.add(new FieldError("caCertificate", "holds only whitespace; leave it out (or empty) for no CA"));
         }
 
         if (chain != null) {
