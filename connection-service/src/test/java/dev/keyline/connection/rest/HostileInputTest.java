@@ -17,12 +17,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.keyline.common.testing.HostileInput;
+import dev.keyline.common.testing.HostileInput.Target;
 import dev.keyline.common.testing.HostilePem;
 import dev.keyline.common.testing.HostileText;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -53,6 +58,9 @@ class HostileInputTest {
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
 
+    @Inject
+    DataSource dataSource;
+
     private static final KeyPair KEY = ConnectionFixtures.newKey();
 
     private String existingId;
@@ -66,9 +74,6 @@ class HostileInputTest {
     @AfterAll
     static void summary() {
         HostileInput.printSummary("connection-service");
-    }
-
-    private record Target(String endpoint, String field, Function<String, Response> send) {
     }
 
     private static final List<String> DETAIL_FIELDS = List.of("type", "account", "host", "user", "role", "warehouse",
@@ -99,8 +104,7 @@ class HostileInputTest {
     }
 
     private DynamicTest test(Target t, String payloadName, String payload, List<String> secrets) {
-        return HostileInput.test(t.endpoint() + " " + t.field() + " <- " + payloadName, () -> t.send().apply(payload),
-                secrets, stored());
+        return HostileInput.test(t, payloadName, payload, secrets, stored());
     }
 
     // ---- fixtures ---------------------------------------------------------------------------------
@@ -112,14 +116,10 @@ class HostileInputTest {
         return ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("hostile"), user, KEY_PEM, null, null);
     }
 
+    /** Every connection row, the number of Vault secrets, and every login Snowflake saw. */
     private Supplier<Object> stored() {
-        return () -> List.of(total(), vault.secretPaths("secret").size(), version(existingId), snowflake.logins().size());
-    }
-
-    /** One item per page: the count is all that matters, and small bodies keep the leak guard fast. */
-    private static long total() {
-        return ((Number) given().header("Authorization", READER).queryParam("size", 1).when().get(BASE).then()
-                .statusCode(200).extract().path("total")).longValue();
+        return () -> List.of(HostileInput.tableState(dataSource, "connections.connection"),
+                vault.secretPaths("secret").size(), snowflake.logins().size());
     }
 
     private static String version(String id) {
@@ -128,7 +128,7 @@ class HostileInputTest {
     }
 
     private static RequestSpecification manager() {
-        return given().config(HostileInput.config()).header("Authorization", MANAGER);
+        return HostileInput.as(MANAGER);
     }
 
     // ---- the text fields of every endpoint ----------------------------------------------------------
@@ -231,19 +231,19 @@ class HostileInputTest {
         for (Map.Entry<String, List<String>> e : cases.entrySet()) {
             for (String value : e.getValue()) {
                 tests.add(test(new Target("POST connection", "details." + e.getKey(),
-                        p -> post(withDetail(validBody(), e.getKey(), p))), printable(value), value, List.of()));
+                        p -> post(withDetail(validBody(), e.getKey(), p))), HostileInput.printable(value), value, List.of()));
             }
         }
         for (String url : List.of("http://api.example.com", "https://user@api.example.com", "https://api.example.com/#f",
                 "ftp://api.example.com", "https://", "not a url", "https://[::1", "javascript:alert(1)", "https:///path",
                 "https://api.example.com/ x")) {
-            tests.add(test(new Target("POST api connection", "details.baseUrl", p -> post(apiBody(p))), printable(url),
+            tests.add(test(new Target("POST api connection", "details.baseUrl", p -> post(apiBody(p))), HostileInput.printable(url),
                     url, List.of()));
         }
         for (String name : List.of("<script>", " leading-space", "-dash", "a".repeat(201), "tab\tname", "new\nline",
                 "emoji\uD83D\uDE00", "nul\u0000", "")) {
             tests.add(test(new Target("POST connection", "name", p -> post(withTop(validBody(), "name", p))),
-                    printable(name), name, List.of()));
+                    HostileInput.printable(name), name, List.of()));
         }
     }
 
@@ -286,17 +286,9 @@ class HostileInputTest {
 
     private void pageSizes(List<DynamicTest> tests) {
         for (String size : List.of("0", "-1", "201", "100000", "2147483648", "abc")) {
-            tests.add(HostileInput.test("GET list size <- " + size, () -> given().config(HostileInput.config())
-                    .header("Authorization", READER).queryParam("size", size).get(BASE), List.of(), stored()));
+            tests.add(HostileInput.test("GET list size <- " + size, () -> HostileInput.as(READER)
+                    .queryParam("size", size).get(BASE), List.of(), stored()));
         }
     }
 
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 60; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return text.length() > 60 ? out + "…(" + text.length() + ")" : out.toString();
-    }
 }

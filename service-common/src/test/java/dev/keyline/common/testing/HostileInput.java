@@ -2,17 +2,26 @@ package dev.keyline.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.DynamicTest;
 
+import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * One hostile request and what every answer to it must be: a 4xx {@code application/problem+json}
@@ -128,8 +137,50 @@ public final class HostileInput {
         System.out.println(summary(service));
     }
 
-    /** Convenience: several secrets. */
-    public static List<String> secrets(String... values) {
-        return List.of(values);
+    /** One field of one endpoint: how to send a payload in it. */
+    public record Target(String endpoint, String field, Function<String, Response> send) {
+    }
+
+    /** {@code payload} sent through {@code target}. */
+    public static DynamicTest test(Target target, String payloadName, String payload, Collection<String> secrets,
+            Supplier<Object> stored) {
+        return test(target.endpoint() + " " + target.field() + " <- " + payloadName, () -> target.send().apply(payload),
+                secrets, stored);
+    }
+
+    /** A request as {@code bearer}, with the hostile-request settings. */
+    public static RequestSpecification as(String bearer) {
+        return RestAssured.given().config(config()).header("Authorization", bearer);
+    }
+
+    /**
+     * Row count and a digest of every row of {@code table}: equal before and after means nothing was
+     * inserted, updated or deleted. Read in the database, not through the API, so a snapshot costs no
+     * request (and no leak-guard pass over a page of results).
+     */
+    public static List<Object> tableState(DataSource dataSource, String table) {
+        return tableState(dataSource, table, "true");
+    }
+
+    /** As {@link #tableState(DataSource, String)} over the rows matching {@code condition} (SQL, on alias {@code t}). */
+    public static List<Object> tableState(DataSource dataSource, String table, String condition) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*), md5(coalesce(string_agg(t::text, ',' order by t::text), ''))"
+                        + " from " + table + " t where " + condition)) {
+            r.next();
+            return List.of(r.getLong(1), r.getString(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** For test names: at most 60 characters, non-printable ones as {@code ?}. */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && i < 60; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return text.length() > 60 ? out + "…(" + text.length() + ")" : out.toString();
     }
 }
