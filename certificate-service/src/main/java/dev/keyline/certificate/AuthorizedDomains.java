@@ -10,10 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The hosts a client certificate may be presented to.
+ *
+ * <p>Hosts are checked by hand-written single-pass scanners, not regular expressions: every check
+ * here runs on user input (stored entries and every exchange target), and each must stay linear in
+ * the input whatever it holds. The input length is bounded before anything else runs.
  *
  * <p>Both the stored entries and every host checked at call time go through the same
  * {@link #normaliseHost(String)}, so that case, a trailing dot, Unicode vs punycode spelling, or
@@ -25,11 +28,6 @@ public final class AuthorizedDomains {
     private static final int MAX_HOST_INPUT = 1024;
     private static final int MAX_NAME_LENGTH = 253;
     private static final int MAX_LABEL_LENGTH = 63;
-    /** Strict dotted quad: no leading zeros (could be read as octal), no short forms like {@code 127.1}. */
-    private static final Pattern IPV4 = Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern LDH_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
     private final List<DomainRule> rules;
 
@@ -153,7 +151,7 @@ public final class AuthorizedDomains {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(idnReason(e));
         }
-        if (IPV4.matcher(ascii).matches()) {
+        if (isDottedQuad(ascii)) {
             return ascii;
         }
         if (ascii.length() > MAX_NAME_LENGTH) {
@@ -167,7 +165,7 @@ public final class AuthorizedDomains {
             if (label.length() > MAX_LABEL_LENGTH) {
                 throw new IllegalArgumentException("a label is longer than 63 characters");
             }
-            if (!LDH_LABEL.matcher(label).matches()) {
+            if (!isLdhLabel(label)) {
                 throw new IllegalArgumentException(
                         "host may only contain letters, digits and inner hyphens (no underscores or other characters)");
             }
@@ -182,7 +180,67 @@ public final class AuthorizedDomains {
 
     /** Whether an already normalised host is an IP literal (these never take part in wildcards or SNI). */
     public static boolean isIpLiteral(String normalisedHost) {
-        return normalisedHost.indexOf(':') >= 0 || IPV4.matcher(normalisedHost).matches();
+        return normalisedHost.indexOf(':') >= 0 || isDottedQuad(normalisedHost);
+    }
+
+    /**
+     * Strict dotted quad: four decimal numbers 0-255 without leading zeros (which resolvers may read
+     * as octal) and no short forms like {@code 127.1}.
+     */
+    static boolean isDottedQuad(String text) {
+        int parts = 0;
+        int i = 0;
+        int n = text.length();
+        while (parts < 4) {
+            int start = i;
+            int value = 0;
+            while (i < n && i - start < 4 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                value = value * 10 + (text.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
+                return false;
+            }
+            parts++;
+            if (parts < 4) {
+                if (i >= n || text.charAt(i) != '.') {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return i == n;
+    }
+
+    /** A letter-digit-hyphen label: letters and digits, hyphens only inside. Lower-case input. */
+    static boolean isLdhLabel(String label) {
+        int n = label.length();
+        if (n == 0 || label.charAt(0) == '-' || label.charAt(n - 1) == '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = label.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Only hex digits, colons and dots (an IPv6 literal, possibly with a dotted-quad tail). */
+    private static boolean isIpv6Text(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!hex && c != ':' && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String idnReason(IllegalArgumentException e) {
@@ -205,7 +263,7 @@ public final class AuthorizedDomains {
         if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
             throw new IllegalArgumentException("host must not include a port; give the port separately");
         }
-        if (!IPV6_CHARS.matcher(text).matches()) {
+        if (!isIpv6Text(text)) {
             throw new IllegalArgumentException("not a valid IPv6 address");
         }
         InetAddress address;

@@ -26,6 +26,6 @@ public class RotationPolicy {
     public String updatedBy;
 
     public Schedule parsedSchedule() {
-        return Schedule.parse(schedule, windowStart, windowEnd, windowZone);
+        return Schedule.stored(schedule, windowStart, windowEnd, windowZone);
     }
 }

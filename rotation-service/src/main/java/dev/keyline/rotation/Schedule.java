@@ -23,6 +23,20 @@ import com.cronutils.parser.CronParser;
 public final class Schedule {
 
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+    /** The shortest time between two rotations a schedule may ask for, period or cron. */
+    static final Duration MIN_INTERVAL = Duration.ofHours(1);
+    /** The longest period accepted: keys are rotated, not kept forever. */
+    static final Duration MAX_INTERVAL = Duration.ofDays(3650);
+    /** Longer than any sensible cron or ISO-8601 period; refused before a parser runs. */
+    static final int MAX_EXPRESSION_LENGTH = 200;
+    /**
+     * How many consecutive firings the gap check looks at, and over what horizon. A cron is the
+     * product of its field sets, so two firings less than an hour apart exist at all only if two
+     * fall in the same hour of one firing day (or across one DST change): the first firings show
+     * it. The horizon (from now: firings in the past do not matter) covers 29 February schedules; the count keeps the check cheap for hourly ones.
+     */
+    private static final int GAP_CHECK_FIRINGS = 400;
+    private static final Duration GAP_CHECK_HORIZON = Duration.ofDays(4 * 366 + 1);
 
     private final Duration every;
     private final ExecutionTime cron;
@@ -38,18 +52,47 @@ public final class Schedule {
         this.zone = zone;
     }
 
-    /** @throws IllegalArgumentException naming the field ("schedule", "window.start", …) in its message prefix */
+    /**
+     * Parses a new schedule: as {@link #stored} and, for cron, refuses one whose firings come less
+     * than an hour apart, the same minimum as a period.
+     *
+     * @throws IllegalArgumentException naming the field ("schedule", "window.start", …) in its message prefix
+     */
     public static Schedule parse(String expression, String windowStart, String windowEnd, String windowZone) {
+        Schedule schedule = stored(expression, windowStart, windowEnd, windowZone);
+        if (schedule.cron != null) {
+            Duration gap = schedule.shortestCronGap(Instant.now());
+            if (gap != null && gap.compareTo(MIN_INTERVAL) < 0) {
+                throw new IllegalArgumentException("schedule: fires " + describe(gap)
+                        + " apart; a schedule must leave at least one hour (PT1H) between rotations");
+            }
+        }
+        return schedule;
+    }
+
+    /**
+     * Parses a schedule read back from storage. It skips the minimum-gap check for cron, so a policy
+     * stored before that rule existed keeps being scheduled instead of failing every scheduler tick.
+     */
+    public static Schedule stored(String expression, String windowStart, String windowEnd, String windowZone) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("schedule: is required (cron expression or ISO-8601 period such as P90D)");
+        }
+        if (expression.length() > MAX_EXPRESSION_LENGTH) {
+            // Bounded before any parser (cron-utils, java.time) sees it.
+            throw new IllegalArgumentException("schedule: is longer than " + MAX_EXPRESSION_LENGTH + " characters");
         }
         String e = expression.trim();
         Duration every = null;
         ExecutionTime cron = null;
         if (e.startsWith("P") || e.startsWith("p")) {
             every = isoDuration(e);
-            if (every.compareTo(Duration.ofHours(1)) < 0) {
+            if (every.compareTo(MIN_INTERVAL) < 0) {
                 throw new IllegalArgumentException("schedule: period must be at least one hour (PT1H)");
+            }
+            if (every.compareTo(MAX_INTERVAL) > 0) {
+                // Beyond this the due time could leave Instant's range (P999999999Y): a 500, not a schedule.
+                throw new IllegalArgumentException("schedule: period must be at most ten years (P3650D)");
             }
         } else {
             try {
@@ -78,6 +121,37 @@ public final class Schedule {
         return new Schedule(every, cron, start, end, zone);
     }
 
+    /**
+     * The shortest time between two consecutive firings among the first {@link #GAP_CHECK_FIRINGS}
+     * after {@code from} (within {@link #GAP_CHECK_HORIZON}); null when it fires at most once.
+     * Also spans the DST changes of the schedule's zone, as the horizon covers whole years.
+     */
+    Duration shortestCronGap(Instant from) {
+        ZonedDateTime end = from.plus(GAP_CHECK_HORIZON).atZone(zone);
+        Optional<ZonedDateTime> previous = cron.nextExecution(from.atZone(zone));
+        Duration shortest = null;
+        for (int i = 0; i < GAP_CHECK_FIRINGS && previous.isPresent() && previous.get().isBefore(end); i++) {
+            Optional<ZonedDateTime> next = cron.nextExecution(previous.get());
+            if (next.isEmpty()) {
+                break;
+            }
+            Duration gap = Duration.between(previous.get(), next.get());
+            if (shortest == null || gap.compareTo(shortest) < 0) {
+                shortest = gap;
+                if (shortest.compareTo(MIN_INTERVAL) < 0) {
+                    return shortest;
+                }
+            }
+            previous = next;
+        }
+        return shortest;
+    }
+
+    private static String describe(Duration gap) {
+        long seconds = gap.getSeconds();
+        return seconds < 60 ? seconds + " second(s)" : seconds / 60 + " minute(s)";
+    }
+
     private static Duration isoDuration(String e) {
         try {
             if (e.toUpperCase().contains("T")) {
@@ -85,7 +159,7 @@ public final class Schedule {
             }
             Period p = Period.parse(e);
             return Duration.ofDays(p.getYears() * 365L + p.getMonths() * 30L + p.getDays());
-        } catch (DateTimeParseException ex) {
+        } catch (DateTimeParseException | ArithmeticException ex) {
             throw new IllegalArgumentException("schedule: not a valid ISO-8601 period (e.g. P90D, PT12H)");
         }
     }

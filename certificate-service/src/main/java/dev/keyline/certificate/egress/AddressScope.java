@@ -7,8 +7,9 @@ import java.net.InetAddress;
 /**
  * Which kind of network an IP address belongs to, for the egress check.
  *
- * <p>IPv6 forms that carry an IPv4 address (IPv4-compatible, NAT64 {@code 64:ff9b::/96}, 6to4
- * {@code 2002::/16}, Teredo) are judged by the IPv4 address inside them as well, because routers
+ * <p>IPv6 forms that carry an IPv4 address (IPv4-compatible, IPv4-mapped, SIIT-translated
+ * {@code ::ffff:0:a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}, Teredo
+ * {@code 2001::/32}) are judged by the IPv4 address inside them as well, because routers
  * can deliver them there: {@code 64:ff9b::a9fe:a9fe} reaches 169.254.169.254 on a NAT64 network.
  */
 public enum AddressScope {
@@ -81,12 +82,15 @@ public enum AddressScope {
 
     /**
      * 169.254.169.254 (AWS, GCP, Azure, OpenStack, Oracle), 169.254.170.2 (AWS ECS task role),
-     * 169.254.170.23 (EKS pod identity), 100.100.100.200 (Alibaba Cloud), 192.0.0.192 (Oracle classic).
+     * 169.254.170.23 (EKS pod identity), 100.100.100.200 (Alibaba Cloud), 192.0.0.192 (Oracle classic),
+     * 168.63.129.16 (Azure WireServer: VM agent, extension settings and health probes; a public
+     * address, so only this list keeps it out).
      */
     private static boolean isIpv4Metadata(int a, int b, int c, int d) {
         return (a == 169 && b == 254 && ((c == 169 && d == 254) || (c == 170 && (d == 2 || d == 23))))
                 || (a == 100 && b == 100 && c == 100 && d == 200)
-                || (a == 192 && b == 0 && c == 0 && d == 192);
+                || (a == 192 && b == 0 && c == 0 && d == 192)
+                || (a == 168 && b == 63 && c == 129 && d == 16);
     }
 
     private static AddressScope ofIpv6(byte[] b) {
@@ -107,7 +111,7 @@ public enum AddressScope {
             }
             return ofIpv4(b, 12); // IPv4-compatible ::a.b.c.d
         }
-        if (isMapped(b)) {
+        if (isMapped(b) || isSiitTranslated(b)) {
             return ofIpv4(b, 12);
         }
         int first = b[0] & 0xff;
@@ -150,6 +154,16 @@ public enum AddressScope {
             }
         }
         return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    /** {@code ::ffff:0:0/96} (RFC 2765 SIIT "IPv4-translated"): a translator delivers it to the IPv4 address inside. */
+    private static boolean isSiitTranslated(byte[] b) {
+        for (int i = 0; i < 8; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
     }
 
     /** fd00:ec2::254 (AWS IMDS over IPv6) and fd00:ec2::23 (EKS pod identity over IPv6). */

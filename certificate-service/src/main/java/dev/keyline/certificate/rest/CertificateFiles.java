@@ -9,6 +9,10 @@ import java.util.Locale;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -27,6 +31,14 @@ public class CertificateFiles {
     static final Set<String> KEY_EXTENSIONS = Set.of(".pem", ".key");
     private static final long MAX_FILE_BYTES = 65_536;
 
+    @Inject
+    Validator validator;
+
+    /**
+     * Reads the files, then checks everything against the same constraints as a JSON
+     * {@link CertificateRequest}: one set of ceilings (name, description, domain count and length,
+     * PEM and passphrase sizes) whichever way a certificate arrives.
+     */
     public CertificateUpload toUpload(String name, String description, List<String> domains, FileUpload certificate,
             FileUpload key, String passphrase, FileUpload ca) {
         List<FieldError> errors = new ArrayList<>();
@@ -40,18 +52,31 @@ public class CertificateFiles {
             throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
                     "The upload was rejected; nothing was stored", errors);
         }
-        return new CertificateUpload(name.trim(), description, splitDomains(domains), certificatePem, keyPem,
-                passphrase, caPem);
+        CertificateRequest request = new CertificateRequest(name.trim(), description, splitDomains(domains),
+                certificatePem, keyPem, passphrase, caPem);
+        Set<ConstraintViolation<CertificateRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return request.toUpload();
     }
 
+    /** Comma-separated or repeated fields; at most one entry past the ceiling is kept, so the count check still fires. */
     static List<String> splitDomains(List<String> fields) {
         List<String> out = new ArrayList<>();
         if (fields != null) {
             for (String field : fields) {
-                for (String part : field.split(",")) {
+                int start = 0;
+                while (start <= field.length() && out.size() <= CertificateRequest.MAX_DOMAINS) {
+                    int comma = field.indexOf(',', start);
+                    int end = comma < 0 ? field.length() : comma;
+                    String part = field.substring(start, end);
                     if (!part.isBlank()) {
-                        out.add(part.trim());
+                        // strip(), not trim(): trim() also drops control characters such as NUL,
+                        // which the JSON path refuses; both paths must see the same entry.
+                        out.add(part.strip());
                     }
+                    start = end + 1;
                 }
             }
         }

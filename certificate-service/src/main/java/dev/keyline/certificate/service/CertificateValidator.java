@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.AuthorizedDomains.InvalidDomainsException;
+import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.keys.CertificateSummary;
 import dev.keyline.keys.Certificates;
+import dev.keyline.keys.KdfLimits;
 import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.KeyPairs;
 import dev.keyline.keys.ParsedPrivateKey;
@@ -25,6 +28,9 @@ import dev.keyline.keys.PrivateKeys;
  */
 @ApplicationScoped
 public class CertificateValidator {
+
+    @Inject
+    KeyLimitsConfig keyLimits;
 
     public ValidatedCertificate validate(CertificateUpload upload) {
         List<FieldError> errors = new ArrayList<>();
@@ -41,12 +47,16 @@ public class CertificateValidator {
         if (isBlank(upload.clientKey())) {
             errors.add(new FieldError("clientKey", "is required"));
         } else {
-            key = parseKey(upload.clientKey(), upload.passphrase(), errors);
+            key = parseKey(upload.clientKey(), upload.passphrase(), keyLimits.kdfLimits(), errors);
         }
 
         List<X509Certificate> cas = null;
         if (!isBlank(upload.caCertificate())) {
             cas = parseChain("caCertificate", upload.caCertificate(), errors);
+        } else if (upload.caCertificate() != null && !upload.caCertificate().isEmpty()) {
+            // Only whitespace: not a CA, and not the explicit "no CA" of an empty value. Dropping it
+            // silently would leave the server unpinned while the user believes it pinned.
+            errors.add(new FieldError("caCertificate", "holds only whitespace; leave it out (or empty) for no CA"));
         }
 
         if (chain != null) {
@@ -106,9 +116,10 @@ public class CertificateValidator {
         }
     }
 
-    private static ParsedPrivateKey parseKey(String pem, String passphrase, List<FieldError> errors) {
+    /** The KDF ceiling is checked before any derivation work: a key asking for more is a 400 on clientKey. */
+    private static ParsedPrivateKey parseKey(String pem, String passphrase, KdfLimits limits, List<FieldError> errors) {
         try {
-            return PrivateKeys.parse(pem, isBlank(passphrase) ? null : passphrase.toCharArray());
+            return PrivateKeys.parse(pem, isBlank(passphrase) ? null : passphrase.toCharArray(), limits);
         } catch (KeyMaterialException e) {
             String field = switch (e.reason()) {
                 case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> "passphrase";

@@ -5,11 +5,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import dev.keyline.common.validation.ResourceName;
 import dev.keyline.connection.service.ConnectionDraft;
 
 /**
@@ -19,7 +19,7 @@ import dev.keyline.connection.service.ConnectionDraft;
  */
 @Schema(name = "ConnectionRequest")
 public record ConnectionRequest(
-        @NotBlank @Size(max = 200) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9 ._:-]*", message = "letters, digits, space and . _ : - only, starting with a letter or digit") String name,
+        @NotBlank @ResourceName String name,
         @Size(max = 2000) String description,
         @Schema(description = "Login and query timeout in seconds (default 30)") @Min(1) @Max(300) Integer timeoutSecs,
         @NotNull @Valid DetailsRequest details) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.ConnectionType;
@@ -32,6 +33,9 @@ public class ConnectionValidator {
 
     @Inject
     ConnectionServiceConfig config;
+
+    @Inject
+    KeyLimitsConfig keyLimits;
 
     /** For create: the key is required for Snowflake connections. */
     public ConnectionInput validateNew(ConnectionDraft d) {
@@ -152,7 +156,8 @@ public class ConnectionValidator {
         ParsedPrivateKey parsed;
         String normalised;
         try {
-            parsed = PrivateKeys.parse(pem, pass);
+            // The KDF ceiling is checked before any derivation work; KDF_TOO_COSTLY lands on the key field.
+            parsed = PrivateKeys.parse(pem, pass, keyLimits.kdfLimits());
             normalised = PemText.normalize(pem, "PRIVATE KEY");
         } catch (KeyMaterialException e) {
             String field = switch (e.reason()) {

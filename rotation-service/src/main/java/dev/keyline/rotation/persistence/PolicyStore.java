@@ -86,6 +86,12 @@ public class PolicyStore {
         return query("select " + COLUMNS + " from rotation_policy order by created_at");
     }
 
+    /** One page, oldest first (id breaks ties so pages never overlap). */
+    public List<RotationPolicy> list(int page, int size) {
+        return query("select " + COLUMNS + " from rotation_policy order by created_at, id limit ? offset ?", size,
+                (long) page * size);
+    }
+
     /** Due, enabled policies locked for the caller's transaction; replicas skip each other's. */
     public List<RotationPolicy> lockDue(Connection c, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from rotation_policy where enabled "

@@ -7,15 +7,21 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -44,11 +50,12 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class PolicyResource {
 
-    public record Window(String start, String end, String zone) {
+    /** Bounded before any time parser runs: {@code HH:mm[:ss]} and a zone id. */
+    public record Window(@Size(max = 16) String start, @Size(max = 16) String end, @Size(max = 64) String zone) {
     }
 
-    public record PolicyRequest(UUID connectionId, String schedule, Window window, Integer keySize, String gracePeriod,
-            Integer maxAttempts, Boolean enabled) {
+    public record PolicyRequest(UUID connectionId, @Size(max = 200) String schedule, @Valid Window window,
+            Integer keySize, @Size(max = 40) String gracePeriod, Integer maxAttempts, Boolean enabled) {
 
         RotationService.PolicyInput input() {
             return new RotationService.PolicyInput(connectionId, schedule, window == null ? null : window.start(),
@@ -82,7 +89,7 @@ public class PolicyResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    public Response create(@NotNull PolicyRequest request, UriInfo uri) {
+    public Response create(@Valid @NotNull PolicyRequest request, UriInfo uri) {
         RotationPolicy p = service.createPolicy(request.input(), caller.name(), caller.bearerToken().orElse(null));
         URI location = uri.getBaseUriBuilder().path("api/v1/rotation-policies").path(p.id.toString()).build();
         return Response.created(location).entity(PolicyView.of(p)).build();
@@ -90,8 +97,10 @@ public class PolicyResource {
 
     @GET
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
-    public List<PolicyView> list() {
-        return policies.list().stream().map(PolicyView::of).toList();
+    public List<PolicyView> list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
+        // Capped like every list endpoint: one request never reads an unbounded table.
+        return policies.list(page, size).stream().map(PolicyView::of).toList();
     }
 
     @GET
@@ -105,7 +114,7 @@ public class PolicyResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    public PolicyView update(@PathParam("id") UUID id, @NotNull PolicyRequest request) {
+    public PolicyView update(@PathParam("id") UUID id, @Valid @NotNull PolicyRequest request) {
         return PolicyView.of(service.updatePolicy(id, request.input(), caller.name(), caller.bearerToken().orElse(null)));
     }
 

@@ -92,8 +92,11 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 1)
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
         String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
+        // StrictJsonParsing: the original message names the key, never a value.
+        boolean duplicate = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field");
         return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
-                "The request body is not valid JSON", path(uri), List.of(new FieldError(field, "not valid JSON"))));
+                duplicate ? "The request body names a key twice" : "The request body is not valid JSON", path(uri),
+                List.of(new FieldError(field, duplicate ? "duplicate key" : "not valid JSON"))));
     }
 
     @ServerExceptionMapper(priority = 1)
