@@ -57,6 +57,14 @@ class DelegationTest {
                 .body(Map.of("connectionId", svc.id(), "schedule", "P90D")).when().post("/api/v1/rotation-policies")
                 .then().statusCode(403).body("type", is("urn:keyline:problem:connection-not-manageable"));
 
+        // Nor may they change (say, re-enable) a policy someone who manages the connection made.
+        String policyId = e2e.createPolicy(svc.id(), Map.of("enabled", false));
+        given().header("Authorization", ROTATIONS_ONLY).contentType(ContentType.JSON)
+                .body(Map.of("schedule", "P30D", "enabled", true)).when().put("/api/v1/rotation-policies/" + policyId)
+                .then().statusCode(403).body("type", is("urn:keyline:problem:connection-not-manageable"));
+        given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(200).body("enabled", is(false)).body("schedule", is("P90D"));
+
         assertThat(given().header("Authorization", READER).queryParam("connectionId", svc.id()).when()
                 .get("/api/v1/rotations").then().statusCode(200).extract().jsonPath().getList("$")).isEmpty();
         List<Map<String, Object>> denied = given().header("Authorization", READER).queryParam("actor", "mallory")
