@@ -2,6 +2,7 @@ package dev.keyline.console;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -33,6 +34,35 @@ public interface ConsoleConfig {
 
     /** The signed-in person's session. */
     Session session();
+
+    /** Sign-in at an OpenID Connect provider (authorization-code flow with PKCE); off unless an issuer is set. */
+    Oidc oidc();
+
+    interface Oidc {
+        /** The provider's issuer URL (e.g. a Keycloak realm); its discovery document names the endpoints. */
+        Optional<URI> issuer();
+
+        /** The console's client id at the provider. */
+        @WithDefault("keyline-console")
+        String clientId();
+
+        /** The client's secret, for a confidential client (from a Secret, never committed). */
+        Optional<String> clientSecret();
+
+        /**
+         * Scopes asked for; the provider must put all three services in the access token's audience
+         * and the person's permissions in its groups claim.
+         */
+        @WithDefault("openid")
+        String scope();
+
+        /** Where the provider sends the browser back; default: this request's base URL + /oidc/callback. */
+        Optional<URI> redirectUri();
+
+        /** Offer only the provider's sign-in (no token paste) when an issuer is set. */
+        @WithDefault("true")
+        boolean only();
+    }
 
     interface Service {
         /** API base URL, e.g. http://127.0.0.1:8081 (the console appends /api/v1/...). */

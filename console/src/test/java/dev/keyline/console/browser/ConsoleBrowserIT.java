@@ -136,6 +136,7 @@ class ConsoleBrowserIT {
         String page = browser.getPageSource();
         assertThat(page).doesNotContain(WRONG_PASSPHRASE).doesNotContain("PRIVATE KEY")
                 .doesNotContain(client.encryptedPkcs8Pem(PASSPHRASE.toCharArray()).lines().skip(2).findFirst().orElseThrow());
+        Browser.scrollTo(browser, error);
         Browser.screenshot(browser, "certificate-wrong-passphrase");
     }
 
@@ -230,6 +231,19 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("expiring")).getText()).contains("certificate-service is unavailable");
         assertThat(browser.findElement(By.id("audit")).getText()).contains("rotation.started");
         Browser.screenshot(browser, "overview-service-down");
+    }
+
+    @Test
+    @Order(7)
+    void signInThroughTheIdentityProvidersAuthorizationCodeFlow() {
+        browser.findElement(By.cssSelector(".sign-out button")).click();
+        await(d -> d.findElement(By.id("oidc-sign-in"))).click();
+
+        await(d -> d.findElement(By.tagName("h1")).getText().equals("Overview"));
+        assertThat(browser.findElement(By.className("who")).getText()).isEqualTo("olivia");
+        assertThat(browser.getPageSource()).doesNotContain("console-secret-for-tests");
+        assertThat(browser.manage().getCookieNamed("keyline-console-session").isHttpOnly()).isTrue();
+        Browser.screenshot(browser, "oidc-signed-in");
     }
 
     private static void fillCertificateForm(String name, Path certificate, Path key, String passphrase) {

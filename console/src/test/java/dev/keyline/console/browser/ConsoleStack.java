@@ -103,6 +103,7 @@ final class ConsoleStack implements AutoCloseable {
     final Service connectionService;
     final Service rotationService;
     final Service console;
+    final FakeOidcProvider identityProvider;
     private final List<Service> started = new ArrayList<>();
 
     ConsoleStack() {
@@ -157,7 +158,13 @@ final class ConsoleStack implements AutoCloseable {
         rot.put("CONNECTION_SERVICE_TOKEN", rotationToken);
         rotationService = new Service("rotation-service", jar("rotation-service"), rot);
 
+        identityProvider = new FakeOidcProvider("keyline-console", "console-secret-for-tests", "olivia", ALL_PERMISSIONS);
         Map<String, String> con = new LinkedHashMap<>();
+        // Both sign-ins: the provider's authorization-code flow, and the token paste the other tests use.
+        con.put("CONSOLE_OIDC_ISSUER", identityProvider.issuer());
+        con.put("CONSOLE_OIDC_CLIENT_ID", identityProvider.clientId);
+        con.put("CONSOLE_OIDC_CLIENT_SECRET", identityProvider.clientSecret);
+        con.put("CONSOLE_OIDC_ONLY", "false");
         con.put("CERTIFICATE_SERVICE_URL", certificateService.url());
         con.put("CERTIFICATE_SERVICE_MANAGEMENT_URL", certificateService.managementUrl());
         con.put("CONNECTION_SERVICE_URL", connectionService.url());
@@ -254,6 +261,7 @@ final class ConsoleStack implements AutoCloseable {
                 s.stop();
             }
         }
+        identityProvider.close();
         snowflake.close();
         vault.close();
         postgres.close();
