@@ -1,0 +1,272 @@
+package dev.keyline.console.connections;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.keyline.console.api.ApiResponse;
+import dev.keyline.console.api.Problem;
+import dev.keyline.console.api.ServiceUnavailableException;
+import dev.keyline.console.api.Services;
+import dev.keyline.console.session.CurrentUser;
+import dev.keyline.console.web.FormErrors;
+import dev.keyline.console.web.PemField;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateData;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * Connections: list (Snowflake and API connectors with their certificate), create a Snowflake
+ * key-pair connection, test, browse databases and schemas, both key slots, and "rotate now".
+ */
+@Path("/connections")
+@Produces(MediaType.TEXT_HTML)
+@Blocking
+public class ConnectionsResource {
+
+    static final String[] FIELDS = { "name", "description", "account", "host", "user", "role", "warehouse",
+            "privateKey", "privateKeyPassphrase", "keyAdminConnectionId" };
+
+    /** connection-service names the Snowflake fields {@code details.*}; the form names them plainly. */
+    static final Map<String, String> ALIASES = Map.of("details.account", "account", "details.host", "host",
+            "details.user", "user", "details.role", "role", "details.warehouse", "warehouse", "details.privateKey",
+            "privateKey", "details.privateKeyPassphrase", "privateKeyPassphrase", "details.keyAdminConnectionId",
+            "keyAdminConnectionId");
+
+    /** A list row: the connection, and for an API connector the certificate's name. */
+    @TemplateData
+    public record Row(Connection connection, String certificateName) {
+    }
+
+    /** Both key slots and the stored key's fingerprint, as DESC USER shows them. */
+    @TemplateData
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Slots(String storedKeyFingerprint, List<Slot> slots) {
+    }
+
+    @TemplateData
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Slot(int slot, String fingerprint, String lastSetTime, boolean matchesStoredKey) {
+    }
+
+    /** Databases and their schemas. */
+    @TemplateData
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Catalog(List<Database> databases, boolean truncated) {
+    }
+
+    @TemplateData
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Database(String name, List<String> schemas) {
+    }
+
+    /** The outcome of a connection test: the result or the problem with its actionable detail. */
+    @TemplateData
+    public record TestOutcome(JsonNode result, Problem problem) {
+        public String field(String name) {
+            JsonNode v = result == null ? null : result.get(name);
+            return v == null || v.isNull() ? "" : v.asText();
+        }
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(List<Row> rows, String certificatesUnavailable);
+
+        static native TemplateInstance form(ConnectionForm form, FormErrors errors, String[] fields,
+                List<Connection> keyAdmins);
+
+        static native TemplateInstance detail(Connection connection, String certificateName, Slots slots,
+                Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created);
+
+        static native TemplateInstance browse(Connection connection, Catalog catalog, Problem problem);
+    }
+
+    @Inject
+    Services services;
+
+    @Inject
+    CurrentUser user;
+
+    @GET
+    public String list() {
+        List<Connection> connections = listConnections();
+        String unavailable = null;
+        Map<String, String> certificateNames = new HashMap<>();
+        try {
+            ApiResponse r = services.certificates().get("/api/v1/certificates?size=200", user.token());
+            if (r.ok()) {
+                r.body().path("items").forEach(n -> certificateNames.put(n.path("id").asText(), n.path("name").asText()));
+            }
+        } catch (ServiceUnavailableException e) {
+            unavailable = e.getMessage();
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Connection c : connections) {
+            String cert = c.details() == null || c.details().certificateId() == null ? null
+                    : certificateNames.getOrDefault(c.details().certificateId(), c.details().certificateId());
+            rows.add(new Row(c, cert));
+        }
+        return Templates.list(rows, unavailable).render();
+    }
+
+    @GET
+    @Path("new")
+    public String newForm() {
+        return Templates.form(ConnectionForm.empty(), FormErrors.none(), FIELDS, keyAdmins()).render();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response create(@RestForm String name, @RestForm String description, @RestForm String account,
+            @RestForm String host, @RestForm String user, @RestForm String role, @RestForm String warehouse,
+            @RestForm String privateKey, @RestForm FileUpload privateKeyFile, @RestForm String privateKeyPassphrase,
+            @RestForm String keyAdminConnectionId) {
+        ConnectionForm form = new ConnectionForm(name, description, account, host, user, role, warehouse,
+                keyAdminConnectionId);
+        String key;
+        try {
+            key = PemField.value(privateKeyFile, privateKey);
+        } catch (PemField.TooLarge e) {
+            return reshow(form, new Problem(null, null, 400, "The key file is too large; nothing was sent.",
+                    List.of(new Problem.FieldError("privateKey", e.getMessage()))));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "snowflake");
+        details.put("authType", "key-pair");
+        details.put("account", blankToNull(account));
+        details.put("host", blankToNull(host));
+        details.put("user", blankToNull(user));
+        details.put("role", blankToNull(role));
+        details.put("warehouse", blankToNull(warehouse));
+        details.put("privateKey", key);
+        details.put("privateKeyPassphrase", blankToNull(privateKeyPassphrase));
+        details.put("keyAdminConnectionId", blankToNull(keyAdminConnectionId));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("description", blankToNull(description));
+        body.put("details", details);
+        ApiResponse r = services.connections().post("/api/v1/connections", this.user.token(), body);
+        if (!r.ok()) {
+            return reshow(form, r.problem());
+        }
+        JsonNode login = r.body().path("testLogin");
+        String created = login.isMissingNode() || login.isNull() ? "created"
+                : login.path("ok").asBoolean() ? "created-login-ok" : "created-login-failed";
+        return Response.seeOther(URI.create("/connections/" + r.body().path("id").asText() + "?created=" + created))
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    public String detail(@PathParam("id") UUID id, @QueryParam("created") String created) {
+        return detailPage(id, null, null, created);
+    }
+
+    @POST
+    @Path("{id}/test")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public String test(@PathParam("id") UUID id) {
+        ApiResponse r = services.connections().post("/api/v1/connections/" + id + "/test", user.token(), null);
+        TestOutcome outcome = r.ok() ? new TestOutcome(r.body(), null) : new TestOutcome(null, r.problem());
+        return detailPage(id, outcome, null, null);
+    }
+
+    @GET
+    @Path("{id}/browse")
+    public String browse(@PathParam("id") UUID id) {
+        Connection c = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
+                .as(Connection.class);
+        ApiResponse r = services.connections().get("/api/v1/connections/" + id + "/browse", user.token());
+        return Templates.browse(c, r.ok() ? r.as(Catalog.class) : null, r.ok() ? null : r.problem()).render();
+    }
+
+    /** "Rotate now": rotation-service starts a run; its page shows the steps as they happen. */
+    @POST
+    @Path("{id}/rotate")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response rotate(@PathParam("id") UUID id) {
+        ApiResponse r = services.rotations().post("/api/v1/connections/" + id + "/rotations", user.token(),
+                Map.of("adopt", false));
+        if (r.ok()) {
+            return Response.seeOther(URI.create("/rotations/runs/" + r.body().path("id").asText())).build();
+        }
+        return Response.status(r.status()).entity(detailPage(id, null, r.problem(), null)).build();
+    }
+
+    private String detailPage(UUID id, TestOutcome test, Problem rotationProblem, String created) {
+        Connection c = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
+                .as(Connection.class);
+        String certificateName = null;
+        if (c.api() && c.details().certificateId() != null) {
+            certificateName = c.details().certificateId();
+            try {
+                ApiResponse cert = services.certificates().get("/api/v1/certificates/" + c.details().certificateId(),
+                        user.token());
+                if (cert.ok()) {
+                    certificateName = cert.body().path("name").asText();
+                }
+            } catch (ServiceUnavailableException e) {
+                // the id stays: the link still works once certificate-service is back
+            }
+        }
+        Slots slots = null;
+        Problem slotsProblem = null;
+        if (c.snowflake()) {
+            ApiResponse r = services.connections().get("/api/v1/connections/" + id + "/key-slots", user.token());
+            if (r.ok()) {
+                slots = r.as(Slots.class);
+            } else {
+                slotsProblem = r.problem();
+            }
+        }
+        return Templates.detail(c, certificateName, slots, slotsProblem, test, rotationProblem, created).render();
+    }
+
+    private Response reshow(ConnectionForm form, Problem problem) {
+        return Response.status(problem.status() >= 400 ? problem.status() : 400)
+                .entity(Templates.form(form, FormErrors.of(problem, ALIASES), FIELDS, keyAdmins()).render()).build();
+    }
+
+    private List<Connection> listConnections() {
+        JsonNode page = services.connections().get("/api/v1/connections?size=200", user.token()).orThrow().body();
+        List<Connection> list = new ArrayList<>();
+        page.path("items").forEach(n -> list.add(services.connections().json().convertValue(n, Connection.class)));
+        return list;
+    }
+
+    /** Snowflake connections that may serve as another's key admin (the form's select). */
+    private List<Connection> keyAdmins() {
+        try {
+            return listConnections().stream().filter(Connection::snowflake).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.keyline.console.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.keyline.console.ConsoleConfig;
+
+/**
+ * Server-side sessions of the token sign-in: the browser holds only a random id in an HttpOnly,
+ * SameSite=Strict cookie; the bearer token stays here, so no page, script or cookie ever carries it.
+ * Sessions live in this process (a restart signs everyone out; several replicas need sticky
+ * routing or the OIDC sign-in, which keeps its own encrypted session cookie).
+ */
+@ApplicationScoped
+public class ConsoleSessions {
+
+    /**
+     * One signed-in person: the token forwarded to the services, who it says they are, and the
+     * session's CSRF token that every form carries back.
+     */
+    public record Session(String token, String subject, Instant tokenExpiresAt, Instant lastUsed, String csrf) {
+
+        Session touched(Instant now) {
+            return new Session(token, subject, tokenExpiresAt, now, csrf);
+        }
+
+        @Override
+        public String toString() {
+            return "Session[subject=" + subject + "]";
+        }
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final ConsoleConfig config;
+    private final Clock clock;
+    // Access order: the eldest entry is the least recently used one.
+    private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
+
+    public ConsoleSessions(ConsoleConfig config) {
+        this.config = config;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Starts a session and answers its id, the cookie's value. */
+    public synchronized String open(SignInToken token) {
+        String sessionId = randomToken();
+        sessions.put(sessionId,
+                new Session(token.value(), token.subject(), token.expiresAt(), clock.instant(), randomToken()));
+        while (sessions.size() > config.session().maxSessions()) {
+            Iterator<String> eldest = sessions.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        return sessionId;
+    }
+
+    /** The live session with this id; an expired token or an idle session is forgotten. */
+    public synchronized Optional<Session> find(String sessionId) {
+        if (sessionId == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(s.tokenExpiresAt()) || now.isAfter(s.lastUsed().plus(config.session().idleTimeout()))) {
+            sessions.remove(sessionId);
+            return Optional.empty();
+        }
+        Session touched = s.touched(now);
+        sessions.put(sessionId, touched);
+        return Optional.of(touched);
+    }
+
+    /** 256 random bits, base64url: session ids and CSRF tokens. */
+    public String randomToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public synchronized void close(String sessionId) {
+        if (sessionId != null) {
+            sessions.remove(sessionId);
+        }
+    }
+
+}

@@ -1,0 +1,287 @@
+package dev.keyline.console.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.keyline.emulators.snowflake.SnowflakeAccount;
+import dev.keyline.keys.PrivateKeys;
+import dev.keyline.keys.RsaKeys;
+import dev.keyline.keys.testing.Issued;
+import dev.keyline.keys.testing.TestPki;
+
+/**
+ * The console's main flows in headless Chromium against the real services (one {@link ConsoleStack}
+ * for all): upload a certificate (the wrong passphrase first, shown on its field), create and test a
+ * Snowflake connection, rotate its key and watch the run reach DONE without reloading, and see a
+ * stopped service marked down on the overview while the other panels stay useful. Each test
+ * saves its final page under target/screenshots/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    static final String ACCOUNT = "ACME";
+    static final String PASSPHRASE = "right-horse-battery";
+    static final String WRONG_PASSPHRASE = "wrong-staple-42";
+
+    static ConsoleStack stack;
+    static WebDriver browser;
+    static String adminToken;
+    static String keyAdminConnectionId;
+    static Path files;
+    static Issued client;
+    static KeyPair serviceKey;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new ConsoleStack();
+        adminToken = ConsoleStack.personToken("alice", ConsoleStack.ALL_PERMISSIONS);
+        files = Path.of("target", "browser-files").toAbsolutePath();
+        Files.createDirectories(files);
+
+        SnowflakeAccount acme = stack.snowflake.account(ACCOUNT);
+        acme.warehouse("COMPUTE_WH");
+        acme.database("ANALYTICS", "RAW", "MART");
+        acme.role("LOADER");
+        acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
+        KeyPair adminKey = RsaKeys.generate(2048);
+        acme.user("CONSOLE_ROTATOR").role("KEY_ADMIN").rsaPublicKey(adminKey.getPublic());
+        keyAdminConnectionId = createKeyAdminConnection(adminKey);
+
+        browser = Browser.start(stack.target.resolve("browser-profiles"));
+        browser.get(stack.console.url() + "/");
+        assertThat(browser.getCurrentUrl()).endsWith("/sign-in");
+        browser.findElement(By.id("token")).sendKeys(adminToken);
+        browser.findElement(By.id("sign-in")).click();
+        await(d -> d.findElement(By.tagName("h1")).getText().equals("Overview"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pagesCarryStrictSecurityHeadersAndTheSessionCookieIsHttpOnly() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(stack.console.url() + "/sign-in")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("default-src 'none'").contains("script-src 'self'").doesNotContain("unsafe-inline");
+        assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=");
+        assertThat(page.headers().allValues("Set-Cookie")).allSatisfy(
+                c -> assertThat(c).contains("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+
+        // A form post without the session's CSRF token changes nothing.
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(stack.console.url() + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + adminToken)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().allValues("Set-Cookie")).isEmpty();
+
+        // The token never reaches a page: the browser only holds an opaque session id.
+        browser.get(stack.console.url() + "/");
+        assertThat(browser.getPageSource()).doesNotContain(adminToken);
+        Browser.screenshot(browser, "overview");
+    }
+
+    @Test
+    @Order(2)
+    void aWrongPassphraseIsShownOnItsFieldAndNothingSecretIsShownAgain() throws Exception {
+        Issued ca = TestPki.ca("Console Test CA");
+        client = TestPki.client(ca, "console-client");
+        Path certificate = Files.writeString(files.resolve("client.crt"), client.certificatePem());
+        Path key = Files.writeString(files.resolve("client-des3.key"), client.encryptedPkcs8Pem(PASSPHRASE.toCharArray()));
+
+        browser.get(stack.console.url() + "/certificates");
+        browser.findElement(By.id("create-certificate")).click();
+        fillCertificateForm("orders-api", certificate, key, WRONG_PASSPHRASE);
+        browser.findElement(By.id("save")).click();
+
+        WebElement error = await(d -> d.findElement(By.id("passphrase-error")));
+        assertThat(error.getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("passphrase")).getAttribute("value")).isEmpty();
+        assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("orders-api");
+        String page = browser.getPageSource();
+        assertThat(page).doesNotContain(WRONG_PASSPHRASE).doesNotContain("PRIVATE KEY")
+                .doesNotContain(client.encryptedPkcs8Pem(PASSPHRASE.toCharArray()).lines().skip(2).findFirst().orElseThrow());
+        Browser.scrollTo(browser, error);
+        Browser.screenshot(browser, "certificate-wrong-passphrase");
+    }
+
+    @Test
+    @Order(3)
+    void createACertificateByUploadingFilesAndAskWhereItMayBePresented() {
+        browser.get(stack.console.url() + "/certificates/new");
+        fillCertificateForm("orders-api", files.resolve("client.crt"), files.resolve("client-des3.key"), PASSPHRASE);
+        browser.findElement(By.id("save")).click();
+
+        await(d -> d.findElement(By.id("saved")));
+        assertThat(browser.findElement(By.id("certificate-facts")).getText()).contains("CN=console-client")
+                .contains("api.example.com");
+        browser.findElement(By.id("host")).sendKeys("api.example.com");
+        browser.findElement(By.id("check-authorization")).click();
+        assertThat(await(d -> d.findElement(By.id("authorization-result"))).getText()).startsWith("Allowed");
+
+        browser.get(stack.console.url() + "/certificates");
+        assertThat(browser.findElement(By.id("certificates")).getText()).contains("orders-api").contains("CN=console-client");
+        Browser.screenshot(browser, "certificates");
+    }
+
+    @Test
+    @Order(4)
+    void createAndTestASnowflakeConnection() {
+        serviceKey = RsaKeys.generate(2048);
+        stack.snowflake.account(ACCOUNT).user("SVC_ORDERS").role("LOADER").rsaPublicKey(serviceKey.getPublic());
+        String pem = PrivateKeys.toPkcs8Pem(serviceKey.getPrivate());
+
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.id("create-connection")).click();
+        browser.findElement(By.id("name")).sendKeys("orders-loader");
+        browser.findElement(By.id("account")).sendKeys(ACCOUNT.toLowerCase());
+        browser.findElement(By.id("host")).sendKeys(stack.snowflake.url());
+        browser.findElement(By.id("user")).sendKeys("svc_orders");
+        browser.findElement(By.id("role")).sendKeys("LOADER");
+        browser.findElement(By.id("warehouse")).sendKeys("COMPUTE_WH");
+        browser.findElement(By.id("privateKey")).sendKeys(pem);
+        new Select(browser.findElement(By.id("keyAdminConnectionId"))).selectByValue(keyAdminConnectionId);
+        browser.findElement(By.id("save")).click();
+
+        assertThat(await(d -> d.findElement(By.id("created"))).getText()).contains("first login worked");
+        assertThat(browser.getPageSource()).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
+        assertThat(browser.findElement(By.id("key-slots")).getText()).contains("stored key");
+
+        browser.findElement(By.id("test")).click();
+        WebElement result = await(d -> d.findElement(By.id("test-result")));
+        assertThat(result.getText()).startsWith("OK").contains("SVC_ORDERS").contains("LOADER");
+        Browser.screenshot(browser, "connection-tested");
+
+        browser.findElement(By.id("browse")).click();
+        assertThat(await(d -> d.findElement(By.id("catalog"))).getText()).contains("ANALYTICS").contains("RAW");
+    }
+
+    @Test
+    @Order(5)
+    void rotateTheKeyAndWatchTheRunReachDone() {
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.linkText("orders-loader")).click();
+        String before = browser.findElement(By.id("stored-fingerprint")).getText();
+        browser.findElement(By.id("rotate-now")).click();
+
+        // The run page refreshes its steps itself (static/console.js); no reload here.
+        await(d -> d.findElement(By.id("run-state")));
+        String runUrl = browser.getCurrentUrl();
+        // The live fragment replaces the element under the wait: a stale one is looked up again.
+        new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(250))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("run-state")).getText().equals("DONE"));
+        assertThat(browser.getCurrentUrl()).isEqualTo(runUrl);
+        assertThat(browser.findElement(By.id("steps")).getText()).contains("REGISTER").contains("VERIFY")
+                .contains("SWAP").contains("RETIRE");
+        Browser.screenshot(browser, "rotation-done");
+
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.linkText("orders-loader")).click();
+        assertThat(browser.findElement(By.id("stored-fingerprint")).getText()).isNotEqualTo(before);
+    }
+
+    @Test
+    @Order(6)
+    void theOverviewMarksAStoppedServiceDownAndStaysUseful() {
+        browser.get(stack.console.url() + "/");
+        assertThat(browser.findElement(By.id("status-certificate-service")).getText()).isEqualTo("UP");
+
+        stack.certificateService.stop();
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.id("status-certificate-service")).getText()).isEqualTo("UNREACHABLE");
+        assertThat(browser.findElement(By.id("health-certificate-service")).getText()).contains("cannot be reached");
+        assertThat(browser.findElement(By.id("status-connection-service")).getText()).isEqualTo("UP");
+        assertThat(browser.findElement(By.id("status-rotation-service")).getText()).isEqualTo("UP");
+        assertThat(browser.findElement(By.id("expiring")).getText()).contains("certificate-service is unavailable");
+        assertThat(browser.findElement(By.id("audit")).getText()).contains("rotation.started");
+        Browser.screenshot(browser, "overview-service-down");
+    }
+
+    @Test
+    @Order(7)
+    void signInThroughTheIdentityProvidersAuthorizationCodeFlow() {
+        browser.findElement(By.cssSelector(".sign-out button")).click();
+        await(d -> d.findElement(By.id("oidc-sign-in"))).click();
+
+        await(d -> d.findElement(By.tagName("h1")).getText().equals("Overview"));
+        assertThat(browser.findElement(By.className("who")).getText()).isEqualTo("olivia");
+        assertThat(browser.getPageSource()).doesNotContain("console-secret-for-tests");
+        assertThat(browser.manage().getCookieNamed("keyline-console-session").isHttpOnly()).isTrue();
+        Browser.screenshot(browser, "oidc-signed-in");
+    }
+
+    private static void fillCertificateForm(String name, Path certificate, Path key, String passphrase) {
+        WebElement nameField = browser.findElement(By.id("name"));
+        nameField.clear();
+        nameField.sendKeys(name);
+        WebElement domains = browser.findElement(By.id("authorizedDomains"));
+        domains.clear();
+        domains.sendKeys("api.example.com\n*.partner.example.org:8443");
+        browser.findElement(By.id("clientCertificateFile")).sendKeys(certificate.toString());
+        browser.findElement(By.id("clientKeyFile")).sendKeys(key.toString());
+        browser.findElement(By.id("passphrase")).sendKeys(passphrase);
+    }
+
+    private static <T> T await(java.util.function.Function<WebDriver, T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+    }
+
+    /** The key-admin connection is set-up, not a flow under test: created through the API. */
+    private static String createKeyAdminConnection(KeyPair adminKey) throws IOException, InterruptedException {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "snowflake");
+        details.put("account", ACCOUNT.toLowerCase());
+        details.put("host", stack.snowflake.url());
+        details.put("user", "CONSOLE_ROTATOR");
+        details.put("role", "KEY_ADMIN");
+        details.put("warehouse", "COMPUTE_WH");
+        details.put("authType", "key-pair");
+        details.put("privateKey", PrivateKeys.toPkcs8Pem(adminKey.getPrivate()));
+        Map<String, Object> body = Map.of("name", "acme-key-admin", "details", details);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(stack.connectionService.url() + "/api/v1/connections"))
+                        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).path("id").asText();
+    }
+}
