@@ -62,6 +62,8 @@ final class E2e {
                 acme.user("E2E_ROTATOR").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
                 Map<String, Object> body = connectionBody("e2e-admin-shared", "e2e_rotator", ADMIN_KEY.getPrivate(), null);
                 details(body).put("role", "KEY_ADMIN");
+                // A key-admin changes the keys of the users it declares only: the tests' SVC_* users.
+                details(body).put("managesUsers", java.util.List.of("SVC_*"));
                 adminConnectionId = createConnection(body);
             }
         }

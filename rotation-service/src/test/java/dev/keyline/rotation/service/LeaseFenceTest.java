@@ -3,7 +3,6 @@ package dev.keyline.rotation.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,18 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.keyline.emulators.postgres.EmbeddedPostgres;
-import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.RunStore;
 import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.persistence.RunDatabase;
 import dev.keyline.rotation.service.steps.StepContext;
 
 /**
@@ -36,25 +33,18 @@ import dev.keyline.rotation.service.steps.StepContext;
  */
 class LeaseFenceTest {
 
-    static EmbeddedPostgres postgres;
+    static RunDatabase db;
     static PGSimpleDataSource ds;
 
     @BeforeAll
     static void start() {
-        Path target = Path.of("target").toAbsolutePath();
-        StaleClusters.removeAbandoned(target);
-        postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
-        ds = new PGSimpleDataSource();
-        ds.setUrl(postgres.jdbcUrl());
-        ds.setUser(postgres.username());
-        ds.setPassword(postgres.password());
-        ds.setCurrentSchema("rotations");
-        Flyway.configure().dataSource(ds).schemas("rotations").locations("classpath:db/migration").load().migrate();
+        db = RunDatabase.start();
+        ds = db.dataSource();
     }
 
     @AfterAll
     static void stop() {
-        postgres.close();
+        db.close();
     }
 
     @Test
@@ -128,15 +118,7 @@ class LeaseFenceTest {
     }
 
     private static RotationRun claim(JdbcRunStore store, String owner, UUID id) {
-        for (int i = 0; i < 5; i++) {
-            for (RotationRun r : store.claimDue(owner, 100)) {
-                if (r.id.equals(id)) {
-                    return r;
-                }
-                store.release(r.id, owner);
-            }
-        }
-        return null;
+        return RunDatabase.claim(store, owner, id);
     }
 
     static void sql(String sql, Object... args) throws SQLException {
