@@ -22,6 +22,9 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa2048-pkcs8.
 openssl pkcs8 -topk8 -v2 des3        -in rsa2048-pkcs8.pem -passout env:PASS -out rsa2048-pkcs8-des3.pem
 openssl pkcs8 -topk8 -v2 aes-256-cbc -in rsa2048-pkcs8.pem -passout env:PASS -out rsa2048-pkcs8-aes256.pem
 openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in rsa2048-pkcs8.pem -passout env:PASS -out rsa2048-pkcs8-pbes1.pem
+openssl pkcs8 -topk8 -scrypt -scrypt_N 16384 -scrypt_r 8 -scrypt_p 1 -in rsa2048-pkcs8.pem -passout env:PASS -out rsa2048-pkcs8-scrypt.pem
+# One iteration over KdfLimits.DEFAULT: refused before any derivation.
+openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 1000001 -in rsa2048-pkcs8.pem -passout env:PASS -out rsa2048-pkcs8-iter1000001.pem
 openssl rsa -in rsa2048-pkcs8.pem -traditional -out rsa2048-pkcs1.pem
 openssl rsa -in rsa2048-pkcs8.pem -traditional -aes256 -passout env:PASS -out rsa2048-pkcs1-encrypted.pem
 openssl pkey -in rsa2048-pkcs8.pem -pubout -out rsa2048-public.pem

@@ -25,7 +25,7 @@ public final class Certificates {
    *
    * @return at least one certificate
    * @throws KeyMaterialException NOT_PEM, MALFORMED, NO_CERTIFICATE (e.g. only a key given),
-   *     PKCS12_NOT_SUPPORTED
+   *     PKCS12_NOT_SUPPORTED, KEY_TOO_LARGE (an RSA key above 16384 bits)
    */
   public static List<X509Certificate> parseChain(String pem) {
     List<PemBlock> blocks = PemBlocks.read(pem, "CERTIFICATE");
@@ -45,7 +45,13 @@ public final class Certificates {
         throw new KeyMaterialException(Reason.MALFORMED, which + " is not a valid X.509 certificate.");
       }
       try {
-        chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        X509Certificate certificate = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        if (certificate.getPublicKey() instanceof java.security.interfaces.RSAKey rsa) {
+          JdkPrivateKeys.requireRsaWithinLimit(rsa.getModulus().bitLength());
+        }
+        chain.add(certificate);
+      } catch (KeyMaterialException e) {
+        throw e;
       } catch (CertificateException | RuntimeException e) {
         throw new KeyMaterialException(
             Reason.MALFORMED, which + " is not a valid X.509 certificate.", ScrubbedCause.of(e));

@@ -36,6 +36,8 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 final class JdkPrivateKeys {
 
   static final int MIN_RSA_BITS = 2048;
+  /** The JDK's own RSA ceiling; larger moduli would only fail later, with a vaguer message. */
+  static final int MAX_RSA_BITS = 16384;
 
   /** Named curves the JDK's SunEC provider implements (JDK 16+ dropped the others). */
   private static final Set<ASN1ObjectIdentifier> JDK_CURVES = Set.of(
@@ -59,6 +61,7 @@ final class JdkPrivateKeys {
   }
 
   private static ParsedPrivateKey rsa(PrivateKeyInfo info, boolean wasEncrypted) {
+    requireRsaWithinLimit(info, wasEncrypted);
     PrivateKey key = generatePrivate("RSA", info, wasEncrypted);
     if (!(key instanceof RSAPrivateCrtKey crt) || crt.getPublicExponent() == null || crt.getPublicExponent().signum() <= 0) {
       throw new KeyMaterialException(
@@ -81,6 +84,24 @@ final class JdkPrivateKeys {
       return new ParsedPrivateKey(crt, publicKey, "RSA", bits, wasEncrypted);
     } catch (GeneralSecurityException e) {
       throw damaged(wasEncrypted, "The RSA public key cannot be derived from the private key.", e);
+    }
+  }
+
+  /** Checked on the ASN.1 modulus, before the JDK builds a key object or any arithmetic runs. */
+  private static void requireRsaWithinLimit(PrivateKeyInfo info, boolean wasEncrypted) {
+    int bits;
+    try {
+      bits = org.bouncycastle.asn1.pkcs.RSAPrivateKey.getInstance(info.parsePrivateKey()).getModulus().bitLength();
+    } catch (IOException | RuntimeException e) {
+      throw damaged(wasEncrypted, "The RSA private key cannot be decoded.", e);
+    }
+    requireRsaWithinLimit(bits);
+  }
+
+  static void requireRsaWithinLimit(int bits) {
+    if (bits > MAX_RSA_BITS) {
+      throw new KeyMaterialException(
+          Reason.KEY_TOO_LARGE, "The RSA key is " + bits + " bits; the maximum is " + MAX_RSA_BITS + " bits.");
     }
   }
 

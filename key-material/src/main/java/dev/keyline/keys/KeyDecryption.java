@@ -5,6 +5,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMDecryptor;
 import org.bouncycastle.openssl.PEMException;
@@ -31,15 +33,26 @@ final class KeyDecryption {
 
   private KeyDecryption() {}
 
-  /** Decrypts an EncryptedPrivateKeyInfo; the result is not yet checked for being a usable key. */
-  static PrivateKeyInfo decryptPkcs8(byte[] der, char[] passphrase) {
-    requirePassphrase(passphrase);
+  /**
+   * Decrypts an EncryptedPrivateKeyInfo whose key derivation stays within {@code limits}; the result
+   * is not yet checked for being a usable key.
+   */
+  static PrivateKeyInfo decryptPkcs8(byte[] der, char[] passphrase, KdfLimits limits) {
     PKCS8EncryptedPrivateKeyInfo info;
     try {
       info = new PKCS8EncryptedPrivateKeyInfo(EncryptedPrivateKeyInfo.getInstance(der));
     } catch (RuntimeException e) {
       throw new KeyMaterialException(
           Reason.MALFORMED, "The ENCRYPTED PRIVATE KEY block is not a valid encrypted PKCS#8 key.", ScrubbedCause.of(e));
+    }
+    // Before the passphrase check too: a key over the ceiling is never usable, with any passphrase.
+    KdfCost.check(info.getEncryptionAlgorithm(), limits);
+    requirePassphrase(passphrase);
+    if (info.getEncryptionAlgorithm().getAlgorithm().equals(PKCSObjectIdentifiers.id_PBES2)) {
+      PBES2Parameters pbes2 = PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
+      if (ScryptDecryption.applies(pbes2)) {
+        return ScryptDecryption.decrypt(pbes2, info.getEncryptedData(), passphrase);
+      }
     }
     try {
       InputDecryptorProvider decryptor =

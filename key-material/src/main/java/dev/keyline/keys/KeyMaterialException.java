@@ -37,7 +37,11 @@ public class KeyMaterialException extends RuntimeException {
     /** Certificates were expected but none was found. */
     NO_CERTIFICATE,
     /** A private key was expected but none was found (for example only a certificate). */
-    NO_KEY
+    NO_KEY,
+    /** The key's encryption asks for more key-derivation work (iterations, scrypt cost) than {@link KdfLimits} allow. */
+    KDF_TOO_COSTLY,
+    /** A key (or a certificate's public key) is larger than any implementation accepts (RSA above 16384 bits). */
+    KEY_TOO_LARGE
   }
 
   private final Reason reason;

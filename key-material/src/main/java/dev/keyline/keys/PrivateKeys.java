@@ -33,12 +33,24 @@ public final class PrivateKeys {
    * <p>RSA keys come back as the JDK's {@link java.security.interfaces.RSAPrivateCrtKey}, EC keys as
    * the JDK's {@link java.security.interfaces.ECPrivateKey}; the public key is derived.
    *
+   * <p>Encrypted keys are decrypted only when their key derivation stays within {@link
+   * KdfLimits#DEFAULT}; see {@link #parse(String, char[], KdfLimits)}.
+   *
    * @param passphrase may be null or empty for unencrypted keys; not modified or retained
    * @throws KeyMaterialException NOT_PEM, MALFORMED, PASSPHRASE_REQUIRED, WRONG_PASSPHRASE,
-   *     UNSUPPORTED_ALGORITHM, KEY_TOO_SMALL (RSA below 2048 bits), MULTIPLE_KEYS,
-   *     PKCS12_NOT_SUPPORTED, NO_KEY
+   *     UNSUPPORTED_ALGORITHM, KEY_TOO_SMALL (RSA below 2048 bits), KEY_TOO_LARGE (RSA above 16384
+   *     bits), KDF_TOO_COSTLY, MULTIPLE_KEYS, PKCS12_NOT_SUPPORTED, NO_KEY
    */
   public static ParsedPrivateKey parse(String pem, char[] passphrase) {
+    return parse(pem, passphrase, KdfLimits.DEFAULT);
+  }
+
+  /**
+   * As {@link #parse(String, char[])}, refusing (KDF_TOO_COSTLY, before any derivation) an
+   * encrypted key whose iteration count or scrypt cost exceeds {@code limits}.
+   */
+  public static ParsedPrivateKey parse(String pem, char[] passphrase, KdfLimits limits) {
+    java.util.Objects.requireNonNull(limits, "limits");
     List<PemBlock> blocks = PemBlocks.read(pem, "PRIVATE KEY");
     List<PemBlock> keys = blocks.stream().filter(b -> b.label().endsWith("PRIVATE KEY")).toList();
     if (keys.size() > 1) {
@@ -60,9 +72,27 @@ public final class PrivateKeys {
     }
     byte[] der = block.der();
     if (DerKind.of(der) == DerKind.ENCRYPTED_PKCS8_PRIVATE_KEY) {
-      return JdkPrivateKeys.toParsed(KeyDecryption.decryptPkcs8(der, passphrase), true);
+      return JdkPrivateKeys.toParsed(KeyDecryption.decryptPkcs8(der, passphrase, limits), true);
     }
     return JdkPrivateKeys.toParsed(privateKeyInfo(der, block.label(), ecParameters(blocks), false), false);
+  }
+
+  /**
+   * Unencrypted PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") of a key: the form a service stores
+   * under its secret store's own encryption, so that reading it back costs no key derivation.
+   *
+   * @param key a key whose {@code getEncoded()} is PKCS#8 (all JDK private keys)
+   */
+  public static String toPkcs8Pem(java.security.PrivateKey key) {
+    if (key == null || !"PKCS#8".equals(key.getFormat()) || key.getEncoded() == null) {
+      throw new IllegalArgumentException("The private key must be encodable as PKCS#8");
+    }
+    byte[] der = key.getEncoded();
+    try {
+      return PemBlocks.write("PRIVATE KEY", der);
+    } finally {
+      java.util.Arrays.fill(der, (byte) 0);
+    }
   }
 
   /** PKCS#8 for an unencrypted PKCS#8, PKCS#1 or SEC1 structure, recognised by shape not label. */

@@ -40,7 +40,7 @@ public interface RotationServiceConfig {
     }
 
     interface Worker {
-        /** Runs executed at once by this replica (virtual threads). */
+        /** Runs executed at once by this replica (platform threads of the worker's own pool). */
         @WithDefault("4")
         int concurrency();
 

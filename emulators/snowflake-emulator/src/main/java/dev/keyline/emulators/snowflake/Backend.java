@@ -26,8 +26,6 @@ final class Backend {
 
   /** Timing rules; see {@link SnowflakeEmulator.Config}. */
   record Settings(
-      Duration jwtMaxLifetime,
-      Duration clockSkew,
       Duration sessionTokenValidity,
       Duration masterTokenValidity,
       Clock clock) {}
@@ -45,7 +43,7 @@ final class Backend {
   Backend(Settings settings, FaultInjector faults) {
     this.settings = settings;
     this.faults = faults;
-    this.jwt = new JwtVerifier(settings.jwtMaxLifetime(), settings.clockSkew());
+    this.jwt = new JwtVerifier();
     this.sql = new SqlEngine(faults, settings.clock(), SERVER_VERSION);
   }
 

@@ -25,7 +25,7 @@ import javax.net.ssl.SSLContext;
  * tokens and their renewal, and the statements the services run to manage a user's two key slots.
  *
  * <p>Why strict: an emulator that accepts anything proves nothing. Every login JWT is verified
- * against the user's RSA_PUBLIC_KEY / RSA_PUBLIC_KEY_2 (fingerprint, signature, lifetime); key
+ * against the user's RSA_PUBLIC_KEY / RSA_PUBLIC_KEY_2 (fingerprint, signature, times); key
  * changes need OWNERSHIP of the user or MODIFY PROGRAMMATIC AUTHENTICATION METHODS; unknown users,
  * ungranted roles and unsupported SQL fail with Snowflake's error codes and messages.
  *
@@ -56,8 +56,6 @@ public final class SnowflakeEmulator implements AutoCloseable {
     this.backend =
         new Backend(
             new Backend.Settings(
-                config.jwtMaxLifetime,
-                config.clockSkew,
                 config.sessionTokenValidity,
                 config.masterTokenValidity,
                 config.clock),
@@ -317,16 +315,15 @@ public final class SnowflakeEmulator implements AutoCloseable {
   }
 
   /**
-   * What to start. Defaults: a free port, plain HTTP, no accounts, JWT lifetime at most 60 s with
-   * 60 s clock skew, session tokens valid 1 h, master tokens 4 h.
+   * What to start. Defaults: a free port, plain HTTP, no accounts, session tokens valid 1 h, master
+   * tokens 4 h. The login JWT's time rules are Snowflake's and not configurable (see {@link
+   * JwtVerifier}); {@link #clock} moves "now" for them.
    */
   public static final class Config {
 
     private int port;
     private final List<String> seeds = new ArrayList<>();
     private SSLContext sslContext;
-    private Duration jwtMaxLifetime = Duration.ofSeconds(60);
-    private Duration clockSkew = Duration.ofSeconds(60);
     private Duration sessionTokenValidity = Duration.ofHours(1);
     private Duration masterTokenValidity = Duration.ofHours(4);
     private Clock clock = Clock.systemUTC();
@@ -357,21 +354,6 @@ public final class SnowflakeEmulator implements AutoCloseable {
     /** Serve HTTPS with this context (its key manager holds the server certificate). */
     public Config tls(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext);
-      return this;
-    }
-
-    /** Longest accepted {@code exp - iat} of a login JWT; the driver uses 60 s. */
-    public Config jwtMaxLifetime(Duration lifetime) {
-      this.jwtMaxLifetime = positive(lifetime);
-      return this;
-    }
-
-    /** Allowed difference between the client's clock and ours when checking iat/exp. */
-    public Config clockSkew(Duration skew) {
-      if (skew == null || skew.isNegative()) {
-        throw new IllegalArgumentException("skew must be zero or positive: " + skew);
-      }
-      this.clockSkew = skew;
       return this;
     }
 

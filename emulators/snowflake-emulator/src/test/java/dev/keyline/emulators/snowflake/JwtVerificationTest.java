@@ -68,42 +68,97 @@ class JwtVerificationTest {
     }
   }
 
+  private static RawClient.Reply loginAt(long iat, long exp) {
+    return client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), iat, exp));
+  }
+
+  private static void assertAccepted(RawClient.Reply reply) {
+    assertThat(reply.body().path("success").asBoolean())
+        .as("login refused: %s", snowflake.logins().getLast().reason())
+        .isTrue();
+  }
+
+  /** Snowflake: "The JWT is valid for at most one hour after the token is issued, even if you specify a longer expiration time." */
   @Test
-  void aLifetimeLongerThanSixtySecondsIsRejected() {
+  void anExpLaterThanOneHourIsNotAnErrorButTheIssueTimeStillCounts() {
     long iat = now();
-    assertRejected(
-        client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), iat, iat + 3600)),
-        "lifetime");
+    assertAccepted(loginAt(iat, iat + 7200));
+    // the same long exp on a JWT issued 61 s ago: refused for its issue time
+    assertRejected(loginAt(now() - 61, now() + 7200), "JWT_TOKEN_INVALID_ISSUE_TIME");
   }
 
+  /** Snowflake refuses a JWT "received by Snowflake more than 60 seconds after the issue time". */
   @Test
-  void anIatInThePastBeyondTheSkewIsRejected() {
+  void aJwtReceivedMoreThanSixtySecondsAfterItsIatIsRejected() {
     long iat = now() - 200;
-    assertRejected(
-        client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), iat, iat + 60)),
-        "expired");
+    assertRejected(loginAt(iat, iat + 3600), "JWT_TOKEN_INVALID_ISSUE_TIME");
+    assertRejected(loginAt(now() - 90, now() + 30), "JWT_TOKEN_INVALID_ISSUE_TIME");
   }
 
   @Test
-  void anIatInTheFutureBeyondTheSkewIsRejected() {
+  void anIatInTheFutureBeyondTheToleranceIsRejected() {
     long iat = now() + 200;
-    assertRejected(
-        client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), iat, iat + 60)),
-        "in the future");
+    assertRejected(loginAt(iat, iat + 60), "in the future");
   }
 
   @Test
-  void clocksWithinTheSkewAreAccepted() {
-    long late = now() - 90; // expired 30 s ago: within the 60 s skew
-    assertThat(
-            client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), late, late + 60))
-                .body().path("success").asBoolean())
-        .isTrue();
-    long early = now() + 30;
-    assertThat(
-            client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT1.getPublic(), SLOT1.getPrivate(), early, early + 60))
-                .body().path("success").asBoolean())
-        .isTrue();
+  void anExpiredJwtIsRejectedEvenWithinTheIssueTimeWindow() {
+    long iat = now() - 30;
+    assertRejected(loginAt(iat, now() - 2), "JWT_TOKEN_INVALID_EXPIRATION_TIME");
+  }
+
+  @Test
+  void clocksThirtySecondsApartAreAccepted() {
+    long behind = now() - 30; // the client's clock 30 s behind ours, the JDBC driver's 60 s lifetime
+    assertAccepted(loginAt(behind, behind + 60));
+    long ahead = now() + 30;
+    assertAccepted(loginAt(ahead, ahead + 60));
+  }
+
+  /** Snowflake takes iat/exp "as either seconds or milliseconds"; the Node.js driver sends milliseconds, 120 s apart. */
+  @Test
+  void millisecondTimesAsTheNodeDriverSendsThemAreAcceptedAndCheckedTheSameWay() {
+    long nowMs = Instant.now().toEpochMilli();
+    String sub = "JWT_ACME.SVC";
+    String claims =
+        "{\"iss\":\"" + sub + "." + Fingerprints.spkiSha256(SLOT1.getPublic()) + "\",\"sub\":\"" + sub
+            + "\",\"iat\":" + nowMs + ",\"exp\":" + (nowMs + 120_000) + "}";
+    assertAccepted(client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims, SLOT1.getPrivate())));
+
+    assertRejected(loginAt(nowMs - 61_000, nowMs + 59_000), "JWT_TOKEN_INVALID_ISSUE_TIME");
+    assertRejected(loginAt(nowMs - 30_000, nowMs - 2_000), "JWT_TOKEN_INVALID_EXPIRATION_TIME");
+    assertRejected(loginAt(nowMs + 200_000, nowMs + 260_000), "in the future");
+  }
+
+  @Test
+  void missingOrNonIntegerTimesAreRejected() {
+    long iat = now();
+    String sub = "JWT_ACME.SVC";
+    String iss = sub + "." + Fingerprints.spkiSha256(SLOT1.getPublic());
+    String noIat = "{\"iss\":\"" + iss + "\",\"sub\":\"" + sub + "\",\"exp\":" + (iat + 60) + "}";
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\"}", noIat, SLOT1.getPrivate())),
+        "JWT_TOKEN_MISSING_ISSUE_OR_EXPIRATION_TIME");
+    String textExp = "{\"iss\":\"" + iss + "\",\"sub\":\"" + sub + "\",\"iat\":" + iat + ",\"exp\":\"" + (iat + 60) + "\"}";
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\"}", textExp, SLOT1.getPrivate())),
+        "not a positive integer");
+    String fractionalIat = "{\"iss\":\"" + iss + "\",\"sub\":\"" + sub + "\",\"iat\":" + iat + ".5,\"exp\":" + (iat + 60) + "}";
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\"}", fractionalIat, SLOT1.getPrivate())),
+        "not a positive integer");
+  }
+
+  @Test
+  void accountAndUserFormsFollowTheDrivers() {
+    // the region part of the account name is dropped (JDBC, Python and Node.js drivers alike)
+    assertAccepted(client.login("jwt_acme.us-east-1", "svc", RawClient.jwt("JWT_ACME", "SVC", SLOT1)));
+    // Snowflake: "The account_identifier and user values must use all uppercase characters."
+    assertRejected(client.login("JWT_ACME", "SVC", RawClient.jwt("jwt_acme", "svc", SLOT1)), "sub is");
+    // a JWT for another account
+    assertRejected(client.login("JWT_ACME", "SVC", RawClient.jwt("OTHER_ACME", "SVC", SLOT1)), "JWT_TOKEN_ACCOUNT_MISMATCH");
+    // a login name the account does not have
+    assertRejected(client.login("JWT_ACME", "NOBODY", RawClient.jwt("JWT_ACME", "NOBODY", SLOT1)), "JWT_TOKEN_INVALID_USER_IN_ISSUER");
   }
 
   @Test
@@ -119,7 +174,8 @@ class JwtVerificationTest {
     String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
     String longer = claims.replaceAll("\"exp\":(\\d+)", "\"exp\":$1" + "0");
     assertRejected(
-        client.login("JWT_ACME", "SVC", parts[0] + "." + RawClient.b64(longer) + "." + parts[2]), "lifetime");
+        client.login("JWT_ACME", "SVC", parts[0] + "." + RawClient.b64(longer) + "." + parts[2]),
+        "JWT_TOKEN_INVALID_SIGNATURE");
     // otherwise valid claims (5 s earlier) under the original signature
     long iat = Long.parseLong(claims.replaceAll(".*\"iat\":(\\d+).*", "$1"));
     String shifted =
@@ -135,7 +191,11 @@ class JwtVerificationTest {
     // names slot 2 but is signed with slot 1's key
     assertRejected(
         client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", SLOT2.getPublic(), SLOT1.getPrivate(), iat, iat + 60)),
-        "signature does not verify");
+        "JWT_TOKEN_INVALID_SIGNATURE");
+    // a key in neither slot, correctly signed and named
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.jwt("JWT_ACME", "SVC", TestDriver.key("jwt-stranger"))),
+        "JWT_TOKEN_INVALID_PUBLIC_KEY_FINGERPRINT_MISMATCH");
   }
 
   @Test
@@ -145,8 +205,11 @@ class JwtVerificationTest {
     String claims =
         "{\"iss\":\"" + sub + "." + Fingerprints.spkiSha256(SLOT1.getPublic()) + "\",\"sub\":\"" + sub
             + "\",\"iat\":" + iat + ",\"exp\":" + (iat + 60) + "}";
-    assertRejected(client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS384\"}", claims, SLOT1.getPrivate())), "alg");
+    assertRejected(client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS384\"}", claims, SLOT1.getPrivate())), "JWT_TOKEN_INVALID_ALGORITHM");
     assertRejected(client.login("JWT_ACME", "SVC", RawClient.b64("{\"alg\":\"none\"}") + "." + RawClient.b64(claims) + "."), "three");
+    assertRejected(
+        client.login("JWT_ACME", "SVC", RawClient.sign("{\"alg\":\"RS256\",\"crit\":[\"exp\"]}", claims, SLOT1.getPrivate())),
+        "crit");
     // a JWT for SVC presented as another login name
     assertRejected(client.login("JWT_ACME", "OTHER", RawClient.jwt("JWT_ACME", "SVC", SLOT1)), "sub is");
     // iss without the fingerprint

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Connection test through connection-service next to a bare Snowflake JDBC login against the same
+# snowflake-emulator, measured in one run on the local stack (./run-local).
+#   bench/connection-service.sh [samples=60]
+# SKIP_BUILD=1 reuses the last build (passed on to ./run-local).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SAMPLES=${1:-60}
+source scripts/jdk.sh
+mkdir -p target/bench
+
+./run-local --stop >/dev/null 2>&1 || true
+rm -rf target/local-stack target/local-stack.env
+./run-local >target/bench/run-local-connection.log 2>&1 &
+RUN_PID=$!
+trap './run-local --stop >/dev/null 2>&1 || true; wait $RUN_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 900); do
+  [ -f target/local-stack.env ] && break
+  if ! kill -0 "$RUN_PID" 2>/dev/null; then
+    echo "run-local exited before the stack was up:" >&2
+    tail -40 target/bench/run-local-connection.log >&2
+    exit 1
+  fi
+  sleep 1
+done
+source target/local-stack.env
+
+echo "== connection test (JVM mode, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)), $(nproc) cores"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The driver the service uses, from the service's own build.
+"$JAVA_HOME/bin/java" -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
+  "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$SAMPLES"

@@ -1,0 +1,170 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Connection test through connection-service next to the floor: the same login and query made
+ * directly with the Snowflake JDBC driver, against the same snowflake-emulator, in one run.
+ *
+ * <pre>
+ * java -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
+ *      SNOWFLAKE_EMULATOR_URL CONNECTION_SERVICE_URL ADMIN_TOKEN KEY_ADMIN_CONNECTION_ID [account=DEMO] [samples=60]
+ * </pre>
+ *
+ * Seeds one service user, creates its key-pair connection (key registered in slot 1 through the
+ * key-admin connection), warms both paths up, then alternates blocks of ten service tests
+ * ({@code POST /connections/{id}/test}) and ten bare logins ({@code Driver.connect} + the same
+ * {@code SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()}), so that load from elsewhere
+ * falls on both alike. Prints p50/p90/p99 of each and the ratio of the medians.
+ */
+public class ConnectionTestLoad {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: ConnectionTestLoad SNOWFLAKE_URL CONNECTION_URL TOKEN ADMIN_CONNECTION_ID [account] [samples]");
+            System.exit(2);
+        }
+        String snowflake = args[0];
+        String cs = args[1];
+        String token = args[2];
+        String adminConnection = args[3];
+        String account = args.length > 4 ? args[4] : "DEMO";
+        int samples = args.length > 5 ? Integer.parseInt(args[5]) : 60;
+        String user = "BENCH_TEST_" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+
+        send("POST", snowflake + "/__admin/seed", null, "{\"accounts\":[{\"name\":\"" + account + "\",\"users\":[{\"name\":\""
+                + user + "\",\"defaultRole\":\"LOADER\",\"roles\":[\"LOADER\"],\"defaultWarehouse\":\"DEMO_WH\",\"type\":\"SERVICE\"}]}]}",
+                200, 204);
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        KeyPair pair = gen.generateKeyPair();
+        String privatePem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+        String publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
+        String created = send("POST", cs + "/api/v1/connections", token, "{\"name\":\"bench-test-" + user.toLowerCase()
+                + "\",\"details\":{\"type\":\"snowflake\",\"account\":\"" + account + "\",\"host\":\"" + snowflake + "\",\"user\":\""
+                + user + "\",\"role\":\"LOADER\",\"warehouse\":\"DEMO_WH\",\"authType\":\"key-pair\",\"privateKey\":\""
+                + json(privatePem) + "\",\"keyAdminConnectionId\":\"" + adminConnection + "\"}}", 201);
+        String id = field(created, "id");
+        send("PUT", cs + "/api/v1/connections/" + id + "/key-slots/1", token, "{\"publicKey\":\"" + json(publicPem) + "\"}", 200);
+
+        Driver driver = (Driver) Class.forName("net.snowflake.client.api.driver.SnowflakeDriver").getField("INSTANCE").get(null);
+        URI host = URI.create(snowflake);
+        String url = "jdbc:snowflake://" + host.getHost() + ":" + host.getPort() + "/?ssl=off";
+        Properties props = new Properties();
+        props.put("account", account);
+        props.put("user", user);
+        props.put("authenticator", "SNOWFLAKE_JWT");
+        props.put("privateKey", pair.getPrivate());
+        props.put("disablePlatformDetection", "true");
+        props.put("role", "LOADER");
+        props.put("warehouse", "DEMO_WH");
+
+        Runnable service = () -> {
+            String result = send("POST", cs + "/api/v1/connections/" + id + "/test", token, "", 200);
+            if (!result.contains("\"ok\":true")) {
+                throw new IllegalStateException("the service's test failed: " + result);
+            }
+        };
+        Runnable bare = () -> {
+            try (Connection c = driver.connect(url, props); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
+                if (!rs.next() || !user.equals(rs.getString(1))) {
+                    throw new IllegalStateException("the bare login returned another user");
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        for (int i = 0; i < 20; i++) {
+            service.run();
+            bare.run();
+        }
+        List<Long> serviceNanos = new ArrayList<>();
+        List<Long> bareNanos = new ArrayList<>();
+        for (int round = 0; round < Math.max(1, samples / 10); round++) {
+            time(service, 10, serviceNanos);
+            time(bare, 10, bareNanos);
+        }
+        System.out.printf("connection test through connection-service: %s%n", summary(serviceNanos));
+        System.out.printf("bare JDBC login + SELECT (floor):           %s%n", summary(bareNanos));
+        System.out.printf("ratio of medians (service / bare): %.2f%n",
+                (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
+    }
+
+    static void time(Runnable call, int count, List<Long> into) {
+        for (int i = 0; i < count; i++) {
+            long t = System.nanoTime();
+            call.run();
+            into.add(System.nanoTime() - t);
+        }
+    }
+
+    static String summary(List<Long> nanos) {
+        return String.format("n=%d p50 %.1f ms, p90 %.1f ms, p99 %.1f ms", nanos.size(), percentile(nanos, 50) / 1e6,
+                percentile(nanos, 90) / 1e6, percentile(nanos, 99) / 1e6);
+    }
+
+    static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    static String send(String method, String url, String token, String body, int... expected) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (int status : expected) {
+                if (response.statusCode() == status) {
+                    return response.body();
+                }
+            }
+            throw new IllegalStateException(method + " " + url + " -> " + response.statusCode() + ": " + response.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String field(String json, String name) {
+        int at = json.indexOf("\"" + name + "\":\"");
+        if (at < 0) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        int start = at + name.length() + 4;
+        return json.substring(start, json.indexOf('"', start));
+    }
+
+    static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+    }
+
+    static String json(String text) {
+        return text.replace("\n", "\\n");
+    }
+}
