@@ -207,7 +207,8 @@ final class E2e {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("privateKey", SecretLeakGuard.secret(pkcs8Pem(key)));
         body.put("expectedCredentialVersion", credentialVersion);
-        given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).contentType(ContentType.JSON)
+        given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER)
+                .header("If-Match", "\"" + credentialVersion + "\"").contentType(ContentType.JSON)
                 .body(body).when().put("/api/v1/connections/" + svc.id() + "/credentials").then().statusCode(422)
                 .body("type", org.hamcrest.Matchers.is("urn:keyline:problem:credential-login-failed"))
                 .body("detail", org.hamcrest.Matchers.containsString("390144"));
