@@ -31,6 +31,7 @@ public final class CertificateServiceStub implements AutoCloseable {
     /** The permission the real certificate-service requires for an exchange. */
     public static final String USE = "certificates:use";
     private static final Pattern EXCHANGE = Pattern.compile("/api/v1/certificates/([^/]+)/exchange");
+    private static final Pattern AUTHORIZATION = Pattern.compile("/api/v1/certificates/([^/]+)/authorization");
 
     /** What to answer for one certificate id. */
     public record Script(int status, String body, long delayMillis) {
@@ -43,6 +44,9 @@ public final class CertificateServiceStub implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Certificate id → the host:port pairs its authorized domains cover; absent = no such certificate. */
+    private final Map<String, Set<String>> authorized = new ConcurrentHashMap<>();
+    private final List<Received> authorizationQuestions = new CopyOnWriteArrayList<>();
     private volatile int readyStatus = 200;
 
     private CertificateServiceStub() throws IOException {
@@ -86,6 +90,26 @@ public final class CertificateServiceStub implements AutoCloseable {
         scripts.put(certificateId, new Script(ok.status(), ok.body(), delayMillis));
     }
 
+    /** The certificate exists and its authorized domains cover {@code host:port} (lower case). */
+    public void authorize(String certificateId, String hostPort) {
+        authorized.computeIfAbsent(certificateId, k -> ConcurrentHashMap.newKeySet()).add(hostPort);
+    }
+
+    /** The certificate exists but covers none of the hosts asked about. */
+    public void exists(String certificateId) {
+        authorized.computeIfAbsent(certificateId, k -> ConcurrentHashMap.newKeySet());
+    }
+
+    /** The certificate was deleted. */
+    public void forget(String certificateId) {
+        authorized.remove(certificateId);
+    }
+
+    /** The authorization questions asked about this certificate: query string as body, and the bearer sent. */
+    public List<Received> authorizationQuestions(String certificateId) {
+        return authorizationQuestions.stream().filter(r -> r.certificateId().equals(certificateId)).toList();
+    }
+
     public void readyStatus(int status) {
         this.readyStatus = status;
     }
@@ -99,6 +123,11 @@ public final class CertificateServiceStub implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/q/health/ready")) {
                 respond(exchange, readyStatus, "{\"status\":\"" + (readyStatus == 200 ? "UP" : "DOWN") + "\"}");
+                return;
+            }
+            Matcher a = AUTHORIZATION.matcher(path);
+            if (a.matches() && exchange.getRequestMethod().equals("GET")) {
+                answerAuthorization(exchange, a.group(1));
                 return;
             }
             Matcher m = EXCHANGE.matcher(path);
@@ -141,6 +170,34 @@ public final class CertificateServiceStub implements AutoCloseable {
         } catch (IOException e) {
             // The client gave up (timeout tests): nothing to answer.
         }
+    }
+
+    /** Like certificate-service: a bearer is required, 404 for an unknown certificate, else allowed or not. */
+    private void answerAuthorization(HttpExchange exchange, String id) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String query = exchange.getRequestURI().getQuery();
+        authorizationQuestions.add(new Received(id, authorization, query));
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401}");
+            return;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            params.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        Set<String> covered = authorized.get(id);
+        if (covered == null) {
+            respond(exchange, 404, "{\"type\":\"urn:keyline:problem:not-found\",\"status\":404,"
+                    + "\"detail\":\"Certificate " + id + " does not exist\"}");
+            return;
+        }
+        String host = params.get("host");
+        int port = Integer.parseInt(params.getOrDefault("port", "443"));
+        boolean allowed = covered.contains(host + ":" + port);
+        respond(exchange, 200, "{\"allowed\":" + allowed + ",\"host\":\"" + host + "\",\"port\":" + port
+                + (allowed ? ",\"matchedRule\":\"" + host + "\"" : ",\"reason\":\"no authorized domain matches\"")
+                + "}");
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

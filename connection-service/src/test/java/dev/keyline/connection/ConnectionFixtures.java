@@ -12,6 +12,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -47,6 +48,11 @@ public final class ConnectionFixtures {
     public static final String OPENSSL_PASSPHRASE = "fixture-pass-7Qw!";
 
     private static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
+    /**
+     * The users the shared key-admin connection may manage: the suite's service users, the missing
+     * user of the object-not-found test, and the odd and hostile names of the quoting tests.
+     */
+    public static final List<String> ADMIN_MANAGES = List.of("SVC_*", "GHOST_*", "svc.loader-*", "X\"*");
     private static String adminConnectionId;
 
     private ConnectionFixtures() {
@@ -174,7 +180,8 @@ public final class ConnectionFixtures {
 
     /**
      * The key-admin connection (user ROTATOR, role KEY_ADMIN with MODIFY PROGRAMMATIC
-     * AUTHENTICATION METHODS on the account), created once per test run through the API.
+     * AUTHENTICATION METHODS on the account, managing {@link #ADMIN_MANAGES}), created once per
+     * test run through the API.
      */
     public static synchronized String adminConnection(SnowflakeEmulator snowflake) {
         account(snowflake).user("ROTATOR").role(KEY_ADMIN_ROLE).rsaPublicKey(ADMIN_KEY.getPublic());
@@ -182,10 +189,17 @@ public final class ConnectionFixtures {
             Map<String, Object> body = snowflakeBody(uniqueName("sf-admin"), "rotator", pkcs8Pem(ADMIN_KEY.getPrivate()),
                     null, null);
             details(body).put("role", KEY_ADMIN_ROLE);
+            details(body).put("managesUsers", ADMIN_MANAGES);
             adminConnectionId = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
                     .when().post(BASE).then().statusCode(201).extract().path("id");
         }
         return adminConnectionId;
+    }
+
+    /** The connection's current ETag (its version), for If-Match. */
+    public static String etag(String id) {
+        return given().header("Authorization", MANAGER).when().get(BASE + "/" + id).then().statusCode(200).extract()
+                .header("ETag");
     }
 
     public static String create(Map<String, Object> body) {

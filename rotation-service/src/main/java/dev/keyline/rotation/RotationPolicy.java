@@ -24,6 +24,8 @@ public class RotationPolicy {
     public String createdBy;
     public Instant updatedAt;
     public String updatedBy;
+    /** Bumped by every update; clients send it back in If-Match. */
+    public long version;
 
     public Schedule parsedSchedule() {
         return Schedule.stored(schedule, windowStart, windowEnd, windowZone);

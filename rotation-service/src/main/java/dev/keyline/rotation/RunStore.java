@@ -7,15 +7,21 @@ import java.util.UUID;
 /** Persistence the rotation engine needs: the run itself, its step log and the keys this system registered. */
 public interface RunStore {
 
-    /** Persists every field of the run; throws {@link LeaseLostException} when another worker holds it now. */
-    void save(RotationRun run);
-
     /**
-     * Persists the run and its audit events together (one transaction in the database): an event
-     * is never recorded for a step whose result was not saved, nor lost for one that was.
+     * Persists the run, the step-log rows and the audit events of what just happened, together: one
+     * transaction in the database, fenced by the lease. A worker that lost the run's lease writes
+     * nothing at all ({@link LeaseLostException}); an event or step row is never recorded for a
+     * result that was not saved, nor lost for one that was.
      */
-    default void save(RotationRun run, List<AuditNote> events) {
-        save(run);
+    void save(RotationRun run, List<StepLog> steps, List<AuditNote> events);
+
+    /** Persists every field of the run; throws {@link LeaseLostException} when another worker holds it now. */
+    default void save(RotationRun run) {
+        save(run, List.of(), List.of());
+    }
+
+    /** One row of a run's step log: what a step ended with. Public values only, like the run. */
+    record StepLog(String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
     }
 
     /**
@@ -27,8 +33,6 @@ public interface RunStore {
 
     /** The actor of audit events the worker writes; a run's start names its requester (or "scheduler"). */
     String ACTOR = "rotation-service";
-
-    void logStep(UUID runId, String step, String outcome, Instant startedAt, Instant finishedAt, String detail);
 
     /** Whether this system registered (or retired) this key for the user. */
     boolean isKnownKey(String account, String user, String fingerprint);

@@ -105,11 +105,12 @@ public class CertificateResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    @Operation(summary = "Replace name, description and domains; replace material when given (If-Match: version)")
+    @Operation(summary = "Replace name, description and domains; replace material when given (If-Match: the ETag read; 428 without it)")
     public Response update(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull CertificateRequest request) {
+        long expected = IfMatch.required(ifMatch);
         CertificateEntity e = audited("certificate.update", id,
-                () -> certificates.update(id, request.toUpload(), IfMatch.version(ifMatch)));
+                () -> certificates.update(id, request.toUpload(), expected));
         return Response.ok(view(e)).tag(etag(e)).build();
     }
 

@@ -138,6 +138,25 @@ class CertificateResourceTest {
     }
 
     @Test
+    void updateWithoutIfMatchIs428AndChangesNothing() {
+        String name = uniqueName("no-if-match");
+        String id = create(body(name));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "description", "lost update", "authorizedDomains", List.of("api.other.test")))
+                .when().put(BASE + "/" + id)
+                .then().statusCode(428).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:precondition-required"))
+                .body("errors[0].field", equalTo("If-Match"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200).body("description", not(equalTo("lost update")));
+    }
+
+    static String etag(String id) {
+        return given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200).extract()
+                .header("ETag");
+    }
+
+    @Test
     void renewingTheCertificateWithTheSameKeyWritesANewVaultVersion() {
         String name = uniqueName("renew");
         Issued original = CertificateFixtures.client(name);
@@ -145,7 +164,7 @@ class CertificateResourceTest {
         Issued renewed = dev.keyline.keys.testing.TestPki.certificate(name).issuedBy(CertificateFixtures.CLIENT_CA)
                 .clientAuth().keyPair(original.keyPair()).validFor(Duration.ofDays(700)).issue();
 
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", etag(id)).contentType(ContentType.JSON)
                 .body(Map.of("name", name, "authorizedDomains", List.of("api.example.com"), "clientCertificate",
                         renewed.certificatePem()))
                 .when().put(BASE + "/" + id)
@@ -156,7 +175,7 @@ class CertificateResourceTest {
 
         // A certificate for a different key is refused: the stored key does not match it.
         Issued stranger = CertificateFixtures.client(name);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", etag(id)).contentType(ContentType.JSON)
                 .body(Map.of("name", name, "authorizedDomains", List.of("api.example.com"), "clientCertificate",
                         stranger.certificatePem()))
                 .when().put(BASE + "/" + id)

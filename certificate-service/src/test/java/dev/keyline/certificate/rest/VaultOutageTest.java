@@ -87,7 +87,8 @@ class VaultOutageTest {
 
         Map<String, Object> replacement = body(name);
         vault.setSealed(true);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(replacement)
+        given().header("Authorization", MANAGER).header("If-Match", CertificateResourceTest.etag(id))
+                .contentType(ContentType.JSON).body(replacement)
                 .when().put("/api/v1/certificates/" + id)
                 .then().statusCode(503);
         vault.setSealed(false);

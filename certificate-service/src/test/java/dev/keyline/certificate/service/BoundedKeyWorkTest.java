@@ -99,7 +99,8 @@ class BoundedKeyWorkTest {
     }
 
     static String presentedBy(String id) {
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        // Presenting a certificate is use, not manage.
+        given().header("Authorization", CertificateFixtures.USER).contentType(ContentType.JSON)
                 .body(Map.of("host", "localhost", "port", server.port(), "path", "/who"))
                 .when().post("/api/v1/certificates/" + id + "/exchange").then().statusCode(200);
         List<MtlsTestServer.Seen> seen = server.seen();

@@ -3,11 +3,13 @@ package dev.keyline.connection.client;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -38,6 +40,17 @@ interface CertificateServiceApi {
     @Produces(MediaType.APPLICATION_JSON)
     ExchangeOutcome exchange(@PathParam("id") UUID certificateId, @HeaderParam("Authorization") String authorization,
             ExchangeCall call);
+
+    /** May the certificate be presented to host:port? Asked with the caller's own token. */
+    @GET
+    @Path("{id}/authorization")
+    @Produces(MediaType.APPLICATION_JSON)
+    Authorization authorization(@PathParam("id") UUID certificateId, @QueryParam("host") String host,
+            @QueryParam("port") int port, @HeaderParam("Authorization") String authorization);
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Authorization(boolean allowed, String host, int port, String matchedRule, String reason) {
+    }
 
     /** Turns error answers into {@link CertificateServiceException}s carrying the problem type. */
     @ClientExceptionMapper

@@ -57,6 +57,24 @@ public class CertificateServiceClient {
         }
     }
 
+    /**
+     * Whether certificate-service lets the certificate be presented to {@code host:port}, asked with
+     * the caller's bearer token: a caller learns only about certificates it may read itself.
+     *
+     * @return null when it may, else certificate-service's reason
+     * @throws CertificateServiceException with its problem type (404 for an unknown certificate)
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = CertificateServiceException.Unavailable.class)
+    public String refusal(UUID certificateId, String host, int port, String callerBearer) {
+        try {
+            CertificateServiceApi.Authorization a = api.authorization(certificateId, host, port, callerBearer);
+            return a.allowed() ? null : a.reason() == null ? "no authorized domain matches" : a.reason();
+        } catch (ProcessingException e) {
+            throw transport(e);
+        }
+    }
+
     private static CertificateServiceException transport(ProcessingException e) {
         if (hasCause(e, SocketTimeoutException.class) || hasCause(e, java.util.concurrent.TimeoutException.class)
                 || String.valueOf(e.getMessage()).toLowerCase().contains("timeout")

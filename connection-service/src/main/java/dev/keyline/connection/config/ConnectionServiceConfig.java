@@ -1,6 +1,8 @@
 package dev.keyline.connection.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -76,6 +78,13 @@ public interface ConnectionServiceConfig {
          */
         @WithDefault("false")
         boolean allowPlainHttp();
+
+        /**
+         * Hosts besides the account's own Snowflake endpoints that {@code details.host} may name (a
+         * proxy, a custom PrivateLink name): exact host names or {@code *.example.com}. A stored key
+         * signs in nowhere else. Empty by default.
+         */
+        Optional<List<String>> allowedHosts();
 
         /** Browse lists the schemas of at most this many databases (one SHOW SCHEMAS each). */
         @WithDefault("50")

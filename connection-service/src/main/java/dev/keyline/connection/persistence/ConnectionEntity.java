@@ -1,6 +1,7 @@
 package dev.keyline.connection.persistence;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -74,6 +75,13 @@ public class ConnectionEntity extends PanacheEntityBase {
     @Column(name = "key_admin_connection_id")
     public UUID keyAdminConnectionId;
 
+    /**
+     * Key-admin connections: the Snowflake users (names or {@code *} patterns) whose keys it may
+     * change, one per line; null for every other connection.
+     */
+    @Column(name = "manages_users")
+    public String managesUsers;
+
     /** Bumped by every credential swap; clients compare-and-set on it. */
     @Column(name = "credential_version", nullable = false)
     public int credentialVersion;
@@ -116,6 +124,21 @@ public class ConnectionEntity extends PanacheEntityBase {
 
     public boolean isSnowflake() {
         return ConnectionType.SNOWFLAKE.wire().equals(type);
+    }
+
+    /** The declared users (names or patterns); empty unless this is a key-admin connection. */
+    public List<String> managedUsers() {
+        return managesUsers == null || managesUsers.isEmpty() ? List.of() : List.of(managesUsers.split("\n"));
+    }
+
+    /** A connection that declares users it manages is a key-admin. */
+    public boolean isKeyAdmin() {
+        return managesUsers != null && !managesUsers.isEmpty();
+    }
+
+    /** The key-admin connections of an account. */
+    public static List<ConnectionEntity> keyAdminsOf(String account) {
+        return list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(java.util.Locale.ROOT));
     }
 
     public static ConnectionEntity findByName(String name) {

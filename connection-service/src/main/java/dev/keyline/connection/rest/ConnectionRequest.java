@@ -28,7 +28,7 @@ public record ConnectionRequest(
         DetailsRequest d = details;
         return new ConnectionDraft(name, description, timeoutSecs, d.type(), d.account(), d.host(), d.user(), d.role(),
                 d.warehouse(), d.database(), d.schema(), d.authType(), d.privateKey(), d.privateKeyPassphrase(),
-                d.keyAdminConnectionId(), d.baseUrl(), d.certificateId());
+                d.keyAdminConnectionId(), d.managesUsers(), d.baseUrl(), d.certificateId());
     }
 
     @Override

@@ -125,11 +125,13 @@ public class ConnectionResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    @Operation(summary = "Replace name, description, timeout and details except the key (If-Match: version)")
+    @Operation(summary = "Replace name, description, timeout and details except the key (If-Match: the ETag read; 428 without it). "
+            + "Changing account, host or user needs the stored key again in details.privateKey")
     public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ConnectionRequest request) {
+        long expected = IfMatch.required(ifMatch);
         ConnectionEntity e = audited("connection.update", id,
-                () -> connections.replace(id, request.toDraft(), IfMatch.version(ifMatch)));
+                () -> connections.replace(id, request.toDraft(), expected));
         return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
     }
 
@@ -191,11 +193,18 @@ public class ConnectionResource {
     @Path("{id}/credentials")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
-    @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion")
-    public Response swapCredentials(@PathParam("id") UUID id, @Valid @NotNull CredentialsRequest request) {
+    @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion "
+            + "(If-Match: the credentialVersion read, as in expectedCredentialVersion; 428 without it)")
+    public Response swapCredentials(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull CredentialsRequest request) {
+        long expected = IfMatch.required(ifMatch);
+        if (expected != request.expectedCredentialVersion()) {
+            throw ProblemException.invalidField("If-Match", "must name the same credential version as expectedCredentialVersion");
+        }
         ConnectionEntity e = credentials.swap(id, request.privateKey(), request.privateKeyPassphrase(),
                 request.expectedCredentialVersion());
-        return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+        // The credentials' own version is this resource's entity tag.
+        return Response.ok(ConnectionView.of(e)).tag(new EntityTag(Integer.toString(e.credentialVersion))).build();
     }
 
     @POST

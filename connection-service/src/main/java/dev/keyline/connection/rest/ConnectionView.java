@@ -1,6 +1,7 @@
 package dev.keyline.connection.rest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -18,8 +19,8 @@ public record ConnectionView(UUID id, String name, String description, int timeo
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Details(String type, String account, String host, String endpoint, String user, String role,
             String warehouse, String database, String schema, String authType, String keyFingerprint,
-            Integer keySizeBits, Boolean hasPassphrase, UUID keyAdminConnectionId, Integer credentialVersion,
-            String baseUrl, UUID certificateId) {
+            Integer keySizeBits, Boolean hasPassphrase, UUID keyAdminConnectionId, List<String> managesUsers,
+            Integer credentialVersion, String baseUrl, UUID certificateId) {
     }
 
     public static ConnectionView of(ConnectionEntity e) {
@@ -30,9 +31,9 @@ public record ConnectionView(UUID id, String name, String description, int timeo
         Details details = e.isSnowflake()
                 ? new Details(e.type, e.account, e.host, endpoint(e), e.user, e.role, e.warehouse, e.database, e.schema,
                         e.authType, e.keyFingerprint, e.keySizeBits, e.hasPassphrase, e.keyAdminConnectionId,
-                        e.credentialVersion, null, null)
+                        e.managedUsers(), e.credentialVersion, null, null)
                 : new Details(e.type, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        e.baseUrl, e.certificateId);
+                        null, e.baseUrl, e.certificateId);
         return new ConnectionView(e.id, e.name, e.description, e.timeoutSecs, details, e.createdAt, e.createdBy,
                 e.updatedAt, e.updatedBy, e.version, testLogin);
     }

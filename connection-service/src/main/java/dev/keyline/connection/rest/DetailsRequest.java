@@ -1,5 +1,6 @@
 package dev.keyline.connection.rest;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.validation.constraints.NotBlank;
@@ -25,6 +26,7 @@ public record DetailsRequest(
         @Schema(description = "PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1), RSA >= 2048 bits. Write-only.", writeOnly = true, format = "password") @Size(max = 65536) String privateKey,
         @Schema(description = "Passphrase of an encrypted key. Write-only.", writeOnly = true, format = "password") @Size(max = 1024) String privateKeyPassphrase,
         @Schema(description = "Connection (same account) whose role may change this user's keys; default: this connection") UUID keyAdminConnectionId,
+        @Schema(description = "Key-admin connections: the Snowflake users whose keys it may change, names or patterns such as SVC_* (never its own user nor another key-admin's); empty: none") @Size(max = 100) List<@Size(max = 255) String> managesUsers,
         @Schema(description = "API connectors: https base URL") @Size(max = 2048) String baseUrl,
         @Schema(description = "API connectors: certificate-service certificate presented to the API") UUID certificateId) {
 

@@ -1,5 +1,6 @@
 package dev.keyline.connection.service;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -8,7 +9,8 @@ import java.util.UUID;
  */
 public record ConnectionDraft(String name, String description, Integer timeoutSecs, String type, String account,
         String host, String user, String role, String warehouse, String database, String schema, String authType,
-        String privateKey, String privateKeyPassphrase, UUID keyAdminConnectionId, String baseUrl, UUID certificateId) {
+        String privateKey, String privateKeyPassphrase, UUID keyAdminConnectionId, List<String> managesUsers,
+        String baseUrl, UUID certificateId) {
 
     @Override
     public String toString() {

@@ -1,18 +1,21 @@
 package dev.keyline.connection.service;
 
+import java.util.List;
 import java.util.UUID;
 
 import dev.keyline.connection.ConnectionType;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
 
 /**
- * A validated create or replace request. For Snowflake connections {@code key} is null on replace
- * (keys change through the credentials endpoint only).
+ * A validated create or replace request. On replace {@code key} is the key the caller presented
+ * again (null if none): keys change through the credentials endpoint only, but moving a connection
+ * that holds a key to another account, host or user needs the key. {@code managesUsers} is empty
+ * unless the connection is a key-admin.
  */
 public record ConnectionInput(String name, String description, int timeoutSecs, ConnectionType type, String account,
         SnowflakeEndpoint endpoint, String hostOverride, String user, String role, String warehouse, String database,
-        String schema, String authType, ValidatedKey key, UUID keyAdminConnectionId, String baseUrl,
-        UUID certificateId) {
+        String schema, String authType, ValidatedKey key, UUID keyAdminConnectionId, List<String> managesUsers,
+        String baseUrl, UUID certificateId) {
 
     public boolean isSnowflake() {
         return type == ConnectionType.SNOWFLAKE;

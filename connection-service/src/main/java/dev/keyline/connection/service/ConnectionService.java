@@ -8,10 +8,12 @@ import jakarta.inject.Inject;
 
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.work.ConnectionWork;
+import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -41,6 +43,12 @@ public class ConnectionService {
     @Inject
     SnowflakeLogins logins;
 
+    @Inject
+    KeyAdminScope scope;
+
+    @Inject
+    CertificateCoverage certificates;
+
     /** A new connection with the outcome of its first login (null for API connectors). */
     public record Created(ConnectionEntity connection, LoginCheck testLogin) {
     }
@@ -52,7 +60,9 @@ public class ConnectionService {
         // Cheap checks first: a taken name should not cost a Snowflake login.
         store.requireUniqueName(in.name(), null);
         if (in.isSnowflake()) {
-            checkKeyAdmin(in.keyAdminConnectionId(), in.account(), null);
+            checkKeyAdmin(in, null);
+        } else {
+            certificates.check(in.certificateId(), in.baseUrl());
         }
         // The key need not be registered yet (admins often register it afterwards): say how the login went.
         LoginCheck check = in.isSnowflake() ? tester.tryLogin(in) : null;
@@ -63,7 +73,11 @@ public class ConnectionService {
         ConnectionEntity existing = store.get(id);
         ConnectionInput in = validator.validateReplacement(draft, existing.connectionType());
         if (in.isSnowflake()) {
-            checkKeyAdmin(in.keyAdminConnectionId(), in.account(), id);
+            requireKeyToMove(existing, in);
+            checkKeyAdmin(in, id);
+        } else if (in.certificateId() != null
+                && !(in.certificateId().equals(existing.certificateId) && in.baseUrl().equals(existing.baseUrl))) {
+            certificates.check(in.certificateId(), in.baseUrl());
         }
         return store.replace(id, in, expectedVersion);
     }
@@ -91,10 +105,44 @@ public class ConnectionService {
     }
 
     /**
-     * A key-admin connection must be another Snowflake connection of the same account: key slots
-     * are changed by a user of the account whose role may alter the target user.
+     * A stored key signs in where the connection points: another account, host or user, or a
+     * key-admin declaring users it did not declare before, needs the stored key presented again in
+     * the same request (400 {@code key-required}); a different key is refused (422
+     * {@code key-mismatch}): keys change through PUT …/credentials, which logs in with them first.
      */
-    private void checkKeyAdmin(UUID adminId, String account, UUID self) {
+    private static void requireKeyToMove(ConnectionEntity existing, ConnectionInput in) {
+        boolean moved = !existing.account.equalsIgnoreCase(in.account())
+                || !java.util.Objects.equals(existing.host, in.hostOverride())
+                || !SnowflakeIdentifiers.objectName(existing.user).equals(SnowflakeIdentifiers.objectName(in.user()))
+                || !existing.managedUsers().containsAll(in.managesUsers());
+        String field = "details.privateKey";
+        if (in.key() == null) {
+            if (moved) {
+                throw new ProblemException(400, "key-required", "Key required",
+                        "Changing account, host or user of a connection that holds a key (or widening a key-admin's "
+                                + "managesUsers) needs its stored private key in the same request",
+                        List.of(new FieldError(field, "is required to change account, host, user or managesUsers")));
+            }
+            return;
+        }
+        if (!in.key().fingerprint().equals(existing.keyFingerprint)) {
+            throw new ProblemException(422, "key-mismatch", "Not the stored key",
+                    "The private key given is not the connection's stored key (" + existing.keyFingerprint
+                            + "); replace keys with PUT /api/v1/connections/{id}/credentials, which logs in with them first",
+                    List.of(new FieldError(field, "is not the stored key")));
+        }
+    }
+
+    /**
+     * A key-admin connection must be another Snowflake connection of the same account: key slots
+     * are changed by a user of the account whose role may alter the target user. Its scope must
+     * cover this connection's user ({@link KeyAdminScope}), and a key-admin's own declaration
+     * must leave out its own user and other key-admins'.
+     */
+    private void checkKeyAdmin(ConnectionInput in, UUID self) {
+        scope.checkDeclaration(self, in.account(), in.user(), in.managesUsers());
+        UUID adminId = in.keyAdminConnectionId();
+        String account = in.account();
         if (adminId == null) {
             return;
         }
@@ -113,6 +161,7 @@ public class ConnectionService {
             throw ProblemException.invalidField(field, "is a connection to account " + admin.account
                     + "; keys can only be changed by a connection to the same account");
         }
+        scope.checkTarget(admin, self, in.user(), !in.managesUsers().isEmpty());
     }
 
     private static PanacheQuery<ConnectionEntity> query(String nameFilter) {

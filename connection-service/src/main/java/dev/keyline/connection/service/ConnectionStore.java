@@ -85,9 +85,10 @@ public class ConnectionStore {
                     "The connection changed since version " + expectedVersion + "; it is now at version " + e.version);
         }
         requireUniqueName(in.name(), id);
+        String changes = ConnectionChanges.describe(e, in);
         apply(e, in);
         e.flush();
-        audit.success("connection.update", RESOURCE, id.toString(), e.keyFingerprint, "name=" + e.name);
+        audit.success("connection.update", RESOURCE, id.toString(), e.keyFingerprint, changes);
         return e;
     }
 
@@ -201,6 +202,8 @@ public class ConnectionStore {
         e.database = in.database();
         e.schema = in.schema();
         e.keyAdminConnectionId = in.keyAdminConnectionId();
+        e.managesUsers = in.managesUsers() == null || in.managesUsers().isEmpty() ? null
+                : String.join("\n", in.managesUsers());
         e.baseUrl = in.baseUrl();
         e.certificateId = in.certificateId();
         stamp(e);

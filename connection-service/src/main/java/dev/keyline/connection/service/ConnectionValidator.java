@@ -13,8 +13,8 @@ import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.ConnectionType;
-import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
+import dev.keyline.connection.snowflake.SnowflakeHostPolicy;
 import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.ParsedPrivateKey;
 import dev.keyline.keys.PemText;
@@ -32,7 +32,7 @@ public class ConnectionValidator {
     static final String KEY_PAIR = "key-pair";
 
     @Inject
-    ConnectionServiceConfig config;
+    SnowflakeHostPolicy hostPolicy;
 
     @Inject
     KeyLimitsConfig keyLimits;
@@ -42,7 +42,10 @@ public class ConnectionValidator {
         return validate(d, true, null);
     }
 
-    /** For replace: the type is fixed and keys change only through the credentials endpoint. */
+    /**
+     * For replace: the type is fixed and keys change only through the credentials endpoint; a key
+     * given anyway is the stored key presented again (moving the connection needs it).
+     */
     public ConnectionInput validateReplacement(ConnectionDraft d, ConnectionType existing) {
         return validate(d, false, existing);
     }
@@ -91,7 +94,7 @@ public class ConnectionValidator {
         String host = trimToNull(d.host());
         if (accountProblem == null) {
             try {
-                endpoint = SnowflakeEndpoint.resolve(account, host, config.snowflake().allowPlainHttp());
+                endpoint = hostPolicy.resolve(account, host);
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("details.host", e.getMessage()));
             }
@@ -99,21 +102,15 @@ public class ConnectionValidator {
         if (creating && (d.privateKey() == null || d.privateKey().isBlank())) {
             errors.add(new FieldError("details.privateKey", "is required for key-pair authentication"));
         }
-        if (!creating && d.privateKey() != null) {
-            errors.add(new FieldError("details.privateKey",
-                    "cannot be changed here; use PUT /api/v1/connections/{id}/credentials (it logs in with the new key first)"));
-        }
-        if (!creating && d.privateKeyPassphrase() != null) {
-            errors.add(new FieldError("details.privateKeyPassphrase",
-                    "cannot be changed here; use PUT /api/v1/connections/{id}/credentials"));
-        }
+        List<String> managesUsers = KeyAdminScope.validate(d.managesUsers(), errors);
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
-        ValidatedKey key = creating ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
+        boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
+        ValidatedKey key = creating || keyGiven ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
         return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.SNOWFLAKE, account, endpoint,
                 host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
-                d.keyAdminConnectionId(), null, null);
+                d.keyAdminConnectionId(), managesUsers, null, null);
     }
 
     private ConnectionInput api(ConnectionDraft d, int timeout, List<FieldError> errors) {
@@ -128,6 +125,7 @@ public class ConnectionValidator {
         notAllowed(errors, "details.privateKey", d.privateKey(), "api");
         notAllowed(errors, "details.privateKeyPassphrase", d.privateKeyPassphrase(), "api");
         notAllowed(errors, "details.keyAdminConnectionId", d.keyAdminConnectionId(), "api");
+        notAllowed(errors, "details.managesUsers", d.managesUsers(), "api");
         String baseUrl = null;
         try {
             baseUrl = baseUrl(d.baseUrl());
@@ -138,7 +136,7 @@ public class ConnectionValidator {
             throw invalid(errors);
         }
         return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.API, null, null, null, null, null,
-                null, null, null, null, null, null, baseUrl, d.certificateId());
+                null, null, null, null, null, null, List.of(), baseUrl, d.certificateId());
     }
 
     /**

@@ -59,12 +59,19 @@ public class CredentialService {
     @Inject
     ConnectionWork work;
 
+    @Inject
+    KeyAdminScope scope;
+
     public ConnectionEntity swap(UUID id, String privateKey, String passphrase, int expectedCredentialVersion) {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");
         String newFingerprint = null;
         try {
             // A stale caller learns it before a login is spent; the store checks again under a row lock.
             ConnectionStore.requireCredentialVersion(e, expectedCredentialVersion);
+            if (e.keyAdminConnectionId != null) {
+                // The key its key-admin will register and retire later must be for a user in its scope.
+                scope.checkTarget(store.get(e.keyAdminConnectionId), e.id, e.user, e.isKeyAdmin());
+            }
             ValidatedKey key = work.keys(() -> validator.key(privateKey, passphrase, ""));
             newFingerprint = key.fingerprint();
             return store.withRowLock(id, e.timeoutSecs, locked -> {

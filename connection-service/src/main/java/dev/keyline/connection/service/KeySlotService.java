@@ -61,6 +61,9 @@ public class KeySlotService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    KeyAdminScope scope;
+
     public KeySlots read(UUID id) {
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, "connection.key-slots.read");
@@ -138,6 +141,7 @@ public class KeySlotService {
         }
         try {
             ConnectionEntity admin = store.get(target.keyAdminConnectionId);
+            scope.checkTarget(admin, target.id, target.user, target.isKeyAdmin());
             Map<String, String> desc = gateway.withSession(logins.stored(admin), s -> s.describeUser(target.user));
             String one = fingerprint(desc, 1);
             String two = fingerprint(desc, 2);
@@ -166,6 +170,13 @@ public class KeySlotService {
             throw new ProblemException(409, "key-admin-account-mismatch", "Key-admin connection mismatch",
                     "The key-admin connection '" + admin.name + "' is for account " + admin.account
                             + ", this connection for account " + target.account);
+        }
+        try {
+            scope.checkTarget(admin, target.id, target.user, target.isKeyAdmin());
+        } catch (ProblemException refused) {
+            audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.DENIED, null,
+                    refused.slug() + " user=" + target.user + " via=" + admin.id);
+            throw refused;
         }
         try {
             SnowflakeLogin login = logins.stored(admin);

@@ -14,9 +14,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.keyline.common.problem.ProblemException;
-import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
+import dev.keyline.connection.snowflake.SnowflakeHostPolicy;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
@@ -46,7 +46,7 @@ public class SnowflakeLogins {
     ConnectionSecrets secrets;
 
     @Inject
-    ConnectionServiceConfig config;
+    SnowflakeHostPolicy hostPolicy;
 
     @Inject
     ConnectionWork work;
@@ -115,9 +115,9 @@ public class SnowflakeLogins {
 
     private SnowflakeEndpoint endpoint(ConnectionEntity e) {
         try {
-            return SnowflakeEndpoint.resolve(e.account, e.host, config.snowflake().allowPlainHttp());
+            return hostPolicy.resolve(e.account, e.host);
         } catch (IllegalArgumentException ex) {
-            // Stored while the policy allowed it (plain http for an emulator), refused now.
+            // Stored while the policy allowed it (an emulator, a host since taken off the allow-list), refused now.
             throw new ProblemException(409, "snowflake-endpoint-refused", "Endpoint refused",
                     "The connection's host " + ex.getMessage() + "; change details.host with PUT");
         }

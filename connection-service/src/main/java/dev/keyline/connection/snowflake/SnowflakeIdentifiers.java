@@ -31,6 +31,11 @@ public final class SnowflakeIdentifiers {
      * unquoted ({@code svc.loader-1}) can only be the object of exactly that name.
      */
     public static String user(String user) {
-        return quote(UNQUOTED.matcher(user).matches() ? user.toUpperCase(Locale.ROOT) : user);
+        return quote(objectName(user));
+    }
+
+    /** The name of the user object a connection's user name refers to, unquoted (see {@link #user}). */
+    public static String objectName(String user) {
+        return UNQUOTED.matcher(user).matches() ? user.toUpperCase(Locale.ROOT) : user;
     }
 }

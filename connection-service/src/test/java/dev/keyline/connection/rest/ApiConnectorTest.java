@@ -60,6 +60,9 @@ class ApiConnectorTest {
     }
 
     String connector(String certificateId) {
+        if (certificateId != null) {
+            certificates.authorize(certificateId, "api.partner.test:443");
+        }
         return ConnectionFixtures.create(apiBody(ConnectionFixtures.uniqueName("api"), "https://API.partner.test/v1/",
                 certificateId));
     }
@@ -67,6 +70,7 @@ class ApiConnectorTest {
     @Test
     void createStoresTheConnectorWithoutVault() {
         String certificateId = UUID.randomUUID().toString();
+        certificates.authorize(certificateId, "api.partner.test:443");
         String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON)
                 .body(apiBody(ConnectionFixtures.uniqueName("api"), "https://API.partner.test/v1/", certificateId))
                 .when().post(BASE)
@@ -163,9 +167,51 @@ class ApiConnectorTest {
     }
 
     @Test
-    void anUnknownCertificateIsCertificateNotFound() {
+    void aCertificateThatMustExistAndCoverTheBaseUrlIsCheckedWhenSaved() {
+        // Unknown certificate: refused, nothing stored.
+        String unknown = UUID.randomUUID().toString();
+        String name = ConnectionFixtures.uniqueName("api-unknown");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(apiBody(name, "https://api.partner.test/v1/", unknown))
+                .when().post(BASE)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "certificate-not-found"))
+                .body("errors[0].field", equalTo("details.certificateId"));
+        given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
+                .then().statusCode(200).body("total", equalTo(0));
+        // It was asked with the caller's own token, about the base URL's host and port.
+        var asked = certificates.authorizationQuestions(unknown);
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).authorization()).isEqualTo(MANAGER);
+        assertThat(asked.get(0).body()).contains("host=api.partner.test").contains("port=443");
+
+        // A certificate whose authorized domains do not cover the base URL: refused.
+        String foreign = UUID.randomUUID().toString();
+        certificates.exists(foreign);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(apiBody(ConnectionFixtures.uniqueName("api-foreign"), "https://api.partner.test:8443/v1/", foreign))
+                .when().post(BASE)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "api-host-not-authorized"))
+                .body("errors[0].field", equalTo("details.baseUrl"));
+
+        // Replacing the base URL is checked the same way.
+        String covered = UUID.randomUUID().toString();
+        String id = connector(covered);
+        Map<String, Object> moved = apiBody(ConnectionFixtures.uniqueName("api-moved"), "https://evil.example/v1/", covered);
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON).body(moved)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "api-host-not-authorized"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200).body("details.baseUrl", equalTo("https://api.partner.test/v1/"));
+    }
+
+    @Test
+    void aCertificateDeletedAfterwardsIsCertificateNotFoundWhenTested() {
         String certificateId = UUID.randomUUID().toString();
         String id = connector(certificateId);
+        certificates.forget(certificateId);
         given().header("Authorization", CONNECTOR_USER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(422)
                 .body("type", equalTo(PROBLEM + "certificate-not-found"))
@@ -199,7 +245,7 @@ class ApiConnectorTest {
                 .when().post(BASE + "/" + id + "/credentials/test")
                 .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"))
                 .body("detail", containsString("private keys"));
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", key, "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(409).body("type", equalTo(PROBLEM + "not-a-snowflake-connection"));
@@ -238,7 +284,7 @@ class ApiConnectorTest {
         Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("switch"), "svc",
                 null, null, null);
         ConnectionFixtures.details(body).remove("privateKey");
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON).body(body)
                 .when().put(BASE + "/" + id)
                 .then().statusCode(400)
                 .body("errors.field", org.hamcrest.Matchers.hasItem("details.type"));

@@ -129,15 +129,19 @@ class ConnectionBadInputTest {
         Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("put"), user,
                 ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null);
         String id = ConnectionFixtures.create(body);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+        // Another key is refused: keys change through PUT .../credentials only, which logs in with it first.
+        ConnectionFixtures.details(body).put("privateKey",
+                ConnectionFixtures.pkcs8Pem(ConnectionFixtures.newKey().getPrivate()));
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON).body(body)
                 .when().put(BASE + "/" + id)
-                .then().statusCode(400)
+                .then().statusCode(422)
+                .body("type", equalTo("urn:keyline:problem:key-mismatch"))
                 .body("errors[0].field", equalTo("details.privateKey"));
 
         // Without the key, metadata changes (here the role) are accepted.
         ConnectionFixtures.details(body).remove("privateKey");
         ConnectionFixtures.details(body).put("role", "PUBLIC");
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON).body(body)
                 .when().put(BASE + "/" + id)
                 .then().statusCode(200)
                 .body("details.role", equalTo("PUBLIC"))

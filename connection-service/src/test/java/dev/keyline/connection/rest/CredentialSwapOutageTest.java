@@ -68,7 +68,7 @@ class CredentialSwapOutageTest {
     }
 
     void swapAnswers(String id, KeyPair next, int status, String type) {
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(status).contentType("application/problem+json")
@@ -121,8 +121,9 @@ class CredentialSwapOutageTest {
         body.put("timeoutSecs", 1);
         Map<String, Object> details = ConnectionFixtures.details(body);
         details.put("host", "http://127.0.0.1:1");
-        details.remove("privateKey");
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+        // Another endpoint for a connection holding a key: the stored key must be presented again.
+        details.put("privateKey", ConnectionFixtures.pkcs8Pem(stored.getPrivate()));
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON).body(body)
                 .when().put(BASE + "/" + id).then().statusCode(200);
         swapAnswers(id, next, 502, "snowflake-unreachable");
         nothingStored(id, stored);
@@ -147,7 +148,7 @@ class CredentialSwapOutageTest {
         snowflake.setLatency(Duration.ofSeconds(4));
         swapAnswers(id, next, 504, "snowflake-timeout");
         snowflake.clearFaults();
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(200)

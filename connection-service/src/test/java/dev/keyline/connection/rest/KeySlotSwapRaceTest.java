@@ -68,7 +68,7 @@ class KeySlotSwapRaceTest {
         try {
             CompletableFuture<Integer> swap = CompletableFuture.supplyAsync(() -> {
                 await(start);
-                return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                return given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                         .body(Map.of("privateKey", nextPem, "expectedCredentialVersion", 1))
                         .when().put(BASE + "/" + id + "/credentials").then().extract().statusCode();
             }, pool);

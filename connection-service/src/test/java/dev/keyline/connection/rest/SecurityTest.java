@@ -75,7 +75,7 @@ class SecurityTest {
                 .body(Map.of("publicKey", ConnectionFixtures.publicPem(key.getPublic())))
                 .when().put(one + "/key-slots/2").then().statusCode(403);
         given().header("Authorization", READER).when().delete(one + "/key-slots/2").then().statusCode(403);
-        given().header("Authorization", READER).contentType(ContentType.JSON)
+        given().header("Authorization", READER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", "x", "expectedCredentialVersion", 1))
                 .when().put(one + "/credentials").then().statusCode(403);
         given().header("Authorization", READER).when().delete(one).then().statusCode(403);

@@ -139,7 +139,7 @@ class SnowflakeConnectionFlowTest {
         assertThat(snowflake.keySlots(ACCOUNT, user).rsaPublicKey2Fp()).isEqualTo(nextFingerprint);
 
         // Swap the stored key to the slot-2 key (a login with it comes first).
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(200)

@@ -88,7 +88,7 @@ class SnowflakeErrorsTest {
         String id = connection("SVC_UNREG", key, key, null);
         KeyPair unregistered = ConnectionFixtures.newKey();
 
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(unregistered.getPrivate()),
                         "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
@@ -221,9 +221,14 @@ class SnowflakeErrorsTest {
     @Test
     void aKeyAdminConnectionWithoutThePrivilegeIsRefusedBySnowflake() {
         KeyPair plainKey = ConnectionFixtures.newKey();
-        String plainAdmin = connection("SVC_PLAIN", plainKey, plainKey, null);
         KeyPair key = ConnectionFixtures.newKey();
         String user = ConnectionFixtures.serviceUser(snowflake, "SVC_TARGET", key.getPublic());
+        // It declares the user (so connection-service lets it try), but its role lacks the privilege.
+        String plainUser = ConnectionFixtures.serviceUser(snowflake, "PLAIN_ADMIN", plainKey.getPublic());
+        Map<String, Object> plainBody = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("plain-admin"),
+                plainUser, ConnectionFixtures.pkcs8Pem(plainKey.getPrivate()), null, null);
+        ConnectionFixtures.details(plainBody).put("managesUsers", java.util.List.of(user));
+        String plainAdmin = ConnectionFixtures.create(plainBody);
         String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("target"),
                 user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, plainAdmin));
 
@@ -359,7 +364,7 @@ class SnowflakeErrorsTest {
         KeyPair key = ConnectionFixtures.newKey();
         String id = connection("SVC_STALE", key, key, null);
         KeyPair next = ConnectionFixtures.newKey();
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"7\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 7))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(409).contentType("application/problem+json")

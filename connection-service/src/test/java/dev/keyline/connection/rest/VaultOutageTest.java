@@ -90,7 +90,7 @@ class VaultOutageTest {
 
         // The login with the new key succeeds (Snowflake is fine); the Vault write then fails.
         vault.failNextRequests(1, 500);
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(next.getPrivate()), "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
                 .then().statusCode(503)

@@ -94,11 +94,12 @@ interface ConnectionServiceApi {
     KeySlots unsetKeySlot(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
             @PathParam("slot") int slot);
 
+    /** {@code ifMatch}: the credential version being replaced, as connection-service requires (428 without). */
     @PUT
     @Path("{id}/credentials")
     @Consumes(MediaType.APPLICATION_JSON)
-    Connection swapCredentials(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
-            CredentialsBody body);
+    Connection swapCredentials(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+            @PathParam("id") UUID id, CredentialsBody body);
 
     @POST
     @Path("{id}/credentials/test")

@@ -133,12 +133,15 @@ public class ConnectionServiceClient implements ConnectionPort {
                 true);
     }
 
-    /** Never retried blindly: the SWAP step reads the stored fingerprint and decides. */
+    /**
+     * Never retried blindly: the SWAP step reads the stored fingerprint and decides. Compare-and-set
+     * on the credential version, sent as If-Match too (connection-service refuses a PUT without it).
+     */
     @Override
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
-        call(() -> api.swapCredentials(bearer(), id,
+        call(() -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
                 new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)), true);
     }
 

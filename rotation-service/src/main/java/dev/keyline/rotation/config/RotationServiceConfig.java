@@ -66,7 +66,10 @@ public interface RotationServiceConfig {
         @WithDefault("4")
         int concurrency();
 
-        /** A claimed run is another replica's to resume this long after its worker stopped renewing. */
+        /**
+         * A claimed run is another replica's to resume this long after its worker stopped renewing;
+         * a live worker renews it every third of this while a step runs, so no step deadline bounds it.
+         */
         @WithDefault("2M")
         Duration lease();
 

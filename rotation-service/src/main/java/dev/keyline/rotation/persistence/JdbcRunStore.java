@@ -112,28 +112,22 @@ public class JdbcRunStore implements RunStore {
         ps.setObject(i++, ts(r.finishedAt));
     }
 
-    /** Fenced by the lease: only the worker holding the run may write it; every save renews the lease. */
+    /**
+     * The run, its step-log rows and its audit events in one transaction, fenced by the lease: the
+     * run's row is updated first, and only where this worker still holds the lease; otherwise the
+     * transaction rolls back and nothing of it (no step row, no event) is written. Every save renews
+     * the lease.
+     */
     @Override
-    public void save(RotationRun r) {
-        try (Connection c = dataSource.getConnection()) {
-            save(c, r);
-        } catch (SQLException e) {
-            throw new PersistenceException(e);
-        }
-    }
-
-    /** The run and its audit events in one transaction; fenced by the lease like {@link #save(RotationRun)}. */
-    @Override
-    public void save(RotationRun r, List<AuditNote> events) {
-        if (events == null || events.isEmpty()) {
-            save(r);
-            return;
-        }
+    public void save(RotationRun r, List<StepLog> steps, List<AuditNote> events) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 save(c, r);
+                for (StepLog s : steps) {
+                    insertStep(c, r.id, s);
+                }
                 for (AuditNote e : events) {
                     insertAudit(c, ACTOR, e.action(), "rotation", r.id.toString(), e.outcome(), e.fingerprints(),
                             "connection " + r.connectionId + (e.detail() == null ? "" : ": " + e.detail()));
@@ -147,6 +141,36 @@ public class JdbcRunStore implements RunStore {
             }
         } catch (SQLException e) {
             throw new PersistenceException(e);
+        }
+    }
+
+    /**
+     * Extends the lease of a run this worker holds, while one of its steps is still running: a step
+     * may wait on connection-service longer than one lease. False when another worker holds it now.
+     */
+    public boolean renewLease(UUID id, String owner) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update rotation_run set lease_until = now() + (? * interval '1 millisecond') "
+                        + "where id = ? and lease_owner = ?")) {
+            ps.setLong(1, leaseMillis);
+            ps.setObject(2, id);
+            ps.setString(3, owner);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    private static void insertStep(Connection c, UUID runId, StepLog s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into rotation_step (run_id, step, outcome, started_at, finished_at, detail) values (?,?,?,?,?,?)")) {
+            ps.setObject(1, runId);
+            ps.setString(2, s.step());
+            ps.setString(3, s.outcome());
+            ps.setObject(4, ts(s.startedAt()));
+            ps.setObject(5, ts(s.finishedAt()));
+            ps.setString(6, s.detail() == null || s.detail().length() <= 1900 ? s.detail() : s.detail().substring(0, 1900));
+            ps.executeUpdate();
         }
     }
 
@@ -287,13 +311,6 @@ public class JdbcRunStore implements RunStore {
         } catch (SQLException e) {
             throw new PersistenceException(e);
         }
-    }
-
-    @Override
-    public void logStep(UUID runId, String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
-        update("insert into rotation_step (run_id, step, outcome, started_at, finished_at, detail) values (?,?,?,?,?,?)",
-                runId, step, outcome, ts(startedAt), ts(finishedAt),
-                detail == null || detail.length() <= 1900 ? detail : detail.substring(0, 1900));
     }
 
     @Override

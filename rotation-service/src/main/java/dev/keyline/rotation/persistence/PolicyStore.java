@@ -23,14 +23,14 @@ public class PolicyStore {
 
     private static final String COLUMNS = "id, connection_id, account, snowflake_user, schedule, window_start, window_end, "
             + "window_zone, key_size, grace_period, max_attempts, enabled, next_due_at, last_rotated_at, created_at, "
-            + "created_by, updated_at, updated_by";
+            + "created_by, updated_at, updated_by, version";
 
     @Inject
     DataSource dataSource;
 
     /** @return false when the connection already has a policy */
     public boolean insert(RotationPolicy p) {
-        String sql = "insert into rotation_policy (" + COLUMNS + ") values (" + "?,".repeat(17)
+        String sql = "insert into rotation_policy (" + COLUMNS + ") values (" + "?,".repeat(18)
                 + "?) on conflict (connection_id) do nothing";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, p);
@@ -40,9 +40,15 @@ public class PolicyStore {
         }
     }
 
-    public void update(RotationPolicy p) {
+    /**
+     * Compare-and-set on {@code expectedVersion}; on success {@code p.version} is the new version.
+     *
+     * @return false when the policy is gone or another update came first
+     */
+    public boolean update(RotationPolicy p, long expectedVersion) {
         String sql = "update rotation_policy set schedule=?, window_start=?, window_end=?, window_zone=?, key_size=?, "
-                + "grace_period=?, max_attempts=?, enabled=?, next_due_at=?, updated_at=?, updated_by=? where id=?";
+                + "grace_period=?, max_attempts=?, enabled=?, next_due_at=?, updated_at=?, updated_by=?, "
+                + "version=version + 1 where id=? and version=?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, p.schedule);
@@ -57,7 +63,12 @@ public class PolicyStore {
             ps.setObject(i++, JdbcRunStore.ts(p.updatedAt));
             ps.setString(i++, p.updatedBy);
             ps.setObject(i++, p.id);
-            ps.executeUpdate();
+            ps.setLong(i++, expectedVersion);
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+            p.version = expectedVersion + 1;
+            return true;
         } catch (SQLException e) {
             throw new JdbcRunStore.PersistenceException(e);
         }
@@ -172,6 +183,7 @@ public class PolicyStore {
                 p.createdBy = rs.getString("created_by");
                 p.updatedAt = JdbcRunStore.instant(rs, "updated_at");
                 p.updatedBy = rs.getString("updated_by");
+                p.version = rs.getLong("version");
                 out.add(p);
             }
         }
@@ -198,5 +210,6 @@ public class PolicyStore {
         ps.setString(i++, p.createdBy);
         ps.setObject(i++, JdbcRunStore.ts(p.updatedAt));
         ps.setString(i++, p.updatedBy);
+        ps.setLong(i++, p.version);
     }
 }

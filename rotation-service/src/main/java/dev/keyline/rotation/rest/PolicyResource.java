@@ -16,21 +16,25 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
@@ -67,13 +71,13 @@ public class PolicyResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicyView(UUID id, UUID connectionId, String account, String user, String schedule, Window window,
             int keySize, String gracePeriod, int maxAttempts, boolean enabled, Instant nextDueAt, Instant lastRotatedAt,
-            Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+            Instant createdAt, String createdBy, Instant updatedAt, String updatedBy, long version) {
 
         static PolicyView of(RotationPolicy p) {
             return new PolicyView(p.id, p.connectionId, p.account, p.snowflakeUser, p.schedule,
                     p.windowStart == null ? null : new Window(p.windowStart, p.windowEnd, p.windowZone), p.keySize,
                     p.gracePeriod.toString(), p.maxAttempts, p.enabled, p.nextDueAt, p.lastRotatedAt, p.createdAt,
-                    p.createdBy, p.updatedAt, p.updatedBy);
+                    p.createdBy, p.updatedAt, p.updatedBy, p.version);
         }
     }
 
@@ -92,7 +96,7 @@ public class PolicyResource {
     public Response create(@Valid @NotNull PolicyRequest request, UriInfo uri) {
         RotationPolicy p = service.createPolicy(request.input(), caller.name(), caller.bearerToken().orElse(null));
         URI location = uri.getBaseUriBuilder().path("api/v1/rotation-policies").path(p.id.toString()).build();
-        return Response.created(location).entity(PolicyView.of(p)).build();
+        return Response.created(location).entity(PolicyView.of(p)).tag(etag(p)).build();
     }
 
     @GET
@@ -106,16 +110,26 @@ public class PolicyResource {
     @GET
     @Path("{id}")
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
-    public PolicyView get(@PathParam("id") UUID id) {
-        return PolicyView.of(policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id)));
+    public Response get(@PathParam("id") UUID id) {
+        RotationPolicy p = policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
+        return Response.ok(PolicyView.of(p)).tag(etag(p)).build();
     }
 
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
-    public PolicyView update(@PathParam("id") UUID id, @Valid @NotNull PolicyRequest request) {
-        return PolicyView.of(service.updatePolicy(id, request.input(), caller.name(), caller.bearerToken().orElse(null)));
+    @Operation(summary = "Replace the policy (If-Match: the ETag read; 428 without it, 412 when stale)")
+    public Response update(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
+            @Valid @NotNull PolicyRequest request) {
+        long expected = IfMatch.required(ifMatch);
+        RotationPolicy p = service.updatePolicy(id, request.input(), caller.name(), caller.bearerToken().orElse(null),
+                expected);
+        return Response.ok(PolicyView.of(p)).tag(etag(p)).build();
+    }
+
+    private static EntityTag etag(RotationPolicy p) {
+        return new EntityTag(Long.toString(p.version));
     }
 
     @DELETE

@@ -14,6 +14,7 @@ import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.RunStore.AuditNote;
+import dev.keyline.rotation.RunStore.StepLog;
 import dev.keyline.rotation.service.steps.DrainStep;
 import dev.keyline.rotation.service.steps.GenerateStep;
 import dev.keyline.rotation.service.steps.PlanStep;
@@ -68,7 +69,8 @@ public class RotationEngine {
 
     /**
      * Executes steps until the run is terminal, waits (DRAIN) or must retry later. The caller holds
-     * the run's lease; every save is fenced by it.
+     * the run's lease; every save is fenced by it, and each step's log rows are written in the same
+     * save as the state it led to, so a worker that lost the lease writes neither.
      */
     public void execute(RotationRun run) {
         Instant now = ctx.clock().instant();
@@ -93,14 +95,17 @@ public class RotationEngine {
                 result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());
             }
             Instant t1 = ctx.clock().instant();
-            if (!apply(run, state, result, t0, t1)) {
+            if (!apply(run, state, result, t0, t1, new ArrayList<>(2))) {
                 return;
             }
         }
     }
 
-    /** @return whether to continue with the next step now */
-    private boolean apply(RotationRun run, RunState state, StepResult result, Instant t0, Instant t1) {
+    /**
+     * @param log the step-log rows of this step, saved with the run's next state
+     * @return whether to continue with the next step now
+     */
+    private boolean apply(RotationRun run, RunState state, StepResult result, Instant t0, Instant t1, List<StepLog> log) {
         switch (result) {
             case StepResult.Next next -> {
                 RunState to = next.state();
@@ -110,7 +115,7 @@ public class RotationEngine {
                     } catch (RuntimeException e) {
                         // The step is idempotent: repeat it and the clean-up later.
                         return retry(run, state, StepResult.type("vault-unavailable"),
-                                "Deleting the pending key failed: " + e.getClass().getSimpleName(), t0, t1);
+                                "Deleting the pending key failed: " + e.getClass().getSimpleName(), t0, t1, log);
                     }
                 }
                 run.state = to;
@@ -122,10 +127,12 @@ public class RotationEngine {
                         run.lastErrorDetail = null;
                     }
                 }
-                ctx.store().logStep(run.id, state.name(), "OK", t0, t1, next.note());
-                ctx.store().save(run, auditEvents(run, state, to, next.note()));
+                log.add(new StepLog(state.name(), "OK", t0, t1, next.note()));
                 if (to.terminal()) {
-                    ctx.store().logStep(run.id, to.name(), "OK", t1, t1, null);
+                    log.add(new StepLog(to.name(), "OK", t1, t1, null));
+                }
+                ctx.store().save(run, log, auditEvents(run, state, to, next.note()));
+                if (to.terminal()) {
                     LOG.infof("Rotation %s of connection %s ended %s (%s -> %s)", run.id, run.connectionId, to,
                             run.oldFingerprint, run.newFingerprint);
                     listener.finished(run);
@@ -135,61 +142,62 @@ public class RotationEngine {
             }
             case StepResult.WaitUntil wait -> {
                 run.nextAttemptAt = wait.until();
-                ctx.store().save(run);
+                ctx.store().save(run, log, List.of());
                 return false;
             }
             case StepResult.Retry retry -> {
-                return retry(run, state, retry.problemType(), retry.detail(), t0, t1);
+                return retry(run, state, retry.problemType(), retry.detail(), t0, t1, log);
             }
             case StepResult.Fail fail -> {
-                ctx.store().logStep(run.id, state.name(), "FAILED", t0, t1, fail.detail());
+                log.add(new StepLog(state.name(), "FAILED", t0, t1, fail.detail()));
                 run.lastErrorType = fail.problemType();
                 run.lastErrorDetail = trim(fail.detail());
                 if (state.beforeSwapCompleted()) {
-                    return enterRollback(run, t1);
+                    return enterRollback(run, t1, log);
                 }
                 if (state == RunState.ROLLING_BACK) {
-                    return attention(run, t1);
+                    return attention(run, t1, log);
                 }
-                return retry(run, state, fail.problemType(), fail.detail(), t0, t1);
+                return retry(run, state, fail.problemType(), fail.detail(), t0, t1, log);
             }
             case StepResult.Attention a -> {
-                ctx.store().logStep(run.id, state.name(), "ATTENTION", t0, t1, a.detail());
+                log.add(new StepLog(state.name(), "ATTENTION", t0, t1, a.detail()));
                 run.lastErrorType = a.problemType();
                 run.lastErrorDetail = trim(a.detail());
-                return attention(run, t1);
+                return attention(run, t1, log);
             }
         }
     }
 
-    private boolean retry(RotationRun run, RunState state, String type, String detail, Instant t0, Instant t1) {
-        ctx.store().logStep(run.id, state.name(), "RETRY", t0, t1, detail);
+    private boolean retry(RotationRun run, RunState state, String type, String detail, Instant t0, Instant t1,
+            List<StepLog> log) {
+        log.add(new StepLog(state.name(), "RETRY", t0, t1, detail));
         run.attempts++;
         run.lastErrorType = type;
         run.lastErrorDetail = trim(detail);
         if (run.attempts >= run.maxAttempts) {
             LOG.warnf("Rotation %s gave up %s after %d attempts: %s", run.id, state, run.attempts, type);
             if (state.beforeSwapCompleted()) {
-                return enterRollback(run, t1);
+                return enterRollback(run, t1, log);
             }
-            return attention(run, t1);
+            return attention(run, t1, log);
         }
         run.nextAttemptAt = t1.plus(backoff.delay(run.attempts));
-        ctx.store().save(run);
+        ctx.store().save(run, log, List.of());
         return false;
     }
 
-    private boolean enterRollback(RotationRun run, Instant now) {
+    private boolean enterRollback(RotationRun run, Instant now, List<StepLog> log) {
         RunState from = run.state;
         run.state = RunState.ROLLING_BACK;
         run.attempts = 0;
         run.nextAttemptAt = now;
-        ctx.store().save(run, List.of(new AuditNote("rotation.rollback-started", "FAILED", run.newFingerprint,
+        ctx.store().save(run, log, List.of(new AuditNote("rotation.rollback-started", "FAILED", run.newFingerprint,
                 "in " + from + ": " + run.lastErrorType)));
         return true;
     }
 
-    private boolean attention(RotationRun run, Instant now) {
+    private boolean attention(RotationRun run, Instant now, List<StepLog> log) {
         try {
             // Whatever happened, no copy of a private key should linger: the stored one is in connection-service.
             ctx.pendingKeys().delete(run.id);
@@ -200,7 +208,7 @@ public class RotationEngine {
         RunState from = run.state;
         run.state = RunState.NEEDS_ATTENTION;
         run.finishedAt = now;
-        ctx.store().save(run, List.of(new AuditNote("rotation.needs-attention", "FAILED",
+        ctx.store().save(run, log, List.of(new AuditNote("rotation.needs-attention", "FAILED",
                 fingerprints(run.oldFingerprint, run.newFingerprint), "in " + from + ": " + run.lastErrorType)));
         LOG.warnf("Rotation %s of connection %s needs attention: %s", run.id, run.connectionId, run.lastErrorType);
         listener.finished(run);

@@ -124,18 +124,31 @@ public class RotationService {
         return p;
     }
 
-    public RotationPolicy updatePolicy(UUID id, PolicyInput in, String caller, String callerToken) {
+    /** Replaces the policy if it is still at {@code expectedVersion} (the If-Match the caller sent); 412 otherwise. */
+    public RotationPolicy updatePolicy(UUID id, PolicyInput in, String caller, String callerToken, long expectedVersion) {
         RotationPolicy p = policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
+        if (p.version != expectedVersion) {
+            throw stale(expectedVersion, p.version);
+        }
         if (in.connectionId() != null && !in.connectionId().equals(p.connectionId)) {
             throw ProblemException.invalidField("connectionId", "cannot change; delete the policy and create another");
         }
         apply(p, in, caller);
         keyPairConnection(p.connectionId, "connectionId", callerToken);
         QuarkusTransaction.requiringNew().run(() -> {
-            policies.update(p);
+            if (!policies.update(p, expectedVersion)) {
+                // Another update won the race between the read above and this write.
+                throw stale(expectedVersion, expectedVersion + 1);
+            }
             audit.success("rotation-policy.updated", "rotation-policy", p.id.toString(), null, describe(p));
         });
         return p;
+    }
+
+    private static ProblemException stale(long expected, long current) {
+        return new ProblemException(412, "stale-version", "Precondition failed",
+                "The rotation policy changed since version " + expected + "; it is now at version " + current
+                        + " or later: read it again and retry");
     }
 
     /** Deletes the policy; false when there is none. */

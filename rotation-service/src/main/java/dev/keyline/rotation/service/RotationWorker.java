@@ -40,7 +40,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * The scheduler loop of one replica: every few seconds it turns due policies into runs and claims
  * due runs (row leases, {@code FOR UPDATE SKIP LOCKED}), executing at most {@code concurrency} at
- * once (platform threads). A run that crashed with its replica becomes claimable when its lease
+ * once (platform threads). The lease of a run being executed is renewed while its steps run
+ * ({@link LeaseKeeper}); a run that crashed with its replica becomes claimable when its lease
  * expires, and resumes from its last persisted step.
  */
 @ApplicationScoped
@@ -82,12 +83,14 @@ public class RotationWorker {
     private ExecutorService executor;
     private Semaphore slots;
     private RotationEngine engine;
+    private LeaseKeeper leases;
     private String owner;
 
     @PostConstruct
     void init() {
         owner = config.worker().id().orElseGet(RotationWorker::defaultId);
         runs.leaseDuration(config.worker().lease());
+        leases = new LeaseKeeper(runs, config.worker().lease());
         // Platform threads: at most `concurrency` runs plus a tick are alive, and under load virtual
         // threads were seen parked for good in the PostgreSQL driver's socket read (bench/README.md).
         executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
@@ -100,6 +103,7 @@ public class RotationWorker {
     @PreDestroy
     void stop() {
         executor.shutdownNow();
+        leases.close();
     }
 
     public String owner() {
@@ -166,7 +170,8 @@ public class RotationWorker {
         }
         inFlight.put(run.id, Boolean.TRUE);
         executor.submit(() -> {
-            try {
+            // Renewed while the steps run, however long connection-service takes to answer.
+            try (LeaseKeeper.Held held = leases.hold(run.id, owner)) {
                 engine.execute(run);
             } catch (RunStore.LeaseLostException e) {
                 LOG.warnf("Rotation %s: lease lost to another replica; stopping here", run.id);

@@ -4,6 +4,7 @@ import static dev.keyline.rotation.e2e.E2e.MANAGER;
 import static dev.keyline.rotation.e2e.E2e.READER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.is;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,9 +104,20 @@ class AuditEventTest {
     void policyChangesAndScheduledStartsAreAudited() throws Exception {
         E2e.Svc svc = e2e.newConnection("audit-policy");
         String policyId = e2e.createPolicy(svc.id(), Map.of("maxAttempts", 7));
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
-                .body(Map.of("schedule", "P30D", "maxAttempts", 8, "gracePeriod", "PT0S")).when()
-                .put("/api/v1/rotation-policies/" + policyId).then().statusCode(200);
+        Map<String, Object> change = Map.of("schedule", "P30D", "maxAttempts", 8, "gracePeriod", "PT0S");
+        // Without If-Match a PUT could silently undo someone else's change: 428, nothing changes.
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(change).when()
+                .put("/api/v1/rotation-policies/" + policyId).then().statusCode(428)
+                .contentType("application/problem+json").body("type", is("urn:keyline:problem:precondition-required"));
+        String etag = given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId)
+                .then().statusCode(200).body("maxAttempts", is(7)).extract().header("ETag");
+        given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON).body(change)
+                .when().put("/api/v1/rotation-policies/" + policyId).then().statusCode(200)
+                .header("ETag", org.hamcrest.Matchers.not(etag));
+        // The version read before that change is stale now.
+        given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                .body(Map.of("schedule", "P7D")).when().put("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(412).body("type", is("urn:keyline:problem:stale-version"));
 
         // Make the policy due now: the scheduler starts the run.
         try (Connection c = dataSource.getConnection();

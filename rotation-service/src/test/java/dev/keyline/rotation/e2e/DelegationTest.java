@@ -59,7 +59,9 @@ class DelegationTest {
 
         // Nor may they change (say, re-enable) a policy someone who manages the connection made.
         String policyId = e2e.createPolicy(svc.id(), Map.of("enabled", false));
-        given().header("Authorization", ROTATIONS_ONLY).contentType(ContentType.JSON)
+        String etag = given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId)
+                .then().statusCode(200).extract().header("ETag");
+        given().header("Authorization", ROTATIONS_ONLY).header("If-Match", etag).contentType(ContentType.JSON)
                 .body(Map.of("schedule", "P30D", "enabled", true)).when().put("/api/v1/rotation-policies/" + policyId)
                 .then().statusCode(403).body("type", is("urn:keyline:problem:connection-not-manageable"));
         given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId).then()

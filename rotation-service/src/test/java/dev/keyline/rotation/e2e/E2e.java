@@ -66,6 +66,8 @@ final class E2e {
                 acme.user("E2E_ROTATOR").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
                 Map<String, Object> body = connectionBody("e2e-admin-shared", "e2e_rotator", ADMIN_KEY.getPrivate(), null);
                 details(body).put("role", "KEY_ADMIN");
+                // A key-admin changes the keys of the users it declares only: the tests' SVC_* users.
+                details(body).put("managesUsers", java.util.List.of("SVC_*"));
                 adminConnectionId = createConnection(body);
             }
         }
@@ -209,7 +211,8 @@ final class E2e {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("privateKey", SecretLeakGuard.secret(pkcs8Pem(key)));
         body.put("expectedCredentialVersion", credentialVersion);
-        given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER).contentType(ContentType.JSON)
+        given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER)
+                .header("If-Match", "\"" + credentialVersion + "\"").contentType(ContentType.JSON)
                 .body(body).when().put("/api/v1/connections/" + svc.id() + "/credentials").then().statusCode(422)
                 .body("type", org.hamcrest.Matchers.is("urn:keyline:problem:credential-login-failed"))
                 .body("detail", org.hamcrest.Matchers.containsString("390144"));

@@ -2,7 +2,6 @@ package dev.keyline.rotation.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import dev.keyline.emulators.postgres.EmbeddedPostgres;
-import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.RunStore;
@@ -36,25 +32,18 @@ import dev.keyline.rotation.RunStore;
  */
 class ClaimTest {
 
-    static EmbeddedPostgres postgres;
+    static RunDatabase db;
     static PGSimpleDataSource ds;
 
     @BeforeAll
     static void start() {
-        Path target = Path.of("target").toAbsolutePath();
-        StaleClusters.removeAbandoned(target);
-        postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
-        ds = new PGSimpleDataSource();
-        ds.setUrl(postgres.jdbcUrl());
-        ds.setUser(postgres.username());
-        ds.setPassword(postgres.password());
-        ds.setCurrentSchema("rotations");
-        Flyway.configure().dataSource(ds).schemas("rotations").locations("classpath:db/migration").load().migrate();
+        db = RunDatabase.start();
+        ds = db.dataSource();
     }
 
     @AfterAll
     static void stop() {
-        postgres.close();
+        db.close();
     }
 
     static RotationRun run(String user) {
@@ -138,14 +127,6 @@ class ClaimTest {
     }
 
     private static RotationRun claim(JdbcRunStore store, String owner, UUID id) {
-        for (int i = 0; i < 5; i++) {
-            for (RotationRun r : store.claimDue(owner, 100)) {
-                if (r.id.equals(id)) {
-                    return r;
-                }
-                store.release(r.id, owner);
-            }
-        }
-        return null;
+        return RunDatabase.claim(store, owner, id);
     }
 }

@@ -1,6 +1,5 @@
 package dev.keyline.rotation.service;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,13 +19,11 @@ class InMemoryRunStore implements RunStore {
     final List<String> audit = new ArrayList<>();
 
     @Override
-    public void save(RotationRun run) {
+    public void save(RotationRun run, List<StepLog> stepLog, List<AuditNote> events) {
         runs.put(run.id, run.copy());
-    }
-
-    @Override
-    public void save(RotationRun run, List<AuditNote> events) {
-        save(run);
+        for (StepLog s : stepLog) {
+            steps.add(s.step() + ":" + s.outcome());
+        }
         for (AuditNote e : events) {
             audit.add(e.action() + " " + e.outcome() + " " + e.fingerprints() + " | " + e.detail());
         }
@@ -38,11 +35,6 @@ class InMemoryRunStore implements RunStore {
 
     RotationRun load(UUID id) {
         return runs.get(id).copy();
-    }
-
-    @Override
-    public void logStep(UUID runId, String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
-        steps.add(step + ":" + outcome);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -154,8 +156,22 @@ public class ProblemMappers {
         return respond(new Problem(Problem.type("http-" + status), title, status, title, path(uri), null));
     }
 
+    @ServerExceptionMapper(priority = 1)
+    public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
+        return concurrentChange(uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response staleState(StaleStateException e, UriInfo uri) {
+        return concurrentChange(uri);
+    }
+
     @ServerExceptionMapper(priority = 100)
     public Response unexpected(Exception e, UriInfo uri) {
+        // The transaction manager wraps a lost optimistic-lock race met at commit: still the client's to retry.
+        if (lostOptimisticLock(e)) {
+            return concurrentChange(uri);
+        }
         // Log the types and stack frames, not the messages: third-party messages may quote input.
         LOG.errorf("Unexpected %s on %s%s", e.getClass().getName(), path(uri), frames(e));
         return respond(new Problem(Problem.type("internal-error"), "Internal error", 500,
@@ -176,6 +192,25 @@ public class ProblemMappers {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Another request changed the resource between this one's read and its versioned write (both
+     * passed the If-Match check): 409, read it again and retry. Never a 500.
+     */
+    static Response concurrentChange(UriInfo uri) {
+        return respond(new Problem(Problem.type("concurrent-change"), "Conflict", 409,
+                "The resource was changed by another request at the same time; read it again and retry", path(uri),
+                null));
+    }
+
+    private static boolean lostOptimisticLock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response unauthorized(UriInfo uri) {

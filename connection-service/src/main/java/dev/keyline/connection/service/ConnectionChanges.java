@@ -1,0 +1,53 @@
+package dev.keyline.connection.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import dev.keyline.connection.persistence.ConnectionEntity;
+
+/**
+ * What a replace changes, as {@code field: before -> after} for the audit trail: who moved a
+ * connection to which host or user, or widened a key-admin's scope, must be readable afterwards.
+ * Metadata only (no key material is part of a connection's row); the free-text description is
+ * reported as changed, not quoted.
+ */
+final class ConnectionChanges {
+
+    private static final int MAX = 1900;
+
+    private ConnectionChanges() {
+    }
+
+    static String describe(ConnectionEntity before, ConnectionInput after) {
+        List<String> changes = new ArrayList<>();
+        change(changes, "name", before.name, after.name());
+        if (!Objects.equals(before.description, after.description())) {
+            changes.add("description changed");
+        }
+        change(changes, "timeoutSecs", before.timeoutSecs, after.timeoutSecs());
+        change(changes, "account", before.account, after.account());
+        change(changes, "host", before.host, after.hostOverride());
+        change(changes, "user", before.user, after.user());
+        change(changes, "role", before.role, after.role());
+        change(changes, "warehouse", before.warehouse, after.warehouse());
+        change(changes, "database", before.database, after.database());
+        change(changes, "schema", before.schema, after.schema());
+        change(changes, "keyAdminConnectionId", before.keyAdminConnectionId, after.keyAdminConnectionId());
+        change(changes, "managesUsers", before.managedUsers(), after.managesUsers() == null ? List.of() : after.managesUsers());
+        change(changes, "baseUrl", before.baseUrl, after.baseUrl());
+        change(changes, "certificateId", before.certificateId, after.certificateId());
+        String text = changes.isEmpty() ? "no changes" : String.join("; ", changes);
+        return text.length() <= MAX ? text : text.substring(0, MAX) + "…";
+    }
+
+    private static void change(List<String> changes, String field, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changes.add(field + ": " + shown(before) + " -> " + shown(after));
+        }
+    }
+
+    private static String shown(Object value) {
+        return value == null ? "(none)" : value.toString();
+    }
+}
