@@ -176,7 +176,7 @@ public final class CertificateServiceStub implements AutoCloseable {
     private void answerAuthorization(HttpExchange exchange, String id) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         String query = exchange.getRequestURI().getQuery();
-        authorizationQuestions.add(new Received(id, authorization, query));
+        authorizationQuestions.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), query));
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401}");
             return;

@@ -77,24 +77,6 @@ public final class PrivateKeys {
     return JdkPrivateKeys.toParsed(privateKeyInfo(der, block.label(), ecParameters(blocks), false), false);
   }
 
-  /**
-   * Unencrypted PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") of a key: the form a service stores
-   * under its secret store's own encryption, so that reading it back costs no key derivation.
-   *
-   * @param key a key whose {@code getEncoded()} is PKCS#8 (all JDK private keys)
-   */
-  public static String toPkcs8Pem(java.security.PrivateKey key) {
-    if (key == null || !"PKCS#8".equals(key.getFormat()) || key.getEncoded() == null) {
-      throw new IllegalArgumentException("The private key must be encodable as PKCS#8");
-    }
-    byte[] der = key.getEncoded();
-    try {
-      return PemBlocks.write("PRIVATE KEY", der);
-    } finally {
-      java.util.Arrays.fill(der, (byte) 0);
-    }
-  }
-
   /** PKCS#8 for an unencrypted PKCS#8, PKCS#1 or SEC1 structure, recognised by shape not label. */
   private static PrivateKeyInfo privateKeyInfo(byte[] der, String label, ASN1Encodable ecParameters, boolean decrypted) {
     try {

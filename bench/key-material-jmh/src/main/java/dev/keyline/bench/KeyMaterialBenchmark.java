@@ -4,6 +4,7 @@ import dev.keyline.keys.EncryptedPkcs8;
 import dev.keyline.keys.Fingerprints;
 import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.ParsedPrivateKey;
+import dev.keyline.keys.Pkcs8;
 import dev.keyline.keys.PrivateKeys;
 import dev.keyline.keys.RsaKeys;
 import java.security.KeyPair;
@@ -43,7 +44,7 @@ public class KeyMaterialBenchmark {
   @Setup
   public void keys() {
     KeyPair pair = RsaKeys.generate(2048);
-    plainPkcs8 = PrivateKeys.toPkcs8Pem(pair.getPrivate());
+    plainPkcs8 = Pkcs8.toPem(pair.getPrivate());
     encrypted10k = EncryptedPkcs8.write(pair.getPrivate(), PASSPHRASE, EncryptedPkcs8.DEFAULT_ITERATIONS);
     escapedPlain = plainPkcs8.replace("\n", "\\n");
     backslashes64k = "\\".repeat(64 * 1024);

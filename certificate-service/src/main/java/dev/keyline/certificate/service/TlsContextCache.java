@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.certificate.egress.ClientTlsContext;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
@@ -49,6 +50,9 @@ public class TlsContextCache {
     @Inject
     CertificateServiceConfig config;
 
+    @Inject
+    KeyLimitsConfig keyLimits;
+
     private Cache<Version, ClientTlsContext> entries;
 
     @PostConstruct
@@ -73,7 +77,8 @@ public class TlsContextCache {
     }
 
     private ClientTlsContext build(StoredMaterial material) {
-        ParsedPrivateKey key = keyWork.call(() -> PrivateKeys.parse(material.privateKeyPem(), material.passphraseChars()));
+        ParsedPrivateKey key = keyWork.call(() -> PrivateKeys.parse(material.privateKeyPem(), material.passphraseChars(),
+                keyLimits.kdfLimits()));
         List<X509Certificate> chain = Certificates.parseChain(material.certificatePem());
         List<X509Certificate> cas = material.caCertificatePem() == null ? List.of()
                 : Certificates.parseChain(material.caCertificatePem());

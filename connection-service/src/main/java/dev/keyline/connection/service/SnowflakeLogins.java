@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
 import dev.keyline.connection.snowflake.SnowflakeHostPolicy;
@@ -51,6 +53,12 @@ public class SnowflakeLogins {
     @Inject
     ConnectionWork work;
 
+    @Inject
+    ConnectionServiceConfig config;
+
+    @Inject
+    KeyLimitsConfig keyLimits;
+
     private Cache<Version, PrivateKey> keys;
 
     @PostConstruct
@@ -83,7 +91,8 @@ public class SnowflakeLogins {
         return work.keys(() -> {
             char[] pass = credential.passphraseChars();
             try {
-                return PrivateKeys.parse(credential.privateKeyPem(), pass).privateKey();
+                // Only records stored before keys were kept as plain PKCS#8 still need a derivation.
+                return PrivateKeys.parse(credential.privateKeyPem(), pass, keyLimits.kdfLimits()).privateKey();
             } catch (KeyMaterialException ex) {
                 LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", e.id,
                         e.vaultVersion, ex.reason());

@@ -29,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.keyline.emulators.snowflake.SnowflakeAccount;
-import dev.keyline.keys.PrivateKeys;
+import dev.keyline.keys.Pkcs8;
 import dev.keyline.keys.RsaKeys;
 import dev.keyline.keys.testing.Issued;
 import dev.keyline.keys.testing.TestPki;
@@ -164,7 +164,7 @@ class ConsoleBrowserIT {
     void createAndTestASnowflakeConnection() {
         serviceKey = RsaKeys.generate(2048);
         stack.snowflake.account(ACCOUNT).user("SVC_ORDERS").role("LOADER").rsaPublicKey(serviceKey.getPublic());
-        String pem = PrivateKeys.toPkcs8Pem(serviceKey.getPrivate());
+        String pem = Pkcs8.toPem(serviceKey.getPrivate());
 
         browser.get(stack.console.url() + "/connections");
         browser.findElement(By.id("create-connection")).click();
@@ -274,7 +274,9 @@ class ConsoleBrowserIT {
         details.put("role", "KEY_ADMIN");
         details.put("warehouse", "COMPUTE_WH");
         details.put("authType", "key-pair");
-        details.put("privateKey", PrivateKeys.toPkcs8Pem(adminKey.getPrivate()));
+        details.put("privateKey", Pkcs8.toPem(adminKey.getPrivate()));
+        // A key-admin manages only the users it declares (connection-service refuses the rest).
+        details.put("managesUsers", java.util.List.of("SVC_*"));
         Map<String, Object> body = Map.of("name", "acme-key-admin", "details", details);
         HttpResponse<String> r = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(stack.connectionService.url() + "/api/v1/connections"))

@@ -248,6 +248,8 @@ class KeycloakEndToEndIT {
         KeyPair adminKey = RsaKeys.generate(2048);
         acme.user("KC_ROTATOR").role("KEY_ADMIN").rsaPublicKey(adminKey.getPublic());
         Map<String, Object> adminBody = connectionBody("kc-admin", "kc_rotator", "KEY_ADMIN", adminKey.getPrivate(), null);
+        // A key-admin manages only the users it declares (connection-service refuses the rest).
+        ((Map<String, Object>) adminBody.get("details")).put("managesUsers", List.of("SVC_*"));
         String adminId = createConnection(alice, adminBody);
         KeyPair initial = RsaKeys.generate(2048);
         acme.user("SVC_KC").role("LOADER").rsaPublicKey(initial.getPublic());

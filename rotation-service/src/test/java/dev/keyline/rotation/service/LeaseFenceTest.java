@@ -64,7 +64,7 @@ class LeaseFenceTest {
 
         // A wakes up and finishes its step (PLAN succeeds against connection-service): fenced off.
         RotationEngine engine = new RotationEngine(
-                new StepContext(cs, new InMemoryPendingKeys(new Faults()), a, Clock.systemUTC(), 1000),
+                new StepContext(cs, new InMemoryPendingKeys(new Faults()), a, Clock.systemUTC(), 1000, RotationEngineTest.KEY_WORK),
                 new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), RotationEngine.Listener.NONE);
         assertThatThrownBy(() -> engine.execute(mine)).isInstanceOf(RunStore.LeaseLostException.class);
 
