@@ -146,8 +146,10 @@ class HostileInputTest {
         }
         targets.add(new Target("POST api connection", "details.baseUrl", p -> post(apiBody(p))));
         for (String field : List.of("privateKey", "privateKeyPassphrase")) {
+            // If-Match names the credential version the body expects, so the body itself is what gets judged.
             targets.add(new Target("PUT credentials", field, p -> manager().contentType(ContentType.JSON)
-                    .body(credentials(field, p, true)).put(BASE + "/" + existingId + "/credentials")));
+                    .header("If-Match", "\"1\"").body(credentials(field, p, true))
+                    .put(BASE + "/" + existingId + "/credentials")));
             targets.add(new Target("POST credentials/test", field, p -> manager().contentType(ContentType.JSON)
                     .body(credentials(field, p, false)).post(BASE + "/" + existingId + "/credentials/test")));
         }
