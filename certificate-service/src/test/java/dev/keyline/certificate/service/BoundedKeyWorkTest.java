@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.certificate.CertificateFixtures;
-import dev.keyline.certificate.rest.CertificateResourceTest;
 import dev.keyline.certificate.MtlsTestServer;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -172,7 +171,8 @@ class BoundedKeyWorkTest {
 
         Issued renewed = CertificateFixtures.client("replaced-v2");
         Map<String, Object> replacement = body("replaced-" + UUID.randomUUID().toString().substring(0, 8), renewed);
-        given().header("Authorization", MANAGER).header("If-Match", CertificateResourceTest.etag(id))
+        given().header("Authorization", MANAGER).header("If-Match", given().header("Authorization", READER)
+                        .when().get("/api/v1/certificates/" + id).then().statusCode(200).extract().header("ETag"))
                 .contentType(ContentType.JSON).body(replacement)
                 .when().put("/api/v1/certificates/" + id).then().statusCode(200);
         assertThat(presentedBy(id)).isEqualTo("CN=replaced-v2");
