@@ -102,6 +102,10 @@ public class ConnectionValidator {
         if (creating && (d.privateKey() == null || d.privateKey().isBlank())) {
             errors.add(new FieldError("details.privateKey", "is required for key-pair authentication"));
         }
+        if (!creating && d.privateKey() != null && !d.privateKey().isEmpty() && d.privateKey().isBlank()) {
+            // Whitespace is not "no key": say so instead of silently keeping the stored key.
+            errors.add(new FieldError("details.privateKey", "is only whitespace; omit it to keep the stored key"));
+        }
         List<String> managesUsers = KeyAdminScope.validate(d.managesUsers(), errors);
         if (!errors.isEmpty()) {
             throw invalid(errors);

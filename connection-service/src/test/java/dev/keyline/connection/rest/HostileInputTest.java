@@ -116,10 +116,14 @@ class HostileInputTest {
         return ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("hostile"), user, KEY_PEM, null, null);
     }
 
-    /** Every connection row, the number of Vault secrets, and every login Snowflake saw. */
+    /**
+     * Every connection row and the number of Vault secrets. Snowflake's login count is not part of it:
+     * in a full build on 2 cores a login of an earlier test (the driver retries a slow login request)
+     * was recorded by the emulator during a later case, failing a case that had stored nothing.
+     */
     private Supplier<Object> stored() {
         return () -> List.of(HostileInput.tableState(dataSource, "connections.connection"),
-                vault.secretPaths("secret").size(), snowflake.logins().size());
+                vault.secretPaths("secret").size());
     }
 
     private static String version(String id) {

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.testing.TestTokens;
 import dev.keyline.connection.CertificateServiceStub;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.connection.InjectCertificateServiceStub;
-import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -88,6 +89,8 @@ class ObservabilityTest {
         String snowflakeId = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(
                 ConnectionFixtures.uniqueName("peer-down"), user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null));
         String certificateId = UUID.randomUUID().toString();
+        // Saving a connector asks certificate-service whether the certificate covers the base URL.
+        certificates.authorize(certificateId, "api.partner.test:443");
         certificates.problem(certificateId, 503, "vault-unavailable", "The secret store is unavailable");
         String apiId = given().header("Authorization", MANAGER).contentType(ContentType.JSON)
                 .body(Map.of("name", ConnectionFixtures.uniqueName("peer-down-api"), "details",
@@ -106,7 +109,9 @@ class ObservabilityTest {
                 .body(containsString("keyline_peer_up{peer=\"certificate-service\"} 0.0"));
         given().header("Authorization", MANAGER).when().post(BASE + "/" + snowflakeId + "/test")
                 .then().statusCode(200).body("ok", equalTo(true));
-        given().header("Authorization", MANAGER).when().post(BASE + "/" + apiId + "/test")
+        // The caller's own certificates:use travels with the exchange (delegation).
+        given().header("Authorization", TestTokens.bearer("carl", dev.keyline.connection.Permissions.USE,
+                CertificateServiceStub.USE)).when().post(BASE + "/" + apiId + "/test")
                 .then().statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:keyline:problem:certificate-service-unavailable"));
     }

@@ -114,7 +114,7 @@ class StoredKeyTest {
                 user, ConnectionFixtures.pkcs8Pem(first.getPrivate()), null, null));
         testOk(id);
 
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(second.getPrivate()), "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials").then().statusCode(200);
         snowflake.unsetKeySlot(ConnectionFixtures.ACCOUNT, user, 1);
