@@ -40,9 +40,9 @@ class ServiceTokenSourcesTest {
 
     @Test
     void theProjectedTokenComponentMountsATokenForConnectionServicesAudienceInsteadOfTheSecret() throws IOException {
-        Path dir = Path.of("target/projected-service-token");
+        Path dir = Path.of("target/projected-service-token").toAbsolutePath();
         Files.createDirectories(dir);
-        Path kubernetes = dir.toAbsolutePath().relativize(Repo.KUBERNETES);
+        Path kubernetes = dir.relativize(Repo.KUBERNETES);
         Files.writeString(dir.resolve("kustomization.yaml"), """
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
