@@ -22,21 +22,8 @@ if [ ! -f "$OUT/client-1m.key" ]; then
     -out "$OUT/client-1m.key" -passout pass:hostile-load-pass
 fi
 
-./run-local --stop >/dev/null 2>&1 || true
-rm -rf target/local-stack target/local-stack.env
-./run-local >"$OUT/run-local.log" 2>&1 &
-RUN_PID=$!
-trap './run-local --stop >/dev/null 2>&1 || true; wait $RUN_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 900); do
-  [ -f target/local-stack.env ] && break
-  if ! kill -0 "$RUN_PID" 2>/dev/null; then
-    echo "run-local exited before the stack was up:" >&2
-    tail -40 "$OUT/run-local.log" >&2
-    exit 1
-  fi
-  sleep 1
-done
-source target/local-stack.env
+source bench/local-stack.sh
+start_local_stack "$OUT/run-local.log"
 
 echo "== hostile load (JVM mode, $(java -version 2>&1 | head -1)), $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -14,21 +14,8 @@ SINGLES=${2:-10}
 source scripts/jdk.sh
 mkdir -p target/bench
 
-./run-local --stop >/dev/null 2>&1 || true
-rm -rf target/local-stack target/local-stack.env
-./run-local >target/bench/run-local-rotation.log 2>&1 &
-RUN_PID=$!
-trap './run-local --stop >/dev/null 2>&1 || true; wait $RUN_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 900); do
-  [ -f target/local-stack.env ] && break
-  if ! kill -0 "$RUN_PID" 2>/dev/null; then
-    echo "run-local exited before the stack was up:" >&2
-    tail -40 target/bench/run-local-rotation.log >&2
-    exit 1
-  fi
-  sleep 1
-done
-source target/local-stack.env
+source bench/local-stack.sh
+start_local_stack target/bench/run-local-rotation.log
 if [ -z "${ROTATION_SERVICE_URL:-}" ] || [ -z "${SNOWFLAKE_ADMIN_CONNECTION_ID:-}" ]; then
   echo "the local stack has no rotation-service or no key-admin connection; see target/bench/run-local-rotation.log" >&2
   exit 1
