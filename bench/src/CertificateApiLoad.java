@@ -82,7 +82,9 @@ public class CertificateApiLoad {
                             listFailures.incrementAndGet();
                         }
                     } catch (Exception e) {
-                        listFailures.incrementAndGet();
+                        if (listFailures.incrementAndGet() == 1) {
+                            System.out.println("first list failure: " + e);
+                        }
                     }
                 });
             }
