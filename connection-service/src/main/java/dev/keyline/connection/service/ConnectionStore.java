@@ -194,6 +194,7 @@ public class ConnectionStore {
         e.name = in.name();
         e.description = in.description();
         e.timeoutSecs = in.timeoutSecs();
+        e.useFriendlyNames = in.useFriendlyNames();
         e.account = in.account();
         e.host = in.hostOverride();
         e.user = in.user();
