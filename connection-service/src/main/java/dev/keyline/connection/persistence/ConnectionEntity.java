@@ -10,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.ConnectionType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -26,6 +27,10 @@ public class ConnectionEntity extends PanacheEntityBase {
 
     @Column(nullable = false, unique = true)
     public String name;
+
+    /** {@link ResourceNames#key} of the name: unique, so names differing only in case or composition collide. */
+    @Column(name = "name_key", nullable = false, unique = true)
+    public String nameKey;
 
     public String description;
 
@@ -145,8 +150,9 @@ public class ConnectionEntity extends PanacheEntityBase {
         return list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** The connection whose name is {@code name} up to case and Unicode composition. */
     public static ConnectionEntity findByName(String name) {
-        return find("name", name).firstResult();
+        return find("nameKey", ResourceNames.key(name)).firstResult();
     }
 
     public static long countKeyAdminUsers(UUID adminId) {

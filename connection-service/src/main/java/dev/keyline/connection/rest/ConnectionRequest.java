@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import dev.keyline.common.validation.ResourceName;
+import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.service.ConnectionDraft;
 import dev.keyline.connection.service.ConnectionValidator;
 
@@ -30,7 +31,7 @@ public record ConnectionRequest(
 
     public ConnectionDraft toDraft() {
         DetailsRequest d = details;
-        return new ConnectionDraft(name, description, timeoutSecs, useFriendlyNames, d.useOauth(), d.type(), d.account(), d.host(), d.user(), d.role(),
+        return new ConnectionDraft(ResourceNames.normalize(name), description, timeoutSecs, useFriendlyNames, d.useOauth(), d.type(), d.account(), d.host(), d.user(), d.role(),
                 d.warehouse(), d.database(), d.schema(), d.authType(), d.privateKey(), d.privateKeyPassphrase(),
                 d.keyAdminConnectionId(), d.managesUsers(), d.baseUrl(), d.certificateId());
     }

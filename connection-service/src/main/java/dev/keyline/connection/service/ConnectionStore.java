@@ -17,6 +17,7 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.ConnectionType;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
@@ -233,13 +234,15 @@ public class ConnectionStore {
     void requireUniqueName(String name, UUID self) {
         ConnectionEntity other = ConnectionEntity.findByName(name);
         if (other != null && !other.id.equals(self)) {
-            throw new ProblemException(409, "name-taken", "Conflict", "A connection named '" + name + "' already exists",
+            throw new ProblemException(409, "name-taken", "Conflict", "A connection named '" + other.name
+                    + "' already exists (names are unique regardless of case)",
                     List.of(new FieldError("name", "already in use")));
         }
     }
 
     private void apply(ConnectionEntity e, ConnectionInput in) {
         e.name = in.name();
+        e.nameKey = ResourceNames.key(in.name());
         e.description = in.description();
         e.timeoutSecs = in.timeoutSecs();
         e.useFriendlyNames = in.useFriendlyNames();
