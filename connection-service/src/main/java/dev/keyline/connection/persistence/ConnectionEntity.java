@@ -10,7 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.ConnectionType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -143,19 +142,5 @@ public class ConnectionEntity extends PanacheEntityBase {
     /** A connection that declares users it manages is a key-admin. */
     public boolean isKeyAdmin() {
         return managesUsers != null && !managesUsers.isEmpty();
-    }
-
-    /** The key-admin connections of an account. */
-    public static List<ConnectionEntity> keyAdminsOf(String account) {
-        return list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /** The connection whose name is {@code name} up to case and Unicode composition. */
-    public static ConnectionEntity findByName(String name) {
-        return find("nameKey", ResourceNames.key(name)).firstResult();
-    }
-
-    public static long countKeyAdminUsers(UUID adminId) {
-        return count("keyAdminConnectionId", adminId);
     }
 }

@@ -24,7 +24,10 @@ import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
 import dev.keyline.keys.Pkcs8;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 
 /**
  * The writes that must keep PostgreSQL and Vault in agreement, each in one transaction.
@@ -187,7 +190,7 @@ public class ConnectionStore {
     @Transactional
     public void delete(UUID id) {
         ConnectionEntity e = get(id);
-        long dependants = ConnectionEntity.countKeyAdminUsers(id);
+        long dependants = ConnectionEntity.count("keyAdminConnectionId", id);
         if (dependants > 0) {
             throw ProblemException.conflict("connection-in-use", "The connection is the key-admin connection of "
                     + dependants + " other connection(s); point their keyAdminConnectionId elsewhere first");
@@ -200,6 +203,33 @@ public class ConnectionStore {
             secrets.deleteAll(id);
         }
         audit.success("connection.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
+    }
+
+    /** The connection, or null: for references a caller gave (keyAdminConnectionId), answered as a field error. */
+    public ConnectionEntity find(UUID id) {
+        return ConnectionEntity.findById(id);
+    }
+
+    /** The key-admin connections of an account (those declaring users they manage). */
+    public List<ConnectionEntity> keyAdminsOf(String account) {
+        return ConnectionEntity.list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(Locale.ROOT));
+    }
+
+    /** A page of connections by name, optionally those whose name contains {@code nameFilter} (any case). */
+    public List<ConnectionEntity> list(String nameFilter, int page, int size) {
+        return query(nameFilter).page(Page.of(page, size)).list();
+    }
+
+    public long count(String nameFilter) {
+        return query(nameFilter).count();
+    }
+
+    private static PanacheQuery<ConnectionEntity> query(String nameFilter) {
+        if (nameFilter == null || nameFilter.isBlank()) {
+            return ConnectionEntity.findAll(Sort.ascending("name"));
+        }
+        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"),
+                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
     }
 
     public ConnectionEntity get(UUID id) {
@@ -232,7 +262,7 @@ public class ConnectionStore {
     }
 
     void requireUniqueName(String name, UUID self) {
-        ConnectionEntity other = ConnectionEntity.findByName(name);
+        ConnectionEntity other = ConnectionEntity.find("nameKey", ResourceNames.key(name)).firstResult();
         if (other != null && !other.id.equals(self)) {
             throw new ProblemException(409, "name-taken", "Conflict", "A connection named '" + other.name
                     + "' already exists (names are unique regardless of case)",

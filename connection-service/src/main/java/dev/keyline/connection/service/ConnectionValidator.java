@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +21,7 @@ import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.ParsedPrivateKey;
 import dev.keyline.keys.PemText;
 import dev.keyline.keys.PrivateKeys;
+import dev.keyline.keys.PublicKeys;
 
 /**
  * Checks what bean validation cannot: which {@code details} fields belong to which type, account
@@ -32,6 +35,7 @@ public class ConnectionValidator {
     /** Sigma's QuickStart creates connections with 600 s; a login or query never waits longer. */
     public static final int MAX_TIMEOUT_SECS = 600;
     static final String KEY_PAIR = "key-pair";
+    static final int MIN_RSA_BITS = 2048;
 
     @Inject
     SnowflakeHostPolicy hostPolicy;
@@ -185,6 +189,31 @@ public class ConnectionValidator {
         }
         // A passphrase for an unencrypted key decrypts nothing: it is not stored.
         return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
+    }
+
+    /**
+     * A public key for a key slot (PEM or base64 SPKI): RSA, at least {@value #MIN_RSA_BITS} bits, as
+     * Snowflake requires; 400 {@code invalid-key-material} on field {@code publicKey} otherwise.
+     */
+    public static PublicKey publicKey(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.invalidField("publicKey", "is required");
+        }
+        PublicKey key;
+        try {
+            key = PublicKeys.parse(text);
+        } catch (KeyMaterialException e) {
+            throw invalidKey("publicKey", e.getMessage());
+        }
+        if (!(key instanceof RSAPublicKey rsa)) {
+            throw invalidKey("publicKey", "Snowflake accepts RSA public keys only; this is "
+                    + key.getAlgorithm() + ".");
+        }
+        if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw invalidKey("publicKey", "The RSA key has " + rsa.getModulus().bitLength()
+                    + " bits; at least " + MIN_RSA_BITS + " are required.");
+        }
+        return key;
     }
 
     static ProblemException invalidKey(String field, String reason) {

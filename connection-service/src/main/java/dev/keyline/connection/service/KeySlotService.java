@@ -49,7 +49,6 @@ import dev.keyline.keys.PublicKeys;
 public class KeySlotService {
 
     private static final DateTimeFormatter SNOWFLAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
-    static final int MIN_RSA_BITS = 2048;
 
     @Inject
     ConnectionStore store;
@@ -83,7 +82,7 @@ public class KeySlotService {
     public KeySlots set(UUID id, int slot, String publicKey) {
         checkSlot(slot);
         String action = "connection.key-slot.set";
-        PublicKey key = parsePublicKey(publicKey);
+        PublicKey key = ConnectionValidator.publicKey(publicKey);
         String fingerprint = Fingerprints.spkiSha256(key);
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, action);
@@ -289,27 +288,6 @@ public class KeySlotService {
         if (slot != 1 && slot != 2) {
             throw ProblemException.invalidField("slot", "must be 1 (RSA_PUBLIC_KEY) or 2 (RSA_PUBLIC_KEY_2)");
         }
-    }
-
-    static PublicKey parsePublicKey(String text) {
-        if (text == null || text.isBlank()) {
-            throw ProblemException.invalidField("publicKey", "is required");
-        }
-        PublicKey key;
-        try {
-            key = PublicKeys.parse(text);
-        } catch (KeyMaterialException e) {
-            throw ConnectionValidator.invalidKey("publicKey", e.getMessage());
-        }
-        if (!(key instanceof RSAPublicKey rsa)) {
-            throw ConnectionValidator.invalidKey("publicKey", "Snowflake accepts RSA public keys only; this is "
-                    + key.getAlgorithm() + ".");
-        }
-        if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-            throw ConnectionValidator.invalidKey("publicKey", "The RSA key has " + rsa.getModulus().bitLength()
-                    + " bits; at least " + MIN_RSA_BITS + " are required.");
-        }
-        return key;
     }
 
     private static String via(ConnectionEntity target, Admin admin) {
