@@ -30,6 +30,10 @@ public class CertificateEntity extends PanacheEntityBase {
     @Column(nullable = false, unique = true)
     public String name;
 
+    /** {@link dev.keyline.common.validation.ResourceNames#key} of the name: unique regardless of case. */
+    @Column(name = "name_key", nullable = false, unique = true)
+    public String nameKey;
+
     public String description;
 
     /** Canonical rules as {@code AuthorizedDomains#canonical()} writes them. */
@@ -92,7 +96,8 @@ public class CertificateEntity extends PanacheEntityBase {
     @Version
     public long version;
 
+    /** The certificate whose name is {@code name} up to case and Unicode composition. */
     public static CertificateEntity findByName(String name) {
-        return find("name", name).firstResult();
+        return find("nameKey", dev.keyline.common.validation.ResourceNames.key(name)).firstResult();
     }
 }

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.validation.ResourceName;
+import dev.keyline.common.validation.ResourceNames;
 
 /**
  * JSON body to create or replace a certificate. PEM fields accept real newlines, {@code \n}
@@ -33,7 +34,7 @@ public record CertificateRequest(
     static final int MAX_PASSPHRASE = 1024;
 
     public CertificateUpload toUpload() {
-        return new CertificateUpload(name, description, authorizedDomains, clientCertificate, clientKey, passphrase,
+        return new CertificateUpload(ResourceNames.normalize(name), description, authorizedDomains, clientCertificate, clientKey, passphrase,
                 caCertificate);
     }
 

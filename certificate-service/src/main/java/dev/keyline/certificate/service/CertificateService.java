@@ -181,13 +181,15 @@ public class CertificateService {
     private void requireUniqueName(String name, UUID self) {
         CertificateEntity other = CertificateEntity.findByName(name);
         if (other != null && !other.id.equals(self)) {
-            throw new ProblemException(409, "name-taken", "Conflict", "A certificate named '" + name + "' already exists",
+            throw new ProblemException(409, "name-taken", "Conflict", "A certificate named '" + other.name
+                    + "' already exists (names are unique regardless of case)",
                     List.of(new dev.keyline.common.problem.FieldError("name", "already in use")));
         }
     }
 
     private void applyMetadata(CertificateEntity e, CertificateUpload upload, AuthorizedDomains domains) {
         e.name = upload.name();
+        e.nameKey = dev.keyline.common.validation.ResourceNames.key(upload.name());
         e.description = upload.description();
         e.authorizedDomains = domains.canonical();
         e.updatedAt = Instant.now();

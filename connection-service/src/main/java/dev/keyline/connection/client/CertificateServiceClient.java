@@ -46,12 +46,29 @@ public class CertificateServiceClient {
             failOn = { CertificateServiceException.Unavailable.class, CertificateServiceException.Timeout.class,
                     org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class })
     public ExchangeOutcome exchange(UUID certificateId, String url, String callerToken) {
+        return send(certificateId, new ExchangeCall("GET", url), callerToken);
+    }
+
+    /**
+     * One request made by certificate-service presenting the certificate, for the caller whose
+     * bearer token {@code callerToken} is (API connector calls). Never retried: a POST that reached
+     * the API must not be sent twice; the caller sees the failure and decides.
+     */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
+            failOn = { CertificateServiceException.Unavailable.class, CertificateServiceException.Timeout.class,
+                    org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class })
+    public ExchangeOutcome request(UUID certificateId, ExchangeCall call, String callerToken) {
+        return send(certificateId, call, callerToken);
+    }
+
+    private ExchangeOutcome send(UUID certificateId, ExchangeCall call, String callerToken) {
         if (callerToken == null || callerToken.isBlank()) {
             // Never fall back to an identity of this service's own: that was the confused deputy.
             throw new CertificateServiceException(401, "unauthenticated", "no caller token to forward");
         }
         try {
-            return api.exchange(certificateId, "Bearer " + callerToken, new ExchangeCall("GET", url));
+            return api.exchange(certificateId, "Bearer " + callerToken, call);
         } catch (ProcessingException e) {
             throw transport(e);
         }

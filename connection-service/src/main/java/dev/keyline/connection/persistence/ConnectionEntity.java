@@ -27,6 +27,10 @@ public class ConnectionEntity extends PanacheEntityBase {
     @Column(nullable = false, unique = true)
     public String name;
 
+    /** {@link ResourceNames#key} of the name: unique, so names differing only in case or composition collide. */
+    @Column(name = "name_key", nullable = false, unique = true)
+    public String nameKey;
+
     public String description;
 
     /** {@code snowflake} or {@code api}, see {@link ConnectionType#wire()}. */
@@ -35,6 +39,10 @@ public class ConnectionEntity extends PanacheEntityBase {
 
     @Column(name = "timeout_secs", nullable = false)
     public int timeoutSecs;
+
+    /** Sigma's display option (friendly names instead of Snowflake identifiers), kept as the client gave it. */
+    @Column(name = "use_friendly_names", nullable = false)
+    public boolean useFriendlyNames;
 
     // ---- snowflake --------------------------------------------------------------------------
 
@@ -134,18 +142,5 @@ public class ConnectionEntity extends PanacheEntityBase {
     /** A connection that declares users it manages is a key-admin. */
     public boolean isKeyAdmin() {
         return managesUsers != null && !managesUsers.isEmpty();
-    }
-
-    /** The key-admin connections of an account. */
-    public static List<ConnectionEntity> keyAdminsOf(String account) {
-        return list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    public static ConnectionEntity findByName(String name) {
-        return find("name", name).firstResult();
-    }
-
-    public static long countKeyAdminUsers(UUID adminId) {
-        return count("keyAdminConnectionId", adminId);
     }
 }

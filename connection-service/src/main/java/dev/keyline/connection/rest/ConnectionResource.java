@@ -35,11 +35,14 @@ import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.connection.ApiCallResult;
 import dev.keyline.connection.Catalog;
+import dev.keyline.connection.KeyHolders;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.Permissions;
 import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.service.ApiCalls;
 import dev.keyline.connection.service.CatalogService;
 import dev.keyline.connection.service.ConnectionService;
 import dev.keyline.connection.service.ConnectionTester;
@@ -75,6 +78,9 @@ public class ConnectionResource {
 
     @Inject
     CredentialService credentials;
+
+    @Inject
+    ApiCalls apiCalls;
 
     @Inject
     Caller caller;
@@ -155,6 +161,17 @@ public class ConnectionResource {
         return tester.test(id, caller.bearerToken().orElse(null));
     }
 
+    @POST
+    @Path("{id}/requests")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.USE)
+    @Operation(summary = "Call a path under an API connector's baseUrl through certificate-service's exchange "
+            + "(presenting its certificate, with your token: needs your certificates:use there too)")
+    public ApiCallResult request(@PathParam("id") UUID id, @Valid @NotNull ApiCallRequest request) {
+        return apiCalls.call(id, request.method(), request.path(), request.query(), request.headers(), request.body(),
+                caller.bearerToken().orElse(null));
+    }
+
     @GET
     @Path("{id}/browse")
     @RolesAllowed(Permissions.USE)
@@ -169,6 +186,15 @@ public class ConnectionResource {
     @Operation(summary = "Both key slots of the connection's user (DESC USER through the key-admin connection)")
     public KeySlots keySlots(@PathParam("id") UUID id) {
         return keySlots.read(id);
+    }
+
+    @GET
+    @Path("{id}/key-holders")
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE, Permissions.ROTATE })
+    @Operation(summary = "The managed connections of this connection's Snowflake (account, user), itself included, "
+            + "with their key fingerprints and credential versions (metadata only)")
+    public KeyHolders keyHolders(@PathParam("id") UUID id) {
+        return keySlots.holders(id);
     }
 
     @PUT

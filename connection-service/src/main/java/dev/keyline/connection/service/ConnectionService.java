@@ -14,9 +14,6 @@ import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.work.ConnectionWork;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 
 /**
  * Creates, replaces and deletes connections. Validation and the create-time test login happen
@@ -92,11 +89,11 @@ public class ConnectionService {
     }
 
     public List<ConnectionEntity> list(String nameFilter, int page, int size) {
-        return query(nameFilter).page(Page.of(page, size)).list();
+        return store.list(nameFilter, page, size);
     }
 
     public long count(String nameFilter) {
-        return query(nameFilter).count();
+        return store.count(nameFilter);
     }
 
     /** Records a failed change: runs in its own transaction, the change's has rolled back. */
@@ -150,7 +147,7 @@ public class ConnectionService {
         if (adminId.equals(self)) {
             throw ProblemException.invalidField(field, "must be another connection; leave it out to use this connection itself");
         }
-        ConnectionEntity admin = ConnectionEntity.findById(adminId);
+        ConnectionEntity admin = store.find(adminId);
         if (admin == null) {
             throw ProblemException.invalidField(field, "no connection has this id");
         }
@@ -162,13 +159,5 @@ public class ConnectionService {
                     + "; keys can only be changed by a connection to the same account");
         }
         scope.checkTarget(admin, self, in.user(), !in.managesUsers().isEmpty());
-    }
-
-    private static PanacheQuery<ConnectionEntity> query(String nameFilter) {
-        if (nameFilter == null || nameFilter.isBlank()) {
-            return ConnectionEntity.findAll(Sort.ascending("name"));
-        }
-        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"),
-                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
     }
 }

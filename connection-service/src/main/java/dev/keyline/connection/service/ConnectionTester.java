@@ -151,58 +151,18 @@ public class ConnectionTester {
             failed("api", p.slug(), System.nanoTime() - start, e);
             throw p;
         } catch (CertificateServiceException x) {
-            ProblemException p = certificateServiceProblem(x, e);
+            ProblemException p = CertificateServiceProblems.problem(x, e);
             failed("api", p.slug(), System.nanoTime() - start, e);
             throw p;
         } catch (CircuitBreakerOpenException x) {
-            ProblemException p = unavailable("certificate-service failed repeatedly; calls are paused for a few seconds");
+            ProblemException p = CertificateServiceProblems.unavailable("certificate-service failed repeatedly; calls are paused for a few seconds");
             failed("api", p.slug(), System.nanoTime() - start, e);
             throw p;
         } catch (FaultToleranceException x) {
-            ProblemException p = unavailable("certificate-service did not answer in time");
+            ProblemException p = CertificateServiceProblems.unavailable("certificate-service did not answer in time");
             failed("api", p.slug(), System.nanoTime() - start, e);
             throw p;
         }
-    }
-
-    /** certificate-service's answers, in this service's vocabulary. Its details are safe to pass on. */
-    static ProblemException certificateServiceProblem(CertificateServiceException x, ConnectionEntity e) {
-        if (x instanceof CertificateServiceException.Unavailable || x instanceof CertificateServiceException.Timeout) {
-            return unavailable(x.getMessage());
-        }
-        return switch (x.status()) {
-            case 0 -> new ProblemException(503, "certificate-service-unavailable", "certificate-service unavailable",
-                    x.getMessage());
-            case 401 -> new ProblemException(403, "certificate-service-rejected-token",
-                    "certificate-service refused your token",
-                    "certificate-service did not accept your token, which connection-service forwards to present "
-                            + "certificate " + e.certificateId + " for you: it must be valid for certificate-service too");
-            case 403 -> switch (x.problemType()) {
-                case "host-not-authorized" -> new ProblemException(422, "api-host-not-authorized", "Host not authorized",
-                        "certificate-service refuses to present certificate " + e.certificateId + " to " + e.baseUrl
-                                + ": " + x.getMessage(),
-                        java.util.List.of(new FieldError("details.baseUrl",
-                                "its host is not an authorized domain of the certificate")));
-                case "egress-refused" -> new ProblemException(422, "api-egress-refused", "Egress refused",
-                        "certificate-service refuses to connect to " + e.baseUrl + ": " + x.getMessage());
-                default -> new ProblemException(403, "certificate-use-forbidden", "Certificate use forbidden",
-                        "Testing this API connector presents certificate " + e.certificateId
-                                + " for you, which needs your own certificates:use at certificate-service");
-            };
-            case 404 -> new ProblemException(422, "certificate-not-found", "Certificate not found",
-                    "certificate-service has no certificate " + e.certificateId,
-                    java.util.List.of(new FieldError("details.certificateId", "no such certificate")));
-            case 502 -> new ProblemException(502, "api-unreachable", "API unreachable",
-                    "The exchange with " + e.baseUrl + " failed: " + x.getMessage());
-            case 504 -> new ProblemException(504, "api-timeout", "API timeout",
-                    "The exchange with " + e.baseUrl + " timed out: " + x.getMessage());
-            default -> new ProblemException(502, "certificate-service-error", "certificate-service error",
-                    "certificate-service answered HTTP " + x.status() + " (" + x.problemType() + "): " + x.getMessage());
-        };
-    }
-
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(503, "certificate-service-unavailable", "certificate-service unavailable", detail);
     }
 
     private void failed(String type, String slug, long nanos, ConnectionEntity e) {

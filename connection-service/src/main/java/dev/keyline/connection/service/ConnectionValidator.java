@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +21,7 @@ import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.ParsedPrivateKey;
 import dev.keyline.keys.PemText;
 import dev.keyline.keys.PrivateKeys;
+import dev.keyline.keys.PublicKeys;
 
 /**
  * Checks what bean validation cannot: which {@code details} fields belong to which type, account
@@ -29,7 +32,10 @@ import dev.keyline.keys.PrivateKeys;
 public class ConnectionValidator {
 
     public static final int DEFAULT_TIMEOUT_SECS = 30;
+    /** Sigma's QuickStart creates connections with 600 s; a login or query never waits longer. */
+    public static final int MAX_TIMEOUT_SECS = 600;
     static final String KEY_PAIR = "key-pair";
+    static final int MIN_RSA_BITS = 2048;
 
     @Inject
     SnowflakeHostPolicy hostPolicy;
@@ -90,6 +96,10 @@ public class ConnectionValidator {
         if (!KEY_PAIR.equals(authType)) {
             errors.add(new FieldError("details.authType", "only key-pair is supported"));
         }
+        if (Boolean.TRUE.equals(d.useOauth())) {
+            // Sigma's OAuth connections sign each person in through the IdP; this service holds key pairs only.
+            errors.add(new FieldError("details.useOauth", "only key-pair authentication is supported; set it to false or leave it out"));
+        }
         SnowflakeEndpoint endpoint = null;
         String host = trimToNull(d.host());
         if (accountProblem == null) {
@@ -112,7 +122,7 @@ public class ConnectionValidator {
         }
         boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
         ValidatedKey key = creating || keyGiven ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
-        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.SNOWFLAKE, account, endpoint,
+        return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.SNOWFLAKE, account, endpoint,
                 host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
                 d.keyAdminConnectionId(), managesUsers, null, null);
     }
@@ -130,6 +140,7 @@ public class ConnectionValidator {
         notAllowed(errors, "details.privateKeyPassphrase", d.privateKeyPassphrase(), "api");
         notAllowed(errors, "details.keyAdminConnectionId", d.keyAdminConnectionId(), "api");
         notAllowed(errors, "details.managesUsers", d.managesUsers(), "api");
+        notAllowed(errors, "details.useOauth", d.useOauth(), "api");
         String baseUrl = null;
         try {
             baseUrl = baseUrl(d.baseUrl());
@@ -139,7 +150,7 @@ public class ConnectionValidator {
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
-        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.API, null, null, null, null, null,
+        return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.API, null, null, null, null, null,
                 null, null, null, null, null, null, List.of(), baseUrl, d.certificateId());
     }
 
@@ -178,6 +189,31 @@ public class ConnectionValidator {
         }
         // A passphrase for an unencrypted key decrypts nothing: it is not stored.
         return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
+    }
+
+    /**
+     * A public key for a key slot (PEM or base64 SPKI): RSA, at least {@value #MIN_RSA_BITS} bits, as
+     * Snowflake requires; 400 {@code invalid-key-material} on field {@code publicKey} otherwise.
+     */
+    public static PublicKey publicKey(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.invalidField("publicKey", "is required");
+        }
+        PublicKey key;
+        try {
+            key = PublicKeys.parse(text);
+        } catch (KeyMaterialException e) {
+            throw invalidKey("publicKey", e.getMessage());
+        }
+        if (!(key instanceof RSAPublicKey rsa)) {
+            throw invalidKey("publicKey", "Snowflake accepts RSA public keys only; this is "
+                    + key.getAlgorithm() + ".");
+        }
+        if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw invalidKey("publicKey", "The RSA key has " + rsa.getModulus().bitLength()
+                    + " bits; at least " + MIN_RSA_BITS + " are required.");
+        }
+        return key;
     }
 
     static ProblemException invalidKey(String field, String reason) {
@@ -225,6 +261,10 @@ public class ConnectionValidator {
         if (value != null) {
             errors.add(new FieldError(field, "is not allowed for type " + type));
         }
+    }
+
+    private static boolean friendly(ConnectionDraft d) {
+        return Boolean.TRUE.equals(d.useFriendlyNames());
     }
 
     private static String trimToNull(String value) {

@@ -29,6 +29,9 @@ import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 public class KeyAdminScope {
 
     static final String SLUG = "key-admin-scope";
+
+    @jakarta.inject.Inject
+    ConnectionStore store;
     private static final Pattern UNQUOTED_PATTERN = Pattern.compile("[A-Za-z_*][A-Za-z0-9_$*]*");
     static final int MAX_ENTRIES = 100;
 
@@ -72,7 +75,7 @@ public class KeyAdminScope {
                         + " ('" + pattern + "' covers it): its key changes through its own connection only");
             }
         }
-        for (ConnectionEntity other : ConnectionEntity.keyAdminsOf(account)) {
+        for (ConnectionEntity other : store.keyAdminsOf(account)) {
             if (other.id.equals(self)) {
                 continue;
             }
@@ -110,7 +113,7 @@ public class KeyAdminScope {
             throw refused("details.user", "User " + target + " belongs to a key-admin connection; another key-admin ('"
                     + admin.name + "') may not manage it");
         }
-        for (ConnectionEntity other : ConnectionEntity.keyAdminsOf(admin.account)) {
+        for (ConnectionEntity other : store.keyAdminsOf(admin.account)) {
             if (!other.id.equals(admin.id) && target.equals(SnowflakeIdentifiers.objectName(other.user))) {
                 throw refused("details.user", "User " + target + " is the user of another key-admin connection ('"
                         + other.name + "'); key-admin '" + admin.name + "' may not manage it");

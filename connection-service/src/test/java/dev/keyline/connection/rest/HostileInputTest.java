@@ -246,7 +246,9 @@ class HostileInputTest {
             tests.add(test(new Target("POST api connection", "details.baseUrl", p -> post(apiBody(p))), HostileInput.printable(url),
                     url, List.of()));
         }
-        for (String name : List.of("<script>", " leading-space", "-dash", "a".repeat(201), "tab\tname", "new\nline",
+        // Surrounding spaces are trimmed (ResourceNames), so " leading-space" is a valid name now; a
+        // bidi override, a quote and doubled spaces are not.
+        for (String name : List.of("<script>", "rtl\u202Eevil", "say \"hi\"", "two  spaces", "-dash", "a".repeat(201), "tab\tname", "new\nline",
                 "emoji\uD83D\uDE00", "nul\u0000", "")) {
             tests.add(test(new Target("POST connection", "name", p -> post(withTop(validBody(), "name", p))),
                     HostileInput.printable(name), name, List.of()));

@@ -10,9 +10,9 @@ import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 
 /**
- * The name of a certificate or connection: 1 to {@link #MAX_LENGTH} characters, letters, digits,
- * space and {@code . _ : -}, starting with a letter or digit. Null is valid (combine with
- * {@code @NotBlank}).
+ * The name of a certificate or connection, by the rule of {@link ResourceNames}: letters of any
+ * script, digits, spaces and common punctuation, starting with a letter or digit, 1 to
+ * {@link #MAX_LENGTH} characters after trimming. Null is valid (combine with {@code @NotBlank}).
  *
  * <p>Why not {@code @Size} + {@code @Pattern}: bean validation runs the constraints of one element in
  * no fixed order, so a regular expression could run over a 64 KiB value before its length is
@@ -28,7 +28,7 @@ public @interface ResourceName {
     /** The longest name accepted, the same for JSON and multipart requests. */
     int MAX_LENGTH = 200;
 
-    String message() default "letters, digits, space and . _ : - only, starting with a letter or digit";
+    String message() default "letters, digits, spaces and common punctuation only, starting with a letter or digit";
 
     Class<?>[] groups() default {};
 
