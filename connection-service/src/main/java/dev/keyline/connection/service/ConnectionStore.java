@@ -36,7 +36,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class ConnectionStore {
 
-    static final String RESOURCE = "connection";
+    public static final String RESOURCE = "connection";
 
     @Inject
     ConnectionSecrets secrets;
