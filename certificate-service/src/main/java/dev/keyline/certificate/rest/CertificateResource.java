@@ -40,9 +40,7 @@ import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
-import dev.keyline.common.vault.VaultUnavailableException;
-import dev.keyline.common.audit.Outcome;
-import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.audit.AuditTrail;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /** CRUD for certificates plus the authorization question. Thin: the rules live in the services. */
@@ -55,6 +53,9 @@ public class CertificateResource {
 
     @Inject
     CertificateService certificates;
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     CertificateFiles files;
@@ -152,14 +153,6 @@ public class CertificateResource {
 
     /** Records failed changes too: who tried what matters most when it was refused. */
     private <T> T audited(String action, UUID id, Supplier<T> change) {
-        try {
-            return change.get();
-        } catch (VaultUnavailableException e) {
-            certificates.recordFailure(action, id, Outcome.FAILED, "vault-unavailable");
-            throw e;
-        } catch (ProblemException e) {
-            certificates.recordFailure(action, id, e.status() == 403 ? Outcome.DENIED : Outcome.FAILED, e.slug());
-            throw e;
-        }
+        return audit.failuresOf(action, CertificateService.RESOURCE, id, change);
     }
 }

@@ -17,7 +17,6 @@ import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.audit.AuditTrail;
-import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.keys.CertificateSummary;
@@ -38,7 +37,7 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class CertificateService {
 
-    static final String RESOURCE = "certificate";
+    public static final String RESOURCE = "certificate";
 
     @Inject
     CertificateSecrets secrets;
@@ -163,11 +162,6 @@ public class CertificateService {
 
     public long count(String nameFilter) {
         return query(nameFilter).count();
-    }
-
-    /** Records a failed change: runs in its own transaction, the change's has rolled back. */
-    public void recordFailure(String action, UUID id, Outcome outcome, String detail) {
-        audit.standalone(action, RESOURCE, id == null ? null : id.toString(), outcome, null, detail);
     }
 
     private io.quarkus.hibernate.orm.panache.PanacheQuery<CertificateEntity> query(String nameFilter) {

@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.IfMatch;
-import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.connection.ApiCallResult;
@@ -45,10 +45,10 @@ import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.service.ApiCalls;
 import dev.keyline.connection.service.CatalogService;
 import dev.keyline.connection.service.ConnectionService;
+import dev.keyline.connection.service.ConnectionStore;
 import dev.keyline.connection.service.ConnectionTester;
 import dev.keyline.connection.service.CredentialService;
 import dev.keyline.connection.service.KeySlotService;
-import dev.keyline.common.vault.VaultUnavailableException;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
@@ -66,6 +66,9 @@ public class ConnectionResource {
 
     @Inject
     ConnectionService connections;
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     ConnectionTester tester;
@@ -248,14 +251,6 @@ public class ConnectionResource {
 
     /** Records failed changes too: who tried what matters most when it was refused. */
     private <T> T audited(String action, UUID id, Supplier<T> change) {
-        try {
-            return change.get();
-        } catch (VaultUnavailableException e) {
-            connections.recordFailure(action, id, Outcome.FAILED, "vault-unavailable");
-            throw e;
-        } catch (ProblemException e) {
-            connections.recordFailure(action, id, e.status() == 403 ? Outcome.DENIED : Outcome.FAILED, e.slug());
-            throw e;
-        }
+        return audit.failuresOf(action, ConnectionStore.RESOURCE, id, change);
     }
 }

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.keyline.common.audit.AuditTrail;
-import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.LoginCheck;
@@ -94,11 +93,6 @@ public class ConnectionService {
 
     public long count(String nameFilter) {
         return store.count(nameFilter);
-    }
-
-    /** Records a failed change: runs in its own transaction, the change's has rolled back. */
-    public void recordFailure(String action, UUID id, Outcome outcome, String detail) {
-        audit.standalone(action, ConnectionStore.RESOURCE, id == null ? null : id.toString(), outcome, null, detail);
     }
 
     /**

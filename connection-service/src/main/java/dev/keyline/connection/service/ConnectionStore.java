@@ -43,7 +43,7 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class ConnectionStore {
 
-    static final String RESOURCE = "connection";
+    public static final String RESOURCE = "connection";
 
     @Inject
     ConnectionSecrets secrets;

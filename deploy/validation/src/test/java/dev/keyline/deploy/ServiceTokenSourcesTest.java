@@ -40,20 +40,7 @@ class ServiceTokenSourcesTest {
 
     @Test
     void theProjectedTokenComponentMountsATokenForConnectionServicesAudienceInsteadOfTheSecret() throws IOException {
-        Path dir = Path.of("target/projected-service-token").toAbsolutePath();
-        Files.createDirectories(dir);
-        Path kubernetes = dir.relativize(Repo.KUBERNETES);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - %s/overlays/prod
-                components:
-                  - %s/components/projected-service-token
-                """.formatted(kubernetes, kubernetes));
-        List<HasMetadata> objects = StrictManifests.parse(Repo.kustomize(dir));
-        Deployment deployment = objects.stream().filter(o -> o instanceof Deployment
-                && o.getMetadata().getName().equals("rotation-service")).map(Deployment.class::cast).findFirst().orElseThrow();
+        Deployment deployment = deployment(withProjectedTokenComponent(), "rotation-service");
         Container c = rotationService(deployment);
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("KEYLINE_OIDC_CLIENT_SECRET");
         String file = env(c, "KEYLINE_SERVICE_TOKEN_FILE").getValue();
@@ -69,9 +56,64 @@ class ServiceTokenSourcesTest {
         assertThat(file).isEqualTo(mount.getMountPath() + "/" + token.getPath());
     }
 
+    /**
+     * The receiving side: connection-service trusts the service-account issuer with keys from a
+     * mounted ConfigMap, and the namespace (which names the subject it maps to connections:rotate)
+     * comes from the pod itself, so the mapping follows the overlay's namespace.
+     */
+    @Test
+    void theProjectedTokenComponentMakesConnectionServiceTrustTheServiceAccountIssuer() throws IOException {
+        List<HasMetadata> objects = withProjectedTokenComponent();
+        Deployment deployment = deployment(objects, "connection-service");
+        Container c = container(deployment, "connection-service");
+        assertThat(env(c, "KEYLINE_SECURITY_SERVICE_ACCOUNT_ISSUER").getValue()).startsWith("https://");
+        assertThat(env(c, "KEYLINE_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        String keys = env(c, "KEYLINE_SECURITY_SERVICE_ACCOUNT_PUBLIC_KEY_LOCATION").getValue();
+        Volume volume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("keyline-service-account-issuer"))
+                .findFirst().orElseThrow(() -> new AssertionError("no volume from ConfigMap keyline-service-account-issuer"));
+        VolumeMount mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals(volume.getName())).findFirst()
+                .orElseThrow();
+        assertThat(mount.getReadOnly()).isTrue();
+        assertThat(keys).startsWith(mount.getMountPath() + "/");
+        // The mapping itself is connection-service's configuration: that subject, that permission only.
+        String properties = Repo.read(Repo.ROOT.resolve("connection-service/src/main/resources/application.properties"));
+        assertThat(properties).contains(
+                "keyline.security.service-accounts.rotation-service.subject=system:serviceaccount:${KEYLINE_NAMESPACE:keyline}:rotation-service",
+                "keyline.security.service-accounts.rotation-service.permissions=connections:rotate\n");
+        // Without the component, connection-service trusts one issuer only.
+        Container plain = container(KustomizeOverlaysTest.render("prod").deployment("connection-service"), "connection-service");
+        assertThat(plain.getEnv()).extracting(EnvVar::getName).doesNotContain("KEYLINE_SECURITY_SERVICE_ACCOUNT_ISSUER");
+    }
+
+    /** The prod overlay with the component projected-service-token added, rendered. */
+    private static List<HasMetadata> withProjectedTokenComponent() throws IOException {
+        Path dir = Path.of("target/projected-service-token").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path kubernetes = dir.relativize(Repo.KUBERNETES);
+        Files.writeString(dir.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - %s/overlays/prod
+                components:
+                  - %s/components/projected-service-token
+                """.formatted(kubernetes, kubernetes));
+        return StrictManifests.parse(Repo.kustomize(dir));
+    }
+
+    private static Deployment deployment(List<HasMetadata> objects, String name) {
+        return objects.stream().filter(o -> o instanceof Deployment && o.getMetadata().getName().equals(name))
+                .map(Deployment.class::cast).findFirst().orElseThrow();
+    }
+
     private static Container rotationService(Deployment d) {
+        return container(d, "rotation-service");
+    }
+
+    private static Container container(Deployment d, String name) {
         return d.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> c.getName().equals("rotation-service")).findFirst().orElseThrow();
+                .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
     }
 
     private static EnvVar env(Container c, String name) {

@@ -19,6 +19,8 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.audit.AuditRow;
+import dev.keyline.common.audit.Outcome;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.RunStore;
@@ -129,8 +131,9 @@ public class JdbcRunStore implements RunStore {
                     insertStep(c, r.id, s);
                 }
                 for (AuditNote e : events) {
-                    insertAudit(c, ACTOR, e.action(), "rotation", r.id.toString(), e.outcome(), e.fingerprints(),
-                            "connection " + r.connectionId + (e.detail() == null ? "" : ": " + e.detail()));
+                    new AuditRow(ACTOR, null, e.action(), "rotation", r.id.toString(), Outcome.valueOf(e.outcome()),
+                            e.fingerprints(),
+                            "connection " + r.connectionId + (e.detail() == null ? "" : ": " + e.detail())).insert(c);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -170,23 +173,6 @@ public class JdbcRunStore implements RunStore {
             ps.setObject(4, ts(s.startedAt()));
             ps.setObject(5, ts(s.finishedAt()));
             ps.setString(6, s.detail() == null || s.detail().length() <= 1900 ? s.detail() : s.detail().substring(0, 1900));
-            ps.executeUpdate();
-        }
-    }
-
-    /** One audit event on the caller's connection (and transaction). */
-    public static void insertAudit(Connection c, String actor, String action, String resourceType, String resourceId,
-            String outcome, String fingerprints, String detail) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into audit_event (id, occurred_at, actor, action, "
-                + "resource_type, resource_id, outcome, fingerprints, detail) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setString(2, actor);
-            ps.setString(3, action);
-            ps.setString(4, resourceType);
-            ps.setString(5, resourceId);
-            ps.setString(6, outcome);
-            ps.setString(7, fingerprints == null || fingerprints.length() <= 1000 ? fingerprints : fingerprints.substring(0, 1000));
-            ps.setString(8, detail == null || detail.length() <= 1900 ? detail : detail.substring(0, 1900));
             ps.executeUpdate();
         }
     }

@@ -23,6 +23,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.audit.AuditRow;
+import dev.keyline.common.audit.Outcome;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -217,8 +219,9 @@ public class RotationWorker {
                     p.nextDueAt = p.parsedSchedule().nextDue(now, now);
                     policies.setNextDue(c, p);
                     if (created) {
-                        JdbcRunStore.insertAudit(c, "scheduler", "rotation.started", "rotation", run.id.toString(),
-                                "SUCCESS", null, "connection " + p.connectionId + ", policy " + p.id + " due");
+                        new AuditRow("scheduler", null, "rotation.started", "rotation", run.id.toString(),
+                                Outcome.SUCCESS, null, "connection " + p.connectionId + ", policy " + p.id + " due")
+                                .insert(c);
                         LOG.infof("Policy %s due: rotation %s created for connection %s", p.id, run.id, p.connectionId);
                     }
                 }

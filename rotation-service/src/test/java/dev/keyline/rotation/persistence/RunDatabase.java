@@ -26,7 +26,7 @@ public final class RunDatabase implements AutoCloseable {
         dataSource.setUser(postgres.username());
         dataSource.setPassword(postgres.password());
         dataSource.setCurrentSchema("rotations");
-        Flyway.configure().dataSource(dataSource).schemas("rotations").locations("classpath:db/migration").load()
+        Flyway.configure().dataSource(dataSource).schemas("rotations").locations("classpath:db/migration", "classpath:db/common").load()
                 .migrate();
     }
 

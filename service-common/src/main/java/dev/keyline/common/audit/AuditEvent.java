@@ -13,7 +13,8 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 /**
  * One change or use of a credential: who (from the token) and through which service, what, when, on which resource, with
  * which fingerprints, and how it ended. Fingerprints are public values; material never lands here.
- * Each service keeps its own {@code audit_event} table (created by its own migration).
+ * Each service keeps its own {@code audit_event} table, defined once in service-common's
+ * {@code db/common/R__audit_event.sql} and written only by {@link AuditRow}.
  */
 @Entity
 @Table(name = "audit_event")

@@ -1,14 +1,21 @@
 package dev.keyline.common.audit;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.vault.VaultUnavailableException;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -16,13 +23,18 @@ import io.quarkus.panache.common.Sort;
 /**
  * Writes and reads audit events. A successful change is recorded inside the change's own
  * transaction, so the two commit or roll back together; a failure is recorded in a transaction of
- * its own, because the failed change's transaction is about to roll back.
+ * its own, because the failed change's transaction is about to roll back. Rows are written by
+ * {@link AuditRow} on the transaction's own connection (the datasource enlists it in the JTA
+ * transaction), like rotation-service's JDBC stores write theirs.
  */
 @ApplicationScoped
 public class AuditTrail {
 
     @Inject
     Caller caller;
+
+    @Inject
+    DataSource dataSource;
 
     /** A successful change, committed or rolled back together with the change itself. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -37,20 +49,34 @@ public class AuditTrail {
         persist(action, resourceType, resourceId, outcome, fingerprints, detail);
     }
 
+    /**
+     * Runs a change and records it when it fails: a refusal (403) as DENIED, any other problem or an
+     * unavailable Vault as FAILED, with the problem's slug as detail; the failure is then rethrown.
+     * The one place a service audits a change that did not happen (success is audited inside it).
+     */
+    public <T> T failuresOf(String action, String resourceType, UUID id, Supplier<T> change) {
+        String resourceId = id == null ? null : id.toString();
+        try {
+            return change.get();
+        } catch (VaultUnavailableException e) {
+            standalone(action, resourceType, resourceId, Outcome.FAILED, null, "vault-unavailable");
+            throw e;
+        } catch (ProblemException e) {
+            standalone(action, resourceType, resourceId, e.status() == 403 ? Outcome.DENIED : Outcome.FAILED, null,
+                    e.slug());
+            throw e;
+        }
+    }
+
     private void persist(String action, String resourceType, String resourceId, Outcome outcome, String fingerprints,
             String detail) {
-        AuditEvent e = new AuditEvent();
-        e.id = UUID.randomUUID();
-        e.occurredAt = Instant.now();
-        e.actor = caller.name();
-        e.via = caller.via();
-        e.action = action;
-        e.resourceType = resourceType;
-        e.resourceId = resourceId;
-        e.outcome = outcome.name();
-        e.fingerprints = fingerprints;
-        e.detail = detail;
-        e.persist();
+        AuditRow row = new AuditRow(caller.name(), caller.via(), action, resourceType, resourceId, outcome, fingerprints,
+                detail);
+        try (Connection c = dataSource.getConnection()) {
+            row.insert(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit event " + action + " not written", e);
+        }
     }
 
     /** Newest first, filtered by whichever criteria are given. */

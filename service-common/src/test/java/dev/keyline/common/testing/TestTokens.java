@@ -26,6 +26,11 @@ import io.smallrye.jwt.build.Jwt;
 public final class TestTokens {
 
     public static final String ISSUER = "keyline";
+    /** The second issuer of the test profiles: a Kubernetes-like service-account issuer. */
+    public static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+    private static final String KEY = "jwt/test-private-key.pem";
+    /** Signs {@link #serviceAccount} tokens; services verify them with {@code jwt/test-service-account-public-key.pem}. */
+    private static final String SERVICE_ACCOUNT_KEY = "jwt/test-service-account-private-key.pem";
     /**
      * How long a minted token is valid unless the test says otherwise. Fixtures mint their tokens once
      * per suite, so this is as long as the services' default maximum token age allows.
@@ -48,6 +53,20 @@ public final class TestTokens {
     /** A token to shape before signing: audience, issue time, expiry. */
     public static Mint mint(String subject, String... permissions) {
         return new Mint(subject, Set.of(permissions));
+    }
+
+    /**
+     * A token like a Kubernetes projected service-account token: issuer {@link #SERVICE_ACCOUNT_ISSUER},
+     * signed with its key, {@code sub} = {@code system:serviceaccount:<namespace>:<name>}, no {@code upn}
+     * and no {@code groups} (pass permissions to put some in {@code groups} anyway, to show they count
+     * for nothing).
+     */
+    public static Mint serviceAccount(String namespace, String name, String... groups) {
+        Mint mint = new Mint("system:serviceaccount:" + namespace + ":" + name, Set.of(groups));
+        mint.issuer = SERVICE_ACCOUNT_ISSUER;
+        mint.key = SERVICE_ACCOUNT_KEY;
+        mint.upn = false;
+        return mint;
     }
 
     /**
@@ -85,6 +104,9 @@ public final class TestTokens {
         private List<String> audience;
         private Instant issuedAt;
         private Instant expiresAt;
+        private String issuer = ISSUER;
+        private String key = KEY;
+        private boolean upn = true;
 
         private Mint(String subject, Set<String> permissions) {
             this.subject = subject;
@@ -108,18 +130,40 @@ public final class TestTokens {
             return this;
         }
 
+        /** The {@code iss} claim, whatever key signs the token. */
+        public Mint issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** Signed with the primary issuer's test key instead of this token's own. */
+        public Mint signedWithPrimaryKey() {
+            this.key = KEY;
+            return this;
+        }
+
+        /** Signed with the service-account issuer's test key instead of this token's own. */
+        public Mint signedWithServiceAccountKey() {
+            this.key = SERVICE_ACCOUNT_KEY;
+            return this;
+        }
+
         public String token() {
             Instant iat = issuedAt != null ? issuedAt : Instant.now();
             Instant exp = expiresAt != null ? expiresAt : iat.plus(LIFETIME);
             List<String> aud = audience != null ? audience : defaultAudience();
-            return Jwt.issuer(ISSUER)
+            var claims = Jwt.issuer(issuer)
                     .subject(subject)
-                    .upn(subject)
                     .audience(Set.copyOf(aud))
-                    .groups(permissions)
                     .issuedAt(iat)
-                    .expiresAt(exp)
-                    .sign("jwt/test-private-key.pem");
+                    .expiresAt(exp);
+            if (upn) {
+                claims.upn(subject);
+            }
+            if (upn || !permissions.isEmpty()) {
+                claims.groups(permissions);
+            }
+            return claims.sign(key);
         }
 
         public String bearer() {

@@ -1,0 +1,101 @@
+package dev.keyline.common.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
+
+import org.jose4j.base64url.Base64Url;
+import org.jose4j.json.JsonUtil;
+
+import io.smallrye.jwt.KeyFormat;
+import io.smallrye.jwt.KeyProvider;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.ParseException;
+
+/**
+ * Verifies a bearer token against one of two trusted issuers: the identity provider
+ * ({@code mp.jwt.verify.*}) or, when configured, the service-account issuer
+ * ({@link ServiceAccountConfig}).
+ *
+ * <p>The token's unverified {@code iss} only chooses WHICH key set and issuer to verify with; the
+ * chosen verification is smallrye-jwt's own, complete one (signature, {@code iss} equal to that
+ * issuer, {@code aud}, {@code exp}, {@code iat} and maximum age), so a token claiming one issuer but
+ * signed by the other's key fails, and nothing else read before verification reaches the result.
+ * Each issuer keeps its own parser because smallrye-jwt caches the key resolver of the first
+ * context a parser sees.
+ */
+@ApplicationScoped
+@Alternative
+@Priority(1)
+public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
+
+    private final JWTCallerPrincipalFactory primary = new DefaultJWTCallerPrincipalFactory();
+    private final JWTCallerPrincipalFactory serviceAccounts = new DefaultJWTCallerPrincipalFactory();
+    private volatile JWTAuthContextInfo serviceAccountContext;
+
+    @Inject
+    ServiceAccountConfig config;
+
+    @Override
+    public JWTCallerPrincipal parse(String token, JWTAuthContextInfo authContextInfo) throws ParseException {
+        Optional<String> issuer = config.serviceAccountIssuer();
+        if (issuer.isPresent() && issuer.get().equals(claimedIssuer(token))) {
+            return serviceAccounts.parse(token, serviceAccountContext(authContextInfo, issuer.get()));
+        }
+        return primary.parse(token, authContextInfo);
+    }
+
+    /**
+     * The primary issuer's rules with the service-account issuer's name and keys: the same audience,
+     * maximum age, clock skew and algorithms. Built once (the primary context does not change).
+     */
+    private JWTAuthContextInfo serviceAccountContext(JWTAuthContextInfo primaryContext, String issuer) {
+        JWTAuthContextInfo context = serviceAccountContext;
+        if (context == null) {
+            String keys = config.serviceAccountPublicKeyLocation().orElseThrow(() -> new IllegalStateException(
+                    "keyline.security.service-account-issuer is set but keyline.security.service-account-public-key-location is not"));
+            context = new JWTAuthContextInfo(primaryContext);
+            context.setIssuedBy(issuer);
+            context.setPublicKeyLocation(keys);
+            context.setPublicKeyContent(null);
+            context.setPublicVerificationKey(null);
+            context.setSecretVerificationKey(null);
+            context.setSecretKeyContent(null);
+            context.setTokenKeyId(null);
+            context.setKeyFormat(KeyFormat.ANY);
+            context.setKeyProvider(KeyProvider.DEFAULT);
+            serviceAccountContext = context;
+        }
+        return context;
+    }
+
+    /**
+     * The {@code iss} a compact JWS claims, read without verifying anything; null when the token is
+     * not a three-part JWS with a JSON object payload and a string {@code iss} (it then goes to the
+     * primary issuer's verification, which refuses it).
+     */
+    static String claimedIssuer(String token) {
+        if (token == null) {
+            return null;
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            Map<String, Object> claims = JsonUtil.parseJson(new String(Base64Url.decode(parts[1]), StandardCharsets.UTF_8));
+            return claims.get("iss") instanceof String iss ? iss : null;
+        } catch (Exception malformed) {
+            return null;
+        }
+    }
+
+}
