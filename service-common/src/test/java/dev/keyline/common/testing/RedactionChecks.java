@@ -11,11 +11,17 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Extend this in a plain JUnit class (not a {@code @QuarkusTest}) of a service module: Quarkus
  * orders plain tests after every {@code @QuarkusTest}, so the checks read what the whole suite left
  * behind: no response body and no log line may contain any private key or passphrase the suite
- * registered with {@link SecretLeakGuard}. The module logs to {@code target/quarkus-test.log}.
+ * registered with {@link SecretLeakGuard}. The module logs to {@code target/quarkus-test.log}, and the
+ * same records as production's JSON lines to {@code target/quarkus-test.json.log}: each of those must
+ * be one JSON object with the fields a log store indexes, and no secret may hide in it behind JSON
+ * escaping either (the decoded values are checked too).
  */
 public abstract class RedactionChecks {
 
@@ -41,5 +47,31 @@ public abstract class RedactionChecks {
             assertThat(SecretLeakGuard.leakIn(line, secrets))
                     .as("secret in log line: %s", line.length() > 200 ? line.substring(0, 200) : line).isNull();
         }
+    }
+
+    @Test
+    void everyJsonLogLineIsOneObjectWithoutSecrets() throws IOException {
+        Set<String> secrets = SecretLeakGuard.recordedSecrets();
+        Path log = Path.of("target/quarkus-test.json.log");
+        assertThat(log).exists();
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).as("the suite produced JSON log output").hasSizeGreaterThan(10);
+        ObjectMapper json = new ObjectMapper();
+        boolean sawSubject = false;
+        for (String line : lines) {
+            String shown = line.length() > 200 ? line.substring(0, 200) : line;
+            JsonNode record = json.readTree(line);
+            assertThat(record.isObject()).as("one JSON object per line: %s", shown).isTrue();
+            for (String field : List.of("timestamp", "service", "level", "logger", "message")) {
+                assertThat(record.hasNonNull(field)).as("field %s in %s", field, shown).isTrue();
+            }
+            assertThat(SecretLeakGuard.leakIn(line, secrets)).as("secret in JSON log line: %s", shown).isNull();
+            for (JsonNode value : record) {
+                assertThat(SecretLeakGuard.leakIn(value.asText(), secrets))
+                        .as("secret in a decoded field of JSON log line: %s", shown).isNull();
+            }
+            sawSubject |= record.hasNonNull("subject");
+        }
+        assertThat(sawSubject).as("lines written while serving an authenticated request name its subject").isTrue();
     }
 }
