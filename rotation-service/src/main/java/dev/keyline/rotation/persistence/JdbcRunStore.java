@@ -178,7 +178,8 @@ public class JdbcRunStore implements RunStore {
     public static void insertAudit(Connection c, String actor, String action, String resourceType, String resourceId,
             String outcome, String fingerprints, String detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into audit_event (id, occurred_at, actor, action, "
-                + "resource_type, resource_id, outcome, fingerprints, detail) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?)")) {
+                + "resource_type, resource_id, outcome, fingerprints, detail, trace_id) "
+                + "values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, UUID.randomUUID());
             ps.setString(2, actor);
             ps.setString(3, action);
@@ -187,6 +188,7 @@ public class JdbcRunStore implements RunStore {
             ps.setString(6, outcome);
             ps.setString(7, fingerprints == null || fingerprints.length() <= 1000 ? fingerprints : fingerprints.substring(0, 1000));
             ps.setString(8, detail == null || detail.length() <= 1900 ? detail : detail.substring(0, 1900));
+            ps.setString(9, dev.keyline.common.tracing.Spans.currentTraceId());
             ps.executeUpdate();
         }
     }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.tracing.Spans;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -50,6 +51,7 @@ public class AuditTrail {
         e.outcome = outcome.name();
         e.fingerprints = fingerprints;
         e.detail = detail;
+        e.traceId = Spans.currentTraceId();
         e.persist();
     }
 
