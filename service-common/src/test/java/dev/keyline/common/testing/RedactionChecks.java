@@ -39,11 +39,7 @@ public abstract class RedactionChecks {
     @Test
     void noLogLineContainsUploadedSecrets() throws IOException {
         Set<String> secrets = SecretLeakGuard.recordedSecrets();
-        Path log = Path.of("target/quarkus-test.log");
-        assertThat(log).exists();
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).as("the suite produced log output").hasSizeGreaterThan(10);
-        for (String line : lines) {
+        for (String line : suiteLog("target/quarkus-test.log")) {
             assertThat(SecretLeakGuard.leakIn(line, secrets))
                     .as("secret in log line: %s", line.length() > 200 ? line.substring(0, 200) : line).isNull();
         }
@@ -52,10 +48,7 @@ public abstract class RedactionChecks {
     @Test
     void everyJsonLogLineIsOneObjectWithoutSecrets() throws IOException {
         Set<String> secrets = SecretLeakGuard.recordedSecrets();
-        Path log = Path.of("target/quarkus-test.json.log");
-        assertThat(log).exists();
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).as("the suite produced JSON log output").hasSizeGreaterThan(10);
+        List<String> lines = suiteLog("target/quarkus-test.json.log");
         ObjectMapper json = new ObjectMapper();
         boolean sawSubject = false;
         for (String line : lines) {
@@ -73,5 +66,13 @@ public abstract class RedactionChecks {
             sawSubject |= record.hasNonNull("subject");
         }
         assertThat(sawSubject).as("lines written while serving an authenticated request name its subject").isTrue();
+    }
+
+    private static List<String> suiteLog(String file) throws IOException {
+        Path log = Path.of(file);
+        assertThat(log).exists();
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).as("the suite produced log output in %s", file).hasSizeGreaterThan(10);
+        return lines;
     }
 }
