@@ -24,5 +24,8 @@ create table if not exists audit_event (
 -- The service that acted for the actor with the actor's forwarded token (Keyline-Via); null for a direct call.
 alter table audit_event add column if not exists via varchar(100);
 
+-- The W3C trace id (32 hex digits) the event was written in; null when tracing is off.
+alter table audit_event add column if not exists trace_id varchar(32);
+
 create index if not exists audit_event_resource on audit_event (resource_id, occurred_at desc);
 create index if not exists audit_event_time on audit_event (occurred_at desc);

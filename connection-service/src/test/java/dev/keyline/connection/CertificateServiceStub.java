@@ -38,7 +38,7 @@ public final class CertificateServiceStub implements AutoCloseable {
     }
 
     /** One request the stub received. */
-    public record Received(String certificateId, String authorization, String via, String body) {
+    public record Received(String certificateId, String authorization, String via, String body, String traceparent) {
     }
 
     private final HttpServer server;
@@ -141,7 +141,8 @@ public final class CertificateServiceStub implements AutoCloseable {
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             String id = m.group(1);
-            received.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), body));
+            received.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), body,
+                    exchange.getRequestHeaders().getFirst("traceparent")));
             Set<String> groups = StubTokens.verifiedGroups(authorization);
             if (groups == null) {
                 respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401,"
@@ -176,7 +177,8 @@ public final class CertificateServiceStub implements AutoCloseable {
     private void answerAuthorization(HttpExchange exchange, String id) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         String query = exchange.getRequestURI().getQuery();
-        authorizationQuestions.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), query));
+        authorizationQuestions.add(new Received(id, authorization, exchange.getRequestHeaders().getFirst("Keyline-Via"), query,
+                exchange.getRequestHeaders().getFirst("traceparent")));
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401}");
             return;

@@ -32,10 +32,12 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.tracing.Spans;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.common.work.SingleFlight;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.work.ConnectionWork;
+import io.opentelemetry.api.trace.SpanKind;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -197,6 +199,12 @@ public class SnowflakeGateway {
     }
 
     private static Connection connect(SnowflakeLogin login) {
+        return Spans.in("snowflake login", SpanKind.CLIENT, new String[] { "db.system", "snowflake",
+                "keyline.snowflake.account", login.account(), "keyline.snowflake.user", login.user() },
+                () -> connectUntraced(login));
+    }
+
+    private static Connection connectUntraced(SnowflakeLogin login) {
         Connection connection;
         try {
             connection = driver().connect(login.endpoint().jdbcUrl(), properties(login));
@@ -387,7 +395,21 @@ public class SnowflakeGateway {
             };
         }
 
+        /**
+         * The span names the statement's kind only ("ALTER USER", "DESC USER"): its text may hold a
+         * public key today and anything tomorrow, so it never becomes an attribute.
+         */
+        private static String[] statement(String sql) {
+            String[] words = sql.trim().split("\\s+", 3);
+            String operation = words.length > 1 ? words[0] + " " + words[1].replaceAll("[^A-Za-z_]", "") : words[0];
+            return new String[] { "db.system", "snowflake", "db.operation", operation };
+        }
+
         private void execute(String sql) {
+            Spans.run("snowflake statement", SpanKind.CLIENT, statement(sql), () -> executeUntraced(sql));
+        }
+
+        private void executeUntraced(String sql) {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(queryTimeoutSeconds);
                 statement.execute(sql);
@@ -399,6 +421,10 @@ public class SnowflakeGateway {
         }
 
         private List<List<String>> query(String sql, int... columns) {
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, columns));
+        }
+
+        private List<List<String>> queryUntraced(String sql, int... columns) {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(queryTimeoutSeconds);
                 try (ResultSet rs = statement.executeQuery(sql)) {
@@ -420,6 +446,10 @@ public class SnowflakeGateway {
         }
 
         private List<String> query(String sql, String column) {
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, column));
+        }
+
+        private List<String> queryUntraced(String sql, String column) {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(queryTimeoutSeconds);
                 try (ResultSet rs = statement.executeQuery(sql)) {

@@ -150,6 +150,30 @@ class MonitoringTest {
         assertThat(cm.getData().get("keyline-dashboard.json")).isEqualTo(Repo.read(file));
     }
 
+    /** Issue #16: from a run id (alert, API, log) or a failed request to its trace, by trace id. */
+    @Test
+    void dashboardLinksRunsAndRequestsToTheirTraces() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Repo.MONITORING.resolve("grafana/keyline-dashboard.json").toFile());
+        List<JsonNode> tracePanels = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> {
+            if ("tempo".equals(p.path("datasource").path("type").asText())) {
+                tracePanels.add(p);
+            }
+        });
+        assertThat(tracePanels).as("panels on the tracing data source").isNotEmpty();
+        assertThat(tracePanels).as("a panel lists the traces of a rotation run by its run id attribute")
+                .anyMatch(p -> p.path("targets").toString().contains("span.keyline.rotation.run_id = \\\"$run_id\\\""));
+        assertThat(tracePanels).as("trace tables link each traceID to the trace")
+                .filteredOn(p -> p.path("type").asText().equals("table")).isNotEmpty()
+                .allMatch(p -> p.path("fieldConfig").toString().contains("\"options\":\"traceID\"")
+                        && p.path("fieldConfig").toString().contains("${__value.raw}"));
+        assertThat(tracePanels).as("a trace view opens the trace id of an audit event or log line")
+                .anyMatch(p -> p.path("type").asText().equals("traces") && p.path("targets").toString().contains("$trace_id"));
+        List<String> variables = new ArrayList<>();
+        dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+        assertThat(variables).contains("tracing", "run_id", "trace_id");
+    }
+
     // ------------------------------------------------------------------------------------------
 
     static Map<String, Set<String>> metricsByRuleFile() {

@@ -87,6 +87,14 @@ public interface RotationServiceConfig {
 
         /** Identifies this replica in leases; default: host name + random suffix. */
         Optional<String> id();
+
+        /**
+         * On an orderly stop (SIGTERM), how long the held runs get to reach the end of their current
+         * step before their leases are released anyway; must fit in the pod's
+         * terminationGracePeriodSeconds after quarkus.shutdown.delay and quarkus.shutdown.timeout.
+         */
+        @WithDefault("25S")
+        Duration shutdownWait();
     }
 
     interface Retry {

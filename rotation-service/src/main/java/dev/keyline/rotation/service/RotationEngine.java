@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.tracing.Spans;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.work.WorkRejectedException;
 import dev.keyline.rotation.ConnectionServiceException;
@@ -26,6 +27,7 @@ import dev.keyline.rotation.service.steps.StepContext;
 import dev.keyline.rotation.service.steps.StepResult;
 import dev.keyline.rotation.service.steps.SwapStep;
 import dev.keyline.rotation.service.steps.VerifyStep;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Drives one run through its steps, persisting after every step. Plain Java (no CDI) so the state
@@ -51,6 +53,7 @@ public class RotationEngine {
     private final StepContext ctx;
     private final Backoff backoff;
     private final Listener listener;
+    private volatile boolean stopping;
     private final Map<RunState, RotationStep> steps = new EnumMap<>(RunState.class);
 
     public RotationEngine(StepContext ctx, Backoff backoff, Listener listener) {
@@ -72,33 +75,53 @@ public class RotationEngine {
      * the run's lease; every save is fenced by it, and each step's log rows are written in the same
      * save as the state it led to, so a worker that lost the lease writes neither.
      */
+    /**
+     * An orderly stop: every run returns after the step it is in (its outcome saved), so its lease
+     * can be released at once and another replica continues from there.
+     */
+    public void stopAfterCurrentStep() {
+        stopping = true;
+    }
+
     public void execute(RotationRun run) {
+        // One trace per execution (a claim of the run): its steps, their calls to connection-service
+        // and Vault, and the audit events they write. The run id is an attribute of every span.
+        String[] attributes = { "keyline.rotation.run_id", String.valueOf(run.id), "keyline.connection.id",
+                String.valueOf(run.connectionId) };
+        Spans.run("rotation run", SpanKind.INTERNAL, attributes, () -> executeSteps(run, attributes));
+    }
+
+    private void executeSteps(RotationRun run, String[] attributes) {
         Instant now = ctx.clock().instant();
         if (run.startedAt == null) {
             run.startedAt = now;
         }
-        while (!run.state.terminal()) {
+        boolean more = true;
+        while (more && !stopping && !run.state.terminal()) {
             RunState state = run.state;
-            Instant t0 = ctx.clock().instant();
-            StepResult result;
-            try {
-                result = steps.get(state).run(run);
-            } catch (ConnectionServiceException e) {
-                result = e.transientFailure() ? new StepResult.Retry(e.problemType(), e.getMessage())
-                        : new StepResult.Fail(e.problemType(), e.getMessage());
-            } catch (VaultUnavailableException e) {
-                result = new StepResult.Retry(StepResult.type("vault-unavailable"), e.getMessage());
-            } catch (WorkRejectedException e) {
-                result = new StepResult.Retry(StepResult.type("busy"), e.getMessage());
-            } catch (RuntimeException e) {
-                // Never the exception's message: a library's message might quote input.
-                result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());
-            }
-            Instant t1 = ctx.clock().instant();
-            if (!apply(run, state, result, t0, t1, new ArrayList<>(2))) {
-                return;
-            }
+            more = Spans.in("rotation step " + state, SpanKind.INTERNAL, attributes, () -> step(run, state));
         }
+    }
+
+    /** @return whether to continue with the next step now */
+    private boolean step(RotationRun run, RunState state) {
+        Instant t0 = ctx.clock().instant();
+        StepResult result;
+        try {
+            result = steps.get(state).run(run);
+        } catch (ConnectionServiceException e) {
+            result = e.transientFailure() ? new StepResult.Retry(e.problemType(), e.getMessage())
+                    : new StepResult.Fail(e.problemType(), e.getMessage());
+        } catch (VaultUnavailableException e) {
+            result = new StepResult.Retry(StepResult.type("vault-unavailable"), e.getMessage());
+        } catch (WorkRejectedException e) {
+            result = new StepResult.Retry(StepResult.type("busy"), e.getMessage());
+        } catch (RuntimeException e) {
+            // Never the exception's message: a library's message might quote input.
+            result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());
+        }
+        Instant t1 = ctx.clock().instant();
+        return apply(run, state, result, t0, t1, new ArrayList<>(2));
     }
 
     /**

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -37,6 +38,8 @@ import dev.keyline.rotation.service.steps.StepContext;
 import dev.keyline.rotation.vault.PendingKeyVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -87,6 +90,7 @@ public class RotationWorker {
     private RotationEngine engine;
     private LeaseKeeper leases;
     private String owner;
+    private volatile boolean stopping;
 
     @PostConstruct
     void init() {
@@ -100,6 +104,49 @@ public class RotationWorker {
         engine = new RotationEngine(
                 new StepContext(connections, pendingKeys, runs, clock, config.worker().pbkdf2Iterations(), work.keys()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
+    }
+
+    /**
+     * SIGTERM with {@code quarkus.shutdown.delay}: readiness is DOWN and the pod leaves the Service
+     * while the delay runs; stop claiming now, so held runs are handed over during the delay already.
+     */
+    void shutdownDelayed(@Observes ShutdownDelayInitiatedEvent event) {
+        stopClaiming();
+    }
+
+    /**
+     * An orderly stop hands the held runs over at once instead of after their lease: no new claims,
+     * each held run ends after its current step (saved), and its lease is released as it returns
+     * (in {@link #start}), so another replica's next poll continues it. Waits at most
+     * {@code worker.shutdown-wait}; a run still inside a step then is interrupted by {@link #stop}
+     * and its lease released all the same (the step is repeated, every step being idempotent).
+     */
+    void handOver(@Observes ShutdownEvent event) {
+        stopClaiming();
+        long deadline = System.nanoTime() + config.worker().shutdownWait().toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.isEmpty()) {
+            LOG.info("Shutting down: every held run was saved and released");
+        } else {
+            LOG.warnf("Shutting down: %d run(s) still inside a step after %s; interrupting them", inFlight.size(),
+                    config.worker().shutdownWait());
+        }
+    }
+
+    private void stopClaiming() {
+        if (!stopping) {
+            stopping = true;
+            engine.stopAfterCurrentStep();
+            LOG.infof("Shutting down: claiming no more runs; %d held run(s) stop at the end of their current step",
+                    inFlight.size());
+        }
     }
 
     @PreDestroy
@@ -149,6 +196,9 @@ public class RotationWorker {
     }
 
     private void round() {
+        if (stopping) {
+            return;
+        }
         try {
             createRunsForDuePolicies();
             int free = slots.availablePermits();

@@ -52,6 +52,9 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         boolean alive();
     }
 
+    /** Added to connection-service's environment by a test that starts the stack itself (tracing on, say). */
+    public static final Map<String, String> CONNECTION_SERVICE_ENV = new java.util.concurrent.ConcurrentHashMap<>();
+
     private EmbeddedPostgres postgres;
     private VaultEmulator rotationVault;
     private VaultEmulator connectionVault;
@@ -153,6 +156,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         env.put("CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP", "true");
         env.put("SNOWFLAKE_DISABLE_MINICORE", "true");
+        env.putAll(CONNECTION_SERVICE_ENV);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(target.resolve("connection-service-e2e.log").toFile()));
         try {

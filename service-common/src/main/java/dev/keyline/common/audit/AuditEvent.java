@@ -50,4 +50,11 @@ public class AuditEvent extends PanacheEntityBase {
 
     /** A short, secret-free description: the problem type on failure, the target host of an exchange. */
     public String detail;
+
+    /**
+     * The trace (W3C trace id, 32 hex digits) the event was written in, to find the request or
+     * rotation step across services in the tracing tool; null when tracing is off.
+     */
+    @Column(name = "trace_id")
+    public String traceId;
 }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
 
+import dev.keyline.common.tracing.Spans;
+
 /**
  * The one writer of {@code audit_event} rows: every service's {@link AuditTrail} and rotation-service's
  * JDBC stores insert through it, on the caller's connection and so inside the caller's transaction.
@@ -16,7 +18,7 @@ public record AuditRow(String actor, String via, String action, String resourceT
 
     /** occurred_at is the database's clock at the insert, the same clock for every writer. */
     private static final String INSERT = "insert into audit_event (id, occurred_at, actor, via, action, resource_type, "
-            + "resource_id, outcome, fingerprints, detail) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "resource_id, outcome, fingerprints, detail, trace_id) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int ACTOR_MAX = 200;
     private static final int VIA_MAX = 100;
     private static final int FINGERPRINTS_MAX = 1000;
@@ -35,6 +37,9 @@ public record AuditRow(String actor, String via, String action, String resourceT
             ps.setString(7, outcome.name());
             ps.setString(8, cut(fingerprints, FINGERPRINTS_MAX));
             ps.setString(9, cut(detail, DETAIL_MAX));
+            // The trace of the work being audited (null when tracing is off): operators go from an
+            // event to its request or rotation step in the tracing tool.
+            ps.setString(10, Spans.currentTraceId());
             ps.executeUpdate();
         }
     }

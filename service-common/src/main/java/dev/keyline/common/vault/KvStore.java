@@ -10,6 +10,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.tracing.Spans;
+import io.opentelemetry.api.trace.SpanKind;
+
 import io.quarkus.vault.client.VaultClient;
 import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2;
@@ -97,6 +100,12 @@ public class KvStore {
     }
 
     private <T> T await(String operation, CompletionStage<T> stage) {
+        return Spans.in("vault kv " + operation, SpanKind.CLIENT,
+                new String[] { "keyline.vault.mount", mount, "keyline.vault.operation", operation },
+                () -> awaitTraced(operation, stage));
+    }
+
+    private <T> T awaitTraced(String operation, CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -88,12 +88,13 @@ public final class BoundedWork implements AutoCloseable {
     }
 
     /**
-     * Queues {@code task}; the returned future runs it on a pool thread.
+     * Queues {@code task}; the returned future runs it on a pool thread, in the caller's trace
+     * context (so a Snowflake login on the pool is a child of the request that asked for it).
      *
      * @throws WorkRejectedException when every thread is busy and the queue is full
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
-        FutureTask<T> future = new FutureTask<>(task);
+        FutureTask<T> future = new FutureTask<>(io.opentelemetry.context.Context.current().wrap(task));
         try {
             executor.execute(future);
         } catch (RejectedExecutionException e) {
