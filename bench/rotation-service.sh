@@ -6,7 +6,8 @@
 #   (a) the median duration of single rotations, run one after the other, and
 #   (b) the time until N rotations requested at once are all DONE (worker concurrency bound).
 #   bench/rotation-service.sh [connections=100] [singles=10]
-# SKIP_BUILD=1 reuses the last build (passed on to ./run-local).
+# SKIP_BUILD=1 reuses the last build (passed on to ./run-local); ROTATION_SERVICE_WORKER_CONCURRENCY=8
+# tries another worker concurrency without a rebuild.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-100}
@@ -26,4 +27,5 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
   "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$COUNT" "$SINGLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "worker concurrency: $(grep '^rotation-service.worker.concurrency' rotation-service/src/main/resources/application.properties | cut -d= -f2) per replica (1 replica)"
+# ROTATION_SERVICE_WORKER_CONCURRENCY in the environment reaches rotation-service through ./run-local.
+echo "worker concurrency: ${ROTATION_SERVICE_WORKER_CONCURRENCY:-$(grep '^rotation-service.worker.concurrency' rotation-service/src/main/resources/application.properties | cut -d= -f2)} per replica (1 replica)"

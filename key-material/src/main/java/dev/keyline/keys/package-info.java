@@ -10,8 +10,9 @@
  * <p>GraalVM native: no reflection, and this library never registers BouncyCastle as a global JCA
  * provider; where a BouncyCastle provider is needed the one lazily created by
  * {@link dev.keyline.keys.BouncyCastle} is passed explicitly, so behaviour does not depend on the
- * JVM's provider list. The services register BC the Quarkus way
- * ({@code quarkus.security.security-providers=BC}, appended after the JDK providers) only so that
- * native images keep BouncyCastle's classes.
+ * JVM's provider list. Native builds register BC the Quarkus way
+ * ({@code quarkus.security.security-providers=BC} in the root pom's native profile, appended after
+ * the JDK providers) only so that native images keep BouncyCastle's classes; JVM mode does not
+ * (it cost start-up time on the main thread).
  */
 package dev.keyline.keys;

@@ -41,14 +41,15 @@ import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.audit.AuditTrail;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /** CRUD for certificates plus the authorization question. Thin: the rules live in the services. */
 @Path("/api/v1/certificates")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "certificates")
 @SecurityRequirement(name = "jwt")
-@RunOnVirtualThread
+// Worker (platform) threads, as in every service: README.md, "Threads".
+@Blocking
 public class CertificateResource {
 
     @Inject

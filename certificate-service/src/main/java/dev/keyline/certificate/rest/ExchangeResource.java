@@ -27,7 +27,7 @@ import dev.keyline.certificate.egress.ExchangeRequest;
 import dev.keyline.certificate.egress.OutboundTarget;
 import dev.keyline.certificate.service.ExchangeService;
 import dev.keyline.common.problem.ProblemException;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * One HTTPS request presenting a stored certificate, to an authorized domain only. Needs the
@@ -37,7 +37,8 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 @Path("/api/v1/certificates/{id}/exchange")
 @Tag(name = "certificates")
 @SecurityRequirement(name = "jwt")
-@RunOnVirtualThread
+// Worker (platform) threads, as in every service: README.md, "Threads".
+@Blocking
 public class ExchangeResource {
 
     @Inject

@@ -49,7 +49,7 @@ import dev.keyline.connection.service.ConnectionStore;
 import dev.keyline.connection.service.ConnectionTester;
 import dev.keyline.connection.service.CredentialService;
 import dev.keyline.connection.service.KeySlotService;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * Connections, their tests, catalogue, key slots and credentials. Thin: the rules live in the services.
@@ -61,7 +61,8 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "connections")
 @SecurityRequirement(name = "jwt")
-@RunOnVirtualThread
+// Worker (platform) threads, as in every service: README.md, "Threads".
+@Blocking
 public class ConnectionResource {
 
     @Inject

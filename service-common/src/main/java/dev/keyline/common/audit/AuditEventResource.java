@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * Read access to a service's audit trail, newest first. Every service has one; it accepts the
@@ -28,7 +28,8 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
 @SecurityRequirement(name = "jwt")
-@RunOnVirtualThread
+// Worker (platform) threads, as in every service: README.md, "Threads".
+@Blocking
 public class AuditEventResource {
 
     @Inject
