@@ -1,5 +1,6 @@
 package dev.keyline.rotation;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,6 +13,12 @@ public interface ConnectionPort {
     ConnectionInfo connection(UUID connectionId);
 
     SlotsView keySlots(UUID connectionId);
+
+    /**
+     * Every managed connection of the same Snowflake (account, user) as this one, itself included,
+     * with the key each stores: the ones a rotation of the user must move to the new key.
+     */
+    List<KeyHolder> keyHolders(UUID connectionId);
 
     void setKeySlot(UUID connectionId, int slot, String publicKeyPem);
 

@@ -83,6 +83,14 @@ interface ConnectionServiceApi {
     @Path("{id}/key-slots")
     KeySlots keySlots(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 
+    /**
+     * The managed connections of the same Snowflake (account, user), itself included:
+     * {@code {connectionId, account, user, holders: [{id, name, keyFingerprint, credentialVersion, etag}]}}.
+     */
+    @GET
+    @Path("{id}/key-holders")
+    String keyHolders(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,6 +1,8 @@
 package dev.keyline.rotation.client;
 
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -26,6 +28,7 @@ import dev.keyline.common.security.ServiceTokenUnavailableException;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.SlotsView;
 
 /**
@@ -63,7 +66,7 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public ConnectionInfo connection(UUID id) {
-        return info(call(() -> api.get(bearer(), id), true));
+        return info(call(() -> api.get(bearer(), id)));
     }
 
     /**
@@ -78,7 +81,7 @@ public class ConnectionServiceClient implements ConnectionPort {
         if (callerToken == null || callerToken.isBlank()) {
             throw new ConnectionServiceException(401, "urn:keyline:problem:unauthenticated", "no caller token to forward");
         }
-        return info(call(() -> api.manageable("Bearer " + callerToken, id), true));
+        return info(call(() -> api.manageable("Bearer " + callerToken, id)));
     }
 
     private static ConnectionInfo info(ConnectionServiceApi.Connection c) {
@@ -93,7 +96,7 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public SlotsView keySlots(UUID id) {
-        ConnectionServiceApi.KeySlots k = call(() -> api.keySlots(bearer(), id), true);
+        ConnectionServiceApi.KeySlots k = call(() -> api.keySlots(bearer(), id));
         String s1 = null;
         String s2 = null;
         for (ConnectionServiceApi.Slot s : k.slots()) {
@@ -106,13 +109,38 @@ public class ConnectionServiceClient implements ConnectionPort {
         return new SlotsView(k.storedKeyFingerprint(), k.credentialVersion(), s1, s2);
     }
 
+    @Override
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    public List<KeyHolder> keyHolders(UUID id) {
+        String body = call(() -> api.keyHolders(bearer(), id));
+        JsonNode n;
+        try {
+            n = mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new ConnectionServiceException(502, null, "connection-service's key holders are not JSON");
+        }
+        JsonNode items = n != null && n.isObject() ? n.path("holders") : n;
+        if (items == null || !items.isArray()) {
+            throw new ConnectionServiceException(502, null, "connection-service's key holders are not a list");
+        }
+        List<KeyHolder> holders = new ArrayList<>();
+        for (JsonNode h : items) {
+            JsonNode version = h.path("credentialVersion");
+            holders.add(new KeyHolder(UUID.fromString(h.path("id").asText()), h.path("name").asText(null),
+                    h.path("keyFingerprint").asText(null), version.isInt() ? version.asInt() : null));
+        }
+        return holders;
+    }
+
     /** Setting a slot to the same key twice is harmless: retried. */
     @Override
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void setKeySlot(UUID id, int slot, String publicKeyPem) {
-        call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem)), true);
+        call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem)));
     }
 
     /** Not retried here: the step re-reads the slot before unsetting again. */
@@ -120,7 +148,7 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void unsetKeySlot(UUID id, int slot) {
-        call(() -> api.unsetKeySlot(bearer(), id, slot), true);
+        call(() -> api.unsetKeySlot(bearer(), id, slot));
     }
 
     /** Changes nothing, so an outage is retried here. */
@@ -129,8 +157,7 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void checkKey(UUID id, String privateKeyPem, String passphrase) {
-        call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)),
-                true);
+        call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)));
     }
 
     /**
@@ -142,16 +169,16 @@ public class ConnectionServiceClient implements ConnectionPort {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
         call(() -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
-                new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)), true);
+                new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)));
     }
 
     /** Whether a login with the stored key works (connection-service's test). */
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public boolean test(UUID id) {
-        return call(() -> api.test(bearer(), id), true).ok();
+        return call(() -> api.test(bearer(), id)).ok();
     }
 
-    private <T> T call(Supplier<T> call, boolean unused) {
+    private <T> T call(Supplier<T> call) {
         try {
             return call.get();
         } catch (WebApplicationException e) {

@@ -18,6 +18,7 @@ import dev.keyline.rotation.RunStore.AuditNote;
 import dev.keyline.rotation.RunStore.StepLog;
 import dev.keyline.rotation.service.steps.DrainStep;
 import dev.keyline.rotation.service.steps.GenerateStep;
+import dev.keyline.rotation.service.steps.MoveStep;
 import dev.keyline.rotation.service.steps.PlanStep;
 import dev.keyline.rotation.service.steps.RegisterStep;
 import dev.keyline.rotation.service.steps.RetireStep;
@@ -65,6 +66,7 @@ public class RotationEngine {
         steps.put(RunState.REGISTER, new RegisterStep(ctx));
         steps.put(RunState.VERIFY, new VerifyStep(ctx));
         steps.put(RunState.SWAP, new SwapStep(ctx));
+        steps.put(RunState.MOVE, new MoveStep(ctx));
         steps.put(RunState.DRAIN, new DrainStep(ctx));
         steps.put(RunState.RETIRE, new RetireStep(ctx));
         steps.put(RunState.ROLLING_BACK, new RollbackStep(ctx));
@@ -221,15 +223,21 @@ public class RotationEngine {
     }
 
     private boolean attention(RotationRun run, Instant now, List<StepLog> log) {
-        try {
-            // Whatever happened, no copy of a private key should linger: the stored one is in connection-service.
-            ctx.pendingKeys().delete(run.id);
-        } catch (RuntimeException e) {
-            LOG.warnf("Rotation %s: deleting the pending key failed (%s); it stays in Vault", run.id,
-                    e.getClass().getSimpleName());
-        }
         RunState from = run.state;
+        if (from != RunState.MOVE) {
+            try {
+                // No copy of a private key should linger: the stored one is in connection-service.
+                ctx.pendingKeys().delete(run.id);
+            } catch (RuntimeException e) {
+                LOG.warnf("Rotation %s: deleting the pending key failed (%s); it stays in Vault", run.id,
+                        e.getClass().getSimpleName());
+            }
+        }
+        // Stopped in MOVE, the key is kept: the connections not moved yet need it when the run is
+        // retried; closing the run deletes it.
         run.state = RunState.NEEDS_ATTENTION;
+        // Where an operator's retry resumes it (RotationService#retry says why that is safe).
+        run.stoppedIn = from;
         run.finishedAt = now;
         ctx.store().save(run, log, List.of(new AuditNote("rotation.needs-attention", "FAILED",
                 fingerprints(run.oldFingerprint, run.newFingerprint), "in " + from + ": " + run.lastErrorType)));
@@ -240,8 +248,9 @@ public class RotationEngine {
 
     /**
      * The audit events of a step transition of consequence: a key registered, the stored credential
-     * swapped, the old key retired, and the run's end. Steps that only read (PLAN, VERIFY) or touch
-     * nothing outside (GENERATE, DRAIN) are in the step log only.
+     * swapped, the other connections holding the old key moved, the old key retired, and the run's
+     * end. Steps that only read (PLAN, VERIFY) or touch nothing outside (GENERATE, DRAIN) are in the
+     * step log only.
      */
     static List<AuditNote> auditEvents(RotationRun run, RunState from, RunState to, String note) {
         List<AuditNote> events = new ArrayList<>(2);
@@ -251,10 +260,13 @@ public class RotationEngine {
         } else if (from == RunState.SWAP) {
             events.add(new AuditNote("rotation.credentials-swapped", "SUCCESS",
                     fingerprints(run.oldFingerprint, run.newFingerprint), note));
-        } else if (from == RunState.ROLLING_BACK && to == RunState.DRAIN) {
+        } else if (from == RunState.MOVE && note != null && note.startsWith(MoveStep.MOVED)) {
+            events.add(new AuditNote("rotation.connections-moved", "SUCCESS",
+                    fingerprints(run.oldFingerprint, run.newFingerprint), note));
+        } else if (from == RunState.ROLLING_BACK && to == RunState.MOVE) {
             events.add(new AuditNote("rotation.rolled-forward", "SUCCESS",
                     fingerprints(run.oldFingerprint, run.newFingerprint), note));
-        } else if (from == RunState.RETIRE) {
+        } else if (from == RunState.RETIRE && to == RunState.DONE) {
             events.add(new AuditNote("rotation.key-retired", "SUCCESS", run.oldFingerprint,
                     "slot " + run.oldSlot + " (" + note + ")"));
         }

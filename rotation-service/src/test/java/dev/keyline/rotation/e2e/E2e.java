@@ -81,6 +81,14 @@ final class E2e {
         return new Svc(id, user, initial);
     }
 
+    /** Another connection of {@code svc}'s Snowflake user storing the same key, logging in with {@code role}. */
+    String shareKey(Svc svc, String prefix, String role) {
+        Map<String, Object> body = connectionBody(prefix + "-" + svc.user(), svc.user(), svc.initial().getPrivate(),
+                adminConnectionId);
+        details(body).put("role", role);
+        return createConnection(body);
+    }
+
     String createPolicy(String connectionId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("connectionId", connectionId);

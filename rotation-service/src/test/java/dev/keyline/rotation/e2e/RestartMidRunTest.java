@@ -99,6 +99,11 @@ class RestartMidRunTest {
             }
 
             @Override
+            public java.util.List<dev.keyline.rotation.KeyHolder> keyHolders(UUID id) {
+                return connections.keyHolders(id);
+            }
+
+            @Override
             public void setKeySlot(UUID id, int slot, String publicKeyPem) {
                 connections.setKeySlot(id, slot, publicKeyPem);
                 throw new ReplicaDied(); // the ALTER took effect; the step's result is never saved

@@ -2,7 +2,9 @@ package dev.keyline.rotation.service;
 
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.keyline.keys.Fingerprints;
@@ -11,12 +13,15 @@ import dev.keyline.keys.PublicKeys;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * connection-service and one Snowflake user in memory: two slots and the stored key, with the
- * same refusals as the real one (never replace or unset the slot holding the stored key; a swap
- * logs in first, so the new key must be registered; compare-and-set on the credential version).
+ * connection-service and one Snowflake user in memory: two slots and the stored key of the
+ * connection being rotated ({@link #id}) and of any other connection of the same user
+ * ({@link #addHolder}), with the same refusals as the real one (never replace or unset a slot
+ * holding a key a connection stores; a swap logs in first, so the new key must be registered;
+ * compare-and-set on the credential version).
  */
 class FakeConnectionService implements ConnectionPort {
 
@@ -27,6 +32,32 @@ class FakeConnectionService implements ConnectionPort {
     int credentialVersion = 1;
     final List<String> calls = new ArrayList<>();
     final Faults faults;
+    /** The other connections of the same user, in the order connection-service lists them. */
+    final Map<UUID, Holder> others = new LinkedHashMap<>();
+
+    /** Another connection of the user. {@code refuseSwaps}: its logins with a new key fail (say, its role was revoked). */
+    static final class Holder {
+        final String name;
+        String stored;
+        int credentialVersion = 1;
+        boolean refuseSwaps;
+
+        Holder(String name, String stored) {
+            this.name = name;
+            this.stored = stored;
+        }
+    }
+
+    /** A further connection of the same user, storing the same key as the rotated one now. */
+    Holder addHolder(String name) {
+        Holder h = new Holder(name, stored);
+        others.put(UUID.randomUUID(), h);
+        return h;
+    }
+
+    UUID idOf(Holder h) {
+        return others.entrySet().stream().filter(e -> e.getValue() == h).findFirst().orElseThrow().getKey();
+    }
 
     FakeConnectionService(Faults faults, String initialStored) {
         this.faults = faults;
@@ -46,11 +77,25 @@ class FakeConnectionService implements ConnectionPort {
     }
 
     @Override
+    public List<KeyHolder> keyHolders(UUID connectionId) {
+        return faults.around("keyHolders", () -> {
+            List<KeyHolder> all = new ArrayList<>();
+            all.add(new KeyHolder(id, "rotated", stored, credentialVersion));
+            others.forEach((oid, h) -> all.add(new KeyHolder(oid, h.name, h.stored, h.credentialVersion)));
+            return all;
+        });
+    }
+
+    private boolean anyStores(String fp) {
+        return fp != null && (fp.equals(stored) || others.values().stream().anyMatch(h -> fp.equals(h.stored)));
+    }
+
+    @Override
     public void setKeySlot(UUID connectionId, int slot, String publicKeyPem) {
         faults.around("setKeySlot", () -> {
             String fp = Fingerprints.spkiSha256(PublicKeys.parse(publicKeyPem));
             String current = fp(slot);
-            if (current != null && current.equals(stored) && !fp.equals(current)) {
+            if (current != null && anyStores(current) && !fp.equals(current)) {
                 throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
             }
             set(slot, fp);
@@ -61,7 +106,7 @@ class FakeConnectionService implements ConnectionPort {
     @Override
     public void unsetKeySlot(UUID connectionId, int slot) {
         faults.around("unsetKeySlot", () -> {
-            if (stored.equals(fp(slot))) {
+            if (anyStores(fp(slot))) {
                 throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
             }
             set(slot, null);
@@ -90,6 +135,19 @@ class FakeConnectionService implements ConnectionPort {
     @Override
     public void swapCredentials(UUID connectionId, String privateKeyPem, String passphrase, int expected) {
         faults.around("swapCredentials", () -> {
+            if (!connectionId.equals(id)) {
+                Holder h = others.get(connectionId);
+                if (expected != h.credentialVersion) {
+                    throw new ConnectionServiceException(409, "urn:keyline:problem:stale-credential-version", "stale");
+                }
+                if (h.refuseSwaps) {
+                    throw new ConnectionServiceException(422, "urn:keyline:problem:credential-login-failed",
+                            "Login with the new key failed: 390189 role not granted");
+                }
+                h.stored = login(privateKeyPem, passphrase);
+                h.credentialVersion++;
+                return null;
+            }
             if (expected != credentialVersion) {
                 throw new ConnectionServiceException(409, "urn:keyline:problem:stale-credential-version", "stale");
             }
@@ -111,8 +169,12 @@ class FakeConnectionService implements ConnectionPort {
         }
     }
 
-    /** The architecture's invariant: the stored key matches a registered slot. */
+    /** The architecture's invariant: every connection's stored key matches a registered slot. */
     boolean invariantHolds() {
-        return stored != null && (stored.equals(slot1) || stored.equals(slot2));
+        return registered(stored) && others.values().stream().allMatch(h -> registered(h.stored));
+    }
+
+    private boolean registered(String fp) {
+        return fp != null && (fp.equals(slot1) || fp.equals(slot2));
     }
 }

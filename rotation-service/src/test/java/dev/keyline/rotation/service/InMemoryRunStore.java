@@ -18,6 +18,10 @@ class InMemoryRunStore implements RunStore {
     /** Audit events as "action outcome fingerprints | detail", in order. */
     final List<String> audit = new ArrayList<>();
 
+    /** Called after every save, i.e. after every step: where a test checks an invariant. */
+    Runnable afterSave = () -> {
+    };
+
     @Override
     public void save(RotationRun run, List<StepLog> stepLog, List<AuditNote> events) {
         runs.put(run.id, run.copy());
@@ -27,6 +31,7 @@ class InMemoryRunStore implements RunStore {
         for (AuditNote e : events) {
             audit.add(e.action() + " " + e.outcome() + " " + e.fingerprints() + " | " + e.detail());
         }
+        afterSave.run();
     }
 
     List<String> auditActions() {

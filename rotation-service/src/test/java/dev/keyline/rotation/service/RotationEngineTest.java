@@ -68,6 +68,12 @@ class RotationEngineTest {
             throw new AssertionError("run did not finish: " + store.load(runId));
         }
 
+        /** Every save is the end of a step: the invariant must hold for every connection there. */
+        void checkInvariantAfterEveryStep() {
+            store.afterSave = () -> assertThat(cs.invariantHolds()).as("every stored key is registered after a step "
+                    + "(slots %s / %s, trace %s)", cs.slot1, cs.slot2, faults.trace).isTrue();
+        }
+
         Set<String> occupiedSlots() {
             Set<String> s = new HashSet<>();
             if (cs.slot1 != null) {
@@ -309,6 +315,96 @@ class RotationEngineTest {
         assertThat(w.cs.invariantHolds()).isTrue();
         // the leftover key is one this system registered: the next run may replace it
         assertThat(w.store.isKnownKey("acme", "SVC", w.cs.slot2)).isTrue();
+    }
+
+    @Test
+    void everyConnectionHoldingTheOldKeyMovesToTheNewOneBeforeRetire() {
+        World w = new World();
+        FakeConnectionService.Holder b = w.cs.addHolder("orders-b");
+        FakeConnectionService.Holder c = w.cs.addHolder("orders-c");
+        w.checkInvariantAfterEveryStep();
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        assertThat(List.of(w.cs.stored, b.stored, c.stored)).containsOnly(run.newFingerprint);
+        assertThat(w.occupiedSlots()).containsExactly(run.newFingerprint);
+        assertThat(w.faults.trace.stream().filter("swapCredentials"::equals)).as("one swap (and login) each").hasSize(3);
+        assertThat(w.store.steps).containsSubsequence("SWAP:OK", "MOVE:OK", "DRAIN:OK", "RETIRE:OK", "DONE:OK");
+        assertThat(w.store.auditActions()).containsSubsequence("rotation.credentials-swapped",
+                "rotation.connections-moved", "rotation.key-retired", "rotation.done");
+        assertThat(w.store.audit).anyMatch(a -> a.startsWith("rotation.connections-moved") && a.contains("orders-b")
+                && a.contains("orders-c"));
+    }
+
+    @Test
+    void aConnectionThatCannotBeMovedStopsTheRunBeforeRetireNamingItAndARetryResumesThere() {
+        World w = new World();
+        FakeConnectionService.Holder b = w.cs.addHolder("orders-b");
+        FakeConnectionService.Holder c = w.cs.addHolder("orders-c");
+        b.refuseSwaps = true; // the second swap of the run fails: B's login with the new key is refused
+        w.checkInvariantAfterEveryStep();
+        RotationRun stopped = w.drive(w.newRun(false, Duration.ZERO).id);
+
+        assertThat(stopped.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(stopped.stoppedIn).isEqualTo(RunState.MOVE);
+        assertThat(stopped.lastErrorType).isEqualTo("urn:keyline:problem:connection-not-moved");
+        assertThat(stopped.lastErrorDetail).contains("\"orders-b\" (" + w.cs.idOf(b) + ")")
+                .contains("390189").contains("moved: \"orders-c\"");
+        assertThat(w.cs.stored).isEqualTo(stopped.newFingerprint);
+        assertThat(c.stored).as("the third connection still moved").isEqualTo(stopped.newFingerprint);
+        assertThat(b.stored).isEqualTo(INITIAL);
+        assertThat(w.occupiedSlots()).as("the old key stays registered for B").containsExactlyInAnyOrder(INITIAL,
+                stopped.newFingerprint);
+        assertThat(w.faults.trace).doesNotContain("unsetKeySlot");
+        assertThat(w.store.steps).contains("MOVE:ATTENTION").doesNotContain("RETIRE:OK");
+        assertThat(w.keys.keys).as("kept for a retry: B still needs the new key").containsKey(stopped.id);
+
+        // The operator grants B's role back and retries (RotationService#retry): the run resumes in MOVE.
+        b.refuseSwaps = false;
+        RotationRun resumed = w.store.load(stopped.id);
+        resumed.state = resumed.stoppedIn;
+        resumed.attempts = 0;
+        resumed.finishedAt = null;
+        w.store.save(resumed);
+        RotationRun done = w.drive(stopped.id);
+        assertThat(done.state).isEqualTo(RunState.DONE);
+        assertThat(List.of(w.cs.stored, b.stored, c.stored)).containsOnly(done.newFingerprint);
+        assertThat(w.occupiedSlots()).containsExactly(done.newFingerprint);
+        assertThat(w.keys.keys).isEmpty();
+    }
+
+    @Test
+    void aConnectionCreatedWithTheOldKeyDuringDrainIsMovedBeforeRetire() {
+        World w = new World();
+        RotationRun run = w.newRun(false, Duration.ofHours(1));
+        w.engine.execute(w.store.load(run.id));
+        assertThat(w.store.load(run.id).state).isEqualTo(RunState.DRAIN);
+        FakeConnectionService.Holder late = w.cs.addHolder("late");
+        late.stored = INITIAL; // someone pasted the old key into a new connection meanwhile
+        w.checkInvariantAfterEveryStep();
+        w.clock.advance(Duration.ofHours(2));
+        RotationRun done = w.drive(run.id);
+        assertThat(done.state).isEqualTo(RunState.DONE);
+        assertThat(late.stored).isEqualTo(done.newFingerprint);
+        assertThat(w.occupiedSlots()).containsExactly(done.newFingerprint);
+        assertThat(w.store.steps).containsSubsequence("DRAIN:OK", "RETIRE:OK", "MOVE:OK", "DRAIN:OK", "RETIRE:OK",
+                "DONE:OK");
+        assertThat(w.store.auditActions()).containsOnlyOnce("rotation.key-retired");
+    }
+
+    @Test
+    void aKeyAnotherConnectionStoresIsNeverReplacedEvenWhenAdopting() {
+        World w = new World();
+        FakeConnectionService.Holder b = w.cs.addHolder("reporting");
+        b.stored = "SHA256:reporting-key=";
+        w.cs.slot2 = b.stored;
+        for (boolean adopt : new boolean[] { false, true }) {
+            RotationRun run = w.drive(w.newRun(adopt, Duration.ZERO).id);
+            assertThat(run.state).isEqualTo(RunState.NEEDS_ATTENTION);
+            assertThat(run.lastErrorType).isEqualTo("urn:keyline:problem:slot-in-use");
+            assertThat(run.lastErrorDetail).contains("\"reporting\"");
+        }
+        assertThat(w.cs.slot2).isEqualTo("SHA256:reporting-key=");
+        assertThat(w.faults.trace).doesNotContain("setKeySlot", "swapCredentials");
     }
 
     private static int indexOf(String op) {

@@ -1,6 +1,5 @@
 package dev.keyline.rotation.service.steps;
 
-import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.PendingKey;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -34,14 +33,8 @@ public class RegisterStep implements RotationStep {
         if (key == null) {
             return StepResult.fail("pending-key-missing", "The pending key of this run is missing from Vault");
         }
-        try {
-            ctx.connections().setKeySlot(run.connectionId, slot, key.publicKeyPem());
-        } catch (ConnectionServiceException e) {
-            if (e.transientFailure()) {
-                throw e;
-            }
-            return new StepResult.Fail(e.problemType(), e.getMessage());
-        }
+        // A refusal is the engine's: transient ones retried, the others a Fail (rollback).
+        ctx.connections().setKeySlot(run.connectionId, slot, key.publicKeyPem());
         return StepResult.next(RunState.VERIFY, "slot " + slot + " set");
     }
 }

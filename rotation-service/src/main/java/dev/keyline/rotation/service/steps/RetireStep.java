@@ -1,11 +1,17 @@
 package dev.keyline.rotation.service.steps;
 
-import dev.keyline.rotation.ConnectionServiceException;
+import java.util.List;
+
+import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.SlotsView;
 
-/** RETIRE: UNSET the old slot, only while it still holds the key recorded in PLAN and that key is no longer stored. */
+/**
+ * RETIRE: UNSET the old slot, only while it still holds the key recorded in PLAN and no managed
+ * connection of the user stores that key any more. One that does (say, created with the old key
+ * while the run drained) sends the run back to MOVE instead: unsetting would lock it out.
+ */
 public class RetireStep implements RotationStep {
 
     public static final String RETIRED = "RETIRED";
@@ -18,18 +24,18 @@ public class RetireStep implements RotationStep {
 
     @Override
     public StepResult run(RotationRun run) {
+        List<String> holders = ctx.connections().keyHolders(run.connectionId).stream()
+                .filter(h -> !h.id().equals(run.connectionId) && run.oldFingerprint.equals(h.keyFingerprint()))
+                .map(KeyHolder::describe).toList();
+        if (!holders.isEmpty()) {
+            return StepResult.next(RunState.MOVE, "still holding the old key: " + String.join(", ", holders));
+        }
         SlotsView slots = ctx.connections().keySlots(run.connectionId);
         String note;
         if (run.oldFingerprint.equals(slots.fingerprint(run.oldSlot))
                 && !run.oldFingerprint.equals(slots.storedFingerprint())) {
-            try {
-                ctx.connections().unsetKeySlot(run.connectionId, run.oldSlot);
-            } catch (ConnectionServiceException e) {
-                if (e.transientFailure()) {
-                    throw e;
-                }
-                return new StepResult.Fail(e.problemType(), e.getMessage());
-            }
+            // A refusal is the engine's: transient ones retried, the others retried too (after SWAP).
+            ctx.connections().unsetKeySlot(run.connectionId, run.oldSlot);
             note = "slot " + run.oldSlot + " unset";
         } else {
             note = "slot " + run.oldSlot + " no longer holds the old key; left as is";

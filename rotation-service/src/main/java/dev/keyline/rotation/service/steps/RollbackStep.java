@@ -25,7 +25,7 @@ public class RollbackStep implements RotationStep {
         SlotsView slots = ctx.connections().keySlots(run.connectionId);
         if (run.newFingerprint.equals(slots.storedFingerprint())) {
             run.drainUntil = ctx.clock().instant().plus(run.gracePeriod);
-            return StepResult.next(RunState.DRAIN, "new key is stored: rolling forward");
+            return StepResult.next(RunState.MOVE, "new key is stored: rolling forward");
         }
         String note = "slot " + run.targetSlot + " left as is";
         if (run.newFingerprint.equals(slots.fingerprint(run.targetSlot))) {

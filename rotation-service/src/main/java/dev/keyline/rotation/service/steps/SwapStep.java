@@ -57,8 +57,9 @@ public class SwapStep implements RotationStep {
         return drain(run, "stored");
     }
 
+    /** The grace period counts from the swap; first the other holders of the old key move (MOVE). */
     private StepResult drain(RotationRun run, String note) {
         run.drainUntil = ctx.clock().instant().plus(run.gracePeriod);
-        return StepResult.next(RunState.DRAIN, note);
+        return StepResult.next(RunState.MOVE, note);
     }
 }

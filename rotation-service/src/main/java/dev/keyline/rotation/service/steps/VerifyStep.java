@@ -1,6 +1,5 @@
 package dev.keyline.rotation.service.steps;
 
-import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.PendingKey;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -33,15 +32,8 @@ public class VerifyStep implements RotationStep {
         if (key == null) {
             return StepResult.fail("pending-key-missing", "The pending key of this run is missing from Vault");
         }
-        try {
-            ctx.connections().checkKey(run.connectionId, key.privateKeyPem(), key.passphrase());
-        } catch (ConnectionServiceException e) {
-            if (e.transientFailure()) {
-                throw e;
-            }
-            // 422: Snowflake refuses the new key although DESC USER shows it.
-            return new StepResult.Fail(e.problemType(), e.getMessage());
-        }
+        // 422 (Snowflake refuses the new key although DESC USER shows it) becomes a Fail in the engine.
+        ctx.connections().checkKey(run.connectionId, key.privateKeyPem(), key.passphrase());
         return StepResult.next(RunState.SWAP, "slot " + run.targetSlot + " shows the new key; it logs in");
     }
 }
