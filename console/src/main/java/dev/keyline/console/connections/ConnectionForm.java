@@ -13,4 +13,11 @@ public record ConnectionForm(String name, String description, String account, St
     public static ConnectionForm empty() {
         return new ConnectionForm("", "", "", "", "", "", "", "");
     }
+
+    /** The stored metadata, for the edit form. */
+    public static ConnectionForm of(Connection c) {
+        Connection.Details d = c.details();
+        return new ConnectionForm(c.name(), c.description(), d.account(), d.host(), d.user(), d.role(), d.warehouse(),
+                d.keyAdminConnectionId());
+    }
 }

@@ -29,6 +29,7 @@ import dev.keyline.console.api.ApiResponse;
 import dev.keyline.console.api.Problem;
 import dev.keyline.console.api.ServiceUnavailableException;
 import dev.keyline.console.api.Services;
+import dev.keyline.console.certificates.Certificate;
 import dev.keyline.console.session.CurrentUser;
 import dev.keyline.console.web.FormErrors;
 import dev.keyline.console.web.PemField;
@@ -53,7 +54,9 @@ public class ConnectionsResource {
     static final Map<String, String> ALIASES = Map.of("details.account", "account", "details.host", "host",
             "details.user", "user", "details.role", "role", "details.warehouse", "warehouse", "details.privateKey",
             "privateKey", "details.privateKeyPassphrase", "privateKeyPassphrase", "details.keyAdminConnectionId",
-            "keyAdminConnectionId");
+            "keyAdminConnectionId", "details.baseUrl", "baseUrl", "details.certificateId", "certificateId");
+
+    static final String[] API_FIELDS = { "name", "description", "baseUrl", "certificateId" };
 
     /** A list row: the connection, and for an API connector the certificate's name. */
     @TemplateData
@@ -102,6 +105,12 @@ public class ConnectionsResource {
                 Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created);
 
         static native TemplateInstance browse(Connection connection, Catalog catalog, Problem problem);
+
+        static native TemplateInstance apiForm(String id, String etag, ApiConnectorForm form, FormErrors errors,
+                String[] fields, List<Certificate> certificates, String certificatesProblem);
+
+        static native TemplateInstance edit(Connection connection, String etag, ConnectionForm form, FormErrors errors,
+                String[] fields, List<Connection> keyAdmins);
     }
 
     @Inject
@@ -153,17 +162,7 @@ public class ConnectionsResource {
             return reshow(form, new Problem(null, null, 400, "The key file is too large; nothing was sent.",
                     List.of(new Problem.FieldError("privateKey", e.getMessage()))));
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("type", "snowflake");
-        details.put("authType", "key-pair");
-        details.put("account", blankToNull(account));
-        details.put("host", blankToNull(host));
-        details.put("user", blankToNull(user));
-        details.put("role", blankToNull(role));
-        details.put("warehouse", blankToNull(warehouse));
-        details.put("privateKey", key);
-        details.put("privateKeyPassphrase", blankToNull(privateKeyPassphrase));
-        details.put("keyAdminConnectionId", blankToNull(keyAdminConnectionId));
+        Map<String, Object> details = snowflakeDetails(form, key, privateKeyPassphrase);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("description", blankToNull(description));
@@ -176,6 +175,101 @@ public class ConnectionsResource {
         String created = login.isMissingNode() || login.isNull() ? "created"
                 : login.path("ok").asBoolean() ? "created-login-ok" : "created-login-failed";
         return Response.seeOther(URI.create("/connections/" + r.body().path("id").asText() + "?created=" + created))
+                .build();
+    }
+
+    @GET
+    @Path("api/new")
+    public String newApiConnector() {
+        return apiFormPage(null, "", ApiConnectorForm.empty(), FormErrors.none());
+    }
+
+    /** An API connector: the certificate is picked from those the person may read (with their domains). */
+    @POST
+    @Path("api")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response createApiConnector(@RestForm String name, @RestForm String description, @RestForm String baseUrl,
+            @RestForm String certificateId) {
+        ApiConnectorForm form = new ApiConnectorForm(name, description, baseUrl, certificateId);
+        ApiResponse r = services.connections().post("/api/v1/connections", user.token(), apiBody(form, null));
+        if (!r.ok()) {
+            return reshowApi(null, "", form, r.problem());
+        }
+        return Response.seeOther(URI.create("/connections/" + r.body().path("id").asText() + "?created=created"))
+                .build();
+    }
+
+    /** The edit form of either type, carrying the ETag read now (sent back as If-Match). */
+    @GET
+    @Path("{id}/edit")
+    public String edit(@PathParam("id") UUID id) {
+        ApiResponse r = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow();
+        Connection c = r.as(Connection.class);
+        if (c.api()) {
+            return apiFormPage(id.toString(), r.etag().orElse(""), ApiConnectorForm.of(c), FormErrors.none());
+        }
+        return Templates.edit(c, r.etag().orElse(""), ConnectionForm.of(c), FormErrors.none(), FIELDS, keyAdmins())
+                .render();
+    }
+
+    @POST
+    @Path("{id}/api")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response replaceApiConnector(@PathParam("id") UUID id, @RestForm String etag, @RestForm String name,
+            @RestForm String description, @RestForm String baseUrl, @RestForm String certificateId) {
+        ApiConnectorForm form = new ApiConnectorForm(name, description, baseUrl, certificateId);
+        Connection current = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
+                .as(Connection.class);
+        ApiResponse r = services.connections().put("/api/v1/connections/" + id, user.token(),
+                apiBody(form, current.timeoutSecs()), etag);
+        if (!r.ok()) {
+            return reshowApi(id.toString(), etag, form, r.problem());
+        }
+        return Response.seeOther(URI.create("/connections/" + id + "?created=saved")).build();
+    }
+
+    /**
+     * Snowflake metadata: what the form does not show (database, schema, timeout, a key admin's
+     * managed users) is sent as stored, so the replace changes only what the person edited. The
+     * key goes along only when given (connection-service wants it again when account, host or
+     * user change, and says so on the key field).
+     */
+    @POST
+    @Path("{id}/edit")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response replaceSnowflake(@PathParam("id") UUID id, @RestForm String etag, @RestForm String name,
+            @RestForm String description, @RestForm String account, @RestForm String host, @RestForm String user,
+            @RestForm String role, @RestForm String warehouse, @RestForm String privateKey,
+            @RestForm FileUpload privateKeyFile, @RestForm String privateKeyPassphrase,
+            @RestForm String keyAdminConnectionId) {
+        ConnectionForm form = new ConnectionForm(name, description, account, host, user, role, warehouse,
+                keyAdminConnectionId);
+        Connection current = services.connections().get("/api/v1/connections/" + id, this.user.token()).orThrow()
+                .as(Connection.class);
+        Problem problem;
+        try {
+            String key = PemField.value(privateKeyFile, privateKey);
+            Map<String, Object> details = snowflakeDetails(form, key, key == null ? null : privateKeyPassphrase);
+            details.put("database", current.details().database());
+            details.put("schema", current.details().schema());
+            details.put("managesUsers", current.details().managesUsers());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("description", blankToNull(description));
+            body.put("timeoutSecs", current.timeoutSecs());
+            body.put("details", details);
+            ApiResponse r = services.connections().put("/api/v1/connections/" + id, this.user.token(), body, etag);
+            if (r.ok()) {
+                return Response.seeOther(URI.create("/connections/" + id + "?created=saved")).build();
+            }
+            problem = r.problem();
+        } catch (PemField.TooLarge e) {
+            problem = new Problem(null, null, 400, "The key file is too large; nothing was sent.",
+                    List.of(new Problem.FieldError("privateKey", e.getMessage())));
+        }
+        return Response.status(problem.status() >= 400 ? problem.status() : 400)
+                .entity(Templates.edit(current, etag == null ? "" : etag, form, FormErrors.of(problem, ALIASES), FIELDS,
+                        keyAdmins()).render())
                 .build();
     }
 
@@ -243,6 +337,62 @@ public class ConnectionsResource {
             }
         }
         return Templates.detail(c, certificateName, slots, slotsProblem, test, rotationProblem, created).render();
+    }
+
+    private static Map<String, Object> snowflakeDetails(ConnectionForm form, String key, String passphrase) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "snowflake");
+        details.put("authType", "key-pair");
+        details.put("account", blankToNull(form.account()));
+        details.put("host", blankToNull(form.host()));
+        details.put("user", blankToNull(form.user()));
+        details.put("role", blankToNull(form.role()));
+        details.put("warehouse", blankToNull(form.warehouse()));
+        details.put("privateKey", key);
+        details.put("privateKeyPassphrase", blankToNull(passphrase));
+        details.put("keyAdminConnectionId", blankToNull(form.keyAdminConnectionId()));
+        return details;
+    }
+
+    private static Map<String, Object> apiBody(ApiConnectorForm form, Integer timeoutSecs) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "api");
+        details.put("baseUrl", blankToNull(form.baseUrl()));
+        details.put("certificateId", blankToNull(form.certificateId()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", form.name());
+        body.put("description", blankToNull(form.description()));
+        if (timeoutSecs != null) {
+            body.put("timeoutSecs", timeoutSecs);
+        }
+        body.put("details", details);
+        return body;
+    }
+
+    private Response reshowApi(String id, String etag, ApiConnectorForm form, Problem problem) {
+        return Response.status(problem.status() >= 400 ? problem.status() : 400)
+                .entity(apiFormPage(id, etag == null ? "" : etag, form, FormErrors.of(problem, ALIASES))).build();
+    }
+
+    /**
+     * The API connector form with the certificates the person may read, each with its authorized
+     * domains, so the choice is informed; certificate-service being down leaves a pasted-id field.
+     */
+    private String apiFormPage(String id, String etag, ApiConnectorForm form, FormErrors errors) {
+        List<Certificate> certificates = new ArrayList<>();
+        String problem = null;
+        try {
+            ApiResponse r = services.certificates().get("/api/v1/certificates?size=200", user.token());
+            if (r.ok()) {
+                r.body().path("items")
+                        .forEach(n -> certificates.add(services.certificates().json().convertValue(n, Certificate.class)));
+            } else {
+                problem = r.problem().slug() + ": " + (r.problem().detail() == null ? "" : r.problem().detail());
+            }
+        } catch (ServiceUnavailableException e) {
+            problem = e.getMessage();
+        }
+        return Templates.apiForm(id, etag, form, errors, API_FIELDS, certificates, problem).render();
     }
 
     private Response reshow(ConnectionForm form, Problem problem) {
