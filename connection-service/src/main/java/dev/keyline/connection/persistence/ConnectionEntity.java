@@ -36,6 +36,10 @@ public class ConnectionEntity extends PanacheEntityBase {
     @Column(name = "timeout_secs", nullable = false)
     public int timeoutSecs;
 
+    /** Sigma's display option (friendly names instead of Snowflake identifiers), kept as the client gave it. */
+    @Column(name = "use_friendly_names", nullable = false)
+    public boolean useFriendlyNames;
+
     // ---- snowflake --------------------------------------------------------------------------
 
     /** The account identifier as given (org-account or locator, possibly with region). */

@@ -9,8 +9,11 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
 import dev.keyline.common.validation.ResourceName;
 import dev.keyline.connection.service.ConnectionDraft;
+import dev.keyline.connection.service.ConnectionValidator;
 
 /**
  * JSON body to create or replace a connection (Sigma style). The private key accepts real
@@ -20,13 +23,14 @@ import dev.keyline.connection.service.ConnectionDraft;
 @Schema(name = "ConnectionRequest")
 public record ConnectionRequest(
         @NotBlank @ResourceName String name,
-        @Size(max = 2000) String description,
-        @Schema(description = "Login and query timeout in seconds (default 30)") @Min(1) @Max(300) Integer timeoutSecs,
+        @Schema(description = "Free text; {} (as Sigma's QuickStart sends it) means none") @JsonDeserialize(using = StringOrEmptyObject.class) @Size(max = 2000) String description,
+        @Schema(description = "Login and query timeout in seconds (default 30, at most 600 as in Sigma's QuickStart)") @Min(1) @Max(ConnectionValidator.MAX_TIMEOUT_SECS) Integer timeoutSecs,
+        @Schema(description = "Sigma's display option: show friendly names instead of Snowflake identifiers (default false); stored and returned") Boolean useFriendlyNames,
         @NotNull @Valid DetailsRequest details) {
 
     public ConnectionDraft toDraft() {
         DetailsRequest d = details;
-        return new ConnectionDraft(name, description, timeoutSecs, d.type(), d.account(), d.host(), d.user(), d.role(),
+        return new ConnectionDraft(name, description, timeoutSecs, useFriendlyNames, d.useOauth(), d.type(), d.account(), d.host(), d.user(), d.role(),
                 d.warehouse(), d.database(), d.schema(), d.authType(), d.privateKey(), d.privateKeyPassphrase(),
                 d.keyAdminConnectionId(), d.managesUsers(), d.baseUrl(), d.certificateId());
     }

@@ -36,6 +36,7 @@ import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.connection.Catalog;
+import dev.keyline.connection.KeyHolders;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.Permissions;
 import dev.keyline.connection.TestResult;
@@ -169,6 +170,15 @@ public class ConnectionResource {
     @Operation(summary = "Both key slots of the connection's user (DESC USER through the key-admin connection)")
     public KeySlots keySlots(@PathParam("id") UUID id) {
         return keySlots.read(id);
+    }
+
+    @GET
+    @Path("{id}/key-holders")
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE, Permissions.ROTATE })
+    @Operation(summary = "The managed connections of this connection's Snowflake (account, user), itself included, "
+            + "with their key fingerprints and credential versions (metadata only)")
+    public KeyHolders keyHolders(@PathParam("id") UUID id) {
+        return keySlots.holders(id);
     }
 
     @PUT

@@ -28,7 +28,8 @@ public record DetailsRequest(
         @Schema(description = "Connection (same account) whose role may change this user's keys; default: this connection") UUID keyAdminConnectionId,
         @Schema(description = "Key-admin connections: the Snowflake users whose keys it may change, names or patterns such as SVC_* (never its own user nor another key-admin's); empty: none") @Size(max = 100) List<@Size(max = 255) String> managesUsers,
         @Schema(description = "API connectors: https base URL") @Size(max = 2048) String baseUrl,
-        @Schema(description = "API connectors: certificate-service certificate presented to the API") UUID certificateId) {
+        @Schema(description = "API connectors: certificate-service certificate presented to the API") UUID certificateId,
+        @Schema(description = "Sigma's OAuth switch: only false (or absent) is accepted, connections authenticate with key pairs") Boolean useOauth) {
 
     @Override
     public String toString() {

@@ -26,6 +26,7 @@ final class ConnectionChanges {
             changes.add("description changed");
         }
         change(changes, "timeoutSecs", before.timeoutSecs, after.timeoutSecs());
+        change(changes, "useFriendlyNames", before.useFriendlyNames, after.useFriendlyNames());
         change(changes, "account", before.account, after.account());
         change(changes, "host", before.host, after.hostOverride());
         change(changes, "user", before.user, after.user());

@@ -10,9 +10,10 @@ import dev.keyline.connection.snowflake.SnowflakeEndpoint;
  * A validated create or replace request. On replace {@code key} is the key the caller presented
  * again (null if none): keys change through the credentials endpoint only, but moving a connection
  * that holds a key to another account, host or user needs the key. {@code managesUsers} is empty
- * unless the connection is a key-admin.
+ * unless the connection is a key-admin. {@code useFriendlyNames} is Sigma's display option, kept as given.
  */
-public record ConnectionInput(String name, String description, int timeoutSecs, ConnectionType type, String account,
+public record ConnectionInput(String name, String description, int timeoutSecs, boolean useFriendlyNames,
+        ConnectionType type, String account,
         SnowflakeEndpoint endpoint, String hostOverride, String user, String role, String warehouse, String database,
         String schema, String authType, ValidatedKey key, UUID keyAdminConnectionId, List<String> managesUsers,
         String baseUrl, UUID certificateId) {

@@ -2,6 +2,7 @@ package dev.keyline.connection.service;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -16,7 +17,9 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.connection.ConnectionType;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
 import dev.keyline.keys.Pkcs8;
@@ -134,6 +137,51 @@ public class ConnectionStore {
         });
     }
 
+    /**
+     * Like {@link #withRowLock}, but locks every managed Snowflake connection of the same (account,
+     * user) too, in id order (so two of these never deadlock; a credential swap locks its one row
+     * only), and hands {@code work} the target row and all of them, the target included. A slot
+     * change checks under these locks that no connection of that user still holds the key it removes,
+     * and no swap of a sibling to that key can commit in between.
+     */
+    public <T> T withUserLock(UUID id, int timeoutSecs, java.util.function.BiFunction<ConnectionEntity, List<ConnectionEntity>, T> work) {
+        return QuarkusTransaction.requiringNew().timeout(2 * timeoutSecs + 30).call(() -> {
+            // A projection, not the entity: an entity loaded here unlocked would be what the locking
+            // query below hands back (the persistence context keeps one instance), state from before the lock.
+            Object[] who = ConnectionEntity.getEntityManager()
+                    .createQuery("select c.account, c.user from ConnectionEntity c where c.id = :id", Object[].class)
+                    .setParameter("id", id).getResultStream().findFirst()
+                    .orElseThrow(() -> ProblemException.notFound("Connection", id));
+            String account = (String) who[0];
+            String user = SnowflakeIdentifiers.objectName((String) who[1]);
+            List<ConnectionEntity> holders = ConnectionEntity.<ConnectionEntity> find(
+                    "type = ?1 and lower(account) = ?2 order by id", ConnectionType.SNOWFLAKE.wire(),
+                    account.toLowerCase(Locale.ROOT))
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).stream()
+                    .filter(e -> e.user != null && SnowflakeIdentifiers.objectName(e.user).equals(user)).toList();
+            ConnectionEntity locked = holders.stream().filter(e -> e.id.equals(id)).findFirst()
+                    .orElseThrow(() -> ProblemException.conflict("concurrent-change",
+                            "The connection was moved to another user or deleted meanwhile; retry"));
+            return work.apply(locked, holders);
+        });
+    }
+
+    /**
+     * Every managed Snowflake connection of the same Snowflake (account, user) as {@code target},
+     * {@code target} included, by name: the connections a key of that user may be shared by.
+     */
+    public List<ConnectionEntity> sameUser(ConnectionEntity target) {
+        return ConnectionEntity.<ConnectionEntity> list("type = ?1 and lower(account) = ?2 order by name, id",
+                ConnectionType.SNOWFLAKE.wire(), target.account.toLowerCase(Locale.ROOT))
+                .stream().filter(e -> sameUser(e, target)).toList();
+    }
+
+    /** Users compare as Snowflake resolves them ({@code svc_a} is {@code SVC_A}); accounts case-insensitively. */
+    private static boolean sameUser(ConnectionEntity a, ConnectionEntity b) {
+        return a.user != null && b.user != null
+                && SnowflakeIdentifiers.objectName(a.user).equals(SnowflakeIdentifiers.objectName(b.user));
+    }
+
     /** Deletes the row and every Vault version; if Vault refuses, the row stays. */
     @Transactional
     public void delete(UUID id) {
@@ -194,6 +242,7 @@ public class ConnectionStore {
         e.name = in.name();
         e.description = in.description();
         e.timeoutSecs = in.timeoutSecs();
+        e.useFriendlyNames = in.useFriendlyNames();
         e.account = in.account();
         e.host = in.hostOverride();
         e.user = in.user();

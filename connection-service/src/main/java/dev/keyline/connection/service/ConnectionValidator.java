@@ -29,6 +29,8 @@ import dev.keyline.keys.PrivateKeys;
 public class ConnectionValidator {
 
     public static final int DEFAULT_TIMEOUT_SECS = 30;
+    /** Sigma's QuickStart creates connections with 600 s; a login or query never waits longer. */
+    public static final int MAX_TIMEOUT_SECS = 600;
     static final String KEY_PAIR = "key-pair";
 
     @Inject
@@ -90,6 +92,10 @@ public class ConnectionValidator {
         if (!KEY_PAIR.equals(authType)) {
             errors.add(new FieldError("details.authType", "only key-pair is supported"));
         }
+        if (Boolean.TRUE.equals(d.useOauth())) {
+            // Sigma's OAuth connections sign each person in through the IdP; this service holds key pairs only.
+            errors.add(new FieldError("details.useOauth", "only key-pair authentication is supported; set it to false or leave it out"));
+        }
         SnowflakeEndpoint endpoint = null;
         String host = trimToNull(d.host());
         if (accountProblem == null) {
@@ -112,7 +118,7 @@ public class ConnectionValidator {
         }
         boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
         ValidatedKey key = creating || keyGiven ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
-        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.SNOWFLAKE, account, endpoint,
+        return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.SNOWFLAKE, account, endpoint,
                 host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
                 d.keyAdminConnectionId(), managesUsers, null, null);
     }
@@ -130,6 +136,7 @@ public class ConnectionValidator {
         notAllowed(errors, "details.privateKeyPassphrase", d.privateKeyPassphrase(), "api");
         notAllowed(errors, "details.keyAdminConnectionId", d.keyAdminConnectionId(), "api");
         notAllowed(errors, "details.managesUsers", d.managesUsers(), "api");
+        notAllowed(errors, "details.useOauth", d.useOauth(), "api");
         String baseUrl = null;
         try {
             baseUrl = baseUrl(d.baseUrl());
@@ -139,7 +146,7 @@ public class ConnectionValidator {
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
-        return new ConnectionInput(d.name(), d.description(), timeout, ConnectionType.API, null, null, null, null, null,
+        return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.API, null, null, null, null, null,
                 null, null, null, null, null, null, List.of(), baseUrl, d.certificateId());
     }
 
@@ -225,6 +232,10 @@ public class ConnectionValidator {
         if (value != null) {
             errors.add(new FieldError(field, "is not allowed for type " + type));
         }
+    }
+
+    private static boolean friendly(ConnectionDraft d) {
+        return Boolean.TRUE.equals(d.useFriendlyNames());
     }
 
     private static String trimToNull(String value) {

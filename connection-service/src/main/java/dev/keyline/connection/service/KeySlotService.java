@@ -17,11 +17,13 @@ import jakarta.inject.Inject;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.KeyHolders;
 import dev.keyline.connection.KeySlot;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
+import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.keys.Fingerprints;
@@ -85,24 +87,20 @@ public class KeySlotService {
         String fingerprint = Fingerprints.spkiSha256(key);
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, action);
-        String[] before = new String[1];
-        ConnectionEntity[] stored = { target };
-        Map<String, String> after = call(admin, target, action, s -> {
-            store.withRowLock(target.id, target.timeoutSecs, locked -> {
-                stored[0] = locked;
+        Changed changed = call(admin, target, action, s -> {
+            Changed done = store.withUserLock(target.id, target.timeoutSecs, (locked, holders) -> {
                 String current = fingerprint(s.describeUser(target.user), slot);
-                before[0] = current;
-                if (Objects.equals(current, locked.keyFingerprint) && !fingerprint.equals(current)) {
-                    throw holdsStoredKey(locked, slot, "replacing");
+                if (!fingerprint.equals(current)) {
+                    requireNotHeld(locked, holders, current, slot, "replacing");
                 }
                 s.setPublicKey(target.user, slot, PublicKeys.toBase64Der(key));
-                return null;
+                return new Changed(locked, current, null);
             });
-            return s.describeUser(target.user);
+            return done.after(s.describeUser(target.user));
         });
         audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
-                "slot" + slot + ": " + orEmpty(before[0]) + " -> " + fingerprint, via(target, admin));
-        return slots(stored[0], admin.connection().id, after);
+                "slot" + slot + ": " + orEmpty(changed.before()) + " -> " + fingerprint, via(target, admin));
+        return slots(changed.connection(), admin.connection().id, changed.desc());
     }
 
     public KeySlots unset(UUID id, int slot) {
@@ -110,24 +108,64 @@ public class KeySlotService {
         String action = "connection.key-slot.unset";
         ConnectionEntity target = snowflake(id);
         Admin admin = admin(target, action);
-        String[] before = new String[1];
-        ConnectionEntity[] stored = { target };
-        Map<String, String> after = call(admin, target, action, s -> {
-            store.withRowLock(target.id, target.timeoutSecs, locked -> {
-                stored[0] = locked;
+        Changed changed = call(admin, target, action, s -> {
+            Changed done = store.withUserLock(target.id, target.timeoutSecs, (locked, holders) -> {
                 String current = fingerprint(s.describeUser(target.user), slot);
-                before[0] = current;
-                if (current != null && current.equals(locked.keyFingerprint)) {
-                    throw holdsStoredKey(locked, slot, "unsetting");
-                }
+                requireNotHeld(locked, holders, current, slot, "unsetting");
                 s.unsetPublicKey(target.user, slot);
-                return null;
+                return new Changed(locked, current, null);
             });
-            return s.describeUser(target.user);
+            return done.after(s.describeUser(target.user));
         });
         audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
-                "slot" + slot + ": " + orEmpty(before[0]) + " -> (empty)", via(target, admin));
-        return slots(stored[0], admin.connection().id, after);
+                "slot" + slot + ": " + orEmpty(changed.before()) + " -> (empty)", via(target, admin));
+        return slots(changed.connection(), admin.connection().id, changed.desc());
+    }
+
+    /** The managed connections of the connection's Snowflake (account, user), itself included. */
+    public KeyHolders holders(UUID id) {
+        ConnectionEntity target = snowflake(id);
+        List<KeyHolders.Holder> holders = store.sameUser(target).stream()
+                .map(e -> new KeyHolders.Holder(e.id, e.name, e.keyFingerprint, e.credentialVersion,
+                        "\"" + e.version + "\""))
+                .toList();
+        return new KeyHolders(target.id, target.account, SnowflakeIdentifiers.objectName(target.user), holders);
+    }
+
+    /**
+     * A slot change under the user lock: the row as read under it, what the slot held before, and
+     * DESC USER afterwards.
+     */
+    private record Changed(ConnectionEntity connection, String before, Map<String, String> desc) {
+        Changed after(Map<String, String> desc) {
+            return new Changed(connection, before, desc);
+        }
+    }
+
+    /**
+     * The key leaving a slot must be nobody's stored key: not this connection's (409
+     * {@code slot-holds-stored-key}) nor any other managed connection's of the same user (409
+     * {@code key-in-use}, naming them), or they would be locked out.
+     */
+    static void requireNotHeld(ConnectionEntity target, List<ConnectionEntity> holders, String leaving, int slot,
+            String what) {
+        if (leaving == null) {
+            return;
+        }
+        if (leaving.equals(target.keyFingerprint)) {
+            throw holdsStoredKey(target, slot, what);
+        }
+        List<ConnectionEntity> others = holders.stream()
+                .filter(e -> !e.id.equals(target.id) && leaving.equals(e.keyFingerprint)).toList();
+        if (!others.isEmpty()) {
+            String names = others.stream().map(e -> "'" + e.name + "' (" + e.id + ")")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new ProblemException(409, "key-in-use", "Key in use",
+                    "Slot " + slot + " holds " + leaving + ", the stored key of " + others.size()
+                            + " other connection(s) of user " + target.user + ": " + names + "; " + what
+                            + " it would lock them out. Swap their credentials to the key of the other slot first "
+                            + "(GET .../key-holders lists them)");
+        }
     }
 
     /**
@@ -204,7 +242,7 @@ public class KeySlotService {
         }
     }
 
-    private static ProblemException holdsStoredKey(ConnectionEntity target, int slot, String what) {
+    static ProblemException holdsStoredKey(ConnectionEntity target, int slot, String what) {
         return new ProblemException(409, "slot-holds-stored-key", "Slot holds the stored key",
                 "Slot " + slot + " holds the public key of this connection's stored private key (" + target.keyFingerprint
                         + "); " + what + " it would lock the connection out. Set the other slot, swap the credentials "

@@ -40,6 +40,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST " + C + "/{id}/test", accepts(USE, ROTATE)),
             Map.entry("GET " + C + "/{id}/browse", accepts(USE)),
             Map.entry("GET " + C + "/{id}/key-slots", accepts(USE, ROTATE)),
+            Map.entry("GET " + C + "/{id}/key-holders", accepts(READ, USE, MANAGE, ROTATE)),
             Map.entry("PUT " + C + "/{id}/key-slots/{slot}", accepts(MANAGE, ROTATE)),
             Map.entry("DELETE " + C + "/{id}/key-slots/{slot}", accepts(MANAGE, ROTATE)),
             Map.entry("PUT " + C + "/{id}/credentials", accepts(MANAGE, ROTATE)),

@@ -67,10 +67,10 @@ public class RotationsResource {
     @GET
     public String list() {
         List<Policy> policies = new ArrayList<>();
-        services.rotations().get("/api/v1/rotation-policies", user.token()).orThrow().body()
+        services.rotations().get("/api/v1/rotation-policies", user.token()).orThrow().body().path("items")
                 .forEach(n -> policies.add(services.rotations().json().convertValue(n, Policy.class)));
         List<Run> runs = new ArrayList<>();
-        services.rotations().get("/api/v1/rotations?limit=50", user.token()).orThrow().body()
+        services.rotations().get("/api/v1/rotations?size=50", user.token()).orThrow().body().path("items")
                 .forEach(n -> runs.add(services.rotations().json().convertValue(n, Run.class)));
         return Templates.list(policies, runs, null).render();
     }

@@ -18,7 +18,7 @@ public record Run(String id, String connectionId, String policyId, String accoun
         Instant finishedAt, Long durationMillis, List<Step> steps) {
 
     /** States in which nothing happens any more without a person. */
-    static final Set<String> FINAL = Set.of("DONE", "ROLLED_BACK", "NEEDS_ATTENTION");
+    static final Set<String> FINAL = Set.of("DONE", "ROLLED_BACK", "NEEDS_ATTENTION", "CLOSED");
 
     @TemplateData
     @JsonIgnoreProperties(ignoreUnknown = true)
