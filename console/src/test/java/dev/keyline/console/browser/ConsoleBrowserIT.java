@@ -280,6 +280,55 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    @Order(55)
+    void aRunThatNeedsAttentionIsClosedWithAReasonAndFoundByItsState() {
+        // Fault: slot 1 holds a key this system never registered, so PLAN stops and asks a person.
+        stack.snowflake.setKeySlot(ACCOUNT, "SVC_ORDERS", 1, RsaKeys.generate(2048).getPublic());
+        try {
+            browser.get(stack.console.url() + "/connections");
+            browser.findElement(By.linkText("orders-loader")).click();
+            browser.findElement(By.id("rotate-now")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(250))
+                    .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("run-state")).getText().equals("NEEDS_ATTENTION"));
+            String runUrl = browser.getCurrentUrl();
+            String runId = runUrl.substring(runUrl.lastIndexOf('/') + 1);
+            // The forms arrive with the live fragment: no reload needed.
+            assertThat(await(d -> d.findElement(By.id("stopped-in"))).getText()).isEqualTo("PLAN");
+
+            // A reason of blanks passes the browser's "required" but not rotation-service: shown on the field.
+            await(d -> d.findElement(By.id("closeReason"))).sendKeys("   ");
+            browser.findElement(By.id("close")).click();
+            assertThat(await(d -> d.findElement(By.id("closeReason-error"))).getText()).isNotBlank();
+            assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("NEEDS_ATTENTION");
+
+            String reason = "slot 1 holds the BI tool's key; rotated by hand";
+            browser.findElement(By.id("closeReason")).sendKeys(reason);
+            browser.findElement(By.id("close")).click();
+            assertThat(await(d -> d.findElement(By.id("decided"))).getText()).contains("Closed");
+            assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("CLOSED");
+            assertThat(browser.findElement(By.id("closed-reason")).getText()).isEqualTo(reason);
+            assertThat(browser.findElements(By.id("close-form"))).isEmpty();
+            Browser.screenshot(browser, "run-closed");
+
+            // The runs list, filtered by connection and state, finds it.
+            browser.get(stack.console.url() + "/rotations");
+            new Select(browser.findElement(By.id("filter-connection"))).selectByVisibleText(
+                    browser.findElements(By.cssSelector("#filter-connection option")).stream().map(WebElement::getText)
+                            .filter(t -> t.startsWith("orders-loader")).findFirst().orElseThrow());
+            new Select(browser.findElement(By.id("filter-state"))).selectByValue("CLOSED");
+            browser.findElement(By.id("apply-filter")).click();
+            WebElement runs = await(d -> d.findElement(By.id("runs")));
+            assertThat(runs.getText()).contains(runId).contains("CLOSED").doesNotContain("DONE");
+            assertThat(browser.findElement(By.id("runs-range")).getText()).contains("of 1");
+            Browser.screenshot(browser, "runs-filtered");
+        } finally {
+            stack.snowflake.unsetKeySlot(ACCOUNT, "SVC_ORDERS", 1);
+        }
+    }
+
+    @Test
     @Order(60)
     void theOverviewMarksAStoppedServiceDownAndStaysUseful() {
         browser.get(stack.console.url() + "/");
