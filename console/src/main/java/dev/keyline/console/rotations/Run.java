@@ -14,7 +14,7 @@ import io.quarkus.qute.TemplateData;
 public record Run(String id, String connectionId, String policyId, String account, String user, String state,
         String trigger, boolean adopt, int keySize, String gracePeriod, Integer oldSlot, Integer slot,
         String oldFingerprint, String newFingerprint, int attempts, int maxAttempts, LastError lastError,
-        Instant nextAttemptAt, Instant drainUntil, Instant createdAt, String createdBy, Instant startedAt,
+        String stoppedIn, String closedReason, Instant nextAttemptAt, Instant drainUntil, Instant createdAt, String createdBy, Instant startedAt,
         Instant finishedAt, Long durationMillis, List<Step> steps) {
 
     /** States in which nothing happens any more without a person. */
