@@ -153,7 +153,7 @@ public class RotationLoad {
         Map<String, String> states = new HashMap<>();
         int maxRunning = 0;
         while (true) {
-            String list = send("GET", rs + "/api/v1/rotations?limit=500", null, true).body();
+            String list = send("GET", rs + "/api/v1/rotations?size=500", null, true).body();
             Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\"[^{}]*?\"state\":\"([A-Z_]+)\"").matcher(list);
             states.clear();
             while (m.find()) {
