@@ -22,7 +22,26 @@
         .catch(function () { setTimeout(function () { follow(element); }, 2000); });
     }, 1000);
   }
+  // A button with data-copy="ID" copies that field's text (e.g. the setup SQL); without clipboard
+  // access the text stays selected, ready for Ctrl-C.
+  function copy(button) {
+    var field = document.getElementById(button.getAttribute('data-copy'));
+    var status = document.getElementById(button.id + '-status');
+    if (!field) { return; }
+    field.focus();
+    field.select();
+    var done = function (text) { if (status) { status.textContent = text; } };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(function () { done('Copied.'); },
+        function () { done('Selected: press Ctrl-C to copy.'); });
+    } else {
+      done('Selected: press Ctrl-C to copy.');
+    }
+  }
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-live]').forEach(follow);
+    document.querySelectorAll('button[data-copy]').forEach(function (button) {
+      button.addEventListener('click', function () { copy(button); });
+    });
   });
 }());

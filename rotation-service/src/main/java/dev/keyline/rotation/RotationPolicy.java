@@ -18,6 +18,8 @@ public class RotationPolicy {
     public Duration gracePeriod = Duration.ZERO;
     public int maxAttempts = 5;
     public boolean enabled = true;
+    /** Why the service disabled it by itself (e.g. "connection deleted"); null when enabled or disabled by a person. */
+    public String disabledReason;
     public Instant nextDueAt;
     public Instant lastRotatedAt;
     public Instant createdAt;

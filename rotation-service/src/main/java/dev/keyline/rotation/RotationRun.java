@@ -35,6 +35,10 @@ public class RotationRun {
     public Instant createdAt;
     public Instant startedAt;
     public Instant finishedAt;
+    /** The step a NEEDS_ATTENTION run stopped in: where a retry resumes it. */
+    public RunState stoppedIn;
+    /** Why an operator closed it (state CLOSED). */
+    public String closedReason;
 
     public static RotationRun create(UUID connectionId, String account, String user, Instant now) {
         RotationRun r = new RotationRun();
@@ -45,6 +49,18 @@ public class RotationRun {
         r.createdAt = now;
         r.nextAttemptAt = now;
         return r;
+    }
+
+    /** The run a due policy starts, with the policy's parameters. */
+    public static RotationRun scheduled(RotationPolicy p, Instant now) {
+        RotationRun run = create(p.connectionId, p.account, p.snowflakeUser, now);
+        run.policyId = p.id;
+        run.trigger = "schedule";
+        run.keySize = p.keySize;
+        run.gracePeriod = p.gracePeriod;
+        run.maxAttempts = p.maxAttempts;
+        run.createdBy = "scheduler";
+        return run;
     }
 
     public RotationRun copy() {
@@ -75,6 +91,8 @@ public class RotationRun {
         r.createdAt = createdAt;
         r.startedAt = startedAt;
         r.finishedAt = finishedAt;
+        r.stoppedIn = stoppedIn;
+        r.closedReason = closedReason;
         return r;
     }
 

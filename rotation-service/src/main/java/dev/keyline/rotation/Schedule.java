@@ -3,6 +3,7 @@ package dev.keyline.rotation;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.Period;
 import java.time.ZoneId;
@@ -187,6 +188,15 @@ public final class Schedule {
         return intoWindow(due);
     }
 
+    /**
+     * {@code due} if it falls inside the daily window (local time of the window's zone, start
+     * inclusive, end exclusive; a window whose end is before its start spans midnight), otherwise the
+     * window's next opening. The opening is found from the local date, never by adding a day to an
+     * instant: on a day whose start time falls in a DST gap (Europe/Berlin 02:00–03:00 on the last
+     * Sunday of March) the window opens at the first instant after the gap, and the next day it opens
+     * at its own start time again. In a DST overlap (the hour that happens twice in October) the
+     * earlier of the two instants is taken, and a due time in either is inside.
+     */
     Instant intoWindow(Instant due) {
         if (windowStart == null) {
             return due;
@@ -199,9 +209,10 @@ public final class Schedule {
         if (inside) {
             return due;
         }
-        ZonedDateTime start = t.with(windowStart);
+        LocalDate day = t.toLocalDate();
+        ZonedDateTime start = ZonedDateTime.of(day, windowStart, zone);
         if (!start.isAfter(t)) {
-            start = start.plusDays(1);
+            start = ZonedDateTime.of(day.plusDays(1), windowStart, zone);
         }
         return start.toInstant();
     }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One answer of a service: status, ETag (for the next If-Match), Location, and the JSON body or
- * the problem.
+ * the problem; {@code text} is the body as sent (for answers that are not JSON).
  */
 public record ApiResponse(String service, int status, Optional<String> etag, Optional<URI> location, JsonNode body,
-        ObjectMapper json) {
+        ObjectMapper json, String text) {
 
     public boolean ok() {
         return status >= 200 && status < 300;

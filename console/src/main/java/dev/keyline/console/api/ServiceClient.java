@@ -84,7 +84,8 @@ public final class ServiceClient {
             throw new ServiceUnavailableException(name, "interrupted");
         }
         return new ApiResponse(name, response.statusCode(), response.headers().firstValue("ETag"),
-                response.headers().firstValue("Location").map(URI::create), parse(response.body()), json);
+                response.headers().firstValue("Location").map(URI::create), parse(response.body()), json,
+                response.body());
     }
 
     /** Health and other unauthenticated management endpoints: the JSON body whatever the status. */
@@ -94,7 +95,7 @@ public final class ServiceClient {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new ApiResponse(name, response.statusCode(), Optional.empty(), Optional.empty(),
-                    parse(response.body()), json);
+                    parse(response.body()), json, response.body());
         } catch (HttpTimeoutException e) {
             throw new ServiceUnavailableException(name, "no answer within " + timeout.toSeconds() + " s");
         } catch (IOException e) {

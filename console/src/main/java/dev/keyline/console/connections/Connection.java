@@ -16,8 +16,8 @@ public record Connection(String id, String name, String description, Integer tim
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Details(String type, String account, String host, String endpoint, String user, String role,
             String warehouse, String database, String schema, String authType, String keyFingerprint,
-            Integer keySizeBits, Boolean hasPassphrase, String keyAdminConnectionId, Integer credentialVersion,
-            String baseUrl, String certificateId) {
+            Integer keySizeBits, Boolean hasPassphrase, String keyAdminConnectionId, java.util.List<String> managesUsers,
+            Integer credentialVersion, String baseUrl, String certificateId) {
     }
 
     /** The login tried when the connection was created (the key need not be registered yet). */

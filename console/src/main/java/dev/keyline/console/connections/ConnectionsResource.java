@@ -29,6 +29,7 @@ import dev.keyline.console.api.ApiResponse;
 import dev.keyline.console.api.Problem;
 import dev.keyline.console.api.ServiceUnavailableException;
 import dev.keyline.console.api.Services;
+import dev.keyline.console.certificates.Certificate;
 import dev.keyline.console.session.CurrentUser;
 import dev.keyline.console.web.FormErrors;
 import dev.keyline.console.web.PemField;
@@ -47,13 +48,18 @@ import io.smallrye.common.annotation.Blocking;
 public class ConnectionsResource {
 
     static final String[] FIELDS = { "name", "description", "account", "host", "user", "role", "warehouse",
-            "privateKey", "privateKeyPassphrase", "keyAdminConnectionId" };
+            "privateKey", "privateKeyPassphrase", "keyAdminConnectionId", "generateKeyPair", "keyBits" };
 
     /** connection-service names the Snowflake fields {@code details.*}; the form names them plainly. */
-    static final Map<String, String> ALIASES = Map.of("details.account", "account", "details.host", "host",
-            "details.user", "user", "details.role", "role", "details.warehouse", "warehouse", "details.privateKey",
-            "privateKey", "details.privateKeyPassphrase", "privateKeyPassphrase", "details.keyAdminConnectionId",
-            "keyAdminConnectionId");
+    static final Map<String, String> ALIASES = Map.ofEntries(Map.entry("details.account", "account"),
+            Map.entry("details.host", "host"), Map.entry("details.user", "user"), Map.entry("details.role", "role"),
+            Map.entry("details.warehouse", "warehouse"), Map.entry("details.privateKey", "privateKey"),
+            Map.entry("details.privateKeyPassphrase", "privateKeyPassphrase"),
+            Map.entry("details.keyAdminConnectionId", "keyAdminConnectionId"), Map.entry("details.baseUrl", "baseUrl"),
+            Map.entry("details.certificateId", "certificateId"), Map.entry("details.generateKeyPair", "generateKeyPair"),
+            Map.entry("details.keyBits", "keyBits"));
+
+    static final String[] API_FIELDS = { "name", "description", "baseUrl", "certificateId" };
 
     /** A list row: the connection, and for an API connector the certificate's name. */
     @TemplateData
@@ -82,9 +88,40 @@ public class ConnectionsResource {
     public record Database(String name, List<String> schemas) {
     }
 
+    /** One header of a remote answer. */
+    @TemplateData
+    public record Header(String name, String value) {
+    }
+
     /** The outcome of a connection test: the result or the problem with its actionable detail. */
     @TemplateData
     public record TestOutcome(JsonNode result, Problem problem) {
+        /** A JSON member as text: strings as they are, anything else as JSON. */
+        public String text(String name) {
+            JsonNode v = result == null ? null : result.get(name);
+            return v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toPrettyString();
+        }
+
+        /** The answer's headers: connection-service's {@code [{name, value}]}, or an object (a list value joined). */
+        public List<Header> headerList() {
+            JsonNode h = result == null ? null : result.get("headers");
+            List<Header> list = new ArrayList<>();
+            if (h != null && h.isArray()) {
+                h.forEach(e -> list.add(new Header(e.path("name").asText(), e.path("value").asText())));
+            } else if (h != null && h.isObject()) {
+                h.fields().forEachRemaining(e -> {
+                    List<String> values = new ArrayList<>();
+                    if (e.getValue().isArray()) {
+                        e.getValue().forEach(v -> values.add(v.asText()));
+                    } else {
+                        values.add(e.getValue().asText());
+                    }
+                    list.add(new Header(e.getKey(), String.join(", ", values)));
+                });
+            }
+            return list;
+        }
+
         public String field(String name) {
             JsonNode v = result == null ? null : result.get(name);
             return v == null || v.isNull() ? "" : v.asText();
@@ -99,9 +136,18 @@ public class ConnectionsResource {
                 List<Connection> keyAdmins);
 
         static native TemplateInstance detail(Connection connection, String certificateName, Slots slots,
-                Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created);
+                Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created,
+                ApiRequestForm request, FormErrors requestErrors, TestOutcome requestResult);
+
+        static native TemplateInstance setupSql(Connection connection, String sql, Problem problem, boolean generated);
 
         static native TemplateInstance browse(Connection connection, Catalog catalog, Problem problem);
+
+        static native TemplateInstance apiForm(String id, String etag, ApiConnectorForm form, FormErrors errors,
+                String[] fields, List<Certificate> certificates, String certificatesProblem);
+
+        static native TemplateInstance edit(Connection connection, String etag, ConnectionForm form, FormErrors errors,
+                String[] fields, List<Connection> keyAdmins);
     }
 
     @Inject
@@ -143,9 +189,10 @@ public class ConnectionsResource {
     public Response create(@RestForm String name, @RestForm String description, @RestForm String account,
             @RestForm String host, @RestForm String user, @RestForm String role, @RestForm String warehouse,
             @RestForm String privateKey, @RestForm FileUpload privateKeyFile, @RestForm String privateKeyPassphrase,
-            @RestForm String keyAdminConnectionId) {
+            @RestForm String keyAdminConnectionId, @RestForm String generateKeyPair, @RestForm String keyBits) {
+        boolean generate = generateKeyPair != null;
         ConnectionForm form = new ConnectionForm(name, description, account, host, user, role, warehouse,
-                keyAdminConnectionId);
+                keyAdminConnectionId, generate, ConnectionForm.KEY_BITS.contains(keyBits) ? keyBits : "2048");
         String key;
         try {
             key = PemField.value(privateKeyFile, privateKey);
@@ -153,17 +200,20 @@ public class ConnectionsResource {
             return reshow(form, new Problem(null, null, 400, "The key file is too large; nothing was sent.",
                     List.of(new Problem.FieldError("privateKey", e.getMessage()))));
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("type", "snowflake");
-        details.put("authType", "key-pair");
-        details.put("account", blankToNull(account));
-        details.put("host", blankToNull(host));
-        details.put("user", blankToNull(user));
-        details.put("role", blankToNull(role));
-        details.put("warehouse", blankToNull(warehouse));
-        details.put("privateKey", key);
-        details.put("privateKeyPassphrase", blankToNull(privateKeyPassphrase));
-        details.put("keyAdminConnectionId", blankToNull(keyAdminConnectionId));
+        if (generate && key != null) {
+            return reshow(form, new Problem(null, null, 400, "Either give a key or let the service generate one.",
+                    List.of(new Problem.FieldError("privateKey",
+                            "leave it empty when the service generates the key pair"))));
+        }
+        Map<String, Object> details = snowflakeDetails(form, key, privateKeyPassphrase);
+        if (generate) {
+            // connection-service generates the pair, registers the public key through the key-admin
+            // connection and keeps the private key in Vault: no key crosses the browser.
+            details.remove("privateKey");
+            details.remove("privateKeyPassphrase");
+            details.put("generateKeyPair", true);
+            details.put("keyBits", Integer.valueOf(form.keyBits()));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("description", blankToNull(description));
@@ -171,6 +221,10 @@ public class ConnectionsResource {
         ApiResponse r = services.connections().post("/api/v1/connections", this.user.token(), body);
         if (!r.ok()) {
             return reshow(form, r.problem());
+        }
+        if (generate) {
+            return Response.seeOther(URI.create("/connections/" + r.body().path("id").asText() + "/setup-sql?generated=true"))
+                    .build();
         }
         JsonNode login = r.body().path("testLogin");
         String created = login.isMissingNode() || login.isNull() ? "created"
@@ -180,9 +234,146 @@ public class ConnectionsResource {
     }
 
     @GET
+    @Path("api/new")
+    public String newApiConnector() {
+        return apiFormPage(null, "", ApiConnectorForm.empty(), FormErrors.none());
+    }
+
+    /** An API connector: the certificate is picked from those the person may read (with their domains). */
+    @POST
+    @Path("api")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response createApiConnector(@RestForm String name, @RestForm String description, @RestForm String baseUrl,
+            @RestForm String certificateId) {
+        ApiConnectorForm form = new ApiConnectorForm(name, description, baseUrl, certificateId);
+        ApiResponse r = services.connections().post("/api/v1/connections", user.token(), apiBody(form, null));
+        if (!r.ok()) {
+            return reshowApi(null, "", form, r.problem());
+        }
+        return Response.seeOther(URI.create("/connections/" + r.body().path("id").asText() + "?created=created"))
+                .build();
+    }
+
+    /** The edit form of either type, carrying the ETag read now (sent back as If-Match). */
+    @GET
+    @Path("{id}/edit")
+    public String edit(@PathParam("id") UUID id) {
+        ApiResponse r = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow();
+        Connection c = r.as(Connection.class);
+        if (c.api()) {
+            return apiFormPage(id.toString(), r.etag().orElse(""), ApiConnectorForm.of(c), FormErrors.none());
+        }
+        return Templates.edit(c, r.etag().orElse(""), ConnectionForm.of(c), FormErrors.none(), FIELDS, keyAdmins())
+                .render();
+    }
+
+    @POST
+    @Path("{id}/api")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response replaceApiConnector(@PathParam("id") UUID id, @RestForm String etag, @RestForm String name,
+            @RestForm String description, @RestForm String baseUrl, @RestForm String certificateId) {
+        ApiConnectorForm form = new ApiConnectorForm(name, description, baseUrl, certificateId);
+        Connection current = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
+                .as(Connection.class);
+        ApiResponse r = services.connections().put("/api/v1/connections/" + id, user.token(),
+                apiBody(form, current.timeoutSecs()), etag);
+        if (!r.ok()) {
+            return reshowApi(id.toString(), etag, form, r.problem());
+        }
+        return Response.seeOther(URI.create("/connections/" + id + "?created=saved")).build();
+    }
+
+    /**
+     * Snowflake metadata: what the form does not show (database, schema, timeout, a key admin's
+     * managed users) is sent as stored, so the replace changes only what the person edited. The
+     * key goes along only when given (connection-service wants it again when account, host or
+     * user change, and says so on the key field).
+     */
+    @POST
+    @Path("{id}/edit")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response replaceSnowflake(@PathParam("id") UUID id, @RestForm String etag, @RestForm String name,
+            @RestForm String description, @RestForm String account, @RestForm String host, @RestForm String user,
+            @RestForm String role, @RestForm String warehouse, @RestForm String privateKey,
+            @RestForm FileUpload privateKeyFile, @RestForm String privateKeyPassphrase,
+            @RestForm String keyAdminConnectionId) {
+        ConnectionForm form = new ConnectionForm(name, description, account, host, user, role, warehouse,
+                keyAdminConnectionId, false, "2048");
+        Connection current = services.connections().get("/api/v1/connections/" + id, this.user.token()).orThrow()
+                .as(Connection.class);
+        Problem problem;
+        try {
+            String key = PemField.value(privateKeyFile, privateKey);
+            Map<String, Object> details = snowflakeDetails(form, key, key == null ? null : privateKeyPassphrase);
+            details.put("database", current.details().database());
+            details.put("schema", current.details().schema());
+            details.put("managesUsers", current.details().managesUsers());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("description", blankToNull(description));
+            body.put("timeoutSecs", current.timeoutSecs());
+            body.put("details", details);
+            ApiResponse r = services.connections().put("/api/v1/connections/" + id, this.user.token(), body, etag);
+            if (r.ok()) {
+                return Response.seeOther(URI.create("/connections/" + id + "?created=saved")).build();
+            }
+            problem = r.problem();
+        } catch (PemField.TooLarge e) {
+            problem = new Problem(null, null, 400, "The key file is too large; nothing was sent.",
+                    List.of(new Problem.FieldError("privateKey", e.getMessage())));
+        }
+        return Response.status(problem.status() >= 400 ? problem.status() : 400)
+                .entity(Templates.edit(current, etag == null ? "" : etag, form, FormErrors.of(problem, ALIASES), FIELDS,
+                        keyAdmins()).render())
+                .build();
+    }
+
+    @GET
     @Path("{id}")
     public String detail(@PathParam("id") UUID id, @QueryParam("created") String created) {
-        return detailPage(id, null, null, created);
+        return detailPage(id, null, null, created, null, null);
+    }
+
+    /**
+     * The SQL that registers the connection's public key, as connection-service states it (public
+     * material only), in a block made to be selected and copied.
+     */
+    @GET
+    @Path("{id}/setup-sql")
+    public Response setupSql(@PathParam("id") UUID id, @QueryParam("generated") boolean generated) {
+        Connection c = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
+                .as(Connection.class);
+        ApiResponse r = services.connections().get("/api/v1/connections/" + id + "/setup-sql", user.token());
+        if (!r.ok()) {
+            return Response.status(r.status()).entity(Templates.setupSql(c, null, r.problem(), generated).render())
+                    .build();
+        }
+        String sql = r.body() != null && r.body().path("sql").isTextual() ? r.body().path("sql").asText() : r.text();
+        return Response.ok(Templates.setupSql(c, sql, null, generated).render()).build();
+    }
+
+    /**
+     * An API connector's request through connection-service (which presents the certificate via
+     * certificate-service with the person's own token). The answer is shown as text: the page
+     * escapes it like everything else, so a remote HTML body is never rendered.
+     */
+    @POST
+    @Path("{id}/request")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response sendRequest(@PathParam("id") UUID id, @RestForm String method, @RestForm String path,
+            @RestForm String query, @RestForm String headers, @RestForm String body) {
+        ApiRequestForm form = new ApiRequestForm(method, path, query, headers, body);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Map<String, Object> request = form.toRequest(errors);
+        if (!errors.isEmpty()) {
+            Problem p = new Problem(null, null, 400, "The request was not sent.", errors);
+            return Response.status(400).entity(detailPage(id, null, null, null, form.withoutHeaders(),
+                    new TestOutcome(null, p))).build();
+        }
+        ApiResponse r = services.connections().post("/api/v1/connections/" + id + "/requests", user.token(), request);
+        TestOutcome outcome = r.ok() ? new TestOutcome(r.body(), null) : new TestOutcome(null, r.problem());
+        return Response.status(r.ok() ? 200 : r.status())
+                .entity(detailPage(id, null, null, null, form.withoutHeaders(), outcome)).build();
     }
 
     @POST
@@ -191,7 +382,7 @@ public class ConnectionsResource {
     public String test(@PathParam("id") UUID id) {
         ApiResponse r = services.connections().post("/api/v1/connections/" + id + "/test", user.token(), null);
         TestOutcome outcome = r.ok() ? new TestOutcome(r.body(), null) : new TestOutcome(null, r.problem());
-        return detailPage(id, outcome, null, null);
+        return detailPage(id, outcome, null, null, null, null);
     }
 
     @GET
@@ -213,10 +404,11 @@ public class ConnectionsResource {
         if (r.ok()) {
             return Response.seeOther(URI.create("/rotations/runs/" + r.body().path("id").asText())).build();
         }
-        return Response.status(r.status()).entity(detailPage(id, null, r.problem(), null)).build();
+        return Response.status(r.status()).entity(detailPage(id, null, r.problem(), null, null, null)).build();
     }
 
-    private String detailPage(UUID id, TestOutcome test, Problem rotationProblem, String created) {
+    private String detailPage(UUID id, TestOutcome test, Problem rotationProblem, String created,
+            ApiRequestForm request, TestOutcome requestResult) {
         Connection c = services.connections().get("/api/v1/connections/" + id, user.token()).orThrow()
                 .as(Connection.class);
         String certificateName = null;
@@ -242,7 +434,67 @@ public class ConnectionsResource {
                 slotsProblem = r.problem();
             }
         }
-        return Templates.detail(c, certificateName, slots, slotsProblem, test, rotationProblem, created).render();
+        FormErrors requestErrors = requestResult != null && requestResult.problem() != null
+                ? FormErrors.of(requestResult.problem())
+                : FormErrors.none();
+        return Templates.detail(c, certificateName, slots, slotsProblem, test, rotationProblem, created,
+                request == null ? ApiRequestForm.empty() : request, requestErrors, requestResult).render();
+    }
+
+    private static Map<String, Object> snowflakeDetails(ConnectionForm form, String key, String passphrase) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "snowflake");
+        details.put("authType", "key-pair");
+        details.put("account", blankToNull(form.account()));
+        details.put("host", blankToNull(form.host()));
+        details.put("user", blankToNull(form.user()));
+        details.put("role", blankToNull(form.role()));
+        details.put("warehouse", blankToNull(form.warehouse()));
+        details.put("privateKey", key);
+        details.put("privateKeyPassphrase", blankToNull(passphrase));
+        details.put("keyAdminConnectionId", blankToNull(form.keyAdminConnectionId()));
+        return details;
+    }
+
+    private static Map<String, Object> apiBody(ApiConnectorForm form, Integer timeoutSecs) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "api");
+        details.put("baseUrl", blankToNull(form.baseUrl()));
+        details.put("certificateId", blankToNull(form.certificateId()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", form.name());
+        body.put("description", blankToNull(form.description()));
+        if (timeoutSecs != null) {
+            body.put("timeoutSecs", timeoutSecs);
+        }
+        body.put("details", details);
+        return body;
+    }
+
+    private Response reshowApi(String id, String etag, ApiConnectorForm form, Problem problem) {
+        return Response.status(problem.status() >= 400 ? problem.status() : 400)
+                .entity(apiFormPage(id, etag == null ? "" : etag, form, FormErrors.of(problem, ALIASES))).build();
+    }
+
+    /**
+     * The API connector form with the certificates the person may read, each with its authorized
+     * domains, so the choice is informed; certificate-service being down leaves a pasted-id field.
+     */
+    private String apiFormPage(String id, String etag, ApiConnectorForm form, FormErrors errors) {
+        List<Certificate> certificates = new ArrayList<>();
+        String problem = null;
+        try {
+            ApiResponse r = services.certificates().get("/api/v1/certificates?size=200", user.token());
+            if (r.ok()) {
+                r.body().path("items")
+                        .forEach(n -> certificates.add(services.certificates().json().convertValue(n, Certificate.class)));
+            } else {
+                problem = r.problem().slug() + ": " + (r.problem().detail() == null ? "" : r.problem().detail());
+            }
+        } catch (ServiceUnavailableException e) {
+            problem = e.getMessage();
+        }
+        return Templates.apiForm(id, etag, form, errors, API_FIELDS, certificates, problem).render();
     }
 
     private Response reshow(ConnectionForm form, Problem problem) {

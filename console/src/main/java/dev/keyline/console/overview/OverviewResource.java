@@ -150,7 +150,8 @@ public class OverviewResource {
             }
             Instant horizon = Instant.now().plus(Duration.ofDays(7));
             List<Policy> list = new ArrayList<>();
-            for (JsonNode n : r.body()) {
+            // A page of rotation-service's list: {items, page, size, total}.
+            for (JsonNode n : r.body().path("items")) {
                 Policy p = services.rotations().json().convertValue(n, Policy.class);
                 if (p.enabled() && p.nextDueAt() != null && p.nextDueAt().isBefore(horizon)) {
                     list.add(p);
@@ -165,12 +166,13 @@ public class OverviewResource {
 
     private Panel<Run> attention() {
         try {
-            ApiResponse r = services.rotations().get("/api/v1/rotations?limit=200", user.token());
+            ApiResponse r = services.rotations().get("/api/v1/rotations?state=NEEDS_ATTENTION&size=200",
+                    user.token());
             if (!r.ok()) {
                 return Panel.missing(Services.ROTATION_SERVICE + " refused: " + r.problem().detail());
             }
             List<Run> list = new ArrayList<>();
-            for (JsonNode n : r.body()) {
+            for (JsonNode n : r.body().path("items")) {
                 Run run = services.rotations().json().convertValue(n, Run.class);
                 if (run.needsAttention()) {
                     list.add(run);

@@ -10,7 +10,7 @@ import io.quarkus.qute.TemplateData;
 @TemplateData
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Policy(String id, String connectionId, String account, String user, String schedule, Window window,
-        int keySize, String gracePeriod, int maxAttempts, boolean enabled, Instant nextDueAt, Instant lastRotatedAt,
+        int keySize, String gracePeriod, int maxAttempts, boolean enabled, String disabledReason, Instant nextDueAt, Instant lastRotatedAt,
         Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     @TemplateData

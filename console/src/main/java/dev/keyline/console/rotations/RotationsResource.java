@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -48,14 +49,15 @@ public class RotationsResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(List<Policy> policies, List<Run> runs, Problem problem);
+        static native TemplateInstance list(List<Policy> policies, RunPage runs, List<Connection> connections,
+                Problem problem);
 
         static native TemplateInstance policy(String id, String etag, PolicyForm form, FormErrors errors,
                 String[] fields, List<Connection> connections);
 
-        static native TemplateInstance run(Run run);
+        static native TemplateInstance run(Run run, FormErrors errors, String decided);
 
-        static native TemplateInstance run$live(Run run);
+        static native TemplateInstance run$live(Run run, FormErrors errors);
     }
 
     @Inject
@@ -64,15 +66,27 @@ public class RotationsResource {
     @Inject
     CurrentUser user;
 
+    /** Policies, and one page of runs filtered by connection and state (rotation-service pages and filters). */
     @GET
-    public String list() {
+    public Response list(@QueryParam("connectionId") String connectionId, @QueryParam("state") String state,
+            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         List<Policy> policies = new ArrayList<>();
-        services.rotations().get("/api/v1/rotation-policies", user.token()).orThrow().body()
+        services.rotations().get("/api/v1/rotation-policies?size=200", user.token()).orThrow().body().path("items")
                 .forEach(n -> policies.add(services.rotations().json().convertValue(n, Policy.class)));
+        RunFilter filter = RunFilter.of(connectionId, state, page, size);
+        ApiResponse r = services.rotations().get("/api/v1/rotations" + filter.apiQuery(), user.token());
         List<Run> runs = new ArrayList<>();
-        services.rotations().get("/api/v1/rotations?limit=50", user.token()).orThrow().body()
-                .forEach(n -> runs.add(services.rotations().json().convertValue(n, Run.class)));
-        return Templates.list(policies, runs, null).render();
+        Problem problem = null;
+        long total = 0;
+        if (r.ok()) {
+            r.body().path("items").forEach(n -> runs.add(services.rotations().json().convertValue(n, Run.class)));
+            total = r.body().path("total").asLong(runs.size());
+        } else {
+            problem = r.problem();
+        }
+        String html = Templates.list(policies, new RunPage(runs, filter.page(), filter.size(), total, filter),
+                snowflakeConnections(), problem).render();
+        return Response.status(r.ok() ? 200 : r.status()).entity(html).build();
     }
 
     @GET
@@ -134,15 +148,35 @@ public class RotationsResource {
 
     @GET
     @Path("runs/{id}")
-    public String run(@PathParam("id") UUID id) {
-        return Templates.run(fetchRun(id)).render();
+    public String run(@PathParam("id") UUID id, @QueryParam("decided") String decided) {
+        return Templates.run(fetchRun(id), FormErrors.none(), "retried".equals(decided) || "closed".equals(decided)
+                ? decided : null).render();
+    }
+
+    /**
+     * Retry (resume where the run stopped) or close a NEEDS_ATTENTION run; rotation-service requires
+     * a reason, audits it, and answers 409 in any other state. Its refusal is shown on the form.
+     */
+    @POST
+    @Path("runs/{id}/{decision: retry|close}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response decide(@PathParam("id") UUID id, @PathParam("decision") String decision, @RestForm String reason) {
+        ApiResponse r = services.rotations().post("/api/v1/rotations/" + id + "/" + decision, user.token(),
+                Map.of("reason", reason == null ? "" : reason));
+        if (r.ok()) {
+            return Response.seeOther(URI.create("/rotations/runs/" + id + "?decided="
+                    + ("retry".equals(decision) ? "retried" : "closed"))).build();
+        }
+        // The reason field of the form that was sent carries the service's field error.
+        FormErrors errors = FormErrors.of(r.problem(), Map.of("reason", decision + "Reason"));
+        return Response.status(r.status()).entity(Templates.run(fetchRun(id), errors, null).render()).build();
     }
 
     /** The run's state and step log alone, for the page's periodic refresh. */
     @GET
     @Path("runs/{id}/live")
     public String live(@PathParam("id") UUID id) {
-        return Templates.run$live(fetchRun(id)).render();
+        return Templates.run$live(fetchRun(id), FormErrors.none()).render();
     }
 
     private Run fetchRun(UUID id) {

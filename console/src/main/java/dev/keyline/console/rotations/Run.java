@@ -14,11 +14,11 @@ import io.quarkus.qute.TemplateData;
 public record Run(String id, String connectionId, String policyId, String account, String user, String state,
         String trigger, boolean adopt, int keySize, String gracePeriod, Integer oldSlot, Integer slot,
         String oldFingerprint, String newFingerprint, int attempts, int maxAttempts, LastError lastError,
-        Instant nextAttemptAt, Instant drainUntil, Instant createdAt, String createdBy, Instant startedAt,
+        String stoppedIn, String closedReason, Instant nextAttemptAt, Instant drainUntil, Instant createdAt, String createdBy, Instant startedAt,
         Instant finishedAt, Long durationMillis, List<Step> steps) {
 
     /** States in which nothing happens any more without a person. */
-    static final Set<String> FINAL = Set.of("DONE", "ROLLED_BACK", "NEEDS_ATTENTION");
+    static final Set<String> FINAL = Set.of("DONE", "ROLLED_BACK", "NEEDS_ATTENTION", "CLOSED");
 
     @TemplateData
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -92,7 +92,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void pagesCarryStrictSecurityHeadersAndTheSessionCookieIsHttpOnly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(stack.console.url() + "/sign-in")).build(),
@@ -117,7 +117,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void aWrongPassphraseIsShownOnItsFieldAndNothingSecretIsShownAgain() throws Exception {
         Issued ca = TestPki.ca("Console Test CA");
         client = TestPki.client(ca, "console-client");
@@ -141,7 +141,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void createACertificateByUploadingFilesAndAskWhereItMayBePresented() {
         browser.get(stack.console.url() + "/certificates/new");
         fillCertificateForm("orders-api", files.resolve("client.crt"), files.resolve("client-des3.key"), PASSPHRASE);
@@ -160,7 +160,42 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(4)
+    @Order(35)
+    void createAnApiConnectorPickingACertificateAndSeeAHostOutsideItsDomainsRefusedOnTheField() {
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.id("create-api-connector")).click();
+        // The choice is informed: each certificate is listed with its authorized domains.
+        assertThat(await(d -> d.findElement(By.id("certificate-options"))).getText()).contains("orders-api")
+                .contains("api.example.com").contains("*.partner.example.org:8443");
+        browser.findElement(By.id("name")).sendKeys("orders-api-connector");
+        WebElement baseUrl = browser.findElement(By.id("baseUrl"));
+        baseUrl.clear();
+        baseUrl.sendKeys("https://evil.example.net/v1");
+        pickCertificate("orders-api");
+        browser.findElement(By.id("save")).click();
+
+        assertThat(await(d -> d.findElement(By.id("baseUrl-error"))).getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("form-problem")).getText()).contains("api-host-not-authorized");
+        assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("orders-api-connector");
+        Browser.screenshot(browser, "api-connector-host-refused");
+
+        baseUrl = browser.findElement(By.id("baseUrl"));
+        baseUrl.clear();
+        baseUrl.sendKeys("https://api.example.com/v1");
+        pickCertificate("orders-api");
+        browser.findElement(By.id("save")).click();
+        await(d -> d.findElement(By.id("created")));
+        assertThat(browser.findElement(By.id("connection-facts")).getText()).contains("https://api.example.com/v1");
+        assertThat(browser.findElement(By.id("connector-certificate")).getText()).isEqualTo("orders-api");
+
+        browser.get(stack.console.url() + "/connections");
+        WebElement row = browser.findElement(By.xpath("//table[@id='connections']//tr[td/a[text()='orders-api-connector']]"));
+        assertThat(row.getText()).contains("https://api.example.com/v1").contains("orders-api");
+        Browser.screenshot(browser, "api-connector-listed");
+    }
+
+    @Test
+    @Order(40)
     void createAndTestASnowflakeConnection() {
         serviceKey = RsaKeys.generate(2048);
         stack.snowflake.account(ACCOUNT).user("SVC_ORDERS").role("LOADER").rsaPublicKey(serviceKey.getPublic());
@@ -192,7 +227,35 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(45)
+    void editSnowflakeMetadataAndSeeTheKeyAskedForWhenTheUserChanges() {
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.linkText("orders-loader")).click();
+        browser.findElement(By.id("edit-connection")).click();
+        WebElement description = await(d -> d.findElement(By.id("description")));
+        description.clear();
+        description.sendKeys("nightly order loads");
+        browser.findElement(By.id("save")).click();
+        await(d -> d.findElement(By.id("saved")));
+        assertThat(browser.findElement(By.id("connection-description")).getText()).isEqualTo("nightly order loads");
+
+        // Another user without the stored key: connection-service refuses, the console says so on the key field.
+        browser.findElement(By.id("edit-connection")).click();
+        WebElement userField = await(d -> d.findElement(By.id("user")));
+        userField.clear();
+        userField.sendKeys("SVC_OTHER");
+        browser.findElement(By.id("save")).click();
+        assertThat(await(d -> d.findElement(By.id("privateKey-error"))).getText()).contains("required");
+        assertThat(browser.findElement(By.id("user")).getAttribute("value")).isEqualTo("SVC_OTHER");
+        Browser.scrollTo(browser, browser.findElement(By.id("privateKey-error")));
+        Browser.screenshot(browser, "connection-edit-key-required");
+
+        browser.get(stack.console.url() + "/connections");
+        assertThat(browser.findElement(By.id("connections")).getText()).containsIgnoringCase("svc_orders").doesNotContain("SVC_OTHER");
+    }
+
+    @Test
+    @Order(50)
     void rotateTheKeyAndWatchTheRunReachDone() {
         browser.get(stack.console.url() + "/connections");
         browser.findElement(By.linkText("orders-loader")).click();
@@ -217,7 +280,56 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(55)
+    void aRunThatNeedsAttentionIsClosedWithAReasonAndFoundByItsState() {
+        // Fault: slot 1 holds a key this system never registered, so PLAN stops and asks a person.
+        stack.snowflake.setKeySlot(ACCOUNT, "SVC_ORDERS", 1, RsaKeys.generate(2048).getPublic());
+        try {
+            browser.get(stack.console.url() + "/connections");
+            browser.findElement(By.linkText("orders-loader")).click();
+            browser.findElement(By.id("rotate-now")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(250))
+                    .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("run-state")).getText().equals("NEEDS_ATTENTION"));
+            String runUrl = browser.getCurrentUrl();
+            String runId = runUrl.substring(runUrl.lastIndexOf('/') + 1);
+            // The forms arrive with the live fragment: no reload needed.
+            assertThat(await(d -> d.findElement(By.id("stopped-in"))).getText()).isEqualTo("PLAN");
+
+            // A reason of blanks passes the browser's "required" but not rotation-service: shown on the field.
+            await(d -> d.findElement(By.id("closeReason"))).sendKeys("   ");
+            browser.findElement(By.id("close")).click();
+            assertThat(await(d -> d.findElement(By.id("closeReason-error"))).getText()).isNotBlank();
+            assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("NEEDS_ATTENTION");
+
+            String reason = "slot 1 holds the BI tool's key; rotated by hand";
+            browser.findElement(By.id("closeReason")).sendKeys(reason);
+            browser.findElement(By.id("close")).click();
+            assertThat(await(d -> d.findElement(By.id("decided"))).getText()).contains("Closed");
+            assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("CLOSED");
+            assertThat(browser.findElement(By.id("closed-reason")).getText()).isEqualTo(reason);
+            assertThat(browser.findElements(By.id("close-form"))).isEmpty();
+            Browser.screenshot(browser, "run-closed");
+
+            // The runs list, filtered by connection and state, finds it.
+            browser.get(stack.console.url() + "/rotations");
+            new Select(browser.findElement(By.id("filter-connection"))).selectByVisibleText(
+                    browser.findElements(By.cssSelector("#filter-connection option")).stream().map(WebElement::getText)
+                            .filter(t -> t.startsWith("orders-loader")).findFirst().orElseThrow());
+            new Select(browser.findElement(By.id("filter-state"))).selectByValue("CLOSED");
+            browser.findElement(By.id("apply-filter")).click();
+            WebElement runs = await(d -> d.findElement(By.id("runs")));
+            assertThat(runs.getText()).contains(runId).contains("CLOSED").doesNotContain("DONE");
+            assertThat(browser.findElement(By.id("runs-range")).getText()).contains("of 1");
+            Browser.screenshot(browser, "runs-filtered");
+        } finally {
+            stack.snowflake.unsetKeySlot(ACCOUNT, "SVC_ORDERS", 1);
+        }
+    }
+
+    @Test
+    @Order(60)
     void theOverviewMarksAStoppedServiceDownAndStaysUseful() {
         browser.get(stack.console.url() + "/");
         assertThat(browser.findElement(By.id("status-certificate-service")).getText()).isEqualTo("UP");
@@ -234,7 +346,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void signInThroughTheIdentityProvidersAuthorizationCodeFlow() {
         browser.findElement(By.cssSelector(".sign-out button")).click();
         await(d -> d.findElement(By.id("oidc-sign-in"))).click();
@@ -256,6 +368,16 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("clientCertificateFile")).sendKeys(certificate.toString());
         browser.findElement(By.id("clientKeyFile")).sendKeys(key.toString());
         browser.findElement(By.id("passphrase")).sendKeys(passphrase);
+    }
+
+    /** The radio button of the certificate listed under {@code name} on the API connector form. */
+    private static void pickCertificate(String name) {
+        String radioId = browser.findElement(By.xpath("//table[@id='certificate-options']//label[text()='" + name + "']"))
+                .getAttribute("for");
+        WebElement radio = browser.findElement(By.id(radioId));
+        if (!radio.isSelected()) {
+            radio.click();
+        }
     }
 
     private static <T> T await(java.util.function.Function<WebDriver, T> condition) {

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.keyline.rotation.RotationRun;
-import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.vault.PendingKeyVault;
 
 /**
@@ -26,7 +26,7 @@ public class ReadinessChecks {
     PendingKeyVault vault;
 
     @Inject
-    JdbcRunStore runs;
+    RunRepository runs;
 
     @Produces
     @Readiness

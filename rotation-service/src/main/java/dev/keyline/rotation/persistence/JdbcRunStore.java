@@ -19,9 +19,10 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.RunState;
-import dev.keyline.rotation.RunStore;
 
 /**
  * Runs, their step log and known keys in PostgreSQL, with plain JDBC so that claiming is one
@@ -29,23 +30,16 @@ import dev.keyline.rotation.RunStore;
  * the same run, and a crashed replica's lease simply expires.
  */
 @ApplicationScoped
-public class JdbcRunStore implements RunStore {
+public class JdbcRunStore implements RunRepository {
 
-    static final String TERMINAL = "('DONE', 'ROLLED_BACK', 'NEEDS_ATTENTION')";
+    static final String TERMINAL = "('DONE', 'ROLLED_BACK', 'NEEDS_ATTENTION', 'CLOSED')";
     private static final String COLUMNS = "id, connection_id, policy_id, account, snowflake_user, state, trigger_kind, adopt, "
             + "key_size, grace_period_seconds, max_attempts, attempts, old_fingerprint, old_slot, target_slot, "
             + "new_fingerprint, drain_until, next_attempt_at, last_error_type, last_error_detail, lease_owner, lease_until, "
-            + "created_by, created_at, started_at, finished_at";
+            + "created_by, created_at, started_at, finished_at, stopped_in, closed_reason";
 
     @Inject
     DataSource dataSource;
-
-    /** Thrown by {@link #insert} when the user already has an active run. */
-    public static class ActiveRunExistsException extends RuntimeException {
-        public ActiveRunExistsException() {
-            super("a rotation is already active for this Snowflake user");
-        }
-    }
 
     public JdbcRunStore() {
     }
@@ -54,6 +48,7 @@ public class JdbcRunStore implements RunStore {
         this.dataSource = dataSource;
     }
 
+    @Override
     public void insert(RotationRun r) {
         try (Connection c = dataSource.getConnection()) {
             insert(c, r);
@@ -66,8 +61,8 @@ public class JdbcRunStore implements RunStore {
     }
 
     /** Inserts on the given connection (the policy claim's transaction); false when a run is already active. */
-    public boolean insertIfNoneActive(Connection c, RotationRun r) throws SQLException {
-        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(25) + "?) on conflict do nothing";
+    boolean insertIfNoneActive(Connection c, RotationRun r) throws SQLException {
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(27) + "?) on conflict do nothing";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, r);
             return ps.executeUpdate() == 1;
@@ -75,7 +70,7 @@ public class JdbcRunStore implements RunStore {
     }
 
     private void insert(Connection c, RotationRun r) throws SQLException {
-        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(25) + "?)";
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(27) + "?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, r);
             ps.executeUpdate();
@@ -110,6 +105,8 @@ public class JdbcRunStore implements RunStore {
         ps.setObject(i++, ts(r.createdAt));
         ps.setObject(i++, ts(r.startedAt));
         ps.setObject(i++, ts(r.finishedAt));
+        ps.setString(i++, r.stoppedIn == null ? null : r.stoppedIn.name());
+        ps.setString(i++, r.closedReason);
     }
 
     /**
@@ -148,6 +145,7 @@ public class JdbcRunStore implements RunStore {
      * Extends the lease of a run this worker holds, while one of its steps is still running: a step
      * may wait on connection-service longer than one lease. False when another worker holds it now.
      */
+    @Override
     public boolean renewLease(UUID id, String owner) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update rotation_run set lease_until = now() + (? * interval '1 millisecond') "
@@ -175,7 +173,7 @@ public class JdbcRunStore implements RunStore {
     }
 
     /** One audit event on the caller's connection (and transaction). */
-    public static void insertAudit(Connection c, String actor, String action, String resourceType, String resourceId,
+    static void insertAudit(Connection c, String actor, String action, String resourceType, String resourceId,
             String outcome, String fingerprints, String detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into audit_event (id, occurred_at, actor, action, "
                 + "resource_type, resource_id, outcome, fingerprints, detail) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?)")) {
@@ -194,7 +192,7 @@ public class JdbcRunStore implements RunStore {
     private void save(Connection c, RotationRun r) throws SQLException {
         String sql = "update rotation_run set state=?, attempts=?, old_fingerprint=?, old_slot=?, target_slot=?, "
                 + "new_fingerprint=?, drain_until=?, next_attempt_at=?, last_error_type=?, last_error_detail=?, "
-                + "started_at=?, finished_at=?, lease_until=now() + (? * interval '1 millisecond') "
+                + "started_at=?, finished_at=?, stopped_in=?, lease_until=now() + (? * interval '1 millisecond') "
                 + "where id=? and lease_owner is not distinct from ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -210,6 +208,7 @@ public class JdbcRunStore implements RunStore {
             ps.setString(i++, r.lastErrorDetail);
             ps.setObject(i++, ts(r.startedAt));
             ps.setObject(i++, ts(r.finishedAt));
+            ps.setString(i++, r.stoppedIn == null ? null : r.stoppedIn.name());
             ps.setLong(i++, leaseMillis);
             ps.setObject(i++, r.id);
             ps.setString(i++, r.leaseOwner);
@@ -221,6 +220,7 @@ public class JdbcRunStore implements RunStore {
 
     private volatile long leaseMillis = 120_000;
 
+    @Override
     public void leaseDuration(Duration lease) {
         this.leaseMillis = lease.toMillis();
     }
@@ -230,6 +230,7 @@ public class JdbcRunStore implements RunStore {
      * whose lease expired because its worker died). Rows another replica is claiming right now are
      * skipped, not waited for.
      */
+    @Override
     public List<RotationRun> claimDue(String owner, int limit) {
         if (limit <= 0) {
             return List.of();
@@ -254,60 +255,115 @@ public class JdbcRunStore implements RunStore {
         }
     }
 
-    /** Gives the run back (waiting, retrying later or finished); no-op if someone else holds it. */
+    @Override
     public void release(UUID id, String owner) {
         update("update rotation_run set lease_owner=null, lease_until=null where id=? and lease_owner=?", id, owner);
     }
 
+    @Override
     public Optional<RotationRun> find(UUID id) {
         List<RotationRun> l = query("select " + COLUMNS + " from rotation_run where id=?", id);
         return l.stream().findFirst();
     }
 
-    public List<RotationRun> list(UUID connectionId, int limit) {
-        if (connectionId == null) {
-            return query("select " + COLUMNS + " from rotation_run order by created_at desc limit " + limit);
+    @Override
+    public ResultPage<RotationRun> list(RunFilter f, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (f.connectionId() != null) {
+            where.append(" and connection_id=?");
+            args.add(f.connectionId());
         }
-        return query("select " + COLUMNS + " from rotation_run where connection_id=? order by created_at desc limit "
-                + limit, connectionId);
+        if (f.state() != null) {
+            where.append(" and state=?");
+            args.add(f.state().name());
+        }
+        if (f.since() != null) {
+            where.append(" and created_at>=?");
+            args.add(ts(f.since()));
+        }
+        if (f.until() != null) {
+            where.append(" and created_at<?");
+            args.add(ts(f.until()));
+        }
+        long total = count("select count(*) from rotation_run" + where, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        // id breaks ties so that pages never overlap.
+        List<RotationRun> items = query("select " + COLUMNS + " from rotation_run" + where
+                + " order by created_at desc, id limit ? offset ?", paged.toArray());
+        return new ResultPage<>(items, total);
     }
 
+    @Override
     public List<RotationRun> needingAttention() {
         return query("select " + COLUMNS + " from rotation_run where state='NEEDS_ATTENTION' "
                 + "and not exists (select 1 from rotation_run later where later.connection_id = rotation_run.connection_id "
                 + "and later.created_at > rotation_run.created_at and later.state = 'DONE') order by created_at desc limit 100");
     }
 
-    /** The last successful rotation's finish time per connection. */
-    public Optional<Instant> lastDone(UUID connectionId) {
+    @Override
+    public List<StepLog> steps(UUID runId) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "select max(finished_at) from rotation_run where connection_id=? and state='DONE'")) {
-            ps.setObject(1, connectionId);
+                        "select step, outcome, started_at, finished_at, detail from rotation_step where run_id=? order by id")) {
+            ps.setObject(1, runId);
+            List<StepLog> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(instant(rs, 1));
+                while (rs.next()) {
+                    out.add(new StepLog(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getString(5)));
+                }
             }
+            return out;
         } catch (SQLException e) {
             throw new PersistenceException(e);
         }
     }
 
-    public record StepEntry(String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+    @Override
+    public boolean resume(UUID id, RunState at, Instant now, StepLog note) {
+        return operatorChange(id, note, "update rotation_run set state=?, stopped_in=null, attempts=0, finished_at=null, "
+                + "next_attempt_at=?, lease_owner=null, lease_until=null where id=? and state='NEEDS_ATTENTION'",
+                at.name(), ts(now), id);
     }
 
-    public List<StepEntry> steps(UUID runId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select step, outcome, started_at, finished_at, detail from rotation_step where run_id=? order by id")) {
-            ps.setObject(1, runId);
-            List<StepEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StepEntry(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getString(5)));
+    @Override
+    public boolean close(UUID id, String reason, Instant now, StepLog note) {
+        return operatorChange(id, note, "update rotation_run set state='CLOSED', closed_reason=?, finished_at=?, "
+                + "lease_owner=null, lease_until=null where id=? and state='NEEDS_ATTENTION'", reason, ts(now), id);
+    }
+
+    /** The conditional update and its step-log row, on one connection (enlisted in the caller's transaction). */
+    private boolean operatorChange(UUID id, StepLog note, String sql, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                if (ps.executeUpdate() != 1) {
+                    return false;
                 }
             }
-            return out;
+            insertStep(c, id, note);
+            return true;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new ActiveRunExistsException();
+            }
+            throw new PersistenceException(e);
+        }
+    }
+
+    private long count(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw new PersistenceException(e);
         }
@@ -393,6 +449,9 @@ public class JdbcRunStore implements RunStore {
         r.createdAt = instant(rs, "created_at");
         r.startedAt = instant(rs, "started_at");
         r.finishedAt = instant(rs, "finished_at");
+        String stoppedIn = rs.getString("stopped_in");
+        r.stoppedIn = stoppedIn == null ? null : RunState.valueOf(stoppedIn);
+        r.closedReason = rs.getString("closed_reason");
         return r;
     }
 

@@ -2,7 +2,6 @@ package dev.keyline.rotation.rest;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -38,8 +37,8 @@ import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
+import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationPolicy;
-import dev.keyline.rotation.persistence.PolicyStore;
 import dev.keyline.rotation.service.RotationService;
 import io.smallrye.common.annotation.Blocking;
 
@@ -70,22 +69,19 @@ public class PolicyResource {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicyView(UUID id, UUID connectionId, String account, String user, String schedule, Window window,
-            int keySize, String gracePeriod, int maxAttempts, boolean enabled, Instant nextDueAt, Instant lastRotatedAt,
-            Instant createdAt, String createdBy, Instant updatedAt, String updatedBy, long version) {
+            int keySize, String gracePeriod, int maxAttempts, boolean enabled, String disabledReason, Instant nextDueAt,
+            Instant lastRotatedAt, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy, long version) {
 
         static PolicyView of(RotationPolicy p) {
             return new PolicyView(p.id, p.connectionId, p.account, p.snowflakeUser, p.schedule,
                     p.windowStart == null ? null : new Window(p.windowStart, p.windowEnd, p.windowZone), p.keySize,
-                    p.gracePeriod.toString(), p.maxAttempts, p.enabled, p.nextDueAt, p.lastRotatedAt, p.createdAt,
-                    p.createdBy, p.updatedAt, p.updatedBy, p.version);
+                    p.gracePeriod.toString(), p.maxAttempts, p.enabled, p.disabledReason, p.nextDueAt, p.lastRotatedAt,
+                    p.createdAt, p.createdBy, p.updatedAt, p.updatedBy, p.version);
         }
     }
 
     @Inject
     RotationService service;
-
-    @Inject
-    PolicyStore policies;
 
     @Inject
     Caller caller;
@@ -101,17 +97,21 @@ public class PolicyResource {
 
     @GET
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
-    public List<PolicyView> list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+    @Operation(summary = "Rotation policies, oldest first, filtered by connection and enabled, one page at a time")
+    public PageView<PolicyView> list(@QueryParam("connectionId") UUID connectionId,
+            @QueryParam("enabled") Boolean enabled,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
             @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
         // Capped like every list endpoint: one request never reads an unbounded table.
-        return policies.list(page, size).stream().map(PolicyView::of).toList();
+        return PageView.of(service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled), page, size), page,
+                size, PolicyView::of);
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
     public Response get(@PathParam("id") UUID id) {
-        RotationPolicy p = policies.find(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
+        RotationPolicy p = service.policy(id).orElseThrow(() -> ProblemException.notFound("Rotation policy", id));
         return Response.ok(PolicyView.of(p)).tag(etag(p)).build();
     }
 

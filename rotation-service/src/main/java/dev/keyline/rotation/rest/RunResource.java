@@ -1,13 +1,19 @@
 package dev.keyline.rotation.rest;
 
 import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -28,7 +34,8 @@ import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.RotationRun;
-import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.RunRepository;
+import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.service.RotationService;
 import io.smallrye.common.annotation.Blocking;
 
@@ -47,11 +54,16 @@ public class RunResource {
     public record StartRequest(Boolean adopt) {
     }
 
-    @Inject
-    RotationService service;
+    /**
+     * Body of retry and close: why (required, trimmed, at most 500 characters; checked by the
+     * service so that the answer is a field error on {@code reason}). The bound here only keeps an
+     * absurd string from being carried further.
+     */
+    public record DecisionRequest(@Size(max = 4000) String reason) {
+    }
 
     @Inject
-    JdbcRunStore runs;
+    RotationService service;
 
     @Inject
     Caller caller;
@@ -72,10 +84,15 @@ public class RunResource {
     @GET
     @Path("rotations")
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
-    @Operation(summary = "Rotation runs, newest first, optionally of one connection")
-    public List<RunView> list(@QueryParam("connectionId") UUID connectionId,
-            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
-        return runs.list(connectionId, limit).stream().map(r -> RunView.of(r, null)).toList();
+    @Operation(summary = "Rotation runs, newest first, filtered by connection, state and creation time "
+            + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time")
+    public PageView<RunView> list(@QueryParam("connectionId") UUID connectionId, @QueryParam("state") String state,
+            @QueryParam("since") String since, @QueryParam("until") String until,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId, state(state), instant("since", since),
+                instant("until", until));
+        return PageView.of(service.runs(filter, page, size), page, size, r -> RunView.of(r, null));
     }
 
     @GET
@@ -83,7 +100,56 @@ public class RunResource {
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
     @Operation(summary = "One run: state, step log with timestamps, slots, fingerprints, attempts, last error")
     public RunView get(@PathParam("id") UUID id) {
-        RotationRun run = runs.find(id).orElseThrow(() -> ProblemException.notFound("Rotation", id));
-        return RunView.of(run, runs.steps(id));
+        RotationRun run = service.run(id).orElseThrow(() -> ProblemException.notFound("Rotation", id));
+        return RunView.of(run, service.steps(id));
+    }
+
+    @POST
+    @Path("rotations/{id}/retry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Resume a NEEDS_ATTENTION run in the step it stopped in ({reason} required, audited); "
+            + "also needs the caller's connections:manage on the connection (403); 409 unless NEEDS_ATTENTION")
+    public RunView retry(@PathParam("id") UUID id, @Valid DecisionRequest body) {
+        RotationRun run = service.retry(id, body == null ? null : body.reason(), caller.name(),
+                caller.bearerToken().orElse(null));
+        return RunView.of(run, service.steps(id));
+    }
+
+    @POST
+    @Path("rotations/{id}/close")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "End a NEEDS_ATTENTION run as CLOSED without touching Snowflake ({reason} required, "
+            + "audited); also needs the caller's connections:manage on the connection (403); 409 unless NEEDS_ATTENTION")
+    public RunView close(@PathParam("id") UUID id, @Valid DecisionRequest body) {
+        RotationRun run = service.close(id, body == null ? null : body.reason(), caller.name(),
+                caller.bearerToken().orElse(null));
+        return RunView.of(run, service.steps(id));
+    }
+
+    private static RunState state(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return RunState.valueOf(state.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("state", "must be one of " + Arrays.toString(RunState.values()));
+        }
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > 40) {
+            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
     }
 }

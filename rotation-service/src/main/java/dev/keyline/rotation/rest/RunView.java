@@ -7,26 +7,36 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.keyline.rotation.RotationRun;
-import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.RunStore;
 
 /** A rotation run as the API shows it: public values only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, UUID connectionId, UUID policyId, String account, String user, String state,
         String trigger, boolean adopt, int keySize, String gracePeriod, Integer oldSlot, Integer slot,
         String oldFingerprint, String newFingerprint, int attempts, int maxAttempts, LastError lastError,
-        Instant nextAttemptAt, Instant drainUntil, Instant createdAt, String createdBy, Instant startedAt,
-        Instant finishedAt, Long durationMillis, List<JdbcRunStore.StepEntry> steps) {
+        String stoppedIn, String closedReason, Instant nextAttemptAt, Instant drainUntil, Instant createdAt,
+        String createdBy, Instant startedAt, Instant finishedAt, Long durationMillis, List<Step> steps) {
 
     public record LastError(String type, String detail) {
     }
 
-    public static RunView of(RotationRun r, List<JdbcRunStore.StepEntry> steps) {
+    /** One row of the step log. */
+    public record Step(String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+
+        static Step of(RunStore.StepLog s) {
+            return new Step(s.step(), s.outcome(), s.startedAt(), s.finishedAt(), s.detail());
+        }
+    }
+
+    /** @param steps null leaves the step log out (lists) */
+    public static RunView of(RotationRun r, List<RunStore.StepLog> steps) {
         return new RunView(r.id, r.connectionId, r.policyId, r.account, r.snowflakeUser, r.state.name(), r.trigger,
                 r.adopt, r.keySize, r.gracePeriod.toString(), r.oldSlot, r.targetSlot, r.oldFingerprint,
                 r.newFingerprint, r.attempts, r.maxAttempts,
                 r.lastErrorType == null ? null : new LastError(r.lastErrorType, r.lastErrorDetail),
+                r.stoppedIn == null ? null : r.stoppedIn.name(), r.closedReason,
                 r.state.terminal() ? null : r.nextAttemptAt, r.drainUntil, r.createdAt, r.createdBy, r.startedAt,
                 r.finishedAt, r.finishedAt == null ? null : r.finishedAt.toEpochMilli() - r.createdAt.toEpochMilli(),
-                steps);
+                steps == null ? null : steps.stream().map(Step::of).toList());
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.keyline.rotation.persistence.JdbcRunStore;
+import dev.keyline.rotation.RunRepository;
 
 /**
  * The heartbeat of the runs a replica is executing: renews each one's lease every third of the
@@ -22,12 +22,12 @@ public final class LeaseKeeper implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
 
-    private final JdbcRunStore runs;
+    private final RunRepository runs;
     private final long periodMillis;
     private final ScheduledExecutorService timer = Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rotation-lease").factory());
 
-    public LeaseKeeper(JdbcRunStore runs, Duration lease) {
+    public LeaseKeeper(RunRepository runs, Duration lease) {
         this.runs = runs;
         this.periodMillis = Math.max(1, lease.toMillis() / 3);
     }

@@ -207,6 +207,8 @@ public class RotationEngine {
         }
         RunState from = run.state;
         run.state = RunState.NEEDS_ATTENTION;
+        // Where an operator's retry resumes it (RotationService#retry says why that is safe).
+        run.stoppedIn = from;
         run.finishedAt = now;
         ctx.store().save(run, log, List.of(new AuditNote("rotation.needs-attention", "FAILED",
                 fingerprints(run.oldFingerprint, run.newFingerprint), "in " + from + ": " + run.lastErrorType)));

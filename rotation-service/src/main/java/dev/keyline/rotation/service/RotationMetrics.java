@@ -13,10 +13,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.RotationRun;
-import dev.keyline.rotation.persistence.JdbcRunStore;
-import dev.keyline.rotation.persistence.PolicyStore;
+import dev.keyline.rotation.RunRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,10 +39,10 @@ public class RotationMetrics {
     MeterRegistry registry;
 
     @Inject
-    JdbcRunStore runs;
+    RunRepository runs;
 
     @Inject
-    PolicyStore policies;
+    PolicyRepository policies;
 
     private final Map<String, AtomicLong> keyAge = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> untilDue = new ConcurrentHashMap<>();

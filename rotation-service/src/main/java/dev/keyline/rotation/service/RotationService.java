@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
@@ -16,27 +19,45 @@ import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionServiceException;
+import dev.keyline.rotation.PendingKeys;
+import dev.keyline.rotation.PolicyRepository;
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunRepository;
+import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore.StepLog;
 import dev.keyline.rotation.Schedule;
 import dev.keyline.rotation.client.ConnectionServiceClient;
 import dev.keyline.rotation.config.RotationServiceConfig;
-import dev.keyline.rotation.persistence.JdbcRunStore;
-import dev.keyline.rotation.persistence.PolicyStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-/** Creating runs and policies: the checks before anything is persisted. */
+/**
+ * What the API does with runs and policies: the checks before anything is persisted, the reads,
+ * and an operator's decision on a run that needs attention.
+ */
 @ApplicationScoped
 public class RotationService {
+
+    private static final Logger LOG = Logger.getLogger(RotationService.class);
+
+    /** The longest reason an operator may give for retrying or closing a run. */
+    public static final int MAX_REASON_LENGTH = 500;
 
     @Inject
     ConnectionServiceClient connections;
 
     @Inject
-    JdbcRunStore runs;
+    RunRepository runs;
 
     @Inject
-    PolicyStore policies;
+    PolicyRepository policies;
+
+    @Inject
+    PendingKeys pendingKeys;
+
+    @Inject
+    RotationMetrics metrics;
 
     @Inject
     RotationWorker worker;
@@ -85,7 +106,7 @@ public class RotationService {
                 audit.success("rotation.started", "rotation", run.id.toString(), null, "connection " + connectionId
                         + (adopt ? ", adopt" : "") + (run.policyId != null ? ", policy " + run.policyId : ""));
             });
-        } catch (JdbcRunStore.ActiveRunExistsException e) {
+        } catch (RunRepository.ActiveRunExistsException e) {
             audit.standalone("rotation.started", "rotation", null, Outcome.DENIED, null,
                     "connection " + connectionId + ": a rotation is already active for its Snowflake user");
             throw ProblemException.conflict("rotation-active", "A rotation is already active for Snowflake user "
@@ -93,6 +114,146 @@ public class RotationService {
         }
         worker.kick();
         return run;
+    }
+
+    public Optional<RotationRun> run(UUID id) {
+        return runs.find(id);
+    }
+
+    public List<StepLog> steps(UUID runId) {
+        return runs.steps(runId);
+    }
+
+    public ResultPage<RotationRun> runs(RunRepository.RunFilter filter, int page, int size) {
+        return runs.list(filter, page, size);
+    }
+
+    public Optional<RotationPolicy> policy(UUID id) {
+        return policies.find(id);
+    }
+
+    public ResultPage<RotationPolicy> policies(PolicyRepository.PolicyFilter filter, int page, int size) {
+        return policies.list(filter, page, size);
+    }
+
+    /**
+     * Resumes a NEEDS_ATTENTION run in the step it stopped in, with fresh attempts, for
+     * {@code caller}, who must be allowed to manage its connection (own token, as for starting a run).
+     *
+     * <p>Why the step it stopped in is a safe point: every step first re-reads the real state (both
+     * key slots, the stored key of each connection, the pending key in Vault) and does only what is
+     * still missing, which is what makes a resume after a crash harmless; a run the operator resumes
+     * is the same case. A run stops in NEEDS_ATTENTION only in PLAN (it changed nothing yet), in
+     * ROLLING_BACK (which unsets the new slot only while it holds the new key, or rolls forward when
+     * the new key is stored), or after SWAP: MOVE (the other connections holding the old key; the
+     * pending key is kept for it, and connections already on the new key are skipped), DRAIN or RETIRE
+     * (RETIRE unsets the old slot only while it still holds the PLAN key and no connection stores it).
+     * Steps before SWAP never stop there (their failures roll back). Starting over at PLAN instead
+     * would be wrong after SWAP: PLAN would take the new key for the current one and the old key
+     * would stay registered for ever.
+     *
+     * @param reason required, trimmed, at most {@value #MAX_REASON_LENGTH} characters; audited
+     */
+    public RotationRun retry(UUID runId, String reason, String caller, String callerToken) {
+        String why = reason(reason);
+        RotationRun run = needingAttention(runId, "retried");
+        operatorMayManage(run, "rotation.retried", callerToken, false);
+        RunState at = run.stoppedIn != null ? run.stoppedIn : RunState.PLAN;
+        Instant now = Instant.now();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                if (!runs.resume(runId, at, now, new StepLog(RunState.NEEDS_ATTENTION.name(), "RETRIED", now, now,
+                        "by " + caller + ", resumed in " + at + ": " + why))) {
+                    throw notNeedingAttention(runId, "retried");
+                }
+                audit.success("rotation.retried", "rotation", runId.toString(), null,
+                        "connection " + run.connectionId + ", resumed in " + at + "; reason: " + why);
+            });
+        } catch (RunRepository.ActiveRunExistsException e) {
+            throw ProblemException.conflict("rotation-active", "Another rotation is active for Snowflake user "
+                    + run.snowflakeUser + " in account " + run.account + "; retry this one after it ended");
+        }
+        metrics.refresh();
+        worker.kick();
+        return runs.find(runId).orElseThrow();
+    }
+
+    /**
+     * Ends a NEEDS_ATTENTION run as CLOSED for {@code caller} (allowed to manage its connection, or
+     * the connection no longer exists): Snowflake is not touched, whatever the run left there is the
+     * operator's to judge. Only the run's pending key (if one is left in Vault) is deleted: no copy
+     * of a private key outlives its run.
+     */
+    public RotationRun close(UUID runId, String reason, String caller, String callerToken) {
+        String why = reason(reason);
+        RotationRun run = needingAttention(runId, "closed");
+        operatorMayManage(run, "rotation.closed", callerToken, true);
+        Instant now = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (!runs.close(runId, why, now, new StepLog(RunState.CLOSED.name(), "OK", now, now,
+                    "by " + caller + ": " + why))) {
+                throw notNeedingAttention(runId, "closed");
+            }
+            audit.success("rotation.closed", "rotation", runId.toString(),
+                    RotationEngine.fingerprints(run.oldFingerprint, run.newFingerprint),
+                    "connection " + run.connectionId + ", stopped in " + run.stoppedIn + "; reason: " + why);
+        });
+        try {
+            pendingKeys.delete(runId);
+        } catch (RuntimeException e) {
+            // Absent is the usual case; a sealed Vault keeps it until someone deletes it.
+            LOG.warnf("Rotation %s closed; deleting its pending key failed (%s)", runId, e.getClass().getSimpleName());
+        }
+        metrics.refresh();
+        return runs.find(runId).orElseThrow();
+    }
+
+    private static String reason(String reason) {
+        String r = reason == null ? "" : reason.strip();
+        if (r.isEmpty()) {
+            throw ProblemException.invalidField("reason", "is required: say why (it is audited)");
+        }
+        if (r.length() > MAX_REASON_LENGTH) {
+            throw ProblemException.invalidField("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
+        }
+        return r;
+    }
+
+    private RotationRun needingAttention(UUID runId, String verb) {
+        RotationRun run = runs.find(runId).orElseThrow(() -> ProblemException.notFound("Rotation", runId));
+        if (run.state != RunState.NEEDS_ATTENTION) {
+            throw new ProblemException(409, "run-not-needs-attention", "Conflict", "Rotation " + runId + " is "
+                    + run.state + "; only a run in NEEDS_ATTENTION can be " + verb);
+        }
+        return run;
+    }
+
+    private static ProblemException notNeedingAttention(UUID runId, String verb) {
+        return new ProblemException(409, "run-not-needs-attention", "Conflict", "Rotation " + runId
+                + " left NEEDS_ATTENTION meanwhile; only a run in NEEDS_ATTENTION can be " + verb);
+    }
+
+    /**
+     * The same delegation check as starting a run: the caller's own token must let it manage the
+     * run's connection at connection-service. A connection that no longer exists can only be closed.
+     */
+    private void operatorMayManage(RotationRun run, String action, String callerToken, boolean goneIsFine) {
+        try {
+            keyPairConnection(run.connectionId, "connectionId", callerToken);
+        } catch (ProblemException e) {
+            if (e.status() == 404 && goneIsFine) {
+                return;
+            }
+            if (e.status() == 403) {
+                audit.standalone(action, "rotation", run.id.toString(), Outcome.DENIED, null,
+                        "connection " + run.connectionId + ": " + e.slug());
+            }
+            if (e.status() == 404) {
+                throw ProblemException.conflict("connection-deleted", "Connection " + run.connectionId
+                        + " no longer exists at connection-service: there is nothing to retry; close the run instead");
+            }
+            throw e;
+        }
     }
 
     /** A policy rotates the connection on a schedule: the caller must be allowed to manage it (own token). */
@@ -208,6 +369,9 @@ public class RotationService {
         p.gracePeriod = grace;
         p.maxAttempts = maxAttempts;
         p.enabled = in.enabled() == null || in.enabled();
+        if (p.enabled) {
+            p.disabledReason = null;
+        }
         p.updatedAt = Instant.now();
         p.updatedBy = caller;
         Instant now = Instant.now();

@@ -1,11 +1,9 @@
 package dev.keyline.rotation.service;
 
 import java.net.InetAddress;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.sql.DataSource;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,14 +19,13 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.keyline.rotation.RotationPolicy;
+import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.RunState;
 import dev.keyline.rotation.RunStore;
 import dev.keyline.rotation.client.ConnectionServiceClient;
 import dev.keyline.rotation.config.RotationServiceConfig;
-import dev.keyline.rotation.persistence.JdbcRunStore;
-import dev.keyline.rotation.persistence.PolicyStore;
 import dev.keyline.rotation.service.steps.StepContext;
 import dev.keyline.rotation.vault.PendingKeyVault;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,13 +45,13 @@ public class RotationWorker {
     private static final Logger LOG = Logger.getLogger(RotationWorker.class);
 
     @Inject
-    JdbcRunStore runs;
+    RunRepository runs;
 
     @Inject
-    PolicyStore policies;
+    PolicyRepository policies;
 
     @Inject
-    DataSource dataSource;
+    DeletedConnections deletedConnections;
 
     @Inject
     ConnectionServiceClient connections;
@@ -198,36 +193,16 @@ public class RotationWorker {
         return inFlight.size();
     }
 
+    /**
+     * Due policies become runs; first, those whose connection connection-service no longer has are
+     * disabled instead (rotation-service depends on connection-service, not the reverse, so nobody
+     * tells it when a connection is deleted).
+     */
     void createRunsForDuePolicies() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Instant now = clock.instant();
-                List<RotationPolicy> due = policies.lockDue(c, 50);
-                for (RotationPolicy p : due) {
-                    RotationRun run = RotationRun.create(p.connectionId, p.account, p.snowflakeUser, now);
-                    run.policyId = p.id;
-                    run.trigger = "schedule";
-                    run.keySize = p.keySize;
-                    run.gracePeriod = p.gracePeriod;
-                    run.maxAttempts = p.maxAttempts;
-                    run.createdBy = "scheduler";
-                    boolean created = runs.insertIfNoneActive(c, run);
-                    // Next due counts from now; success moves it again from the finish time.
-                    p.nextDueAt = p.parsedSchedule().nextDue(now, now);
-                    policies.setNextDue(c, p);
-                    if (created) {
-                        JdbcRunStore.insertAudit(c, "scheduler", "rotation.started", "rotation", run.id.toString(),
-                                "SUCCESS", null, "connection " + p.connectionId + ", policy " + p.id + " due");
-                        LOG.infof("Policy %s due: rotation %s created for connection %s", p.id, run.id, p.connectionId);
-                    }
-                }
-                c.commit();
-            } catch (Exception e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (Exception e) {
+        try {
+            deletedConnections.disablePolicies(clock.instant());
+            policies.startDueRuns(clock.instant(), 50);
+        } catch (RuntimeException e) {
             LOG.warnf("Creating runs for due policies failed: %s", e.getClass().getSimpleName());
         }
     }

@@ -130,7 +130,7 @@ class AuditEventTest {
         for (int i = 0; i < 100 && runId == null; i++) {
             List<String> ids = given().header("Authorization", READER).when()
                     .get("/api/v1/rotations?connectionId=" + svc.id()).then().statusCode(200).extract().jsonPath()
-                    .getList("id");
+                    .getList("items.id");
             runId = ids.isEmpty() ? null : ids.get(0);
             E2e.sleep(200);
         }

@@ -68,7 +68,7 @@ class DelegationTest {
                 .statusCode(200).body("enabled", is(false)).body("schedule", is("P90D"));
 
         assertThat(given().header("Authorization", READER).queryParam("connectionId", svc.id()).when()
-                .get("/api/v1/rotations").then().statusCode(200).extract().jsonPath().getList("$")).isEmpty();
+                .get("/api/v1/rotations").then().statusCode(200).extract().jsonPath().getList("items")).isEmpty();
         List<Map<String, Object>> denied = given().header("Authorization", READER).queryParam("actor", "mallory")
                 .queryParam("action", "rotation.started").when().get("/api/v1/audit-events").then().statusCode(200)
                 .extract().jsonPath().getList("$");

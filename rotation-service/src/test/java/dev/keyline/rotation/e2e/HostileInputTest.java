@@ -195,8 +195,8 @@ class HostileInputTest {
         for (String size : List.of("0", "-1", "501", "100000", "abc")) {
             tests.add(HostileInput.test("GET policies size <- " + size, () -> HostileInput.as(E2e.READER)
                     .queryParam("size", size).get(POLICIES), List.of(), stored()));
-            tests.add(HostileInput.test("GET rotations limit <- " + size, () -> HostileInput.as(E2e.READER)
-                    .queryParam("limit", size).get("/api/v1/rotations"), List.of(), stored()));
+            tests.add(HostileInput.test("GET rotations size <- " + size, () -> HostileInput.as(E2e.READER)
+                    .queryParam("size", size).get("/api/v1/rotations"), List.of(), stored()));
         }
     }
 }

@@ -59,7 +59,7 @@ class RotationEndToEndTest {
         assertOnlyKeyLogsIn(svc, second.getString("newFingerprint"));
 
         given().header("Authorization", E2e.MANAGER).when().get("/api/v1/rotations?connectionId=" + svc.id()).then()
-                .statusCode(200).body("size()", Matchers.is(2));
+                .statusCode(200).body("items.size()", Matchers.is(2)).body("total", Matchers.is(2));
         assertThat(stack.rotationVault().secretPaths()).noneMatch(p -> p.contains(first.getString("id")));
     }
 
@@ -150,7 +150,7 @@ class RotationEndToEndTest {
         while (System.nanoTime() < deadline) {
             List<String> ids = given().header("Authorization", E2e.READER).when()
                     .get("/api/v1/rotations?connectionId=" + connectionId).then().statusCode(200).extract()
-                    .jsonPath().getList("id", String.class);
+                    .jsonPath().getList("items.id", String.class);
             if (ids.size() >= count) {
                 return ids;
             }

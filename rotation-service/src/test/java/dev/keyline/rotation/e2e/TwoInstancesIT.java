@@ -381,7 +381,7 @@ class TwoInstancesIT {
     static List<Map<String, Object>> list(Instance via, String connectionId) {
         return given().port(via.httpPort).header("Authorization", E2e.READER).when()
                 .get("/api/v1/rotations?connectionId=" + connectionId).then().statusCode(200).extract().jsonPath()
-                .getList("$");
+                .getList("items");
     }
 
     static JsonPath run(Instance via, String runId) {
