@@ -35,6 +35,24 @@ public final class PublicKeys {
     return PemBlocks.write("PUBLIC KEY", key.getEncoded());
   }
 
+  /**
+   * The public key of an RSA private key that carries its CRT parameters (every key {@link
+   * PrivateKeys#parse} returns and {@link RsaKeys#generate} makes).
+   *
+   * @throws KeyMaterialException MALFORMED for any other key
+   */
+  public static PublicKey ofRsa(java.security.PrivateKey key) {
+    if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey crt)) {
+      throw new KeyMaterialException(Reason.MALFORMED, "Only an RSA private key with CRT parameters yields its public key.");
+    }
+    try {
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+    } catch (GeneralSecurityException e) {
+      throw new KeyMaterialException(Reason.MALFORMED, "The RSA public key cannot be derived from the private key.");
+    }
+  }
+
   /** One-line base64 of the SPKI DER: what {@code ALTER USER ... SET RSA_PUBLIC_KEY='...'} wants. */
   public static String toBase64Der(PublicKey key) {
     return Base64.getEncoder().encodeToString(key.getEncoded());

@@ -33,7 +33,7 @@ public record ConnectionRequest(
         DetailsRequest d = details;
         return new ConnectionDraft(ResourceNames.normalize(name), description, timeoutSecs, useFriendlyNames, d.useOauth(), d.type(), d.account(), d.host(), d.user(), d.role(),
                 d.warehouse(), d.database(), d.schema(), d.authType(), d.privateKey(), d.privateKeyPassphrase(),
-                d.keyAdminConnectionId(), d.managesUsers(), d.baseUrl(), d.certificateId());
+                d.keyAdminConnectionId(), d.managesUsers(), d.baseUrl(), d.certificateId(), d.generateKeyPair(), d.keyBits());
     }
 
     @Override

@@ -22,7 +22,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -40,6 +42,7 @@ import dev.keyline.connection.Catalog;
 import dev.keyline.connection.KeyHolders;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.Permissions;
+import dev.keyline.connection.SetupSql;
 import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.service.ApiCalls;
@@ -49,6 +52,7 @@ import dev.keyline.connection.service.ConnectionStore;
 import dev.keyline.connection.service.ConnectionTester;
 import dev.keyline.connection.service.CredentialService;
 import dev.keyline.connection.service.KeySlotService;
+import dev.keyline.connection.service.SetupStatements;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -85,6 +89,9 @@ public class ConnectionResource {
 
     @Inject
     ApiCalls apiCalls;
+
+    @Inject
+    SetupStatements setupStatements;
 
     @Inject
     Caller caller;
@@ -199,6 +206,35 @@ public class ConnectionResource {
             + "with their key fingerprints and credential versions (metadata only)")
     public KeyHolders keyHolders(@PathParam("id") UUID id) {
         return keySlots.holders(id);
+    }
+
+    @GET
+    @Path("{id}/setup-sql")
+    @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
+    @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
+    @Operation(summary = "The Snowflake statements an administrator runs once for this connection: service role and user, "
+            + "grants, the key-admin role's MODIFY PROGRAMMATIC AUTHENTICATION METHODS, the stored key's public key "
+            + "(JSON {connectionId, statements, sql}; Accept: text/plain gives the SQL text)")
+    public Response setupSql(@PathParam("id") UUID id, @Context HttpHeaders headers) {
+        SetupSql sql = setupStatements.of(id);
+        return prefersText(headers) ? Response.ok(sql.sql(), MediaType.TEXT_PLAIN_TYPE).build()
+                : Response.ok(sql, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** text/plain only when the client ranks it above JSON (a browser's or curl's wildcard gets JSON). */
+    private static boolean prefersText(HttpHeaders headers) {
+        for (MediaType type : headers.getAcceptableMediaTypes()) {
+            if (type.isWildcardType()) {
+                return false;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return false;
+            }
+            if (type.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @PUT

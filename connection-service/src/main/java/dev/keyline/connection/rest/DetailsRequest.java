@@ -29,7 +29,9 @@ public record DetailsRequest(
         @Schema(description = "Key-admin connections: the Snowflake users whose keys it may change, names or patterns such as SVC_* (never its own user nor another key-admin's); empty: none") @Size(max = 100) List<@Size(max = 255) String> managesUsers,
         @Schema(description = "API connectors: https base URL") @Size(max = 2048) String baseUrl,
         @Schema(description = "API connectors: certificate-service certificate presented to the API") UUID certificateId,
-        @Schema(description = "Sigma's OAuth switch: only false (or absent) is accepted, connections authenticate with key pairs") Boolean useOauth) {
+        @Schema(description = "Sigma's OAuth switch: only false (or absent) is accepted, connections authenticate with key pairs") Boolean useOauth,
+        @Schema(description = "Create only: the service generates the RSA key pair, registers the public key in a free slot of the user through keyAdminConnectionId, logs in with it and keeps the private key in Vault only (leave privateKey and privateKeyPassphrase out)") Boolean generateKeyPair,
+        @Schema(description = "With generateKeyPair: RSA key size, 2048 (default), 3072 or 4096") Integer keyBits) {
 
     @Override
     public String toString() {

@@ -11,7 +11,7 @@ public record ConnectionDraft(String name, String description, Integer timeoutSe
         Boolean useOauth, String type, String account,
         String host, String user, String role, String warehouse, String database, String schema, String authType,
         String privateKey, String privateKeyPassphrase, UUID keyAdminConnectionId, List<String> managesUsers,
-        String baseUrl, UUID certificateId) {
+        String baseUrl, UUID certificateId, Boolean generateKeyPair, Integer keyBits) {
 
     @Override
     public String toString() {

@@ -12,6 +12,8 @@ import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.work.ConnectionWork;
+import dev.keyline.connection.snowflake.SnowflakeFailure;
+import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 
 /**
@@ -45,6 +47,12 @@ public class ConnectionService {
     @Inject
     CertificateCoverage certificates;
 
+    @Inject
+    KeySlotService keySlots;
+
+    @Inject
+    SnowflakeGateway gateway;
+
     /** A new connection with the outcome of its first login (null for API connectors). */
     public record Created(ConnectionEntity connection, LoginCheck testLogin) {
     }
@@ -60,9 +68,46 @@ public class ConnectionService {
         } else {
             certificates.check(in.certificateId(), in.baseUrl());
         }
+        if (in.generatesKey()) {
+            return createWithGeneratedKey(in);
+        }
         // The key need not be registered yet (admins often register it afterwards): say how the login went.
         LoginCheck check = in.isSnowflake() ? tester.tryLogin(in) : null;
         return new Created(store.create(in), check);
+    }
+
+    /**
+     * The first key pair of a user, made here so no person ever handles it: generated on the bounded
+     * key pool, its public key set in a free slot through the key-admin connection (whose scope
+     * {@link #checkKeyAdmin} checked), a real login with it, and only then the row and Vault. Any
+     * failure after the slot was set unsets it again (if it still holds this key) and stores nothing.
+     */
+    private Created createWithGeneratedKey(ConnectionInput in) {
+        ValidatedKey key = work.keys(() -> ValidatedKey.generate(in.generateKeyBits()));
+        ConnectionEntity admin = store.get(in.keyAdminConnectionId());
+        int slot = keySlots.registerInFreeSlot(admin, in.user(), key.parsed().publicKey());
+        try {
+            ConnectionInput generated = in.withGeneratedKey(key, slot);
+            LoginCheck check = verifiedLogin(generated);
+            return new Created(store.create(generated), check);
+        } catch (RuntimeException e) {
+            String reason = e instanceof ProblemException p ? p.slug() : e.getClass().getSimpleName();
+            keySlots.unsetIfHolds(admin, in.user(), slot, key.fingerprint(), reason);
+            throw e;
+        }
+    }
+
+    /** A login with the generated key that must succeed: its failure is the creation's (nothing stored). */
+    private LoginCheck verifiedLogin(ConnectionInput in) {
+        long start = System.nanoTime();
+        try {
+            gateway.withSession(logins.with(in, in.key().parsed().privateKey()), s -> s.identity());
+        } catch (SnowflakeFailure f) {
+            throw CredentialService.newKeyLoginFailed(f, new SnowflakeProblems.Who(in.name(), in.account(), in.user(),
+                    in.role(), in.key().fingerprint(), null), ", so the generated key was unregistered and nothing stored");
+        }
+        return new LoginCheck(true, null, null, "Logged in as " + in.user() + " with the generated key",
+                java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
     public ConnectionEntity replace(UUID id, ConnectionDraft draft, Long expectedVersion) {

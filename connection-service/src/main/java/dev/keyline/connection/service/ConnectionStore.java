@@ -80,7 +80,8 @@ public class ConnectionStore {
             e.vaultVersion = version;
         }
         audit.success("connection.create", RESOURCE, e.id.toString(), e.keyFingerprint,
-                "name=" + e.name + " type=" + e.type);
+                "name=" + e.name + " type=" + e.type + (in.generatesKey()
+                        ? " generated=true keyBits=" + in.generateKeyBits() + " slot=" + in.registeredSlot() : ""));
         return e;
     }
 

@@ -36,6 +36,8 @@ public class ConnectionValidator {
     public static final int MAX_TIMEOUT_SECS = 600;
     static final String KEY_PAIR = "key-pair";
     static final int MIN_RSA_BITS = 2048;
+    /** The sizes key-material's generator makes (RsaKeys). */
+    static final List<Integer> GENERATED_KEY_BITS = List.of(2048, 3072, 4096);
 
     @Inject
     SnowflakeHostPolicy hostPolicy;
@@ -109,7 +111,8 @@ public class ConnectionValidator {
                 errors.add(new FieldError("details.host", e.getMessage()));
             }
         }
-        if (creating && (d.privateKey() == null || d.privateKey().isBlank())) {
+        int generateBits = generation(d, creating, errors);
+        if (creating && generateBits == 0 && (d.privateKey() == null || d.privateKey().isBlank())) {
             errors.add(new FieldError("details.privateKey", "is required for key-pair authentication"));
         }
         if (!creating && d.privateKey() != null && !d.privateKey().isEmpty() && d.privateKey().isBlank()) {
@@ -121,10 +124,47 @@ public class ConnectionValidator {
             throw invalid(errors);
         }
         boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
-        ValidatedKey key = creating || keyGiven ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
+        ValidatedKey key = generateBits == 0 && (creating || keyGiven)
+                ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
         return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.SNOWFLAKE, account, endpoint,
                 host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
-                d.keyAdminConnectionId(), managesUsers, null, null);
+                d.keyAdminConnectionId(), managesUsers, null, null, generateBits, 0);
+    }
+
+    /**
+     * {@code details.generateKeyPair}: on create only, without a key or passphrase of the caller's,
+     * and with a key-admin connection to register the public key through (a connection cannot
+     * register a key of its own before it has one). Returns the key size to generate, 0 for none.
+     */
+    private static int generation(ConnectionDraft d, boolean creating, List<FieldError> errors) {
+        boolean generate = Boolean.TRUE.equals(d.generateKeyPair());
+        if (!generate) {
+            if (d.keyBits() != null) {
+                errors.add(new FieldError("details.keyBits", "applies only with details.generateKeyPair true"));
+            }
+            return 0;
+        }
+        if (!creating) {
+            errors.add(new FieldError("details.generateKeyPair",
+                    "applies only when a connection is created; replace keys with PUT .../credentials"));
+            return 0;
+        }
+        if (d.privateKey() != null) {
+            errors.add(new FieldError("details.privateKey", "must be left out when the service generates the key pair"));
+        }
+        if (d.privateKeyPassphrase() != null) {
+            errors.add(new FieldError("details.privateKeyPassphrase",
+                    "must be left out when the service generates the key pair"));
+        }
+        if (d.keyAdminConnectionId() == null) {
+            errors.add(new FieldError("details.keyAdminConnectionId",
+                    "is required to generate the key pair: the key-admin connection registers its public key"));
+        }
+        int bits = d.keyBits() == null ? MIN_RSA_BITS : d.keyBits();
+        if (!GENERATED_KEY_BITS.contains(bits)) {
+            errors.add(new FieldError("details.keyBits", "must be 2048, 3072 or 4096"));
+        }
+        return bits;
     }
 
     private ConnectionInput api(ConnectionDraft d, int timeout, List<FieldError> errors) {
@@ -141,6 +181,8 @@ public class ConnectionValidator {
         notAllowed(errors, "details.keyAdminConnectionId", d.keyAdminConnectionId(), "api");
         notAllowed(errors, "details.managesUsers", d.managesUsers(), "api");
         notAllowed(errors, "details.useOauth", d.useOauth(), "api");
+        notAllowed(errors, "details.generateKeyPair", d.generateKeyPair(), "api");
+        notAllowed(errors, "details.keyBits", d.keyBits(), "api");
         String baseUrl = null;
         try {
             baseUrl = baseUrl(d.baseUrl());
@@ -151,7 +193,7 @@ public class ConnectionValidator {
             throw invalid(errors);
         }
         return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.API, null, null, null, null, null,
-                null, null, null, null, null, null, List.of(), baseUrl, d.certificateId());
+                null, null, null, null, null, null, List.of(), baseUrl, d.certificateId(), 0, 0);
     }
 
     /**

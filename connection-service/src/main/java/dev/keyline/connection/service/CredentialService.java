@@ -122,15 +122,23 @@ public class CredentialService {
         try {
             return gateway.withSession(login, s -> s.identity());
         } catch (SnowflakeFailure f) {
-            String why = " (" + SnowflakeProblems.slug(f.kind()) + "): "
-                    + SnowflakeProblems.detail(f, logins.who(e, key.fingerprint(), null));
-            if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
-                throw new ProblemException(422, "credential-login-failed", "Login with the new key failed",
-                        "Logging in with the new key failed" + consequence + why);
-            }
-            // Not a verdict on the key (an outage, a timeout, a privilege): the same problem /test answers.
-            throw SnowflakeProblems.problem(f, "The login with the new key did not complete" + consequence + why);
+            throw newKeyLoginFailed(f, logins.who(e, key.fingerprint(), null), consequence);
         }
+    }
+
+    /**
+     * The problem for a failed login with a new key: 422 {@code credential-login-failed} only when
+     * Snowflake rejected the key (give it up), otherwise what {@code /test} answers (retry later).
+     * Also used when a generated key's first login fails.
+     */
+    static ProblemException newKeyLoginFailed(SnowflakeFailure f, SnowflakeProblems.Who who, String consequence) {
+        String why = " (" + SnowflakeProblems.slug(f.kind()) + "): " + SnowflakeProblems.detail(f, who);
+        if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
+            return new ProblemException(422, "credential-login-failed", "Login with the new key failed",
+                    "Logging in with the new key failed" + consequence + why);
+        }
+        // Not a verdict on the key (an outage, a timeout, a privilege): the same problem /test answers.
+        return SnowflakeProblems.problem(f, "The login with the new key did not complete" + consequence + why);
     }
 
     private void record(ConnectionEntity e, String newFingerprint, String detail) {

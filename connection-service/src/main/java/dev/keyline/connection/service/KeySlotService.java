@@ -48,6 +48,8 @@ import dev.keyline.keys.PublicKeys;
 @ApplicationScoped
 public class KeySlotService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeySlotService.class);
+
     private static final DateTimeFormatter SNOWFLAKE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
 
     @Inject
@@ -119,6 +121,66 @@ public class KeySlotService {
         audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
                 "slot" + slot + ": " + orEmpty(changed.before()) + " -> (empty)", via(target, admin));
         return slots(changed.connection(), admin.connection().id, changed.desc());
+    }
+
+    /**
+     * Registers a generated key of a connection not created yet in a free slot of its user, through
+     * its key-admin connection (whose scope over the user the caller has checked, as for a saved
+     * connection). Setting an empty slot removes nobody's key, so no holder check is needed. Answers
+     * the slot set; 409 {@code no-free-key-slot} naming what both slots hold when neither is empty.
+     */
+    public int registerInFreeSlot(ConnectionEntity admin, String user, PublicKey key) {
+        String base64 = PublicKeys.toBase64Der(key);
+        return onUser(admin, user, s -> {
+            Map<String, String> desc = s.describeUser(user);
+            String one = fingerprint(desc, 1);
+            String two = fingerprint(desc, 2);
+            if (one != null && two != null) {
+                throw new ProblemException(409, "no-free-key-slot", "No free key slot",
+                        "Both key slots of user " + SnowflakeIdentifiers.objectName(user) + " hold a key (RSA_PUBLIC_KEY: "
+                                + one + ", RSA_PUBLIC_KEY_2: " + two + "); unset one (DELETE .../key-slots/{n} on a "
+                                + "connection of that user) or give the private key yourself");
+            }
+            int slot = one == null ? 1 : 2;
+            s.setPublicKey(user, slot, base64);
+            return slot;
+        });
+    }
+
+    /**
+     * Undoes {@link #registerInFreeSlot} after a later step failed: unsets the slot only if it still
+     * holds {@code fingerprint} (someone may have set it meanwhile). Never throws: the caller is already
+     * answering the failure; an undo that failed is logged and audited so an administrator can unset it.
+     */
+    public void unsetIfHolds(ConnectionEntity admin, String user, int slot, String fingerprint, String reason) {
+        String action = "connection.key-slot.unset";
+        try {
+            boolean unset = onUser(admin, user, s -> {
+                if (!fingerprint.equals(fingerprint(s.describeUser(user), slot))) {
+                    return false;
+                }
+                s.unsetPublicKey(user, slot);
+                return true;
+            });
+            audit.standalone(action, ConnectionStore.RESOURCE, null, Outcome.SUCCESS,
+                    "slot" + slot + ": " + fingerprint + (unset ? " -> (empty)" : " (already replaced, left as is)"),
+                    "generated key of a connection not created (" + reason + ") user=" + user + " via=" + admin.id);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not unset slot %d of user %s after a failed creation with a generated key (%s): %s", slot,
+                    user, reason, e.getClass().getSimpleName());
+            audit.standalone(action, ConnectionStore.RESOURCE, null, Outcome.FAILED, "slot" + slot + ": " + fingerprint,
+                    "generated key of a connection not created left registered; unset it by hand user=" + user
+                            + " via=" + admin.id);
+        }
+    }
+
+    /** A session of the key-admin connection acting on {@code user}; Snowflake's failures as problems. */
+    private <T> T onUser(ConnectionEntity admin, String user, SnowflakeGateway.Work<T> work) {
+        try {
+            return gateway.withSession(logins.stored(admin), work);
+        } catch (SnowflakeFailure f) {
+            throw SnowflakeProblems.problem(f, logins.who(admin, admin.keyFingerprint, user));
+        }
     }
 
     /** The managed connections of the connection's Snowflake (account, user), itself included. */

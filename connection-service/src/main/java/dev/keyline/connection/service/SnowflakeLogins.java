@@ -77,7 +77,12 @@ public class SnowflakeLogins {
         return keys.get(new Version(e.id, e.vaultVersion), v -> parse(e, secrets.read(v.id(), v.vaultVersion())));
     }
 
-    /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */
+    /** The public key of the stored key (setup SQL); the private key never leaves this class's cache. */
+    public java.security.PublicKey storedPublicKey(ConnectionEntity e) {
+        return dev.keyline.keys.PublicKeys.ofRsa(storedKey(e));
+    }
+
+        /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */
     public void forget(UUID id) {
         keys.asMap().keySet().removeIf(v -> v.id().equals(id));
     }

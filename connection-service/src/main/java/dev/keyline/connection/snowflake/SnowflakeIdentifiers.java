@@ -31,7 +31,12 @@ public final class SnowflakeIdentifiers {
      * unquoted ({@code svc.loader-1}) can only be the object of exactly that name.
      */
     public static String user(String user) {
-        return quote(objectName(user));
+        return object(user);
+    }
+
+    /** Any object name (role, warehouse, database) as a connection gives it, resolved like {@link #user} and quoted. */
+    public static String object(String name) {
+        return quote(objectName(name));
     }
 
     /** The name of the user object a connection's user name refers to, unquoted (see {@link #user}). */

@@ -42,6 +42,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST " + C + "/{id}/requests", accepts(USE)),
             Map.entry("GET " + C + "/{id}/key-slots", accepts(USE, ROTATE)),
             Map.entry("GET " + C + "/{id}/key-holders", accepts(READ, USE, MANAGE, ROTATE)),
+            Map.entry("GET " + C + "/{id}/setup-sql", accepts(READ, USE, MANAGE)),
             Map.entry("PUT " + C + "/{id}/key-slots/{slot}", accepts(MANAGE, ROTATE)),
             Map.entry("DELETE " + C + "/{id}/key-slots/{slot}", accepts(MANAGE, ROTATE)),
             Map.entry("PUT " + C + "/{id}/credentials", accepts(MANAGE, ROTATE)),

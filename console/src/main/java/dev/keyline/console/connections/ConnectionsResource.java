@@ -139,7 +139,8 @@ public class ConnectionsResource {
                 Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created,
                 ApiRequestForm request, FormErrors requestErrors, TestOutcome requestResult);
 
-        static native TemplateInstance setupSql(Connection connection, String sql, Problem problem, boolean generated);
+        static native TemplateInstance setupSql(Connection connection, String sql, int statements, Problem problem,
+                boolean generated);
 
         static native TemplateInstance browse(Connection connection, Catalog catalog, Problem problem);
 
@@ -335,8 +336,9 @@ public class ConnectionsResource {
     }
 
     /**
-     * The SQL that registers the connection's public key, as connection-service states it (public
-     * material only), in a block made to be selected and copied.
+     * The Snowflake statements an administrator runs once for the connection (service role and user,
+     * grants, the key-admin role's grant, the stored key's public key), as connection-service writes
+     * them with quoted identifiers (public material only), in a block made to be selected and copied.
      */
     @GET
     @Path("{id}/setup-sql")
@@ -345,11 +347,13 @@ public class ConnectionsResource {
                 .as(Connection.class);
         ApiResponse r = services.connections().get("/api/v1/connections/" + id + "/setup-sql", user.token());
         if (!r.ok()) {
-            return Response.status(r.status()).entity(Templates.setupSql(c, null, r.problem(), generated).render())
+            return Response.status(r.status()).entity(Templates.setupSql(c, null, 0, r.problem(), generated).render())
                     .build();
         }
-        String sql = r.body() != null && r.body().path("sql").isTextual() ? r.body().path("sql").asText() : r.text();
-        return Response.ok(Templates.setupSql(c, sql, null, generated).render()).build();
+        // connection-service answers {connectionId, statements: [...], sql: "stmt;\nstmt;\n"} (JSON by default).
+        String sql = r.body().path("sql").asText();
+        int statements = r.body().path("statements").size();
+        return Response.ok(Templates.setupSql(c, sql, statements, null, generated).render()).build();
     }
 
     /**

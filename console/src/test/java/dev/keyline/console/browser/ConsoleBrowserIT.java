@@ -255,6 +255,33 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    @Order(47)
+    void letTheServiceGenerateTheKeyPairAndSeeTheSetupSql() {
+        stack.snowflake.account(ACCOUNT).user("SVC_GENERATED").role("LOADER");
+        browser.get(stack.console.url() + "/connections");
+        browser.findElement(By.id("create-connection")).click();
+        await(d -> d.findElement(By.id("name"))).sendKeys("generated-loader");
+        browser.findElement(By.id("account")).sendKeys(ACCOUNT.toLowerCase());
+        browser.findElement(By.id("host")).sendKeys(stack.snowflake.url());
+        browser.findElement(By.id("user")).sendKeys("svc_generated");
+        browser.findElement(By.id("role")).sendKeys("LOADER");
+        browser.findElement(By.id("warehouse")).sendKeys("COMPUTE_WH");
+        browser.findElement(By.id("generateKeyPair")).click();
+        new Select(browser.findElement(By.id("keyAdminConnectionId"))).selectByValue(keyAdminConnectionId);
+        browser.findElement(By.id("save")).click();
+
+        // connection-service registered the key through the key-admin and logged in before storing it.
+        assertThat(await(d -> d.findElement(By.id("created"))).getText()).contains("generated");
+        String sql = browser.findElement(By.id("setup-sql")).getAttribute("value");
+        assertThat(sql).contains("CREATE USER IF NOT EXISTS \"SVC_GENERATED\" TYPE = SERVICE DEFAULT_ROLE = \"LOADER\"")
+                .contains("GRANT MODIFY PROGRAMMATIC AUTHENTICATION METHODS ON USER \"SVC_GENERATED\" TO ROLE \"KEY_ADMIN\"")
+                .contains("ALTER USER \"SVC_GENERATED\" SET RSA_PUBLIC_KEY='")
+                .doesNotContain("PRIVATE");
+        assertThat(stack.snowflake.keySlots(ACCOUNT, "SVC_GENERATED").rsaPublicKeyFp()).startsWith("SHA256:");
+        Browser.screenshot(browser, "generated-key-setup-sql");
+    }
+
+    @Test
     @Order(50)
     void rotateTheKeyAndWatchTheRunReachDone() {
         browser.get(stack.console.url() + "/connections");
