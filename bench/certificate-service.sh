@@ -8,16 +8,11 @@ cd "$(dirname "$0")/.."
 REQUESTS=${1:-300}
 CONCURRENCY=${2:-8}
 source scripts/jdk.sh
+source bench/certificate-stack.sh
 PEMS=target/bench/certs
 mkdir -p "$PEMS"
 
-have=$(find "$PEMS" -name "*.crt" | wc -l)
-if [ "$have" -lt "$REQUESTS" ]; then
-  echo "making $REQUESTS distinct certificates with openssl ..."
-  seq "$have" $((REQUESTS - 1)) | xargs -P "$(nproc)" -I{} sh -c '
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$0/c{}.plain" -out "$0/c{}.crt" -days 90 -subj "/CN=bench-{}" 2>/dev/null &&
-    openssl pkcs8 -topk8 -v2 des3 -in "$0/c{}.plain" -out "$0/c{}.key" -passout pass:bench-pass && rm "$0/c{}.plain"' "$PEMS"
-fi
+make_distinct_certificates "$PEMS" "$REQUESTS"
 
 ./run-local --stop >/dev/null 2>&1 || true
 rm -rf target/local-stack target/local-stack.env

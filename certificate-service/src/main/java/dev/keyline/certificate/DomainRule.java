@@ -1,6 +1,8 @@
 package dev.keyline.certificate;
 
 import com.google.common.net.InternetDomainName;
+import dev.keyline.certificate.host.HostName;
+import dev.keyline.certificate.host.HostPort;
 
 /**
  * One authorized-domain entry, already normalised: the unit the egress check compares against.
@@ -9,14 +11,13 @@ import com.google.common.net.InternetDomainName;
  * extra left-most label. Anything richer (regexes, multi-label wildcards, wildcards over public
  * suffixes) would let a certificate be presented to hosts its owner never thought about.
  *
- * @param host     normalised host (see {@link AuthorizedDomains#normaliseHost(String)}); starts with
+ * @param host     normalised host (see {@link HostName#normalise(String)}); starts with
  *                 {@code "*."} when {@code wildcard}; IPv6 literals are stored without brackets
  * @param port     1-65535; 443 when the entry gave none
  * @param wildcard whether {@code host} is {@code *.suffix}
  */
 public record DomainRule(String host, int port, boolean wildcard) {
 
-    static final int DEFAULT_PORT = 443;
     private static final String WILDCARD_PREFIX = "*.";
     /** A matched host is {@code label.suffix}, so the suffix must leave room for a 1-char label and a dot. */
     private static final int MAX_WILDCARD_SUFFIX_LENGTH = 253 - 2;
@@ -25,9 +26,7 @@ public record DomainRule(String host, int port, boolean wildcard) {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("host is empty");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 1 and 65535");
-        }
+        HostPort.checkPort(port);
         if (wildcard != host.startsWith(WILDCARD_PREFIX)) {
             throw new IllegalArgumentException("wildcard flag does not agree with the host");
         }
@@ -46,31 +45,9 @@ public record DomainRule(String host, int port, boolean wildcard) {
         String text = entry.strip();
         rejectUrlParts(text);
 
-        String hostPart;
-        int port = DEFAULT_PORT;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'[' without a closing ']'");
-            }
-            hostPart = text.substring(0, close + 1);
-            String rest = text.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("unexpected text after ']'");
-                }
-                port = parsePort(rest.substring(1));
-            }
-        } else {
-            int firstColon = text.indexOf(':');
-            if (firstColon >= 0 && firstColon == text.lastIndexOf(':')) {
-                hostPart = text.substring(0, firstColon);
-                port = parsePort(text.substring(firstColon + 1));
-            } else {
-                // No colon, or several: a bare IPv6 literal, which cannot carry a port unbracketed.
-                hostPart = text;
-            }
-        }
+        HostPort.Split split = HostPort.split(text, HostPort.Syntax.DOMAIN_ENTRY);
+        String hostPart = split.host();
+        int port = split.port();
 
         if (hostPart.equals("*")) {
             throw new IllegalArgumentException("a lone '*' would authorize every host");
@@ -82,13 +59,12 @@ public record DomainRule(String host, int port, boolean wildcard) {
         if (hostPart.indexOf('*') >= 0) {
             throw new IllegalArgumentException("'*' is only allowed as the whole left-most label, as in *.example.com");
         }
-        return new DomainRule(AuthorizedDomains.normaliseHost(hostPart), port, false);
+        return new DomainRule(HostName.normalise(hostPart), port, false);
     }
 
     /** {@code host} for port 443, else {@code host:port}; IPv6 always bracketed. Parses back to an equal rule. */
     public String canonical() {
-        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == DEFAULT_PORT ? shownHost : shownHost + ":" + port;
+        return HostPort.authority(host, port);
     }
 
     /**
@@ -128,17 +104,6 @@ public record DomainRule(String host, int port, boolean wildcard) {
         }
     }
 
-    static int parsePort(String digits) {
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("port must be a number between 1 and 65535");
-        }
-        int port = Integer.parseInt(digits);
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be a number between 1 and 65535");
-        }
-        return port;
-    }
-
     /**
      * Validates the part after {@code *.}. A wildcard is only safe under a name somebody owns: not
      * over a public suffix (which would cover every customer of a registry or of a hosting platform
@@ -157,7 +122,7 @@ public record DomainRule(String host, int port, boolean wildcard) {
                 || (!lastLabel.isEmpty() && lastLabel.chars().allMatch(c -> c >= '0' && c <= '9'))) {
             throw new IllegalArgumentException("wildcards are not allowed over IP addresses");
         }
-        String suffix = AuthorizedDomains.normaliseHost(rawSuffix);
+        String suffix = HostName.normalise(rawSuffix);
         if (suffix.length() > MAX_WILDCARD_SUFFIX_LENGTH) {
             throw new IllegalArgumentException("name is longer than 253 characters");
         }

@@ -82,5 +82,24 @@ public interface CertificateServiceConfig {
         /** Response bodies are cut at this many bytes (the result says it was truncated). */
         @WithDefault("262144")
         int maxResponseBytes();
+
+        /** Connections kept for reuse, per (certificate version, checked address, SNI host). */
+        Pool pool();
+    }
+
+    interface Pool {
+        /**
+         * Connections open at once per pool (in use and idle together); an exchange finding all busy
+         * waits up to the connect timeout, then fails with 504.
+         */
+        @WithDefault("8")
+        int maxConnections();
+
+        /**
+         * An idle connection is closed after this long (sooner when the server's Keep-Alive timeout
+         * is shorter). Below common server keep-alive timeouts (5 s) so we close first; 0 turns reuse off.
+         */
+        @WithDefault("4S")
+        Duration idleTimeout();
     }
 }

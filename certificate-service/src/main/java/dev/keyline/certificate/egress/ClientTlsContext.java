@@ -22,17 +22,26 @@ import java.util.List;
  * context per call). The key goes into an in-memory key manager, never through a PKCS#12 keystore,
  * whose key decryption alone costs 2-5 ms.
  *
- * <p>Thread-safe: SSLContext and its socket factory are.
+ * <p>It also owns this version's {@link ConnectionPools}: a kept connection presents exactly this
+ * key and chain, so the pools live and die with the context ({@link #close()}).
+ *
+ * <p>Thread-safe: SSLContext, its socket factory and the pools are.
  */
 public final class ClientTlsContext {
 
     private final SSLContext sslContext;
     private final SSLSocketFactory socketFactory;
     private final X509Certificate certificate;
+    private final ConnectionPools connections;
 
     /** Trusts the JVM's default CAs. */
     public ClientTlsContext(PrivateKey key, X509Certificate[] chain) {
         this(key, chain, null);
+    }
+
+    /** With the default connection pool settings. */
+    public ClientTlsContext(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas) {
+        this(key, chain, trustedCas, PoolSettings.DEFAULT);
     }
 
     /**
@@ -40,9 +49,11 @@ public final class ClientTlsContext {
      * @param chain      the client certificate first, then intermediates
      * @param trustedCas when non-empty, the ONLY CAs trusted for server certificates (private PKI
      *                   targets); when null or empty, the JVM default trust store
+     * @param pooling    how this version's connections are kept for reuse
      * @throws IllegalArgumentException when key or chain are missing or the JDK refuses them
      */
-    public ClientTlsContext(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas) {
+    public ClientTlsContext(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas,
+                            PoolSettings pooling) {
         if (key == null) {
             throw new IllegalArgumentException("private key is missing");
         }
@@ -53,6 +64,7 @@ public final class ClientTlsContext {
             throw new IllegalArgumentException("private key algorithm does not match the certificate");
         }
         this.certificate = chain[0];
+        this.connections = new ConnectionPools(pooling);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(
@@ -72,6 +84,16 @@ public final class ClientTlsContext {
 
     public SSLContext sslContext() {
         return sslContext;
+    }
+
+    /** This version's kept connections. */
+    public ConnectionPools connections() {
+        return connections;
+    }
+
+    /** Closes this version's kept connections; the context must not be used for new exchanges after. */
+    public void close() {
+        connections.close();
     }
 
     /** The client certificate presented (first of the chain). */

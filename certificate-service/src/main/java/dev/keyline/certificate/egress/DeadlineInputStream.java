@@ -9,12 +9,13 @@ import java.net.SocketTimeoutException;
 /**
  * Turns the socket's per-read timeout into one deadline for the whole response: before each read
  * the timeout is set to the time left. A per-read timeout alone would let a server that sends one
- * byte every few seconds keep the call open forever.
+ * byte every few seconds keep the call open forever. A pooled connection keeps its stream (and the
+ * buffer above it) across exchanges; each exchange {@link #restart(long) restarts} it with its own deadline.
  */
 final class DeadlineInputStream extends FilterInputStream {
 
     private final Socket socket;
-    private final long deadlineNanos;
+    private long deadlineNanos;
     private long bytesRead;
 
     DeadlineInputStream(InputStream in, Socket socket, long deadlineNanos) {
@@ -41,6 +42,12 @@ final class DeadlineInputStream extends FilterInputStream {
             bytesRead += n;
         }
         return n;
+    }
+
+    /** A new exchange on the same connection: its own deadline, and no bytes read yet. */
+    void restart(long newDeadlineNanos) {
+        this.deadlineNanos = newDeadlineNanos;
+        this.bytesRead = 0;
     }
 
     /** Whether the server answered at all tells a rejected TLS 1.3 client certificate from a broken response. */

@@ -1,6 +1,6 @@
 package dev.keyline.certificate.egress;
 
-import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.host.HostName;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -48,11 +48,11 @@ public final class EgressPolicy {
     public InetAddress resolveAndCheck(String host) {
         String normalised;
         try {
-            normalised = AuthorizedDomains.normaliseHost(host);
+            normalised = HostName.normalise(host);
         } catch (IllegalArgumentException e) {
             throw new EgressRefusedException(EgressRefusedException.Reason.INVALID_HOST, "invalid host: " + e.getMessage());
         }
-        boolean literal = AuthorizedDomains.isIpLiteral(normalised);
+        boolean literal = HostName.isIpLiteral(normalised);
         InetAddress[] addresses;
         try {
             // A normalised literal (strict dotted quad or hex IPv6) is parsed, never looked up.

@@ -41,6 +41,15 @@ public record ExchangeRequest(String method, List<HttpHeader> headers, byte[] bo
         body = body == null ? null : body.clone();
     }
 
+    /**
+     * Whether sending it twice means the same as sending it once (RFC 9110 9.2.2). Only such a
+     * request is sent again on a new connection when a kept connection turns out to have been closed
+     * by the server before it answered: the server may or may not have acted on the first copy.
+     */
+    public boolean idempotent() {
+        return !method.equals("POST") && !method.equals("PATCH");
+    }
+
     public static ExchangeRequest get() {
         return new ExchangeRequest("GET", List.of(), null);
     }

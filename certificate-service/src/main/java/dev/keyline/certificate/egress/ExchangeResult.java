@@ -23,11 +23,14 @@ public record ExchangeResult(int status, String reason, List<HttpHeader> headers
                              String tlsProtocol, String cipherSuite, Timing timing, String remoteAddress) {
 
     /**
-     * @param connectMillis      TCP connect
-     * @param tlsHandshakeMillis TLS handshake (short when the session was resumed)
-     * @param totalMillis        from the start of the connect to the last response byte
+     * @param connectMillis      TCP connect (0 on a kept connection)
+     * @param tlsHandshakeMillis TLS handshake (short when the session was resumed, 0 on a kept connection)
+     * @param totalMillis        from the start of the exchange (waiting for a pooled connection included)
+     *                           to the last response byte
+     * @param connectionReused   whether the request went over a kept connection
      */
-    public record Timing(double connectMillis, double tlsHandshakeMillis, double totalMillis) {
+    public record Timing(double connectMillis, double tlsHandshakeMillis, double totalMillis,
+                         boolean connectionReused) {
     }
 
     public ExchangeResult {

@@ -23,8 +23,23 @@ final class Http1ResponseReader {
     static final int MAX_HEADERS = 200;
     private static final int MAX_INTERIM_RESPONSES = 10;
 
-    /** The response as read; the caller adds TLS and timing details. */
-    record Response(int status, String reason, List<HttpHeader> headers, byte[] body, boolean truncated) {
+    /**
+     * The response as read; the caller adds TLS and timing details.
+     *
+     * @param reusable whether the connection may carry another request: the message ended where its
+     *                 framing said (Content-Length read whole, last chunk and trailers read, or no body),
+     *                 nothing was left unread, it is HTTP/1.1 and the server did not say {@code Connection: close}
+     */
+    record Response(int status, String reason, List<HttpHeader> headers, byte[] body, boolean truncated,
+                    boolean reusable) {
+
+        Response(int status, String reason, List<HttpHeader> headers, byte[] body, boolean truncated) {
+            this(status, reason, headers, body, truncated, false);
+        }
+
+        private Response framed(boolean keepAlive) {
+            return new Response(status, reason, headers, body, truncated, keepAlive && !truncated);
+        }
     }
 
     /** The server broke HTTP/1.1; mapped to {@link ExchangeFailedException.Kind#PROTOCOL}. */
@@ -58,28 +73,44 @@ final class Http1ResponseReader {
             if (status >= 100 && status < 200) {
                 continue; // 100 Continue, 103 Early Hints: the real response follows
             }
+            boolean keepAlive = statusLine.startsWith("HTTP/1.1") && !saysClose(headers);
             if (headRequest || status == 204 || status == 304) {
-                return new Response(status, reason, headers, new byte[0], false);
+                return new Response(status, reason, headers, new byte[0], false).framed(keepAlive);
             }
-            return readBody(status, reason, headers, maxBodyBytes);
+            return readBody(status, reason, headers, maxBodyBytes, keepAlive);
         }
         throw new MalformedResponseException("too many interim (1xx) responses");
     }
 
-    private Response readBody(int status, String reason, List<HttpHeader> headers, int max) throws IOException {
+    /** {@code Connection: close} (the token, in any case, among others) ends the connection after this response. */
+    private static boolean saysClose(List<HttpHeader> headers) {
+        String connection = joined(headers, "Connection");
+        if (connection == null) {
+            return false;
+        }
+        for (String token : connection.split(",")) {
+            if (token.strip().equalsIgnoreCase("close")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Response readBody(int status, String reason, List<HttpHeader> headers, int max, boolean keepAlive)
+            throws IOException {
         String transferEncoding = joined(headers, "Transfer-Encoding");
         if (transferEncoding != null) {
             // Transfer-Encoding wins over Content-Length (RFC 9112 6.3); without chunked last, the body runs to close.
             String[] codings = transferEncoding.split(",");
             String last = codings[codings.length - 1].strip().toLowerCase(Locale.ROOT);
             if (last.equals("chunked")) {
-                return readChunked(status, reason, headers, max);
+                return readChunked(status, reason, headers, max).framed(keepAlive);
             }
             return readToClose(status, reason, headers, max);
         }
         long contentLength = contentLength(headers);
         if (contentLength >= 0) {
-            return readFixed(status, reason, headers, contentLength, max);
+            return readFixed(status, reason, headers, contentLength, max).framed(keepAlive);
         }
         return readToClose(status, reason, headers, max);
     }

@@ -6,7 +6,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,19 +20,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Sends one HTTPS request presenting a client certificate, over a connection to an address that
- * was already checked by {@link EgressPolicy}.
+ * was already checked by {@link EgressPolicy}, reusing a kept connection when one is idle.
  *
- * <p>Why a hand-written HTTP/1.1 exchange instead of an HTTP client library: the call must connect
- * to the checked IP (not re-resolve the name), still send SNI and verify the certificate for the
- * host name, never follow redirects, and stop at a hard deadline and body size. Doing that on a
- * plain socket is short and leaves nothing to configure wrongly.
+ * <p>Why our own small HTTP/1.1 client over JDK {@link SSLSocket}s rather than a library client
+ * (Vert.x {@code HttpClient} with {@code RequestOptions.setServer}, Netty, the JDK
+ * {@code HttpClient}): the call must connect to the checked IP (not re-resolve the name), still send
+ * SNI and verify the certificate for the host name, never follow redirects, stop at one hard
+ * deadline and body size, and tell the caller <em>why</em> a server refused the client certificate.
+ * That last part rests on seeing the handshake on the calling thread (the key manager marks whether
+ * our certificate was sent; TLS 1.3 rejections arrive as alerts or resets after the client's
+ * handshake ended), which an event-loop client hides behind its own exceptions and threads. The
+ * JDK client cannot connect to a given address at all. Vert.x could (and would add HTTP/2 by ALPN),
+ * but its pool is keyed by its own idea of the server and its TLS options per client, so each
+ * certificate version would need its own client, and every failure path would be mapped anew; the
+ * exchanges are one request and one response each from blocking threads, where HTTP/2 multiplexing
+ * buys little. The reader handles Content-Length, chunked and close-delimited bodies and keep-alive;
+ * with connections kept, a warm exchange costs what the bare JDK client's does (bench/exchange.sh).
  *
- * <p>Stateless and thread-safe; all per-certificate state lives in {@link ClientTlsContext}.
+ * <p>Reuse keeps every guarantee: a connection is kept per (certificate version, checked address,
+ * SNI host) in {@link ConnectionPools}, so it is only ever reused for the same verified host and the
+ * same address; it is kept only when its response ended where its framing said, over HTTP/1.1,
+ * without {@code Connection: close}. A kept connection that the server closed before answering is
+ * replaced by a new one for idempotent requests only. New connections resume the TLS session held by
+ * the context.
+ *
+ * <p>Thread-safe; all per-certificate state lives in {@link ClientTlsContext}.
  */
 public final class MtlsExchange {
 
@@ -54,24 +69,77 @@ public final class MtlsExchange {
     public ExchangeResult send(ClientTlsContext tls, InetAddress address, OutboundTarget target,
                                ExchangeRequest request, Limits limits) {
         long start = System.nanoTime();
-        Socket raw = connect(address, target, limits);
+        ConnectionPool pool = tls.connections().pool(address, target.port(), target.host());
+        acquire(pool, target, limits);
+        try {
+            PooledConnection kept = pool.takeIdle(start);
+            if (kept != null) {
+                try {
+                    return exchange(tls, pool, kept, start, address, target, request, limits);
+                } catch (StaleConnection stale) {
+                    // The server had closed the kept connection; send again on a new one (idempotent only).
+                }
+            }
+            return exchange(tls, pool, null, start, address, target, request, limits);
+        } catch (StaleConnection impossible) {
+            throw new IllegalStateException("a new connection is never stale", impossible);
+        } finally {
+            pool.release();
+        }
+    }
+
+    /** Waits, within the connect timeout, for one of the pool's connections. */
+    private static void acquire(ConnectionPool pool, OutboundTarget target, Limits limits) {
+        boolean acquired;
+        try {
+            acquired = pool.acquire(limits.connectTimeout().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExchangeFailedException(ExchangeFailedException.Kind.CONNECT_TIMEOUT,
+                    "interrupted while waiting for a connection to " + target.hostHeader(), e);
+        }
+        if (!acquired) {
+            throw new ExchangeFailedException(ExchangeFailedException.Kind.CONNECT_TIMEOUT,
+                    "all " + pool.limit() + " connections to " + target.hostHeader() + " stayed busy for "
+                            + limits.connectTimeout().toMillis() + " ms", null);
+        }
+    }
+
+    /**
+     * One request and response, on {@code kept} or on a new connection when it is null.
+     *
+     * @throws StaleConnection when {@code kept} was closed by the server before any answer and the
+     *                         request may be sent again
+     */
+    private ExchangeResult exchange(ClientTlsContext tls, ConnectionPool pool, PooledConnection kept, long start,
+                                    InetAddress address, OutboundTarget target, ExchangeRequest request,
+                                    Limits limits) throws StaleConnection {
+        Socket raw = kept != null ? kept.raw() : connect(address, target, limits);
         long connected = System.nanoTime();
         long deadline = connected + limits.readTimeout().toNanos();
         // Reads are bounded by DeadlineInputStream; the watchdog also bounds the handshake and writes
         // (a socket write to a server that does not read blocks with no timeout).
-        ScheduledFuture<?> watchdog = Watchdog.closeAt(raw, deadline);
-        SSLSession session = null;
-        DeadlineInputStream responseStream = null;
-        try (SSLSocket ssl = (SSLSocket) tls.socketFactory().createSocket(raw, target.host(), target.port(), true)) {
-            ssl.setSSLParameters(parameters(ssl, target));
-            ssl.setSoTimeout(remainingMillis(deadline));
-            SingleKeyManager.clearSentMarker();
-            ssl.startHandshake();
-            long handshaken = System.nanoTime();
-            session = ssl.getSession();
+        ScheduledFuture<?> watchdog = EgressTimer.closeAt(raw, deadline);
+        PooledConnection connection = kept;
+        SSLSession session = kept != null ? kept.session() : null;
+        boolean keep = false;
+        try {
+            long handshaken = connected;
+            if (connection == null) {
+                SSLSocket ssl = (SSLSocket) tls.socketFactory().createSocket(raw, target.host(), target.port(), true);
+                ssl.setSSLParameters(parameters(ssl, target));
+                ssl.setSoTimeout(remainingMillis(deadline));
+                SingleKeyManager.clearSentMarker();
+                ssl.startHandshake();
+                handshaken = System.nanoTime();
+                connection = new PooledConnection(raw, ssl, deadline);
+                session = connection.session();
+            } else {
+                connection.restart(deadline);
+            }
 
-            OutputStream out = ssl.getOutputStream();
-            byte[] head = Http1RequestHead.encode(target, request);
+            OutputStream out = connection.out();
+            byte[] head = Http1RequestHead.encode(target, request, pool.keepsConnections());
             byte[] body = request.bodyBytes();
             if (body == null || body.length == 0) {
                 out.write(head);
@@ -84,22 +152,66 @@ public final class MtlsExchange {
             }
             out.flush();
 
-            responseStream = new DeadlineInputStream(ssl.getInputStream(), ssl, deadline);
-            Http1ResponseReader.Response response = new Http1ResponseReader(
-                    new BufferedInputStream(responseStream, 16 * 1024))
+            Http1ResponseReader.Response response = new Http1ResponseReader(connection.in())
                     .read(request.method().equals("HEAD"), limits.maxResponseBytes());
             long end = System.nanoTime();
+            keep = response.reusable() && !connection.hasUnreadBytes();
+            if (keep) {
+                watchdog.cancel(false);
+                pool.giveBack(connection, end, keepAliveTimeoutNanos(response.headers()));
+            }
             return new ExchangeResult(response.status(), response.reason(), response.headers(), response.body(),
                     response.truncated(), session.getProtocol(), session.getCipherSuite(),
                     new ExchangeResult.Timing(millis(connected - start), millis(handshaken - connected),
-                            millis(end - start)),
+                            millis(end - start), kept != null),
                     socketAddress(address, target.port()));
         } catch (IOException e) {
-            throw failure(e, target, deadline, session, responseStream != null && responseStream.bytesRead() > 0);
+            boolean answered = connection != null && connection.responseBytes() > 0;
+            if (kept != null && !answered && request.idempotent() && System.nanoTime() - deadline < 0) {
+                throw new StaleConnection();
+            }
+            throw failure(e, target, deadline, session, answered, kept != null);
         } finally {
-            SingleKeyManager.clearSentMarker();
-            watchdog.cancel(false);
-            closeQuietly(raw);
+            if (kept == null) {
+                SingleKeyManager.clearSentMarker();
+            }
+            if (!keep) {
+                watchdog.cancel(false);
+                if (connection != null) {
+                    connection.close();
+                } else {
+                    closeQuietly(raw);
+                }
+            }
+        }
+    }
+
+    /** {@code Keep-Alive: timeout=5} in nanoseconds, or -1 when the server gave none. */
+    private static long keepAliveTimeoutNanos(List<HttpHeader> headers) {
+        for (HttpHeader header : headers) {
+            if (!header.named("Keep-Alive")) {
+                continue;
+            }
+            for (String part : header.value().split(",")) {
+                String[] pair = part.strip().split("=", 2);
+                if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("timeout")) {
+                    String digits = pair[1].strip();
+                    if (!digits.isEmpty() && digits.length() <= 6 && digits.chars().allMatch(Character::isDigit)) {
+                        return TimeUnit.SECONDS.toNanos(Long.parseLong(digits));
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** A kept connection turned out closed before the server answered; the request may be sent again. */
+    private static final class StaleConnection extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        StaleConnection() {
+            super(null, null, false, false);
         }
     }
 
@@ -137,7 +249,7 @@ public final class MtlsExchange {
     }
 
     private static ExchangeFailedException failure(IOException e, OutboundTarget target, long deadline,
-                                                   SSLSession session, boolean responseStarted) {
+                                                   SSLSession session, boolean responseStarted, boolean reused) {
         String where = target.hostHeader();
         boolean handshakeDone = session != null;
         ServerCertificateCheck.Rejected rejected = causeOfType(e, ServerCertificateCheck.Rejected.class);
@@ -160,6 +272,12 @@ public final class MtlsExchange {
         // Dropped: reset, broken pipe, or closed before the first response byte.
         boolean dropped = causeOfType(e, SocketException.class) != null || causeOfType(e, EOFException.class) != null
                 || (e instanceof Http1ResponseReader.MalformedResponseException && !responseStarted);
+        if (dropped && reused && !responseStarted) {
+            // Not a handshake matter: this connection had answered before. Not sent again (not idempotent).
+            return new ExchangeFailedException(ExchangeFailedException.Kind.PROTOCOL,
+                    where + " closed a kept-alive connection before answering; the request was not sent again"
+                            + " because it is not idempotent", e);
+        }
         if (dropped && handshakeDone && !responseStarted && "TLSv1.3".equals(session.getProtocol())
                 && session.getLocalCertificates() != null) {
             // In TLS 1.3 the client finishes its handshake before the server has checked the client
@@ -237,29 +355,6 @@ public final class MtlsExchange {
             socket.close();
         } catch (IOException ignored) {
             // nothing left to release
-        }
-    }
-
-    /**
-     * One daemon thread closing sockets whose deadline passed. Created on first use (never during
-     * native-image build-time initialisation) and shared: calls only schedule and cancel a task.
-     */
-    private static final class Watchdog {
-
-        private static final ScheduledThreadPoolExecutor EXECUTOR = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "mtls-exchange-deadline");
-                thread.setDaemon(true);
-                return thread;
-            });
-            executor.setRemoveOnCancelPolicy(true); // cancelled tasks must not pile up until their deadline
-            return executor;
-        }
-
-        static ScheduledFuture<?> closeAt(Socket socket, long deadlineNanos) {
-            return EXECUTOR.schedule(() -> closeQuietly(socket), deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
     }
 }

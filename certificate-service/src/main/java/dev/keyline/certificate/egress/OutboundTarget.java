@@ -1,6 +1,6 @@
 package dev.keyline.certificate.egress;
 
-import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.host.HostPort;
 
 import java.util.Locale;
 
@@ -12,21 +12,26 @@ import java.util.Locale;
  * inputs such as {@code https://a.com\@b.com/} or {@code https://a.com#@b.com/}. Anything
  * ambiguous (user info, fragments, backslashes, unencoded special characters) is refused.
  *
- * @param host         normalised (see {@link AuthorizedDomains#normaliseHost(String)}); IPv6 without brackets
- * @param port         1-65535
+ * <p>The host and port are a {@link HostPort}: the URL's authority is split by the same parser,
+ * and the host normalised by the same code, as the authorized-domain entries it is checked against.
+ *
+ * @param address      normalised host and port
  * @param pathAndQuery origin-form request target, always starting with {@code /}
  */
-public record OutboundTarget(String host, int port, String pathAndQuery) {
+public record OutboundTarget(HostPort address, String pathAndQuery) {
 
-    private static final int DEFAULT_PORT = 443;
     private static final int MAX_URL_LENGTH = 8192;
 
     public OutboundTarget {
-        host = AuthorizedDomains.normaliseHost(host);
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 1 and 65535");
+        if (address == null) {
+            throw new IllegalArgumentException("host is empty");
         }
         pathAndQuery = checkedPathAndQuery(pathAndQuery);
+    }
+
+    /** From a raw host (normalised here; IPv6 with or without brackets), a port and a path. */
+    public OutboundTarget(String host, int port, String pathAndQuery) {
+        this(new HostPort(host, port), pathAndQuery);
     }
 
     /** From separate fields; a null or empty path means {@code /}. */
@@ -85,62 +90,35 @@ public record OutboundTarget(String host, int port, String pathAndQuery) {
             throw new IllegalArgumentException("URL has no host");
         }
 
-        String host;
-        int port = DEFAULT_PORT;
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'[' without a closing ']' in the URL host");
-            }
-            host = authority.substring(0, close + 1);
-            String afterHost = authority.substring(close + 1);
-            if (!afterHost.isEmpty()) {
-                if (!afterHost.startsWith(":")) {
-                    throw new IllegalArgumentException("unexpected text after ']' in the URL host");
-                }
-                port = parsePort(afterHost.substring(1));
-            }
-        } else {
-            int colon = authority.indexOf(':');
-            if (colon >= 0 && colon != authority.lastIndexOf(':')) {
-                throw new IllegalArgumentException("IPv6 addresses must be written in brackets in a URL");
-            }
-            host = colon < 0 ? authority : authority.substring(0, colon);
-            if (colon >= 0) {
-                port = parsePort(authority.substring(colon + 1));
-            }
-        }
-        if (host.isEmpty()) {
+        HostPort.Split split = HostPort.split(authority, HostPort.Syntax.URL_AUTHORITY);
+        if (split.host().isEmpty()) {
             throw new IllegalArgumentException("URL has no host");
         }
-        return new OutboundTarget(host, port, pathAndQuery);
+        return new OutboundTarget(split.host(), split.port(), pathAndQuery);
+    }
+
+    /** Normalised host; IPv6 without brackets. */
+    public String host() {
+        return address.host();
+    }
+
+    public int port() {
+        return address.port();
     }
 
     /** Whether the host is an IP literal: such targets get no SNI and are verified against IP SANs. */
     public boolean ipLiteral() {
-        return AuthorizedDomains.isIpLiteral(host);
+        return address.ipLiteral();
     }
 
     /** Value of the {@code Host} header: port only when not 443, IPv6 bracketed. */
     public String hostHeader() {
-        String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == DEFAULT_PORT ? shown : shown + ":" + port;
+        return address.authority();
     }
 
     /** The target as an https URL, for logs and audit. */
     public String url() {
         return "https://" + hostHeader() + pathAndQuery;
-    }
-
-    private static int parsePort(String digits) {
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("port must be a number between 1 and 65535");
-        }
-        int port = Integer.parseInt(digits);
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be a number between 1 and 65535");
-        }
-        return port;
     }
 
     private static int firstIndexOf(String text, char a, char b) {

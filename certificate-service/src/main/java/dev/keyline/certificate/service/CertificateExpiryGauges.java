@@ -2,7 +2,11 @@ package dev.keyline.certificate.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,32 +16,50 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.keyline.certificate.persistence.CertificateEntity;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Publishes {@code keyline_certificate_expiry_seconds{certificate_id,name}}: seconds until each
- * certificate expires (negative once expired), so dashboards and alerts see expiry coming. Read
- * from the database every minute, so every replica reports every certificate, including ones
- * another replica changed.
+ * certificate expires (negative once expired), so dashboards and alerts see expiry coming.
+ *
+ * <p>A change made here updates only its own certificate's gauge, from the event (no database read:
+ * reading every row on every create used to put a full-table query on each write). Every minute the
+ * three columns of all rows are read once, so every replica also reports certificates another replica
+ * changed, and drops those another replica deleted.
  */
 @ApplicationScoped
 public class CertificateExpiryGauges {
 
+    static final String NAME = "keyline.certificate.expiry.seconds";
     private static final Logger LOG = Logger.getLogger(CertificateExpiryGauges.class);
 
-    private final MultiGauge expiry;
+    /** What one gauge reads; replaced (with its gauge) only when the name, a tag, changes. */
+    private record Tracked(String name, Expiry expiry, Gauge gauge) {
+    }
+
+    /** Mutable expiry behind a gauge: a renewal moves it without re-registering the meter. */
+    private static final class Expiry {
+        private volatile Instant notAfter;
+
+        Expiry(Instant notAfter) {
+            this.notAfter = notAfter;
+        }
+
+        double secondsLeft() {
+            return Duration.between(Instant.now(), notAfter).toSeconds();
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<UUID, Tracked> tracked = new ConcurrentHashMap<>();
 
     @Inject
     public CertificateExpiryGauges(MeterRegistry registry) {
-        this.expiry = MultiGauge.builder("keyline.certificate.expiry.seconds")
-                .description("Seconds until the certificate expires; negative when expired")
-                .baseUnit("seconds")
-                .register(registry);
+        this.registry = registry;
     }
 
     void onStart(@Observes StartupEvent e) {
@@ -50,18 +72,58 @@ public class CertificateExpiryGauges {
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) CertificateChanged changed) {
-        refresh();
+        if (changed.isDeleted()) {
+            drop(changed.id());
+        } else {
+            put(changed.id(), changed.name(), changed.notAfter());
+        }
     }
 
     @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
+        // Only certificates known before the read may be dropped: one created meanwhile is not in the rows yet.
+        Set<UUID> knownBefore = Set.copyOf(tracked.keySet());
         List<Object[]> rows = QuarkusTransaction.requiringNew()
                 .call(() -> CertificateEntity.getEntityManager()
                         .createQuery("select c.id, c.name, c.notAfter from CertificateEntity c", Object[].class)
                         .getResultList());
-        expiry.register(rows.stream()
-                .map(r -> MultiGauge.Row.of(Tags.of("certificate_id", r[0].toString(), "name", (String) r[1]),
-                        (Instant) r[2], notAfter -> Duration.between(Instant.now(), notAfter).toSeconds()))
-                .toList(), true);
+        Set<UUID> present = new HashSet<>();
+        for (Object[] row : rows) {
+            UUID id = (UUID) row[0];
+            present.add(id);
+            put(id, (String) row[1], (Instant) row[2]);
+        }
+        for (UUID id : knownBefore) {
+            if (!present.contains(id)) {
+                drop(id);
+            }
+        }
+    }
+
+    private void put(UUID id, String name, Instant notAfter) {
+        tracked.compute(id, (key, current) -> {
+            if (current != null && current.name().equals(name)) {
+                current.expiry().notAfter = notAfter;
+                return current;
+            }
+            if (current != null) {
+                registry.remove(current.gauge());
+            }
+            Expiry expiry = new Expiry(notAfter);
+            Gauge gauge = Gauge.builder(NAME, expiry, Expiry::secondsLeft)
+                    .description("Seconds until the certificate expires; negative when expired")
+                    .baseUnit("seconds")
+                    .tags("certificate_id", key.toString(), "name", name)
+                    .strongReference(true)
+                    .register(registry);
+            return new Tracked(name, expiry, gauge);
+        });
+    }
+
+    private void drop(UUID id) {
+        Tracked gone = tracked.remove(id);
+        if (gone != null) {
+            registry.remove(gone.gauge());
+        }
     }
 }

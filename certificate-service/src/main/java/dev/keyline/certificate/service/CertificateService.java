@@ -80,7 +80,7 @@ public class CertificateService {
         rollbackUndo.register(() -> secrets.deleteAll(e.id));
         e.vaultVersion = version;
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
-        changed.fire(new CertificateChanged(e.id));
+        changed.fire(CertificateChanged.saved(e));
         return e;
     }
 
@@ -123,7 +123,7 @@ public class CertificateService {
         }
         audit.success("certificate.update", RESOURCE, id.toString(), fingerprints(oldFingerprint, e.sha256Fingerprint),
                 "name=" + e.name);
-        changed.fire(new CertificateChanged(id));
+        changed.fire(CertificateChanged.saved(e));
         return e;
     }
 
@@ -136,7 +136,7 @@ public class CertificateService {
         CertificateEntity.flush();
         secrets.deleteAll(id);
         audit.success("certificate.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
-        changed.fire(new CertificateChanged(id));
+        changed.fire(CertificateChanged.deleted(id));
     }
 
     public CertificateEntity get(UUID id) {

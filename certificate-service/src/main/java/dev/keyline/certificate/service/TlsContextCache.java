@@ -12,10 +12,12 @@ import jakarta.inject.Inject;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.certificate.egress.ClientTlsContext;
+import dev.keyline.certificate.egress.PoolSettings;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
@@ -34,6 +36,11 @@ import dev.keyline.keys.PrivateKeys;
  * any replica moves the row to another version (or removes it), so a stale context is never served,
  * with no cross-replica invalidation. Keys are parsed on the bounded {@link KeyWork} pool; records
  * written before keys were stored as plain PKCS#8 still carry a passphrase and are decrypted there once.
+ *
+ * <p>
+ * A context also owns its version's kept connections: whenever one leaves the cache (the certificate
+ * changed or was deleted, or it was least recently used), its connections are closed, so a replaced
+ * or deleted certificate is not presented again on a connection that is already open.
  */
 @ApplicationScoped
 public class TlsContextCache {
@@ -54,10 +61,18 @@ public class TlsContextCache {
     KeyLimitsConfig keyLimits;
 
     private Cache<Version, ClientTlsContext> entries;
+    private PoolSettings pooling;
 
     @PostConstruct
     void init() {
-        entries = Caffeine.newBuilder().maximumSize(config.tlsContexts().maxEntries()).build();
+        pooling = new PoolSettings(config.egress().pool().maxConnections(), config.egress().pool().idleTimeout());
+        entries = Caffeine.newBuilder().maximumSize(config.tlsContexts().maxEntries())
+                .removalListener((Version version, ClientTlsContext context, RemovalCause cause) -> {
+                    if (context != null) {
+                        context.close();
+                    }
+                })
+                .build();
     }
 
     public ClientTlsContext contextFor(CertificateEntity certificate) {
@@ -66,9 +81,17 @@ public class TlsContextCache {
                 v -> build(secrets.read(v.id(), v.vaultVersion())));
     }
 
-    /** Frees the memory of a changed or deleted certificate's versions (they would never be asked for again). */
+    /**
+     * Drops a changed or deleted certificate's versions (they would never be asked for again) and, through
+     * the removal listener, closes their kept connections.
+     */
     void onChange(@Observes(during = TransactionPhase.AFTER_COMPLETION) CertificateChanged changed) {
-        entries.asMap().keySet().removeIf(v -> v.id().equals(changed.id()));
+        entries.invalidateAll(entries.asMap().keySet().stream().filter(v -> v.id().equals(changed.id())).toList());
+    }
+
+    /** Idle kept connections of every cached version (for tests and diagnostics). */
+    int idleConnections() {
+        return entries.asMap().values().stream().mapToInt(context -> context.connections().idleConnections()).sum();
     }
 
     int size() {
@@ -82,6 +105,6 @@ public class TlsContextCache {
         List<X509Certificate> chain = Certificates.parseChain(material.certificatePem());
         List<X509Certificate> cas = material.caCertificatePem() == null ? List.of()
                 : Certificates.parseChain(material.caCertificatePem());
-        return new ClientTlsContext(key.privateKey(), chain.toArray(X509Certificate[]::new), cas);
+        return new ClientTlsContext(key.privateKey(), chain.toArray(X509Certificate[]::new), cas, pooling);
     }
 }

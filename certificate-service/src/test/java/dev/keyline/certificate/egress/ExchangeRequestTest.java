@@ -55,6 +55,14 @@ class ExchangeRequestTest {
     }
 
     @Test
+    void aKeptConnectionSendsNoConnectionHeader() {
+        String head = new String(Http1RequestHead.encode(OutboundTarget.of("api.example.com", 443, "/"),
+                ExchangeRequest.get(), true), StandardCharsets.US_ASCII);
+
+        assertThat(head).isEqualTo("GET / HTTP/1.1\r\nHost: api.example.com\r\n\r\n");
+    }
+
+    @Test
     void sendsAZeroContentLengthForBodylessPost() {
         String head = new String(Http1RequestHead.encode(OutboundTarget.of("api.example.com", 443, "/"),
                 new ExchangeRequest("POST", List.of(), null)), StandardCharsets.US_ASCII);

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.certificate.CertificateFixtures;
+import dev.keyline.certificate.KeepAliveTlsServer;
 import dev.keyline.certificate.MtlsTestServer;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.keys.testing.Issued;
@@ -182,5 +184,55 @@ class ExchangeResourceTest {
                 .body(Map.of("url", "https://localhost/", "method", "TRACE"))
                 .when().post("/api/v1/certificates/" + id + "/exchange")
                 .then().statusCode(400).body("errors[0].field", equalTo("method"));
+    }
+
+    /**
+     * Connections are kept per certificate version: a second exchange reuses the first one's
+     * connection, and replacing or deleting the certificate closes it (seen from the server).
+     */
+    @Test
+    void keptConnectionsCloseWhenTheCertificateIsReplacedOrDeleted() throws Exception {
+        try (KeepAliveTlsServer keepAlive = new KeepAliveTlsServer(
+                TestPki.sslContext(MtlsTestServer.localhostIdentity(SERVER_CA), CertificateFixtures.CLIENT_CA))) {
+            List<String> domains = List.of("localhost:" + keepAlive.port());
+            String name = CertificateFixtures.uniqueName("kept");
+            Map<String, Object> created = new HashMap<>(CertificateFixtures.body(name,
+                    CertificateFixtures.client("kept-client"), domains));
+            created.put("caCertificate", SERVER_CA.certificatePem());
+            String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(created)
+                    .when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
+            Map<String, Object> call = Map.of("url", "https://localhost:" + keepAlive.port() + "/kept");
+
+            exchange(id, call).body("timing.connectionReused", equalTo(false));
+            exchange(id, call).body("timing.connectionReused", equalTo(true));
+            assertThat(keepAlive.accepted()).isEqualTo(1);
+
+            Map<String, Object> replaced = new HashMap<>(CertificateFixtures.body(name,
+                    CertificateFixtures.client("kept-client-renewed"), domains));
+            replaced.put("caCertificate", SERVER_CA.certificatePem());
+            String etag = given().header("Authorization", READER).when().get("/api/v1/certificates/" + id)
+                    .then().statusCode(200).extract().header("ETag");
+            given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                    .body(replaced).when().put("/api/v1/certificates/" + id).then().statusCode(200);
+
+            assertThat(KeepAliveTlsServer.await(() -> keepAlive.open() == 0, Duration.ofSeconds(10)))
+                    .as("the old version's connection is closed").isTrue();
+            exchange(id, call).body("timing.connectionReused", equalTo(false));
+            exchange(id, call).body("timing.connectionReused", equalTo(true));
+            assertThat(keepAlive.accepted()).isEqualTo(2);
+            assertThat(keepAlive.clientSubjects()).containsExactly("CN=kept-client", "CN=kept-client",
+                    "CN=kept-client-renewed", "CN=kept-client-renewed");
+
+            given().header("Authorization", MANAGER).when().delete("/api/v1/certificates/" + id).then().statusCode(204);
+
+            assertThat(KeepAliveTlsServer.await(() -> keepAlive.open() == 0, Duration.ofSeconds(10)))
+                    .as("the deleted certificate's connection is closed").isTrue();
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse exchange(String id, Map<String, Object> call) {
+        return given().header("Authorization", USER).contentType(ContentType.JSON).body(call)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(200).body("status", equalTo(200));
     }
 }

@@ -59,6 +59,18 @@ class ObservabilityTest {
                 .when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
         given().when().get(metrics).then().statusCode(200)
                 .body(containsString("keyline_certificate_expiry_seconds{certificate_id=\"" + id + "\",name=\"" + name + "\"}"));
+
+        // A rename replaces the series (the name is a tag); no other series of this certificate stays.
+        String renamed = name + "-renamed";
+        String etag = given().header("Authorization", MANAGER).when().get("/api/v1/certificates/" + id)
+                .then().statusCode(200).extract().header("ETag");
+        given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                .body(java.util.Map.of("name", renamed, "authorizedDomains", java.util.List.of("api.example.com")))
+                .when().put("/api/v1/certificates/" + id).then().statusCode(200);
+        given().when().get(metrics).then().statusCode(200)
+                .body(containsString("keyline_certificate_expiry_seconds{certificate_id=\"" + id + "\",name=\"" + renamed + "\"}"))
+                .body(not(containsString("name=\"" + name + "\"}")));
+
         given().header("Authorization", MANAGER).when().delete("/api/v1/certificates/" + id).then().statusCode(204);
         given().when().get(metrics).then().statusCode(200).body(not(containsString(id)));
     }

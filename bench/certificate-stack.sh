@@ -1,0 +1,89 @@
+# Sourced by the certificate-service bench scripts: starts only what certificate-service needs —
+# a throwaway PostgreSQL cluster, the vault-emulator and the service (JVM mode) — on free ports, so it
+# runs beside other stacks and test runs. Stops them when the script exits.
+#   start_certificate_stack STATE_DIR [extra JVM options for the service...]
+# Afterwards: CERTIFICATE_SERVICE_URL, CERTIFICATE_SERVICE_PID, JWT_PRIVATE_KEY (PKCS#8 PEM the service
+# trusts for tokens with iss "keyline"; the harnesses mint their own tokens with it).
+# Distinct certificates (the JDK caches parsed ones, so repeating one would flatter the figures), made
+# as users make them: openssl RSA-2048 and an encrypted PKCS#8 des3 key (passphrase bench-pass).
+#   make_distinct_certificates DIR COUNT       (keeps what DIR already holds)
+make_distinct_certificates() {
+  local dir=$1 count=$2 have
+  mkdir -p "$dir"
+  have=$(find "$dir" -name "*.crt" | wc -l)
+  if [ "$have" -lt "$count" ]; then
+    echo "making $count distinct certificates with openssl ..."
+    seq "$have" $((count - 1)) | xargs -P "$(nproc)" -I{} sh -c '
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout "$0/c{}.plain" -out "$0/c{}.crt" -days 90 -subj "/CN=bench-{}" 2>/dev/null &&
+      openssl pkcs8 -topk8 -v2 des3 -in "$0/c{}.plain" -out "$0/c{}.key" -passout pass:bench-pass && rm "$0/c{}.plain"' "$dir"
+  fi
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+wait_for() { # description seconds command...
+  local what=$1 seconds=$2
+  shift 2
+  for _ in $(seq 1 $((seconds * 5))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "error: $what did not come up within $seconds s (logs in $STACK_DIR)" >&2
+  exit 1
+}
+
+stop_certificate_stack() {
+  for pid in $(tac "$STACK_DIR/pids" 2>/dev/null); do
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -f "$STACK_DIR/pids"
+}
+
+start_certificate_stack() {
+  STACK_DIR=$1
+  shift
+  local java="$JAVA_HOME/bin/java" pg_port vault_port http_port mgmt_port vault_token
+  if [ "${SKIP_BUILD:-}" != 1 ]; then
+    echo "building certificate-service and the emulators (package, no tests) ..."
+    ./mvnw -B -q package -pl certificate-service,emulators/embedded-postgres,emulators/vault-emulator -am -DskipTests
+  fi
+  rm -rf "$STACK_DIR"
+  mkdir -p "$STACK_DIR"
+  trap stop_certificate_stack EXIT
+  pg_port=$(free_port); vault_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port)
+
+  "$java" -jar emulators/embedded-postgres/target/embedded-postgres.jar --dir "$STACK_DIR/pg" --port "$pg_port" \
+    --database keyline >"$STACK_DIR/postgres.log" 2>&1 &
+  echo $! >>"$STACK_DIR/pids"
+  wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
+
+  vault_token=$(openssl rand -hex 16)
+  "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$vault_token" \
+    --mount secret >"$STACK_DIR/vault.log" 2>&1 &
+  echo $! >>"$STACK_DIR/pids"
+  wait_for vault-emulator 60 grep -q "listening" "$STACK_DIR/vault.log"
+
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STACK_DIR/jwt-private.pem" 2>/dev/null
+  openssl pkey -in "$STACK_DIR/jwt-private.pem" -pubout -out "$STACK_DIR/jwt-public.pem"
+  JWT_PRIVATE_KEY="$STACK_DIR/jwt-private.pem"
+
+  env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline" \
+    QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
+    QUARKUS_VAULT_URL="http://127.0.0.1:$vault_port" QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN="$vault_token" \
+    KEYLINE_JWT_ISSUER=keyline KEYLINE_JWT_PUBLIC_KEY_LOCATION="$STACK_DIR/jwt-public.pem" \
+    QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
+    CERTIFICATE_SERVICE_EGRESS_ALLOW_PRIVATE_ADDRESSES=true \
+    "$java" "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
+  CERTIFICATE_SERVICE_PID=$!
+  echo $CERTIFICATE_SERVICE_PID >>"$STACK_DIR/pids"
+  wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
+  CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
+}
