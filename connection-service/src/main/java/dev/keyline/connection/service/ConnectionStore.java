@@ -57,6 +57,9 @@ public class ConnectionStore {
     @Inject
     RollbackUndo rollbackUndo;
 
+    @Inject
+    CertificateUse certificateUse;
+
     @Transactional
     public ConnectionEntity create(ConnectionInput in) {
         requireUniqueName(in.name(), null);
@@ -79,6 +82,8 @@ public class ConnectionStore {
             rollbackUndo.register(() -> secrets.deleteAll(e.id));
             e.vaultVersion = version;
         }
+        // API connectors: registered at certificate-service before the commit (a refusal saves nothing).
+        certificateUse.register(e, true);
         audit.success("connection.create", RESOURCE, e.id.toString(), e.keyFingerprint,
                 "name=" + e.name + " type=" + e.type);
         return e;
@@ -93,8 +98,18 @@ public class ConnectionStore {
         }
         requireUniqueName(in.name(), id);
         String changes = ConnectionChanges.describe(e, in);
+        UUID certificateBefore = e.certificateId;
+        String nameBefore = e.name;
         apply(e, in);
         e.flush();
+        // A new certificate: register there first (before the commit), leave the old one after it.
+        boolean newCertificate = !java.util.Objects.equals(certificateBefore, e.certificateId);
+        if (newCertificate || !nameBefore.equals(e.name)) {
+            certificateUse.register(e, newCertificate);
+        }
+        if (newCertificate) {
+            certificateUse.unregisterAfterCommit(certificateBefore, id);
+        }
         audit.success("connection.update", RESOURCE, id.toString(), e.keyFingerprint, changes);
         return e;
     }
@@ -202,6 +217,7 @@ public class ConnectionStore {
         if (snowflake) {
             secrets.deleteAll(id);
         }
+        certificateUse.unregisterAfterCommit(e.certificateId, id);
         audit.success("connection.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
     }
 
