@@ -38,7 +38,9 @@ import io.quarkus.panache.common.Sort;
  * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
  * Vault write. Rows point at an exact Vault version, so a half-finished change never alters what an
  * existing row reads. Nothing here talks to Snowflake: slow network calls stay outside transactions,
- * except under {@link #withRowLock}, which serializes a credential swap with key-slot changes.
+ * except under {@link #withRowLock}, which serializes a credential swap with key-slot changes, and an
+ * API connector's registration at its certificate ({@link CertificateUse}, one short idempotent call
+ * before the commit so a refused registration saves nothing).
  */
 @ApplicationScoped
 public class ConnectionStore {
@@ -99,14 +101,12 @@ public class ConnectionStore {
         requireUniqueName(in.name(), id);
         String changes = ConnectionChanges.describe(e, in);
         UUID certificateBefore = e.certificateId;
-        String nameBefore = e.name;
         apply(e, in);
         e.flush();
-        // A new certificate: register there first (before the commit), leave the old one after it.
+        // Registered on every save (idempotent: keeps the name current, and registers connectors saved
+        // before registrations existed); a new certificate first (before the commit), the old one left after it.
         boolean newCertificate = !java.util.Objects.equals(certificateBefore, e.certificateId);
-        if (newCertificate || !nameBefore.equals(e.name)) {
-            certificateUse.register(e, newCertificate);
-        }
+        certificateUse.register(e, newCertificate);
         if (newCertificate) {
             certificateUse.unregisterAfterCommit(certificateBefore, id);
         }

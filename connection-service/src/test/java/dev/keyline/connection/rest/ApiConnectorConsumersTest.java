@@ -79,7 +79,7 @@ class ApiConnectorConsumersTest {
         String renamed = ConnectionFixtures.uniqueName("api-renamed");
         given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON)
                 .body(body(renamed, first)).when().put(BASE + "/" + id).then().statusCode(200);
-        assertThat(certificates.consumers(first).get(id)).as("a rename registers the new name").contains(renamed);
+        assertThat(certificates.consumers(first).get(id)).as("every save registers, with the current name").contains(renamed);
 
         given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON)
                 .body(body(renamed, second)).when().put(BASE + "/" + id).then().statusCode(200);
