@@ -21,7 +21,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A stand-in for certificate-service's exchange endpoint and readiness probe, on a JDK HttpServer.
+ * A stand-in for certificate-service's exchange, authorization and consumer endpoints and its
+ * readiness probe, on a JDK HttpServer.
  * It checks the bearer token like the real service (signed with the test key, not expired, and
  * holding {@code certificates:use}: 401/403 otherwise), records what it was asked, and answers per
  * certificate id as a test scripted it (an exchange result, a problem, or a slow answer).
@@ -32,9 +33,15 @@ public final class CertificateServiceStub implements AutoCloseable {
     public static final String USE = "certificates:use";
     private static final Pattern EXCHANGE = Pattern.compile("/api/v1/certificates/([^/]+)/exchange");
     private static final Pattern AUTHORIZATION = Pattern.compile("/api/v1/certificates/([^/]+)/authorization");
+    private static final Pattern CONSUMER = Pattern.compile("/api/v1/certificates/([^/]+)/consumers/([^/]+)");
 
     /** What to answer for one certificate id. */
     public record Script(int status, String body, long delayMillis) {
+    }
+
+    /** One registration call: PUT (register, {@code body} the JSON sent) or DELETE (unregister). */
+    public record ConsumerCall(String method, String certificateId, String consumerId, String authorization, String via,
+            String body) {
     }
 
     /** One request the stub received. */
@@ -48,6 +55,11 @@ public final class CertificateServiceStub implements AutoCloseable {
     private final Map<String, Set<String>> authorized = new ConcurrentHashMap<>();
     private final List<Received> authorizationQuestions = new CopyOnWriteArrayList<>();
     private volatile int readyStatus = 200;
+    private final List<ConsumerCall> consumerCalls = new CopyOnWriteArrayList<>();
+    /** Certificate id → (consumer id → the body it was registered with). */
+    private final Map<String, Map<String, String>> consumers = new ConcurrentHashMap<>();
+    /** Certificate id → the status its consumer calls fail with (503, 500, …). */
+    private final Map<String, Integer> consumerFailures = new ConcurrentHashMap<>();
 
     private CertificateServiceStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -110,6 +122,30 @@ public final class CertificateServiceStub implements AutoCloseable {
         return authorizationQuestions.stream().filter(r -> r.certificateId().equals(certificateId)).toList();
     }
 
+    /** Every PUT/DELETE of …/consumers/… received for this connector (consumer id), at any certificate, in order. */
+    public List<ConsumerCall> consumerCallsOf(String consumerId) {
+        return consumerCalls.stream().filter(c -> c.consumerId().equals(consumerId)).toList();
+    }
+
+    /** Every PUT/DELETE of …/consumers/… received for this certificate, in order. */
+    public List<ConsumerCall> consumerCalls(String certificateId) {
+        return consumerCalls.stream().filter(c -> c.certificateId().equals(certificateId)).toList();
+    }
+
+    /** The connectors registered as users of this certificate: consumer id → the JSON body registered. */
+    public Map<String, String> consumers(String certificateId) {
+        return Map.copyOf(consumers.getOrDefault(certificateId, Map.of()));
+    }
+
+    /** Registering and unregistering at this certificate fail with {@code status} (0: they work again). */
+    public void consumerCallsFail(String certificateId, int status) {
+        if (status == 0) {
+            consumerFailures.remove(certificateId);
+        } else {
+            consumerFailures.put(certificateId, status);
+        }
+    }
+
     public void readyStatus(int status) {
         this.readyStatus = status;
     }
@@ -128,6 +164,11 @@ public final class CertificateServiceStub implements AutoCloseable {
             Matcher a = AUTHORIZATION.matcher(path);
             if (a.matches() && exchange.getRequestMethod().equals("GET")) {
                 answerAuthorization(exchange, a.group(1));
+                return;
+            }
+            Matcher c = CONSUMER.matcher(path);
+            if (c.matches()) {
+                answerConsumer(exchange, c.group(1), c.group(2));
                 return;
             }
             Matcher m = EXCHANGE.matcher(path);
@@ -200,6 +241,49 @@ public final class CertificateServiceStub implements AutoCloseable {
         respond(exchange, 200, "{\"allowed\":" + allowed + ",\"host\":\"" + host + "\",\"port\":" + port
                 + (allowed ? ",\"matchedRule\":\"" + host + "\"" : ",\"reason\":\"no authorized domain matches\"")
                 + "}");
+    }
+
+    /** Like certificate-service: a valid token with certificates:use, 404 for an unknown certificate, idempotent. */
+    private void answerConsumer(HttpExchange exchange, String certificateId, String consumerId) throws IOException {
+        String method = exchange.getRequestMethod();
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        consumerCalls.add(new ConsumerCall(method, certificateId, consumerId, authorization,
+                exchange.getRequestHeaders().getFirst("Keyline-Via"), body));
+        Set<String> groups = StubTokens.verifiedGroups(authorization);
+        if (groups == null) {
+            respond(exchange, 401, "{\"type\":\"urn:keyline:problem:unauthenticated\",\"status\":401}");
+            return;
+        }
+        if (!groups.contains(USE)) {
+            respond(exchange, 403, "{\"type\":\"urn:keyline:problem:forbidden\",\"status\":403,"
+                    + "\"detail\":\"This operation needs another permission\"}");
+            return;
+        }
+        Integer failure = consumerFailures.get(certificateId);
+        if (failure != null) {
+            respond(exchange, failure, "{\"type\":\"urn:keyline:problem:vault-unavailable\",\"status\":" + failure
+                    + ",\"detail\":\"scripted failure\"}");
+            return;
+        }
+        if (!authorized.containsKey(certificateId)) {
+            respond(exchange, 404, "{\"type\":\"urn:keyline:problem:not-found\",\"status\":404,"
+                    + "\"detail\":\"Certificate " + certificateId + " does not exist\"}");
+            return;
+        }
+        Map<String, String> registered = consumers.computeIfAbsent(certificateId, k -> new ConcurrentHashMap<>());
+        if (method.equals("PUT")) {
+            boolean created = registered.put(consumerId, body) == null;
+            respond(exchange, created ? 201 : 200, "{\"id\":\"" + consumerId + "\"}");
+        } else if (method.equals("DELETE")) {
+            registered.remove(consumerId);
+            exchange.sendResponseHeaders(204, -1);
+        } else {
+            respond(exchange, 405, "{\"status\":405}");
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

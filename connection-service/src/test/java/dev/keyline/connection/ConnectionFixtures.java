@@ -34,8 +34,13 @@ import io.restassured.http.ContentType;
 public final class ConnectionFixtures {
 
     public static final String BASE = "/api/v1/connections";
-    /** An administrator: manages connections and uses them (test, browse, key slots); manage alone uses nothing. */
-    public static final String MANAGER = TestTokens.bearer("alice", Permissions.MANAGE, Permissions.USE);
+    /**
+     * An administrator: manages connections and uses them (test, browse, key slots); manage alone uses
+     * nothing. Holds certificate-service's {@code certificates:use} too: saving an API connector binds its
+     * certificate, registered at certificate-service with this token.
+     */
+    public static final String MANAGER = TestTokens.bearer("alice", Permissions.MANAGE, Permissions.USE,
+            CertificateServiceStub.USE);
     public static final String READER = TestTokens.bearer("bob", Permissions.READ);
     /** Uses connections (test, browse, key slots, candidate keys) and changes nothing. */
     public static final String USER = TestTokens.bearer("uma", Permissions.USE);

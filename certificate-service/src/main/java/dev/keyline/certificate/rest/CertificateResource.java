@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -36,7 +37,9 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.Permissions;
 import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.certificate.persistence.CertificateConsumerEntity;
 import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.service.CertificateConsumers;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
@@ -52,6 +55,9 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class CertificateResource {
 
+    /** A consumer's id in its own service: a UUID for connection-service, kept general but plain. */
+    static final String CONSUMER_ID = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
+
     @Inject
     CertificateService certificates;
 
@@ -60,6 +66,9 @@ public class CertificateResource {
 
     @Inject
     CertificateFiles files;
+
+    @Inject
+    CertificateConsumers consumers;
 
     @Inject
     CertificateServiceConfig config;
@@ -91,7 +100,13 @@ public class CertificateResource {
     public PageView<CertificateView> list(@QueryParam("name") String name,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
-        List<CertificateView> items = certificates.list(name, page, size).stream().map(this::view).toList();
+        List<CertificateEntity> found = certificates.list(name, page, size);
+        java.util.Map<UUID, List<ConsumerView>> used = CertificateConsumerEntity
+                .ofAll(found.stream().map(e -> e.id).toList()).stream()
+                .collect(java.util.stream.Collectors.groupingBy(c -> c.certificateId,
+                        java.util.stream.Collectors.mapping(ConsumerView::of, java.util.stream.Collectors.toList())));
+        List<CertificateView> items = found.stream()
+                .map(e -> CertificateView.of(e, config.expiryWarning(), used.getOrDefault(e.id, List.of()))).toList();
         return new PageView<>(items, page, size, certificates.count(name));
     }
 
@@ -128,6 +143,32 @@ public class CertificateResource {
         return Response.noContent().build();
     }
 
+    @PUT
+    @Path("{id}/consumers/{consumerId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Permissions.USE)
+    @Operation(summary = "Register a user of the certificate (an API connector): binding a certificate is a use of it; idempotent")
+    public Response registerConsumer(@PathParam("id") UUID id, @PathParam("consumerId") @Pattern(regexp = CONSUMER_ID,
+            message = "must be 1-100 letters, digits, '.', '_', ':' or '-'") String consumerId,
+            @Valid @NotNull ConsumerRequest request) {
+        CertificateConsumers.Registration r = audited("certificate.consumer.register", id,
+                () -> consumers.register(id, consumerId, request.name().strip(), request.service()));
+        return Response.status(r.created() ? 201 : 200).entity(ConsumerView.of(r.consumer())).build();
+    }
+
+    @DELETE
+    @Path("{id}/consumers/{consumerId}")
+    @RolesAllowed(Permissions.USE)
+    @Operation(summary = "Unregister a user of the certificate; one not registered is no error (idempotent)")
+    public Response unregisterConsumer(@PathParam("id") UUID id, @PathParam("consumerId") @Pattern(regexp = CONSUMER_ID,
+            message = "must be 1-100 letters, digits, '.', '_', ':' or '-'") String consumerId) {
+        audited("certificate.consumer.unregister", id, () -> {
+            consumers.unregister(id, consumerId);
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("{id}/authorization")
     @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
@@ -140,7 +181,7 @@ public class CertificateResource {
     }
 
     private CertificateView view(CertificateEntity e) {
-        return CertificateView.of(e, config.expiryWarning());
+        return CertificateView.of(e, config.expiryWarning(), consumers.of(e.id).stream().map(ConsumerView::of).toList());
     }
 
     private Response created(CertificateEntity e, UriInfo uri) {

@@ -13,9 +13,10 @@ public record CertificateView(UUID id, String name, String description, List<Str
         String issuer, String serialNumber, Instant notBefore, Instant notAfter, long secondsUntilExpiry,
         String sha256Fingerprint, String keyAlgorithm, int keySizeBits, int chainLength, boolean hasPassphrase,
         boolean hasCaCertificate, String caSubject, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy,
-        long version, List<String> warnings) {
+        long version, List<String> warnings, List<ConsumerView> consumers) {
 
-    public static CertificateView of(CertificateEntity e, Duration expiryWarning) {
+    /** {@code consumers}: who uses the certificate (API connectors); deleting it is refused while any is listed. */
+    public static CertificateView of(CertificateEntity e, Duration expiryWarning, List<ConsumerView> consumers) {
         Instant now = Instant.now();
         long secondsLeft = Duration.between(now, e.notAfter).toSeconds();
         List<String> warnings = new ArrayList<>();
@@ -28,6 +29,6 @@ public record CertificateView(UUID id, String name, String description, List<Str
         return new CertificateView(e.id, e.name, e.description, e.authorizedDomains, e.subject, e.issuer, e.serialNumber,
                 e.notBefore, e.notAfter, secondsLeft, e.sha256Fingerprint, e.keyAlgorithm, e.keySizeBits, e.chainLength,
                 e.hasPassphrase, e.caSubject != null, e.caSubject, e.createdAt, e.createdBy, e.updatedAt, e.updatedBy,
-                e.version, warnings);
+                e.version, warnings, consumers);
     }
 }

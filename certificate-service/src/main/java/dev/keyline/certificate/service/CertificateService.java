@@ -126,10 +126,18 @@ public class CertificateService {
         return e;
     }
 
-    /** Deletes the row and every Vault version; if Vault refuses, the row stays. */
+    /**
+     * Deletes the row and every Vault version; if Vault refuses, the row stays. Refused (409
+     * {@code certificate-in-use}) while consumers are registered; the row lock orders this with
+     * {@link CertificateConsumers#register}.
+     */
     @Transactional
     public void delete(UUID id) {
-        CertificateEntity e = get(id);
+        CertificateEntity e = CertificateEntity.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            throw ProblemException.notFound("Certificate", id);
+        }
+        CertificateConsumers.requireUnused(e);
         String fingerprint = e.sha256Fingerprint;
         e.delete();
         CertificateEntity.flush();

@@ -33,6 +33,9 @@ class AuthorizationMatrixTest {
             "DELETE /api/v1/certificates/{id}", accepts(Permissions.MANAGE),
             "GET /api/v1/certificates/{id}/authorization", accepts(Permissions.READ, Permissions.USE, Permissions.MANAGE),
             "POST /api/v1/certificates/{id}/exchange", accepts(Permissions.USE),
+            // Binding a certificate to a connector is a use of it: the caller's own certificates:use.
+            "PUT /api/v1/certificates/{id}/consumers/{consumerId}", accepts(Permissions.USE),
+            "DELETE /api/v1/certificates/{id}/consumers/{consumerId}", accepts(Permissions.USE),
             "GET /api/v1/audit-events", accepts(Permissions.READ, Permissions.USE, Permissions.MANAGE));
 
     @Test

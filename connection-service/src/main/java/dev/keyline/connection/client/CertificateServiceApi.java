@@ -3,9 +3,11 @@ package dev.keyline.connection.client;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -40,6 +42,24 @@ interface CertificateServiceApi {
     @Produces(MediaType.APPLICATION_JSON)
     ExchangeOutcome exchange(@PathParam("id") UUID certificateId, @HeaderParam("Authorization") String authorization,
             ExchangeCall call);
+
+    /** Registers an API connector as a user of the certificate (idempotent), with the caller's own token. */
+    @PUT
+    @Path("{id}/consumers/{consumerId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    void registerConsumer(@PathParam("id") UUID certificateId, @PathParam("consumerId") UUID consumerId,
+            @HeaderParam("Authorization") String authorization, Consumer consumer);
+
+    /** Removes that registration (idempotent), with the caller's own token. */
+    @DELETE
+    @Path("{id}/consumers/{consumerId}")
+    void unregisterConsumer(@PathParam("id") UUID certificateId, @PathParam("consumerId") UUID consumerId,
+            @HeaderParam("Authorization") String authorization);
+
+    /** How certificate-service names the connector to whoever wants to delete the certificate. */
+    record Consumer(String name, String service) {
+    }
 
     /** May the certificate be presented to host:port? Asked with the caller's own token. */
     @GET

@@ -63,10 +63,7 @@ public class CertificateServiceClient {
     }
 
     private ExchangeOutcome send(UUID certificateId, ExchangeCall call, String callerToken) {
-        if (callerToken == null || callerToken.isBlank()) {
-            // Never fall back to an identity of this service's own: that was the confused deputy.
-            throw new CertificateServiceException(401, "unauthenticated", "no caller token to forward");
-        }
+        requireToken(callerToken);
         try {
             return api.exchange(certificateId, "Bearer " + callerToken, call);
         } catch (ProcessingException e) {
@@ -89,6 +86,42 @@ public class CertificateServiceClient {
             return a.allowed() ? null : a.reason() == null ? "no authorized domain matches" : a.reason();
         } catch (ProcessingException e) {
             throw transport(e);
+        }
+    }
+
+    /**
+     * Registers connector {@code connectionId} (named {@code name}) as a user of the certificate, for
+     * the caller whose bearer token {@code callerToken} is: certificate-service checks the caller's
+     * own {@code certificates:use}. Idempotent, so retried when certificate-service was away.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = CertificateServiceException.Unavailable.class)
+    public void registerConsumer(UUID certificateId, UUID connectionId, String name, String callerToken) {
+        requireToken(callerToken);
+        try {
+            api.registerConsumer(certificateId, connectionId, "Bearer " + callerToken,
+                    new CertificateServiceApi.Consumer(name, "connection-service"));
+        } catch (ProcessingException e) {
+            throw transport(e);
+        }
+    }
+
+    /** Removes that registration, with the caller's token. Idempotent, retried like registering. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = CertificateServiceException.Unavailable.class)
+    public void unregisterConsumer(UUID certificateId, UUID connectionId, String callerToken) {
+        requireToken(callerToken);
+        try {
+            api.unregisterConsumer(certificateId, connectionId, "Bearer " + callerToken);
+        } catch (ProcessingException e) {
+            throw transport(e);
+        }
+    }
+
+    private static void requireToken(String callerToken) {
+        if (callerToken == null || callerToken.isBlank()) {
+            // Never fall back to an identity of this service's own: that was the confused deputy.
+            throw new CertificateServiceException(401, "unauthenticated", "no caller token to forward");
         }
     }
 

@@ -36,8 +36,9 @@ final class CertificateServiceProblems {
                 case "egress-refused" -> new ProblemException(422, "api-egress-refused", "Egress refused",
                         "certificate-service refuses to connect to " + e.baseUrl + ": " + x.getMessage());
                 default -> new ProblemException(403, "certificate-use-forbidden", "Certificate use forbidden",
-                        "Testing this API connector presents certificate " + e.certificateId
-                                + " for you, which needs your own certificates:use at certificate-service");
+                        "Testing or calling through this API connector presents certificate " + e.certificateId
+                                + " for you, and saving it binds that certificate to it: both need your own "
+                                + "certificates:use at certificate-service");
             };
             case 404 -> new ProblemException(422, "certificate-not-found", "Certificate not found",
                     "certificate-service has no certificate " + e.certificateId,

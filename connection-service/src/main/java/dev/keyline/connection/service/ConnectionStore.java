@@ -38,7 +38,9 @@ import io.quarkus.panache.common.Sort;
  * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
  * Vault write. Rows point at an exact Vault version, so a half-finished change never alters what an
  * existing row reads. Nothing here talks to Snowflake: slow network calls stay outside transactions,
- * except under {@link #withRowLock}, which serializes a credential swap with key-slot changes.
+ * except under {@link #withRowLock}, which serializes a credential swap with key-slot changes, and an
+ * API connector's registration at its certificate ({@link CertificateUse}, one short idempotent call
+ * before the commit so a refused registration saves nothing).
  */
 @ApplicationScoped
 public class ConnectionStore {
@@ -56,6 +58,9 @@ public class ConnectionStore {
 
     @Inject
     RollbackUndo rollbackUndo;
+
+    @Inject
+    CertificateUse certificateUse;
 
     @Transactional
     public ConnectionEntity create(ConnectionInput in) {
@@ -79,6 +84,8 @@ public class ConnectionStore {
             rollbackUndo.register(() -> secrets.deleteAll(e.id));
             e.vaultVersion = version;
         }
+        // API connectors: registered at certificate-service before the commit (a refusal saves nothing).
+        certificateUse.register(e, true);
         audit.success("connection.create", RESOURCE, e.id.toString(), e.keyFingerprint,
                 "name=" + e.name + " type=" + e.type + (in.generatesKey()
                         ? " generated=true keyBits=" + in.generateKeyBits() + " slot=" + in.registeredSlot() : ""));
@@ -94,8 +101,16 @@ public class ConnectionStore {
         }
         requireUniqueName(in.name(), id);
         String changes = ConnectionChanges.describe(e, in);
+        UUID certificateBefore = e.certificateId;
         apply(e, in);
         e.flush();
+        // Registered on every save (idempotent: keeps the name current, and registers connectors saved
+        // before registrations existed); a new certificate first (before the commit), the old one left after it.
+        boolean newCertificate = !java.util.Objects.equals(certificateBefore, e.certificateId);
+        certificateUse.register(e, newCertificate);
+        if (newCertificate) {
+            certificateUse.unregisterAfterCommit(certificateBefore, id);
+        }
         audit.success("connection.update", RESOURCE, id.toString(), e.keyFingerprint, changes);
         return e;
     }
@@ -203,6 +218,7 @@ public class ConnectionStore {
         if (snowflake) {
             secrets.deleteAll(id);
         }
+        certificateUse.unregisterAfterCommit(e.certificateId, id);
         audit.success("connection.delete", RESOURCE, id.toString(), fingerprint, "name=" + e.name);
     }
 

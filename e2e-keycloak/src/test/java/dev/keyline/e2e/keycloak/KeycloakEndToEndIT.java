@@ -224,12 +224,39 @@ class KeycloakEndToEndIT {
             details.put("type", "api");
             details.put("baseUrl", "https://localhost:" + server.port() + "/partner/");
             details.put("certificateId", id);
-            String connectorId = createConnection(alice,
-                    Map.of("name", "keycloak-e2e-api-" + UUID.randomUUID().toString().substring(0, 8), "details", details));
+            String connectorName = "keycloak-e2e-api-" + UUID.randomUUID().toString().substring(0, 8);
+            String connectorId = createConnection(alice, Map.of("name", connectorName, "details", details));
             given().baseUri(connectionUrl).header("Authorization", alice).when()
                     .post("/api/v1/connections/" + connectorId + "/test").then().statusCode(200)
                     .body("ok", equalTo(true)).body("httpStatus", equalTo(200));
             assertThat(server.clientSubjects()).containsExactly("CN=keycloak-e2e-client", "CN=keycloak-e2e-client");
+
+            // A call through the connector (POST …/requests): the TLS server's status and body come back.
+            JsonPath answer = given().baseUri(connectionUrl).header("Authorization", alice).contentType(ContentType.JSON)
+                    .body(Map.of("method", "POST", "path", "orders", "query", Map.of("dry run", "yes"),
+                            "headers", Map.of("X-Trace", "e2e-7"), "body", "{\"qty\":2}"))
+                    .when().post("/api/v1/connections/" + connectorId + "/requests").then().statusCode(200)
+                    .extract().jsonPath();
+            assertThat(answer.getInt("status")).isEqualTo(201);
+            assertThat(answer.getString("body")).isEqualTo("echo POST /partner/orders?dry%20run=yes e2e-7 {\"qty\":2}");
+            assertThat(answer.getString("url")).isEqualTo("https://localhost:" + server.port() + "/partner/orders");
+            assertThat(server.clientSubjects()).hasSize(3).containsOnly("CN=keycloak-e2e-client");
+
+            // The connector registered itself at certificate-service: deleting the certificate is refused, naming it.
+            given().baseUri(certificateUrl).header("Authorization", alice).when().get("/api/v1/certificates/" + id)
+                    .then().statusCode(200).body("consumers.id", org.hamcrest.Matchers.contains(connectorId));
+            given().baseUri(certificateUrl).header("Authorization", alice).when().delete("/api/v1/certificates/" + id)
+                    .then().statusCode(409).contentType("application/problem+json")
+                    .body("type", equalTo("urn:keyline:problem:certificate-in-use"))
+                    .body("consumers.id", org.hamcrest.Matchers.contains(connectorId))
+                    .body("consumers.name", org.hamcrest.Matchers.contains(connectorName))
+                    .body("consumers.service", org.hamcrest.Matchers.contains("connection-service"))
+                    .body("detail", org.hamcrest.Matchers.containsString("'" + connectorName + "' (id " + connectorId + ")"));
+            // Once the connector is deleted (it unregisters itself), so can the certificate be.
+            given().baseUri(connectionUrl).header("Authorization", alice).when()
+                    .delete("/api/v1/connections/" + connectorId).then().statusCode(204);
+            given().baseUri(certificateUrl).header("Authorization", alice).when().delete("/api/v1/certificates/" + id)
+                    .then().statusCode(204);
 
             // The audit trail names the person Keycloak authenticated, for both exchanges.
             List<String> actors = given().baseUri(certificateUrl).header("Authorization", alice)

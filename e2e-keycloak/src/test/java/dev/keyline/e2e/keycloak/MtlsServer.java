@@ -18,7 +18,10 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.keyline.keys.testing.Issued;
 import dev.keyline.keys.testing.TestPki;
 
-/** The partner API of the exchange: HTTPS on 127.0.0.1 that requires a client certificate from one CA. */
+/**
+ * The partner API of the exchange: HTTPS on 127.0.0.1 that requires a client certificate from one CA.
+ * GET answers 200 {@code ok}; other methods 201 {@code echo <method> <uri> <X-Trace> <body>}.
+ */
 final class MtlsServer implements AutoCloseable {
 
     private final HttpsServer server;
@@ -37,8 +40,14 @@ final class MtlsServer implements AutoCloseable {
         server.createContext("/", exchange -> {
             X509Certificate peer = (X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0];
             clientSubjects.add(peer.getSubjectX500Principal().getName());
-            byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, out.length);
+            // GETs answer 200 "ok"; anything else 201 echoing what arrived, so a test sees the request went through intact.
+            boolean get = exchange.getRequestMethod().equals("GET");
+            byte[] out = (get ? "ok"
+                    : "echo " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                            + exchange.getRequestHeaders().getFirst("X-Trace") + " "
+                            + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(get ? 200 : 201, out.length);
             exchange.getResponseBody().write(out);
             exchange.close();
         });

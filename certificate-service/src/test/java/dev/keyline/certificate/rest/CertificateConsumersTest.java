@@ -1,0 +1,131 @@
+package dev.keyline.certificate.rest;
+
+import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.READER;
+import static dev.keyline.certificate.CertificateFixtures.USER;
+import static dev.keyline.certificate.CertificateFixtures.body;
+import static dev.keyline.certificate.CertificateFixtures.uniqueName;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Consumers of a certificate (issue #12 item 4): connection-service registers its API connectors
+ * with the caller's token; deleting a certificate in use is refused naming them, and a stale
+ * consumer is removed by its id.
+ */
+@QuarkusTest
+class CertificateConsumersTest {
+
+    static final String BASE = "/api/v1/certificates";
+    static final String PROBLEM = "urn:keyline:problem:";
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    static void register(String certificateId, String consumerId, String name, int status) {
+        given().header("Authorization", USER).header("Keyline-Via", "connection-service").contentType(ContentType.JSON)
+                .body(Map.of("name", name, "service", "connection-service"))
+                .when().put(BASE + "/" + certificateId + "/consumers/" + consumerId)
+                .then().statusCode(status)
+                .body("id", equalTo(consumerId)).body("name", equalTo(name))
+                .body("service", equalTo("connection-service")).body("registeredBy", equalTo("uma"));
+    }
+
+    @Test
+    void aCertificateInUseCannotBeDeletedUntilItsConsumersAreGone() {
+        String id = CertificateResourceTest.create(body(uniqueName("used")));
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        register(id, first, "Orders API", 201);
+        register(id, first, "Orders API (renamed)", 200);
+        register(id, second, "Billing API", 201);
+
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .body("consumers.id", contains(second, first))
+                .body("consumers.name", contains("Billing API", "Orders API (renamed)"));
+        given().header("Authorization", READER).queryParam("name", "used").when().get(BASE).then().statusCode(200)
+                .body("items.find { it.id == '" + id + "' }.consumers", hasSize(2));
+
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "certificate-in-use"))
+                .body("status", equalTo(409))
+                .body("detail", containsString("'Orders API (renamed)' (id " + first + ")"))
+                .body("detail", containsString("DELETE /api/v1/certificates/" + id + "/consumers/{id}"))
+                .body("consumers.id", contains(second, first))
+                .body("consumers.name", contains("Billing API", "Orders API (renamed)"))
+                .body("consumers.service", contains("connection-service", "connection-service"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200);
+
+        given().header("Authorization", USER).when().delete(BASE + "/" + id + "/consumers/" + first).then().statusCode(204);
+        // Idempotent: unregistering again (a retry) is no error.
+        given().header("Authorization", USER).when().delete(BASE + "/" + id + "/consumers/" + first).then().statusCode(204);
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id)
+                .then().statusCode(409).body("consumers.id", contains(second));
+        given().header("Authorization", USER).when().delete(BASE + "/" + id + "/consumers/" + second).then().statusCode(204);
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id).then().statusCode(204);
+
+        given().header("Authorization", READER).queryParam("resourceId", id).when().get("/api/v1/audit-events")
+                .then().statusCode(200)
+                .body("action", hasItem("certificate.consumer.register"))
+                .body("action", hasItem("certificate.consumer.unregister"))
+                .body("find { it.action == 'certificate.delete' && it.outcome == 'FAILED' }.detail",
+                        equalTo("certificate-in-use"))
+                .body("find { it.action == 'certificate.consumer.register' }.via", equalTo("connection-service"));
+    }
+
+    @Test
+    void bindingIsAUseOfTheCertificate() {
+        String id = CertificateResourceTest.create(body(uniqueName("bind")));
+        String consumer = UUID.randomUUID().toString();
+        Map<String, String> request = Map.of("name", "x", "service", "connection-service");
+        for (String token : new String[] { MANAGER, READER }) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(request)
+                    .when().put(BASE + "/" + id + "/consumers/" + consumer).then().statusCode(403);
+            given().header("Authorization", token).when().delete(BASE + "/" + id + "/consumers/" + consumer)
+                    .then().statusCode(403);
+        }
+        given().contentType(ContentType.JSON).body(request)
+                .when().put(BASE + "/" + id + "/consumers/" + consumer).then().statusCode(401);
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .body("consumers", hasSize(0));
+    }
+
+    @Test
+    void badInputAndUnknownCertificatesStoreNothing() {
+        String id = CertificateResourceTest.create(body(uniqueName("bad-consumer")));
+        given().header("Authorization", USER).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "service", "connection-service"))
+                .when().put(BASE + "/" + UUID.randomUUID() + "/consumers/c1")
+                .then().statusCode(404).body("type", equalTo(PROBLEM + "not-found"));
+        given().header("Authorization", USER).contentType(ContentType.JSON)
+                .body(Map.of("name", " ", "service", "Connection Service"))
+                .when().put(BASE + "/" + id + "/consumers/c1")
+                .then().statusCode(400).body("type", equalTo(PROBLEM + "invalid-request"))
+                .body("errors.field", hasItem(containsString("name")))
+                .body("errors.field", hasItem(containsString("service")));
+        given().header("Authorization", USER).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "service", "connection-service"))
+                .when().put(BASE + "/" + id + "/consumers/bad%20id")
+                .then().statusCode(400).body("type", equalTo(PROBLEM + "invalid-request"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .body("consumers", hasSize(0));
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id).then().statusCode(204);
+    }
+}
