@@ -15,7 +15,6 @@ import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
-import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
@@ -52,9 +51,6 @@ public class CertificateService {
     Caller caller;
 
     @Inject
-    RollbackUndo rollbackUndo;
-
-    @Inject
     Event<CertificateChanged> changed;
 
     @Inject
@@ -75,9 +71,7 @@ public class CertificateService {
         e.vaultVersion = 0;
         e.persistAndFlush();
 
-        int version = secrets.write(e.id, material(valid), 0);
-        rollbackUndo.register(() -> secrets.deleteAll(e.id));
-        e.vaultVersion = version;
+        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         changed.fire(CertificateChanged.saved(e));
         return e;
@@ -113,9 +107,7 @@ public class CertificateService {
             }
             stampUpdate(e);
             e.flush();
-            int version = secrets.write(id, material(valid), e.vaultVersion);
-            rollbackUndo.register(() -> secrets.destroyVersion(id, version));
-            e.vaultVersion = version;
+            e.vaultVersion = secrets.writeInTransaction(id, material(valid), e.vaultVersion);
         } else {
             applyMetadata(e, upload, validator.domainsOnly(upload.authorizedDomains()));
             stampUpdate(e);

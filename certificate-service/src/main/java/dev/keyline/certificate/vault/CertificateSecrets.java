@@ -2,15 +2,20 @@ package dev.keyline.certificate.vault;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.Readiness;
+
 import dev.keyline.certificate.config.CertificateServiceConfig;
-import dev.keyline.common.vault.KvStore;
-import io.quarkus.vault.client.VaultClient;
+import dev.keyline.common.tx.RollbackUndo;
+import dev.keyline.common.vault.KvStores;
+import dev.keyline.common.vault.SecretCodec;
+import dev.keyline.common.vault.VaultReadinessCheck;
+import dev.keyline.common.vault.VersionedSecrets;
 
 /**
  * The certificate-service's material in Vault: one KV v2 secret per certificate, holding the
@@ -19,54 +24,29 @@ import io.quarkus.vault.client.VaultClient;
  * and its passphrase, and are still read.
  */
 @ApplicationScoped
-public class CertificateSecrets {
+public class CertificateSecrets extends VersionedSecrets<StoredMaterial> {
 
-    @Inject
-    VaultClient vault;
-
-    @Inject
-    CertificateServiceConfig config;
-
-    private KvStore store;
-
-    @PostConstruct
-    void init() {
-        store = new KvStore(vault, config.vault().mount(), config.vault().prefix());
+    /** The "vault" readiness check, for the corner of Vault this service cannot work without. */
+    @Produces
+    @Readiness
+    HealthCheck vaultReadiness() {
+        return new VaultReadinessCheck(this);
     }
 
-    public String pathOf(UUID id) {
-        return store.pathOf(id.toString());
-    }
-
-    /** Writes a new version; {@code expectedVersion} 0 means "must not exist yet". Returns the new version. */
-    public int write(UUID id, StoredMaterial material, int expectedVersion) {
+    private static final SecretCodec<StoredMaterial> CODEC = SecretCodec.of(material -> {
         Map<String, Object> data = new HashMap<>();
         data.put("certificate", material.certificatePem());
         data.put("private_key", material.privateKeyPem());
-        if (material.passphrase() != null && !material.passphrase().isEmpty()) {
-            data.put("passphrase", material.passphrase());
-        }
+        SecretCodec.putIfPresent(data, "passphrase", material.passphrase());
         if (material.caCertificatePem() != null) {
             data.put("ca_certificate", material.caCertificatePem());
         }
-        return store.write(id.toString(), data, expectedVersion);
-    }
+        return data;
+    }, d -> new StoredMaterial((String) d.get("certificate"), (String) d.get("private_key"),
+            (String) d.get("passphrase"), (String) d.get("ca_certificate")));
 
-    public StoredMaterial read(UUID id, int version) {
-        Map<String, Object> d = store.read(id.toString(), version);
-        return new StoredMaterial((String) d.get("certificate"), (String) d.get("private_key"),
-                (String) d.get("passphrase"), (String) d.get("ca_certificate"));
-    }
-
-    public void deleteAll(UUID id) {
-        store.deleteAll(id.toString());
-    }
-
-    public void destroyVersion(UUID id, int version) {
-        store.destroyVersion(id.toString(), version);
-    }
-
-    public void ping() {
-        store.ping();
+    @Inject
+    CertificateSecrets(KvStores stores, RollbackUndo rollbackUndo, CertificateServiceConfig config) {
+        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo);
     }
 }

@@ -12,7 +12,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 
-import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -57,9 +56,6 @@ public class ConnectionStore {
     Caller caller;
 
     @Inject
-    RollbackUndo rollbackUndo;
-
-    @Inject
     CertificateUse certificateUse;
 
     @Transactional
@@ -80,9 +76,7 @@ public class ConnectionStore {
         }
         e.persistAndFlush();
         if (in.isSnowflake()) {
-            int version = secrets.write(e.id, credential(in.key()), 0);
-            rollbackUndo.register(() -> secrets.deleteAll(e.id));
-            e.vaultVersion = version;
+            e.vaultVersion = secrets.createInTransaction(e.id, credential(in.key()));
         }
         // API connectors: registered at certificate-service before the commit (a refusal saves nothing).
         certificateUse.register(e, true);
@@ -131,9 +125,7 @@ public class ConnectionStore {
         e.credentialVersion = e.credentialVersion + 1;
         stamp(e);
         e.flush();
-        int version = secrets.write(id, credential(key), e.vaultVersion);
-        rollbackUndo.register(() -> secrets.destroyVersion(id, version));
-        e.vaultVersion = version;
+        e.vaultVersion = secrets.writeInTransaction(id, credential(key), e.vaultVersion);
         audit.success("connection.credentials.swap", RESOURCE, id.toString(), oldFingerprint + " -> " + e.keyFingerprint,
                 "credentialVersion=" + e.credentialVersion);
         return e;

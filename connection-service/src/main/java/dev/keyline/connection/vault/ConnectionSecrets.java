@@ -2,64 +2,44 @@ package dev.keyline.connection.vault;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-import dev.keyline.common.vault.KvStore;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.keyline.common.tx.RollbackUndo;
+import dev.keyline.common.vault.KvStores;
+import dev.keyline.common.vault.SecretCodec;
+import dev.keyline.common.vault.VaultReadinessCheck;
+import dev.keyline.common.vault.VersionedSecrets;
 import dev.keyline.connection.config.ConnectionServiceConfig;
-import io.quarkus.vault.client.VaultClient;
 
 /**
  * The connection-service's credentials in Vault: one KV v2 secret per connection holding the
  * private key (plain PKCS#8; older versions: as uploaded, with its passphrase). Rows point at the exact version they were written with.
  */
 @ApplicationScoped
-public class ConnectionSecrets {
+public class ConnectionSecrets extends VersionedSecrets<StoredCredential> {
 
-    @Inject
-    VaultClient vault;
-
-    @Inject
-    ConnectionServiceConfig config;
-
-    private KvStore store;
-
-    @PostConstruct
-    void init() {
-        store = new KvStore(vault, config.vault().mount(), config.vault().prefix());
+    /** The "vault" readiness check, for the corner of Vault this service cannot work without. */
+    @Produces
+    @Readiness
+    HealthCheck vaultReadiness() {
+        return new VaultReadinessCheck(this);
     }
 
-    public String pathOf(UUID id) {
-        return store.pathOf(id.toString());
-    }
-
-    /** Writes a new version; {@code expectedVersion} 0 means "must not exist yet". Returns the new version. */
-    public int write(UUID id, StoredCredential credential, int expectedVersion) {
+    private static final SecretCodec<StoredCredential> CODEC = SecretCodec.of(credential -> {
         Map<String, Object> data = new HashMap<>();
         data.put("private_key", credential.privateKeyPem());
-        if (credential.passphrase() != null && !credential.passphrase().isEmpty()) {
-            data.put("passphrase", credential.passphrase());
-        }
-        return store.write(id.toString(), data, expectedVersion);
-    }
+        SecretCodec.putIfPresent(data, "passphrase", credential.passphrase());
+        return data;
+    }, d -> new StoredCredential((String) d.get("private_key"), (String) d.get("passphrase")));
 
-    public StoredCredential read(UUID id, int version) {
-        Map<String, Object> d = store.read(id.toString(), version);
-        return new StoredCredential((String) d.get("private_key"), (String) d.get("passphrase"));
-    }
-
-    public void deleteAll(UUID id) {
-        store.deleteAll(id.toString());
-    }
-
-    public void destroyVersion(UUID id, int version) {
-        store.destroyVersion(id.toString(), version);
-    }
-
-    public void ping() {
-        store.ping();
+    @Inject
+    ConnectionSecrets(KvStores stores, RollbackUndo rollbackUndo, ConnectionServiceConfig config) {
+        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo);
     }
 }

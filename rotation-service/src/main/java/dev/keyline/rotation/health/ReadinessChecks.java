@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.keyline.common.vault.VaultReadinessCheck;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.vault.PendingKeyVault;
@@ -31,14 +32,7 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     HealthCheck vault() {
-        return () -> {
-            try {
-                vault.ping();
-                return HealthCheckResponse.up("vault");
-            } catch (RuntimeException e) {
-                return HealthCheckResponse.named("vault").down().withData("error", e.getMessage()).build();
-            }
-        };
+        return new VaultReadinessCheck(vault);
     }
 
     @Produces

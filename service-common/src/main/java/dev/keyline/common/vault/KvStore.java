@@ -1,5 +1,6 @@
 package dev.keyline.common.vault;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -29,16 +30,18 @@ import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2UpdateSecretOption
 public class KvStore {
 
     private static final Logger LOG = Logger.getLogger(KvStore.class);
-    private static final long TIMEOUT_SECONDS = 10;
 
     private final VaultClient vault;
     private final String mount;
     private final String prefix;
+    private final Duration timeout;
 
-    public KvStore(VaultClient vault, String mount, String prefix) {
+    /** {@code timeout} bounds every call ({@link VaultConfig#timeout()}); past it Vault counts as unavailable. */
+    public KvStore(VaultClient vault, String mount, String prefix, Duration timeout) {
         this.vault = vault;
         this.mount = mount;
         this.prefix = prefix;
+        this.timeout = timeout;
     }
 
     public String pathOf(String key) {
@@ -107,12 +110,12 @@ public class KvStore {
 
     private <T> T awaitTraced(String operation, CompletionStage<T> stage) {
         try {
-            return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VaultUnavailableException(operation, null);
         } catch (TimeoutException e) {
-            LOG.warnf("Vault %s timed out after %d s", operation, TIMEOUT_SECONDS);
+            LOG.warnf("Vault %s timed out after %d ms", operation, timeout.toMillis());
             throw new VaultUnavailableException(operation, null);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -1,24 +1,21 @@
-package dev.keyline.certificate.health;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+package dev.keyline.common.vault;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-
-import dev.keyline.certificate.vault.CertificateSecrets;
 
 /**
  * Ready only while Vault answers and accepts our token. A readiness check, not a liveness one:
  * restarting the pod would not bring Vault back, but no traffic should come while it is away.
+ * Not a bean of its own: only the services that keep secrets in Vault produce it (as
+ * {@code @Produces @Readiness}), so a module that merely depends on service-common gets no "vault" check.
  */
-@Readiness
-@ApplicationScoped
 public class VaultReadinessCheck implements HealthCheck {
 
-    @Inject
-    CertificateSecrets secrets;
+    private final VersionedSecrets<?> secrets;
+
+    public VaultReadinessCheck(VersionedSecrets<?> secrets) {
+        this.secrets = secrets;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -1,0 +1,79 @@
+package dev.keyline.common.vault;
+
+import java.util.UUID;
+
+import dev.keyline.common.tx.RollbackUndo;
+
+/**
+ * A service's typed secrets in Vault: one KV v2 secret per id at {@code <prefix>/<id>}, each version
+ * one {@code T} encoded by a {@link SecretCodec}. A service's CDI bean extends it, naming its corner
+ * of Vault and its codec once, so the codec and the write-then-undo sequence are not repeated per
+ * service.
+ *
+ * <p>The {@code …InTransaction} writes are for a database row that points at the version: the row is
+ * flushed first (so a constraint failure stops before Vault is touched), then Vault is written with
+ * check-and-set, then an undo is registered with {@link RollbackUndo} for a commit that fails after
+ * the Vault write succeeded.
+ */
+public class VersionedSecrets<T> {
+
+    private final KvStore store;
+    private final SecretCodec<T> codec;
+    private final RollbackUndo rollbackUndo;
+
+    protected VersionedSecrets(KvStore store, SecretCodec<T> codec, RollbackUndo rollbackUndo) {
+        this.store = store;
+        this.codec = codec;
+        this.rollbackUndo = rollbackUndo;
+    }
+
+    /** Only for CDI client proxies of the subclasses, which delegate every call. */
+    protected VersionedSecrets() {
+        this(null, null, null);
+    }
+
+    public String pathOf(UUID id) {
+        return store.pathOf(id.toString());
+    }
+
+    /** Writes a new version; {@code expectedVersion} 0 means "must not exist yet". Returns the new version. */
+    public int write(UUID id, T value, int expectedVersion) {
+        return store.write(id.toString(), codec.encode(value), expectedVersion);
+    }
+
+    /** Writes the first version inside the current transaction; if it does not commit, the secret is deleted again. */
+    public int createInTransaction(UUID id, T value) {
+        int version = write(id, value, 0);
+        rollbackUndo.register(() -> deleteAll(id));
+        return version;
+    }
+
+    /**
+     * Writes the version after {@code expectedVersion} inside the current transaction; if it does not
+     * commit, that version is destroyed again and the row keeps pointing at the one before.
+     */
+    public int writeInTransaction(UUID id, T value, int expectedVersion) {
+        int version = write(id, value, expectedVersion);
+        rollbackUndo.register(() -> destroyVersion(id, version));
+        return version;
+    }
+
+    /** Reads one exact version. */
+    public T read(UUID id, int version) {
+        return codec.decode(store.read(id.toString(), version));
+    }
+
+    /** Removes the secret with every version; absent is fine. */
+    public void deleteAll(UUID id) {
+        store.deleteAll(id.toString());
+    }
+
+    public void destroyVersion(UUID id, int version) {
+        store.destroyVersion(id.toString(), version);
+    }
+
+    /** Checks that Vault answers and accepts our token, for {@link VaultReadinessCheck}. */
+    public void ping() {
+        store.ping();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.keyline.common.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.tx.RollbackUndo;
+
+/**
+ * The write-then-undo sequence and the codec, against a recording {@link KvStore} and a
+ * {@link RollbackUndo} that keeps the undo instead of waiting for a transaction to end.
+ */
+class VersionedSecretsTest {
+
+    record Pair(String secret, String optional) {
+    }
+
+    static final SecretCodec<Pair> CODEC = SecretCodec.of(p -> {
+        Map<String, Object> data = new HashMap<>();
+        data.put("secret", p.secret());
+        SecretCodec.putIfPresent(data, "optional", p.optional());
+        return data;
+    }, d -> new Pair((String) d.get("secret"), (String) d.get("optional")));
+
+    final List<String> calls = new ArrayList<>();
+    final Map<String, Map<String, Object>> written = new HashMap<>();
+    final List<Runnable> undos = new ArrayList<>();
+
+    final KvStore store = new KvStore(null, "secret", "test", Duration.ofSeconds(1)) {
+        @Override
+        public int write(String key, Map<String, Object> data, int expectedVersion) {
+            calls.add("write " + key + " cas=" + expectedVersion);
+            written.put(key, data);
+            return expectedVersion + 1;
+        }
+
+        @Override
+        public Map<String, Object> read(String key, int version) {
+            calls.add("read " + key + " v" + version);
+            return written.get(key);
+        }
+
+        @Override
+        public void deleteAll(String key) {
+            calls.add("deleteAll " + key);
+        }
+
+        @Override
+        public void destroyVersion(String key, int version) {
+            calls.add("destroy " + key + " v" + version);
+        }
+    };
+
+    final RollbackUndo rollbackUndo = new RollbackUndo() {
+        @Override
+        public void register(Runnable undo) {
+            undos.add(undo);
+        }
+    };
+
+    final VersionedSecrets<Pair> secrets = new VersionedSecrets<>(store, CODEC, rollbackUndo);
+    final UUID id = UUID.randomUUID();
+
+    @Test
+    void createWritesTheFirstVersionAndRegistersDeletingItOnRollback() {
+        assertThat(secrets.createInTransaction(id, new Pair("s", null))).isEqualTo(1);
+        assertThat(calls).containsExactly("write " + id + " cas=0");
+        assertThat(undos).hasSize(1);
+
+        undos.get(0).run();
+        assertThat(calls).containsExactly("write " + id + " cas=0", "deleteAll " + id);
+    }
+
+    @Test
+    void aLaterWriteRegistersDestroyingOnlyTheVersionItWrote() {
+        assertThat(secrets.writeInTransaction(id, new Pair("s", "o"), 4)).isEqualTo(5);
+        assertThat(undos).hasSize(1);
+
+        undos.get(0).run();
+        assertThat(calls).containsExactly("write " + id + " cas=4", "destroy " + id + " v5");
+    }
+
+    @Test
+    void aPlainWriteRegistersNoUndo() {
+        secrets.write(id, new Pair("s", "o"), 0);
+        assertThat(undos).isEmpty();
+    }
+
+    @Test
+    void theCodecLeavesEmptyOptionalFieldsOutAndReadsThemBackAsNull() {
+        secrets.write(id, new Pair("s", ""), 0);
+        assertThat(written.get(id.toString())).containsOnlyKeys("secret");
+        assertThat(secrets.read(id, 1)).isEqualTo(new Pair("s", null));
+
+        secrets.write(id, new Pair("s", "o"), 1);
+        assertThat(secrets.read(id, 2)).isEqualTo(new Pair("s", "o"));
+        assertThat(secrets.pathOf(id)).isEqualTo("test/" + id);
+    }
+}
