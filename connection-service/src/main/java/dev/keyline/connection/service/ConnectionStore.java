@@ -166,11 +166,22 @@ public class ConnectionStore {
                     .orElseThrow(() -> ProblemException.notFound("Connection", id));
             String account = (String) who[0];
             String user = SnowflakeIdentifiers.objectName((String) who[1]);
-            List<ConnectionEntity> holders = ConnectionEntity.<ConnectionEntity> find(
-                    "type = ?1 and lower(account) = ?2 order by id", ConnectionType.SNOWFLAKE.wire(),
-                    account.toLowerCase(Locale.ROOT))
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).stream()
-                    .filter(e -> e.user != null && SnowflakeIdentifiers.objectName(e.user).equals(user)).toList();
+            // Lock the rows of this user only, never the whole account: the lock is held across the
+            // ALTER USER, and one slow statement must not stall key changes of every other user (found
+            // by TwoInstancesIT: a held ALTER of one user made other users' REGISTER wait 20 s).
+            // Users compare as Snowflake resolves them, which SQL cannot, so the ids are picked first.
+            List<UUID> sameUser = ConnectionEntity.getEntityManager()
+                    .createQuery("select c.id, c.user from ConnectionEntity c where c.type = :type "
+                            + "and lower(c.account) = :account", Object[].class)
+                    .setParameter("type", ConnectionType.SNOWFLAKE.wire())
+                    .setParameter("account", account.toLowerCase(Locale.ROOT)).getResultStream()
+                    .filter(r -> r[1] != null && SnowflakeIdentifiers.objectName((String) r[1]).equals(user))
+                    .map(r -> (UUID) r[0]).toList();
+            List<ConnectionEntity> holders = sameUser.isEmpty() ? List.of()
+                    : ConnectionEntity.<ConnectionEntity> find("id in ?1 order by id", sameUser)
+                            .withLock(LockModeType.PESSIMISTIC_WRITE).stream()
+                            .filter(e -> e.user != null && SnowflakeIdentifiers.objectName(e.user).equals(user))
+                            .toList();
             ConnectionEntity locked = holders.stream().filter(e -> e.id.equals(id)).findFirst()
                     .orElseThrow(() -> ProblemException.conflict("concurrent-change",
                             "The connection was moved to another user or deleted meanwhile; retry"));

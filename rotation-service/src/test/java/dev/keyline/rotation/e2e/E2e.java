@@ -234,7 +234,8 @@ final class E2e {
 
     String createConnection(Map<String, Object> body) {
         return given().baseUri(stack.connectionServiceUrl()).header("Authorization", CS_MANAGER)
-                .contentType(ContentType.JSON).body(body).when().post("/api/v1/connections").then().statusCode(201)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/connections").then()
+                .log().ifValidationFails(io.restassured.filter.log.LogDetail.BODY).statusCode(201)
                 .extract().path("id");
     }
 
