@@ -313,8 +313,8 @@ class KeycloakEndToEndIT {
         while (System.nanoTime() < deadline) {
             last = given().baseUri(rotationUrl).header("Authorization", bearer).queryParam("connectionId", connectionId)
                     .when().get("/api/v1/rotations").then().statusCode(200).extract().jsonPath();
-            if (last.getString("[0].finishedAt") != null) {
-                return last.getMap("[0]");
+            if (last.getString("items[0].finishedAt") != null) {
+                return last.getMap("items[0]");
             }
             try {
                 Thread.sleep(500);
