@@ -37,7 +37,9 @@ final class E2e {
     static final String CS_MANAGER = TestTokens.mint("carol", "connections:manage", "connections:use")
             .audience("connection-service").bearer();
     static final KeyPair ADMIN_KEY = RsaKeys.generate(2048);
-    private static String adminConnectionId;
+    /** The key-admin connection per connection-service (each IT class may start a stack of its own). */
+    private static final Map<String, String> ADMIN_CONNECTION_IDS = new java.util.HashMap<>();
+    private final String adminConnectionId;
 
     /** A Snowflake user with one key (slot 1) and its key-pair connection. */
     record Svc(String id, String user, KeyPair initial) {
@@ -62,14 +64,17 @@ final class E2e {
         acme.role("LOADER");
         acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
         synchronized (E2e.class) {
-            if (adminConnectionId == null) {
+            String id = ADMIN_CONNECTION_IDS.get(stack.connectionServiceUrl());
+            if (id == null) {
                 acme.user("E2E_ROTATOR").role("KEY_ADMIN").rsaPublicKey(ADMIN_KEY.getPublic());
                 Map<String, Object> body = connectionBody("e2e-admin-shared", "e2e_rotator", ADMIN_KEY.getPrivate(), null);
                 details(body).put("role", "KEY_ADMIN");
                 // A key-admin changes the keys of the users it declares only: the tests' SVC_* users.
                 details(body).put("managesUsers", java.util.List.of("SVC_*"));
-                adminConnectionId = createConnection(body);
+                id = createConnection(body);
+                ADMIN_CONNECTION_IDS.put(stack.connectionServiceUrl(), id);
             }
+            adminConnectionId = id;
         }
     }
 
