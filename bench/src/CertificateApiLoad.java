@@ -63,7 +63,9 @@ public class CertificateApiLoad {
             http.send(list, HttpResponse.BodyHandlers.discarding());
         }
         List<Long> lists = Collections.synchronizedList(new ArrayList<>());
+        List<Long> served = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger listFailures = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
         long interval = 1_000_000_000L / rate;
         int total = listSeconds * rate;
         long start = System.nanoTime();
@@ -77,8 +79,13 @@ public class CertificateApiLoad {
                 callers.submit(() -> {
                     try {
                         int status = http.send(list, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        lists.add(System.nanoTime() - due);
-                        if (status != 200) {
+                        long took = System.nanoTime() - due;
+                        lists.add(took);
+                        if (status == 200) {
+                            served.add(took);
+                        } else if (status == 503) {
+                            refused.incrementAndGet(); // shed by listing.max-in-flight: an answer, not a failure
+                        } else {
                             listFailures.incrementAndGet();
                         }
                     } catch (Exception e) {
@@ -92,9 +99,18 @@ public class CertificateApiLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Long> sorted = new ArrayList<>(lists);
         Collections.sort(sorted);
-        System.out.printf("list (page of 20 of %d+ rows) at %d req/s for %.1f s: n=%d failures=%d  p50 %.1f ms  p90 %.1f ms"
-                        + "  p99 %.1f ms  max %.1f ms   (aim p99 <= 10)%n", certs.size(), rate, seconds, sorted.size(),
-                listFailures.get(), CertificateCreateLoad.pct(sorted, 50), CertificateCreateLoad.pct(sorted, 90),
+        List<Long> sortedServed = new ArrayList<>(served);
+        Collections.sort(sortedServed);
+        System.out.printf("list (page of 20 of %d+ rows) at %d req/s for %.1f s: n=%d (200: %d, 503 refused: %d)"
+                        + " failures=%d%n", certs.size(), rate, seconds, sorted.size(), sortedServed.size(), refused.get(),
+                listFailures.get());
+        System.out.printf("  every answer: p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms   (aim p99 <= 10)%n",
+                CertificateCreateLoad.pct(sorted, 50), CertificateCreateLoad.pct(sorted, 90),
                 CertificateCreateLoad.pct(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+        if (!sortedServed.isEmpty()) {
+            System.out.printf("  200 only:     p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                    CertificateCreateLoad.pct(sortedServed, 50), CertificateCreateLoad.pct(sortedServed, 90),
+                    CertificateCreateLoad.pct(sortedServed, 99), sortedServed.get(sortedServed.size() - 1) / 1e6);
+        }
     }
 }

@@ -7,9 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
@@ -65,9 +63,8 @@ public final class EncryptedPkcs8 {
     byte[] iv = randomBytes(IV_BYTES);
     byte[] plain = key.getEncoded();
     byte[] aesKey = null;
-    PBEKeySpec spec = new PBEKeySpec(passphrase, salt, iterations, AES_256_KEY_BYTES * 8);
     try {
-      aesKey = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+      aesKey = Pbkdf2.derive("PBKDF2WithHmacSHA256", passphrase, salt, iterations, AES_256_KEY_BYTES);
       Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(iv));
       byte[] encrypted = cipher.doFinal(plain);
@@ -83,7 +80,6 @@ public final class EncryptedPkcs8 {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("PBKDF2-HMAC-SHA256/AES-256-CBC is required of every JDK", e);
     } finally {
-      spec.clearPassword();
       Arrays.fill(plain, (byte) 0);
       if (aesKey != null) {
         Arrays.fill(aesKey, (byte) 0);

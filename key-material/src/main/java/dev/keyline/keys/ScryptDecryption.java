@@ -4,17 +4,10 @@ import dev.keyline.keys.KeyMaterialException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.Map;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.EncryptionScheme;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -22,18 +15,13 @@ import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * Decrypts PBES2 keys whose key derivation is scrypt, as {@code openssl pkcs8 -topk8 -scrypt}
- * writes them (AES-CBC).
+ * writes them (AES-CBC, through {@link Pbes2Cipher}).
  *
  * <p>Why by hand: BouncyCastle's PKCS#8 decryptor builder does not accept scrypt parameters (it
  * fails with a ClassCastException, which used to surface as "wrong passphrase"). The parameters
  * have already passed {@link KdfCost} when this runs.
  */
 final class ScryptDecryption {
-
-  private static final Map<ASN1ObjectIdentifier, Integer> AES_CBC_KEY_BYTES = Map.of(
-      NISTObjectIdentifiers.id_aes128_CBC, 16,
-      NISTObjectIdentifiers.id_aes192_CBC, 24,
-      NISTObjectIdentifiers.id_aes256_CBC, 32);
 
   private ScryptDecryption() {}
 
@@ -43,8 +31,8 @@ final class ScryptDecryption {
 
   static PrivateKeyInfo decrypt(PBES2Parameters parameters, byte[] ciphertext, char[] passphrase) {
     EncryptionScheme scheme = parameters.getEncryptionScheme();
-    Integer keyBytes = AES_CBC_KEY_BYTES.get(scheme.getAlgorithm());
-    if (keyBytes == null) {
+    Pbes2Cipher cipher = Pbes2Cipher.of(scheme.getAlgorithm());
+    if (cipher == null || !cipher.isAes()) {
       throw new KeyMaterialException(
           Reason.UNSUPPORTED_ALGORITHM,
           "The private key's cipher (OID " + scheme.getAlgorithm().getId() + ") is not supported with scrypt;"
@@ -58,23 +46,17 @@ final class ScryptDecryption {
     byte[] iv = ASN1OctetString.getInstance(scheme.getParameters()).getOctets();
     byte[] password = utf8(passphrase);
     byte[] key = null;
-    byte[] plain = null;
     try {
-      key = SCrypt.generate(password, salt, n, r, p, keyBytes);
-      Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-      plain = cipher.doFinal(ciphertext);
-      return PrivateKeyInfo.getInstance(plain);
-    } catch (GeneralSecurityException | RuntimeException e) {
+      key = SCrypt.generate(password, salt, n, r, p, cipher.keyBytes());
+    } catch (RuntimeException e) {
       throw KeyDecryption.wrongPassphrase(e);
     } finally {
       Arrays.fill(password, (byte) 0);
-      if (key != null) {
-        Arrays.fill(key, (byte) 0);
-      }
-      if (plain != null) {
-        Arrays.fill(plain, (byte) 0);
-      }
+    }
+    try {
+      return cipher.decrypt(key, iv, ciphertext);
+    } finally {
+      Arrays.fill(key, (byte) 0);
     }
   }
 

@@ -25,6 +25,31 @@ public interface CertificateServiceConfig {
     /** Parsed keys kept in memory as ready TLS contexts, one per certificate version. */
     TlsContexts tlsContexts();
 
+    /** Parsed authorized domains kept in memory, one per certificate row version. */
+    AuthorizedDomains authorizedDomains();
+
+    /** How many list requests are served at once. */
+    Listing listing();
+
+    interface AuthorizedDomains {
+        /**
+         * Certificate row versions whose parsed authorized domains stay in memory for exchanges and
+         * authorization checks (least recently used go first); a few hundred bytes each.
+         */
+        @WithDefault("10000")
+        int maxEntries();
+    }
+
+    interface Listing {
+        /**
+         * List requests served at once; one more is answered 503 problem+json with Retry-After
+         * ({@code work.retry-after-seconds}) at once instead of queueing for a database connection.
+         * Keep it below the datasource's {@code max-size} (20) so creates, reads and exchanges still get one.
+         */
+        @WithDefault("16")
+        int maxInFlight();
+    }
+
     interface Work {
         /**
          * Threads parsing and decrypting keys. A KDF is pure CPU: one thread per core you want to give

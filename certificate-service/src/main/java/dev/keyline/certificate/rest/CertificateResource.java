@@ -58,6 +58,9 @@ public class CertificateResource {
     /** A consumer's id in its own service: a UUID for connection-service, kept general but plain. */
     static final String CONSUMER_ID = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
 
+    /** The last page a list may ask for: page × size (at most 200) stays well inside an int offset. */
+    static final int MAX_PAGE = 1_000_000;
+
     @Inject
     CertificateService certificates;
 
@@ -72,6 +75,9 @@ public class CertificateResource {
 
     @Inject
     CertificateServiceConfig config;
+
+    @Inject
+    ListingLimit listing;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -98,16 +104,18 @@ public class CertificateResource {
     @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "List certificates, optionally filtered by a part of the name")
     public PageView<CertificateView> list(@QueryParam("name") String name,
-            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
-        List<CertificateEntity> found = certificates.list(name, page, size);
-        java.util.Map<UUID, List<ConsumerView>> used = CertificateConsumerEntity
-                .ofAll(found.stream().map(e -> e.id).toList()).stream()
-                .collect(java.util.stream.Collectors.groupingBy(c -> c.certificateId,
-                        java.util.stream.Collectors.mapping(ConsumerView::of, java.util.stream.Collectors.toList())));
-        List<CertificateView> items = found.stream()
-                .map(e -> CertificateView.of(e, config.expiryWarning(), used.getOrDefault(e.id, List.of()))).toList();
-        return new PageView<>(items, page, size, certificates.count(name));
+        return listing.call(() -> {
+            CertificateService.Listed found = certificates.list(name, page, size);
+            java.util.Map<UUID, List<ConsumerView>> used = CertificateConsumerEntity
+                    .ofAll(found.items().stream().map(e -> e.id).toList()).stream()
+                    .collect(java.util.stream.Collectors.groupingBy(c -> c.certificateId,
+                            java.util.stream.Collectors.mapping(ConsumerView::of, java.util.stream.Collectors.toList())));
+            List<CertificateView> items = found.items().stream()
+                    .map(e -> CertificateView.of(e, config.expiryWarning(), used.getOrDefault(e.id, List.of()))).toList();
+            return new PageView<>(items, page, size, found.total());
+        });
     }
 
     @GET

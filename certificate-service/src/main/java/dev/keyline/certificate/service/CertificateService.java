@@ -56,6 +56,9 @@ public class CertificateService {
     @Inject
     KeyWork keyWork;
 
+    @Inject
+    AuthorizedDomainsCache domainsCache;
+
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
         ValidatedCertificate valid = keyWork.call(() -> validator.validate(upload));
@@ -150,18 +153,26 @@ public class CertificateService {
     public DomainMatch authorize(UUID id, String host, int port) {
         CertificateEntity e = get(id);
         try {
-            return AuthorizedDomains.parse(e.authorizedDomains).match(host, port);
+            return domainsCache.of(e).match(host, port);
         } catch (IllegalArgumentException ex) {
             throw ProblemException.invalidField("host", ex.getMessage());
         }
     }
 
-    public List<CertificateEntity> list(String nameFilter, int page, int size) {
-        return query(nameFilter).page(Page.of(page, size)).list();
+    /** One page of certificates, by name, and how many match in all. */
+    public record Listed(List<CertificateEntity> items, long total) {
     }
 
-    public long count(String nameFilter) {
-        return query(nameFilter).count();
+    /**
+     * One page, ordered by name (the unique index on {@code name} serves the ORDER BY ... LIMIT). The
+     * total needs a second query only when this page is full or lies past the end: a page with room
+     * left is the last one, so the total is its offset plus what it holds.
+     */
+    public Listed list(String nameFilter, int page, int size) {
+        List<CertificateEntity> items = query(nameFilter).page(Page.of(page, size)).list();
+        boolean lastPage = items.size() < size && (!items.isEmpty() || page == 0);
+        long total = lastPage ? (long) page * size + items.size() : query(nameFilter).count();
+        return new Listed(items, total);
     }
 
     private io.quarkus.hibernate.orm.panache.PanacheQuery<CertificateEntity> query(String nameFilter) {

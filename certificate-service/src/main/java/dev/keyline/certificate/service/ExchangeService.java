@@ -8,7 +8,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.egress.EgressPolicy;
@@ -21,7 +20,6 @@ import dev.keyline.certificate.egress.MtlsExchange;
 import dev.keyline.certificate.egress.OutboundTarget;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.common.vault.VaultUnavailableException;
-import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -45,7 +43,10 @@ public class ExchangeService {
     TlsContextCache tlsContexts;
 
     @Inject
-    AuditTrail audit;
+    ExchangeAudit audit;
+
+    @Inject
+    AuthorizedDomainsCache domains;
 
     @Inject
     CertificateServiceConfig config;
@@ -74,7 +75,7 @@ public class ExchangeService {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try {
-            DomainMatch match = AuthorizedDomains.parse(certificate.authorizedDomains).match(target.host(), target.port());
+            DomainMatch match = domains.of(certificate).match(target.host(), target.port());
             if (!match.allowed()) {
                 outcome = "denied";
                 record(id, Outcome.DENIED, certificate, "host-not-authorized " + where);
@@ -123,6 +124,6 @@ public class ExchangeService {
     }
 
     private void record(UUID id, Outcome outcome, CertificateEntity certificate, String detail) {
-        audit.standalone(ACTION, CertificateService.RESOURCE, id.toString(), outcome, certificate.sha256Fingerprint, detail);
+        audit.record(id, outcome, certificate.sha256Fingerprint, detail);
     }
 }

@@ -101,6 +101,25 @@ class CertificateResourceTest {
                 .then().statusCode(200).body("items[0].name", equalTo(prefix + "-b"));
     }
 
+    /** A page with room left is the last one: its total is counted from the page itself, and agrees with the count. */
+    @Test
+    void totalIsTheSameWhetherThePageIsFullPartialOrPastTheEnd() {
+        String prefix = uniqueName("totals");
+        create(body(prefix + "-a"));
+        create(body(prefix + "-b"));
+        create(body(prefix + "-c"));
+
+        for (int[] pageAndSize : new int[][] { { 0, 2 }, { 1, 2 }, { 0, 3 }, { 0, 50 }, { 5, 2 } }) {
+            given().header("Authorization", READER).queryParam("name", prefix).queryParam("page", pageAndSize[0])
+                    .queryParam("size", pageAndSize[1])
+                    .when().get(BASE)
+                    .then().statusCode(200).body("total", equalTo(3));
+        }
+        given().header("Authorization", READER).queryParam("name", uniqueName("nothing-matches"))
+                .when().get(BASE)
+                .then().statusCode(200).body("total", equalTo(0)).body("items", hasSize(0));
+    }
+
     @Test
     void duplicateNameIsAConflictAndStoresNothing() {
         String name = uniqueName("dup");
@@ -120,6 +139,9 @@ class CertificateResourceTest {
         String id = create(body(name));
         String path = "keyline/certificate-service/certificates/" + id;
         String etag = given().header("Authorization", READER).when().get(BASE + "/" + id).then().extract().header("ETag");
+        given().header("Authorization", READER).queryParam("host", "orders.example.com").when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(200).body("allowed", equalTo(true));
 
         Map<String, Object> update = Map.of("name", name, "description", "changed", "authorizedDomains",
                 List.of("api.other.test"));
@@ -130,6 +152,14 @@ class CertificateResourceTest {
                 .body("authorizedDomains", contains("api.other.test"))
                 .body("hasPassphrase", equalTo(true));
         assertThat(vault.versions("secret", path)).hasSize(1);
+
+        // Authorization answers from the new row version's rules, not from the parsed rules of the old one.
+        given().header("Authorization", READER).queryParam("host", "orders.example.com").when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(200).body("allowed", equalTo(false));
+        given().header("Authorization", READER).queryParam("host", "api.other.test").when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(200).body("allowed", equalTo(true));
 
         // The old ETag is now stale.
         given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON).body(update)

@@ -326,8 +326,10 @@ class HostileInputTest {
             tests.add(HostileInput.test("GET list size <- " + size, () -> HostileInput.as(READER)
                     .queryParam("size", size).get(BASE), List.of(), stored()));
         }
-        tests.add(HostileInput.test("GET list page <- -1", () -> HostileInput.as(READER)
-                .queryParam("page", "-1").get(BASE), List.of(), stored()));
+        for (String page : List.of("-1", "1000001", "2147483647")) {
+            tests.add(HostileInput.test("GET list page <- " + page, () -> HostileInput.as(READER)
+                    .queryParam("page", page).get(BASE), List.of(), stored()));
+        }
     }
 
 }

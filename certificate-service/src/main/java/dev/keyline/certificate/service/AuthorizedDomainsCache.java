@@ -1,0 +1,48 @@
+package dev.keyline.certificate.service;
+
+import java.util.UUID;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.certificate.persistence.CertificateEntity;
+
+/**
+ * The parsed {@link AuthorizedDomains} of each certificate row version, at most
+ * {@code certificate-service.authorized-domains.max-entries} of them (least recently used go first).
+ *
+ * <p>
+ * Why: every exchange and authorization check used to parse and normalise (IDNA, IPv6 forms) the
+ * stored rules again; the exchange profile showed it on every call. Keyed by (id, row version):
+ * every change of a row moves its JPA {@code @Version}, so an entry is never stale, on any replica,
+ * without invalidation. Give it rows as read from the database, never one changed in the current
+ * transaction (its version moves only at flush).
+ */
+@ApplicationScoped
+public class AuthorizedDomainsCache {
+
+    record RowVersion(UUID id, long version) {
+    }
+
+    @Inject
+    CertificateServiceConfig config;
+
+    private Cache<RowVersion, AuthorizedDomains> entries;
+
+    @PostConstruct
+    void init() {
+        entries = Caffeine.newBuilder().maximumSize(config.authorizedDomains().maxEntries()).build();
+    }
+
+    /** The row's rules, parsed once per row version; a parse failure is thrown and nothing is kept. */
+    public AuthorizedDomains of(CertificateEntity certificate) {
+        return entries.get(new RowVersion(certificate.id, certificate.version),
+                v -> AuthorizedDomains.parse(certificate.authorizedDomains));
+    }
+}
