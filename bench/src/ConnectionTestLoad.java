@@ -75,17 +75,46 @@ public class ConnectionTestLoad {
         props.put("role", "LOADER");
         props.put("warehouse", "DEMO_WH");
 
+        List<Long> insideNanos = new ArrayList<>();
+        List<Long> bareResultNanos = new ArrayList<>();
+        boolean[] record = { false };
         Runnable service = () -> {
             String result = send("POST", cs + "/api/v1/connections/" + id + "/test", token, "", 200);
             if (!result.contains("\"ok\":true")) {
                 throw new IllegalStateException("the service's test failed: " + result);
             }
+            if (record[0]) {
+                // The service's own figure: its login + SELECT, as the gateway timed it.
+                insideNanos.add(Long.parseLong(result.replaceAll(".*\"latencyMillis\":(\\d+).*", "$1")) * 1_000_000L);
+            }
         };
         Runnable bare = () -> {
+            long start = System.nanoTime();
             try (Connection c = driver.connect(url, props); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
                 if (!rs.next() || !user.equals(rs.getString(1))) {
                     throw new IllegalStateException("the bare login returned another user");
+                }
+                if (record[0]) {
+                    bareResultNanos.add(System.nanoTime() - start); // before the close (logout request)
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // The same login with the settings the service adds (timeouts): shows whether they cost anything.
+        Properties serviceProps = new Properties();
+        serviceProps.putAll(props);
+        serviceProps.put("loginTimeout", "60");
+        serviceProps.put("networkTimeout", "60000");
+        serviceProps.put("queryTimeout", "60");
+        Runnable bareWithServiceSettings = () -> {
+            try (Connection c = driver.connect(url, serviceProps); Statement s = c.createStatement()) {
+                s.setQueryTimeout(60);
+                try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
+                    if (!rs.next() || !user.equals(rs.getString(1))) {
+                        throw new IllegalStateException("the bare login returned another user");
+                    }
                 }
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException(e);
@@ -94,15 +123,22 @@ public class ConnectionTestLoad {
         for (int i = 0; i < 20; i++) {
             service.run();
             bare.run();
+            bareWithServiceSettings.run();
         }
         List<Long> serviceNanos = new ArrayList<>();
         List<Long> bareNanos = new ArrayList<>();
+        List<Long> bareSettingsNanos = new ArrayList<>();
+        record[0] = true;
         for (int round = 0; round < Math.max(1, samples / 10); round++) {
             time(service, 10, serviceNanos);
             time(bare, 10, bareNanos);
+            time(bareWithServiceSettings, 10, bareSettingsNanos);
         }
         System.out.printf("connection test through connection-service: %s%n", summary(serviceNanos));
         System.out.printf("bare JDBC login + SELECT (floor):           %s%n", summary(bareNanos));
+        System.out.printf("  bare with the service's timeout settings:  %s%n", summary(bareSettingsNanos));
+        System.out.printf("  bare until the result (without the close's logout request): %s%n", summary(bareResultNanos));
+        System.out.printf("  login + SELECT inside the service (its latencyMillis, ms resolution): %s%n", summary(insideNanos));
         System.out.printf("ratio of medians (service / bare): %.2f%n",
                 (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
     }
