@@ -75,36 +75,87 @@ public class ConnectionTestLoad {
         props.put("role", "LOADER");
         props.put("warehouse", "DEMO_WH");
 
+        List<Long> insideNanos = new ArrayList<>();
+        List<Long> bareResultNanos = new ArrayList<>();
+        boolean[] record = { false };
         Runnable service = () -> {
             String result = send("POST", cs + "/api/v1/connections/" + id + "/test", token, "", 200);
             if (!result.contains("\"ok\":true")) {
                 throw new IllegalStateException("the service's test failed: " + result);
             }
+            if (record[0]) {
+                // The service's own figure: its login + SELECT, as the gateway timed it.
+                insideNanos.add(Long.parseLong(result.replaceAll(".*\"latencyMillis\":(\\d+).*", "$1")) * 1_000_000L);
+            }
         };
         Runnable bare = () -> {
+            long start = System.nanoTime();
             try (Connection c = driver.connect(url, props); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
                 if (!rs.next() || !user.equals(rs.getString(1))) {
                     throw new IllegalStateException("the bare login returned another user");
                 }
+                if (record[0]) {
+                    bareResultNanos.add(System.nanoTime() - start); // before the close (logout request)
+                }
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException(e);
             }
         };
+        // The same login with the timeouts the service sets: as it sets them now (the statement timeout
+        // enforced by Snowflake), and with the driver's client-side timer (the driver's default), to
+        // show what each costs.
+        Properties timerProps = new Properties();
+        timerProps.putAll(props);
+        timerProps.put("loginTimeout", "60");
+        timerProps.put("networkTimeout", "60000");
+        timerProps.put("queryTimeout", "60");
+        Properties serviceProps = new Properties();
+        serviceProps.putAll(timerProps);
+        serviceProps.put("IMPLICIT_SERVER_SIDE_QUERY_TIMEOUT", "true");
+        Runnable bareWithServiceSettings = timed(driver, url, serviceProps, user);
+        Runnable bareWithTimer = timed(driver, url, timerProps, user);
         for (int i = 0; i < 20; i++) {
             service.run();
             bare.run();
+            bareWithServiceSettings.run();
+            bareWithTimer.run();
         }
         List<Long> serviceNanos = new ArrayList<>();
         List<Long> bareNanos = new ArrayList<>();
+        List<Long> bareSettingsNanos = new ArrayList<>();
+        List<Long> bareTimerNanos = new ArrayList<>();
+        record[0] = true;
         for (int round = 0; round < Math.max(1, samples / 10); round++) {
             time(service, 10, serviceNanos);
             time(bare, 10, bareNanos);
+            time(bareWithServiceSettings, 10, bareSettingsNanos);
+            time(bareWithTimer, 10, bareTimerNanos);
         }
         System.out.printf("connection test through connection-service: %s%n", summary(serviceNanos));
         System.out.printf("bare JDBC login + SELECT (floor):           %s%n", summary(bareNanos));
+        System.out.printf("  bare with the service's timeout settings:  %s%n", summary(bareSettingsNanos));
+        System.out.printf("  bare with timeouts on the driver's client-side timer: %s%n", summary(bareTimerNanos));
+        System.out.printf("  bare until the result (without the close's logout request): %s%n", summary(bareResultNanos));
+        System.out.printf("  login + SELECT inside the service (its latencyMillis, ms resolution): %s%n", summary(insideNanos));
         System.out.printf("ratio of medians (service / bare): %.2f%n",
                 (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
+    }
+
+    /** A bare login + SELECT with {@code properties}, statement timeout set as the service sets it. */
+    static Runnable timed(Driver driver, String url, Properties properties, String user) {
+        return () -> {
+            try (Connection c = driver.connect(url, properties); Statement s = c.createStatement()) {
+                s.setQueryTimeout(60);
+                try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
+                    if (!rs.next() || !user.equals(rs.getString(1))) {
+                        throw new IllegalStateException("the bare login returned another user");
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     static void time(Runnable call, int count, List<Long> into) {

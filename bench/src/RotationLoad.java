@@ -138,6 +138,7 @@ public class RotationLoad {
                 sorted.getLast(), serverSorted.isEmpty() ? -1 : serverSorted.get(serverSorted.size() / 2));
 
         // --- (b) every connection at once ---------------------------------------------------------
+        Map<String, Double> cpuBefore = cpuSeconds();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -175,6 +176,7 @@ public class RotationLoad {
             Thread.sleep(100);
         }
         double all = (System.nanoTime() - b0) / 1e9;
+        printCpu(cpuBefore, cpuSeconds(), runIds.size(), all);
         long done = states.values().stream().filter("DONE"::equals).count();
         failed += (int) (runIds.size() - done);
         System.out.printf("(b) %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
@@ -185,6 +187,52 @@ public class RotationLoad {
             System.exit(1);
         }
         System.out.println("RESULT: all " + (singles + runIds.size()) + " rotations succeeded (DONE)");
+    }
+
+    /**
+     * CPU seconds (user + system) used so far by each process of the local stack and its
+     * descendants (PostgreSQL's backends), from the pid file ./run-local writes, named by the
+     * environment variable LOCAL_STACK_PIDS ("name pid" lines); empty when it is not set.
+     */
+    static Map<String, Double> cpuSeconds() {
+        Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+        String file = System.getenv("LOCAL_STACK_PIDS");
+        if (file == null) {
+            return cpu;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 2) {
+                    continue;
+                }
+                ProcessHandle.of(Long.parseLong(f[1])).ifPresent(p -> cpu.put(f[0],
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants())
+                                .mapToDouble(h -> h.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0))
+                                .sum()));
+            }
+        } catch (java.io.IOException e) {
+            System.out.println("(no CPU figures: " + e + ")");
+        }
+        return cpu;
+    }
+
+    /** Where the cores went during (b): CPU seconds per process, and per rotation. */
+    static void printCpu(Map<String, Double> before, Map<String, Double> after, int runs, double wallSeconds) {
+        if (after.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            double used = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            total += used;
+            line.append(String.format(" %s %.1f,", e.getKey(), used));
+        }
+        System.out.printf("(b) CPU seconds of the stack's processes during (b):%s total %.1f = %.2f core-s per rotation"
+                + " (%.0f%% of %d cores over %.1f s)%n", line, total, total / runs,
+                100 * total / (wallSeconds * Runtime.getRuntime().availableProcessors()),
+                Runtime.getRuntime().availableProcessors(), wallSeconds);
     }
 
     static String user(String tag, int i) {

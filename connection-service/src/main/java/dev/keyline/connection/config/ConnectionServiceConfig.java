@@ -93,6 +93,10 @@ public interface ConnectionServiceConfig {
         /** Load the driver at start-up (in the background) so the first request does not pay for it. */
         @WithDefault("true")
         boolean warmUp();
+
+        /** How long after start the warm-up begins: start-up and the first readiness answers come first. */
+        @WithDefault("3S")
+        Duration warmUpDelay();
     }
 
     interface CertificateService {

@@ -55,7 +55,8 @@ public class CatalogService {
                         }
                         return new Catalog(databases, names.size() > max);
                     });
-            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
+            // A read that changed nothing: written after the answer (AuditOutbox).
+            audit.deferred(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
                     catalog.databases().size() + " databases");
             return catalog;
         } catch (SnowflakeFailure f) {

@@ -104,7 +104,8 @@ public class ConnectionTester {
                     new SnowflakeGateway.SharedKey(e.id, e.version, e.credentialVersion, "test"), login, s -> s.identity());
             long nanos = System.nanoTime() - start;
             timed("snowflake", "ok", nanos);
-            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
+            // A use that changed nothing: written right after the answer (AuditOutbox), not before it.
+            audit.deferred(ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, e.keyFingerprint,
                     "user=" + identity.user() + " role=" + identity.role());
             return TestResult.snowflake(Duration.ofNanos(nanos).toMillis(), identity.user(), identity.role(),
                     identity.account(), e.keyFingerprint, login.endpoint().url());

@@ -103,7 +103,8 @@ public class CredentialService {
             long start = System.nanoTime();
             SessionIdentity identity = login(e, key, login, "; the key was only checked, not stored");
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            audit.standalone(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, fingerprint,
+            // Only checked, nothing stored: written after the answer (AuditOutbox).
+            audit.deferred(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, fingerprint,
                     "user=" + identity.user() + " role=" + identity.role());
             return TestResult.snowflake(millis, identity.user(), identity.role(), identity.account(), fingerprint,
                     login.endpoint().url());

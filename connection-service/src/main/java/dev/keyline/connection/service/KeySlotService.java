@@ -73,8 +73,9 @@ public class KeySlotService {
         Map<String, String> desc = call(admin, target, "connection.key-slots.read",
                 s -> s.describeUser(target.user));
         KeySlots slots = slots(target, admin.connection().id, desc);
-        // DESC USER runs with the key-admin credential: a use, audited like the others.
-        audit.standalone("connection.key-slots.read", ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
+        // DESC USER runs with the key-admin credential: a use, audited like the others (after the answer:
+        // it changed nothing, AuditOutbox).
+        audit.deferred("connection.key-slots.read", ConnectionStore.RESOURCE, target.id.toString(), Outcome.SUCCESS,
                 "slot1: " + orEmpty(slots.slots().get(0).fingerprint()) + ", slot2: "
                         + orEmpty(slots.slots().get(1).fingerprint()),
                 via(target, admin).trim());

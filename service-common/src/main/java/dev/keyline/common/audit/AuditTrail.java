@@ -25,7 +25,8 @@ import io.quarkus.panache.common.Sort;
  * transaction, so the two commit or roll back together; a failure is recorded in a transaction of
  * its own, because the failed change's transaction is about to roll back. Rows are written by
  * {@link AuditRow} on the transaction's own connection (the datasource enlists it in the JTA
- * transaction), like rotation-service's JDBC stores write theirs.
+ * transaction), like rotation-service's JDBC stores write theirs. A use that changed nothing may be
+ * written after the answer instead ({@link #deferred}).
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -35,6 +36,9 @@ public class AuditTrail {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    AuditOutbox outbox;
 
     /** A successful change, committed or rolled back together with the change itself. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -47,6 +51,17 @@ public class AuditTrail {
     public void standalone(String action, String resourceType, String resourceId, Outcome outcome, String fingerprints,
             String detail) {
         persist(action, resourceType, resourceId, outcome, fingerprints, detail);
+    }
+
+    /**
+     * A use that changed nothing (a successful connection test), written after the caller has its
+     * answer: through {@link AuditOutbox}, whose javadoc says what durability that keeps. Everything
+     * else ({@link #success}, {@link #standalone}) is written before the answer, as before.
+     */
+    public void deferred(String action, String resourceType, String resourceId, Outcome outcome, String fingerprints,
+            String detail) {
+        outbox.add(new AuditRow(caller.name(), caller.via(), action, resourceType, resourceId, outcome, fingerprints,
+                detail));
     }
 
     /**
@@ -81,6 +96,8 @@ public class AuditTrail {
 
     /** Newest first, filtered by whichever criteria are given. */
     public List<AuditEvent> find(AuditQuery q) {
+        // Read-your-writes on this replica: the deferred events accepted before this read are in the table.
+        outbox.flushForRead();
         StringBuilder where = new StringBuilder("1 = 1");
         Parameters p = new Parameters();
         if (q.resourceId() != null) {
