@@ -27,9 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.keyline.console.api.ApiResponse;
 import dev.keyline.console.api.Problem;
-import dev.keyline.console.api.ServiceUnavailableException;
 import dev.keyline.console.api.Services;
-import dev.keyline.console.connections.Connection;
 import dev.keyline.console.session.CurrentUser;
 import dev.keyline.console.web.FormErrors;
 import dev.keyline.console.web.PemField;
@@ -48,11 +46,6 @@ public class CertificatesResource {
     static final String[] FIELDS = { "name", "description", "authorizedDomains", "clientCertificate", "clientKey",
             "passphrase", "caCertificate" };
 
-    /** One row of the list: the certificate and the API connectors presenting it. */
-    @TemplateData
-    public record Row(Certificate certificate, List<Connection> usedBy) {
-    }
-
     /** The answer to "may this certificate be presented to host:port?". */
     @TemplateData
     public record Authorization(boolean allowed, String host, int port, String matchedRule, String reason) {
@@ -69,15 +62,14 @@ public class CertificatesResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(List<Row> rows, String connectionsUnavailable);
+        static native TemplateInstance list(List<Certificate> certificates);
 
         static native TemplateInstance form(CertificateForm form, FormErrors errors, String[] fields);
 
-        static native TemplateInstance detail(Certificate certificate, String etag, List<Connection> usedBy,
-                CertificateForm form, FormErrors errors, String[] fields, Authorization authorization,
+        static native TemplateInstance detail(Certificate certificate, String etag, CertificateForm form, FormErrors errors, String[] fields, Authorization authorization,
                 Problem authorizationProblem, String host, String port, Exchange exchange, String saved);
 
-        static native TemplateInstance delete(Certificate certificate, List<Connection> usedBy, Problem problem);
+        static native TemplateInstance delete(Certificate certificate, Problem problem);
     }
 
     @Inject
@@ -91,18 +83,7 @@ public class CertificatesResource {
         JsonNode page = services.certificates().get("/api/v1/certificates?size=200", user.token()).orThrow().body();
         List<Certificate> certificates = new ArrayList<>();
         page.path("items").forEach(n -> certificates.add(services.certificates().json().convertValue(n, Certificate.class)));
-        String unavailable = null;
-        Map<String, List<Connection>> usedBy = Map.of();
-        try {
-            usedBy = apiConnectorsByCertificate();
-        } catch (ServiceUnavailableException e) {
-            unavailable = e.getMessage();
-        }
-        List<Row> rows = new ArrayList<>();
-        for (Certificate c : certificates) {
-            rows.add(new Row(c, usedBy.getOrDefault(c.id(), List.of())));
-        }
-        return Templates.list(rows, unavailable).render();
+        return Templates.list(certificates).render();
     }
 
     @GET
@@ -205,7 +186,7 @@ public class CertificatesResource {
     public String confirmDelete(@PathParam("id") UUID id) {
         Certificate c = services.certificates().get("/api/v1/certificates/" + id, user.token()).orThrow()
                 .as(Certificate.class);
-        return Templates.delete(c, usedByOrEmpty(c.id()), null).render();
+        return Templates.delete(c, null).render();
     }
 
     @POST
@@ -218,7 +199,7 @@ public class CertificatesResource {
         }
         Certificate c = services.certificates().get("/api/v1/certificates/" + id, user.token()).orThrow()
                 .as(Certificate.class);
-        return Response.status(r.status()).entity(Templates.delete(c, usedByOrEmpty(c.id()), r.problem()).render())
+        return Response.status(r.status()).entity(Templates.delete(c, r.problem()).render())
                 .build();
     }
 
@@ -226,7 +207,7 @@ public class CertificatesResource {
             Problem authorizationProblem, String host, String port, Exchange exchange, String saved) {
         ApiResponse r = services.certificates().get("/api/v1/certificates/" + id, user.token()).orThrow();
         Certificate c = r.as(Certificate.class);
-        return Templates.detail(c, r.etag().orElse(""), usedByOrEmpty(c.id()), form == null ? CertificateForm.of(c) : form,
+        return Templates.detail(c, r.etag().orElse(""), form == null ? CertificateForm.of(c) : form,
                 errors, FIELDS, authorization, authorizationProblem, host == null ? "" : host, port == null ? "" : port,
                 exchange, saved).render();
     }
@@ -234,30 +215,6 @@ public class CertificatesResource {
     private Response reshowForm(CertificateForm form, Problem problem) {
         return Response.status(problem.status() >= 400 ? problem.status() : 400)
                 .entity(Templates.form(form, FormErrors.of(problem), FIELDS).render()).build();
-    }
-
-    private List<Connection> usedByOrEmpty(String certificateId) {
-        try {
-            return apiConnectorsByCertificate().getOrDefault(certificateId, List.of());
-        } catch (ServiceUnavailableException e) {
-            return List.of();
-        }
-    }
-
-    /** connection-service's API connectors, grouped by the certificate they present. */
-    private Map<String, List<Connection>> apiConnectorsByCertificate() {
-        ApiResponse r = services.connections().get("/api/v1/connections?size=200", user.token());
-        Map<String, List<Connection>> byCertificate = new LinkedHashMap<>();
-        if (!r.ok()) {
-            return byCertificate; // e.g. no connections:read: the column stays empty
-        }
-        for (JsonNode n : r.body().path("items")) {
-            Connection c = services.connections().json().convertValue(n, Connection.class);
-            if (c.details() != null && c.details().certificateId() != null) {
-                byCertificate.computeIfAbsent(c.details().certificateId(), k -> new ArrayList<>()).add(c);
-            }
-        }
-        return byCertificate;
     }
 
     private static String pem(String field, FileUpload file, String pasted, List<Problem.FieldError> errors) {

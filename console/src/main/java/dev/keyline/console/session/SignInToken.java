@@ -49,7 +49,8 @@ public record SignInToken(String value, String subject, Instant expiresAt) {
         if (!exp.isAfter(now)) {
             throw new Refused("the token expired at " + exp);
         }
-        String subject = claims.path("upn").asText(claims.path("sub").asText("unknown"));
+        // The name the services record as actor: upn, else preferred_username (Keycloak's), else sub.
+        String subject = claims.path("upn").asText(claims.path("preferred_username").asText(claims.path("sub").asText("unknown")));
         return new SignInToken(token, subject, exp);
     }
 

@@ -17,9 +17,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver: nothing is downloaded (the driver
- * path is given, so Selenium Manager is never asked), and each browser gets a fresh profile.
+ * path is given, so Selenium Manager is never asked), and each browser gets a fresh profile. Public
+ * in this module's test-jar for the browser tests against Keycloak (e2e-keycloak).
  */
-final class Browser {
+public final class Browser {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -27,7 +28,7 @@ final class Browser {
     private Browser() {
     }
 
-    static WebDriver start(Path profiles) {
+    public static WebDriver start(Path profiles) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("install Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
         }
@@ -51,12 +52,12 @@ final class Browser {
     }
 
     /** Brings {@code element} to the middle of the window (for the screenshot; WebDriver's script, not the page's). */
-    static void scrollTo(WebDriver driver, WebElement element) {
+    public static void scrollTo(WebDriver driver, WebElement element) {
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
     }
 
     /** Saves what the page shows under target/screenshots/NAME.png. */
-    static Path screenshot(WebDriver driver, String name) {
+    public static Path screenshot(WebDriver driver, String name) {
         Path dir = Path.of("target", "screenshots");
         try {
             Files.createDirectories(dir);

@@ -191,7 +191,17 @@ class ConsoleBrowserIT {
         browser.get(stack.console.url() + "/connections");
         WebElement row = browser.findElement(By.xpath("//table[@id='connections']//tr[td/a[text()='orders-api-connector']]"));
         assertThat(row.getText()).contains("https://api.example.com/v1").contains("orders-api");
+        String connectorHref = row.findElement(By.linkText("orders-api-connector")).getAttribute("href");
         Browser.screenshot(browser, "api-connector-listed");
+
+        // The certificate list says who presents each certificate (certificate-service's consumers), linked.
+        browser.get(stack.console.url() + "/certificates");
+        WebElement usedBy = browser.findElement(
+                By.xpath("//table[@id='certificates']//tr[td/a[text()='orders-api']]/td[@class='used-by']"));
+        assertThat(usedBy.getText()).isEqualTo("orders-api-connector");
+        assertThat(usedBy.findElement(By.tagName("a")).getAttribute("href")).isEqualTo(connectorHref);
+        Browser.scrollTo(browser, usedBy);
+        Browser.screenshot(browser, "certificate-used-by");
     }
 
     @Test

@@ -35,6 +35,16 @@ class SignInTokenTest {
     }
 
     @Test
+    void aKeycloakTokenIsGreetedByItsUsernameAsTheServicesRecordIt() throws Exception {
+        // Keycloak: sub is the user's id, the name is preferred_username, and there is no upn.
+        String token = jwt("{\"sub\":\"2f6c0c2e-5d1e-4c1a-9f7e-0d9f0b6f3a11\",\"preferred_username\":\"alice\",\"exp\":"
+                + NOW.plusSeconds(60).getEpochSecond() + "}");
+        assertThat(SignInToken.read(token, JSON, NOW).subject()).isEqualTo("alice");
+        String bare = jwt("{\"sub\":\"svc\",\"exp\":" + NOW.plusSeconds(60).getEpochSecond() + "}");
+        assertThat(SignInToken.read(bare, JSON, NOW).subject()).isEqualTo("svc");
+    }
+
+    @Test
     void refusesExpiredTokensAndTextThatIsNoJwtWithoutRepeatingIt() {
         String expired = jwt("{\"sub\":\"alice\",\"exp\":" + NOW.minusSeconds(1).getEpochSecond() + "}");
         assertThatThrownBy(() -> SignInToken.read(expired, JSON, NOW)).hasMessageContaining("expired");

@@ -25,6 +25,9 @@ public final class Keycloak implements AutoCloseable {
     /** The committed realm's confidential client for rotation-service (local and tests only). */
     public static final String ROTATION_CLIENT = "rotation-service";
     public static final String ROTATION_CLIENT_SECRET = "rotation-service-local-secret";
+    /** The committed realm's confidential client for the console's sign-in (authorization code + PKCE). */
+    public static final String CONSOLE_CLIENT = "keyline-console";
+    public static final String CONSOLE_CLIENT_SECRET = "console-local-secret";
 
     private final ServiceProcess process;
     private final String url;

@@ -5,35 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.keyline.common.testing.ServiceProcess;
-import dev.keyline.emulators.postgres.EmbeddedPostgres;
-import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.emulators.snowflake.KeySlots;
 import dev.keyline.emulators.snowflake.SnowflakeAccount;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
-import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.Fingerprints;
 import dev.keyline.keys.RsaKeys;
-import dev.keyline.keys.testing.Issued;
-import dev.keyline.keys.testing.TestPki;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
@@ -46,109 +36,29 @@ import io.restassured.path.json.JsonPath;
  */
 class KeycloakEndToEndIT {
 
-    private static final String ACCOUNT = "ACME";
+    private static final String ACCOUNT = KeycloakStack.ACCOUNT;
+
+    @RegisterExtension
+    static final KeycloakStack.Shared STACK = new KeycloakStack.Shared();
+
     private static Keycloak keycloak;
-    private static EmbeddedPostgres postgres;
-    private static VaultEmulator vault;
     private static SnowflakeEmulator snowflake;
-    private static ServiceProcess certificateService;
-    private static ServiceProcess connectionService;
-    private static ServiceProcess rotationService;
     private static String certificateUrl;
     private static String connectionUrl;
     private static String rotationUrl;
 
     @BeforeAll
-    static void startTheStack() {
-        Path target = Path.of("target").toAbsolutePath();
-        Path repo = target.getParent().getParent();
-        StaleClusters.removeAbandoned(target);
-        // Keycloak boots while everything else starts: nothing below needs it before the first request.
-        keycloak = Keycloak.start(Path.of(System.getProperty("keyline.keycloak.home")),
-                Path.of(System.getProperty("keyline.keycloak.realm")), target.resolve("keycloak-e2e.log"));
-        postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
-        vault = VaultEmulator.start();
-        snowflake = SnowflakeEmulator.start();
-
-        Map<String, String> common = new HashMap<>();
-        common.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        common.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        common.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-        common.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        common.put("QUARKUS_VAULT_URL", vault.url());
-        common.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", vault.token());
-        // The only token settings: Keycloak's realm is the issuer, its JWKS the keys.
-        common.put("KEYLINE_JWT_ISSUER", keycloak.issuer());
-        common.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", keycloak.jwks());
-
-        int[] certificatePorts = { ServiceProcess.freePort(), ServiceProcess.freePort() };
-        Map<String, String> env = new HashMap<>(common);
-        env.putAll(ports(certificatePorts));
-        env.put("CERTIFICATE_SERVICE_EGRESS_ALLOW_PRIVATE_ADDRESSES", "true");
-        certificateService = ServiceProcess.startJar("certificate-service", jar(repo, "certificate-service"), env,
-                target.resolve("certificate-service-e2e.log"));
-        certificateUrl = "http://127.0.0.1:" + certificatePorts[0];
-
-        int[] connectionPorts = { ServiceProcess.freePort(), ServiceProcess.freePort() };
-        env = new HashMap<>(common);
-        env.putAll(ports(connectionPorts));
-        env.put("CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP", "true");
-        env.put("CERTIFICATE_SERVICE_URL", certificateUrl);
-        env.put("CERTIFICATE_SERVICE_HEALTH_URL", "http://127.0.0.1:" + certificatePorts[1] + "/q/health/ready");
-        env.put("SNOWFLAKE_DISABLE_MINICORE", "true");
-        connectionService = ServiceProcess.startJar("connection-service", jar(repo, "connection-service"), env,
-                target.resolve("connection-service-e2e.log"));
-        connectionUrl = "http://127.0.0.1:" + connectionPorts[0];
-
-        int[] rotationPorts = { ServiceProcess.freePort(), ServiceProcess.freePort() };
-        env = new HashMap<>(common);
-        env.putAll(ports(rotationPorts));
-        env.put("CONNECTION_SERVICE_URL", connectionUrl);
-        env.put("CONNECTION_SERVICE_HEALTH_URL", "http://127.0.0.1:" + connectionPorts[1] + "/q/health/ready");
-        // rotation-service's own identity: client credentials at the realm, never a configured token.
-        env.put("KEYLINE_OIDC_ISSUER", keycloak.issuer());
-        env.put("KEYLINE_OIDC_CLIENT_ID", Keycloak.ROTATION_CLIENT);
-        env.put("KEYLINE_OIDC_CLIENT_SECRET", Keycloak.ROTATION_CLIENT_SECRET);
-        env.put("ROTATION_SERVICE_WORKER_POLL", "1s");
-        env.put("ROTATION_SERVICE_WORKER_INITIAL_DELAY", "0s");
-        env.put("ROTATION_SERVICE_WORKER_PBKDF2_ITERATIONS", "1000");
-        rotationService = ServiceProcess.startJar("rotation-service", jar(repo, "rotation-service"), env,
-                target.resolve("rotation-service-e2e.log"));
-        rotationUrl = "http://127.0.0.1:" + rotationPorts[0];
-
-        Duration patience = Duration.ofSeconds(180);
-        // Keycloak's first start on a fresh unpack re-builds itself (minutes on a busy machine).
-        keycloak.awaitReady(Duration.ofMinutes(10));
-        certificateService.awaitReady("http://127.0.0.1:" + certificatePorts[1] + "/q/health/ready", patience);
-        connectionService.awaitReady("http://127.0.0.1:" + connectionPorts[1] + "/q/health/ready", patience);
-        rotationService.awaitReady("http://127.0.0.1:" + rotationPorts[1] + "/q/health/ready", patience);
-    }
-
-    private static Map<String, String> ports(int[] ports) {
-        return Map.of("QUARKUS_HTTP_PORT", Integer.toString(ports[0]), "QUARKUS_MANAGEMENT_PORT",
-                Integer.toString(ports[1]));
-    }
-
-    private static Path jar(Path repo, String service) {
-        return repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-    }
-
-    @AfterAll
-    static void stopTheStack() {
-        for (AutoCloseable c : new AutoCloseable[] { rotationService, connectionService, certificateService, keycloak,
-                snowflake, vault, postgres }) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // keep stopping the others
-                }
-            }
-        }
+    static void theStack() {
+        KeycloakStack stack = STACK.get();
+        keycloak = stack.keycloak;
+        snowflake = stack.snowflake;
+        certificateUrl = stack.certificateUrl;
+        connectionUrl = stack.connectionUrl;
+        rotationUrl = stack.rotationUrl;
     }
 
     private static String alice() {
-        return "Bearer " + keycloak.userToken("alice", "alice-local");
+        return STACK.get().alice();
     }
 
     @Test
@@ -194,38 +104,21 @@ class KeycloakEndToEndIT {
 
     @Test
     void aCertificateExchangeWithAKeycloakToken() throws Exception {
-        Issued clientCa = TestPki.ca("Keycloak e2e client CA");
-        Issued client = TestPki.client(clientCa, "keycloak-e2e-client");
-        Issued serverCa = TestPki.ca("Keycloak e2e server CA");
-        try (MtlsServer server = new MtlsServer(TestPki.server(serverCa, "localhost", "localhost", "127.0.0.1"),
-                clientCa)) {
-            String alice = alice();
-            String pass = "pass-" + UUID.randomUUID();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", "keycloak-e2e-" + UUID.randomUUID().toString().substring(0, 8));
-            body.put("authorizedDomains", List.of("localhost:" + server.port()));
-            body.put("clientCertificate", client.certificatePem());
-            body.put("clientKey", client.encryptedPkcs8Pem(pass.toCharArray()));
-            body.put("passphrase", pass);
-            body.put("caCertificate", serverCa.certificatePem());
-            String id = given().baseUri(certificateUrl).header("Authorization", alice).contentType(ContentType.JSON)
-                    .body(body).when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
-
+        String alice = alice();
+        try (PartnerApi partner = new PartnerApi(STACK.get(), alice, "keycloak-e2e-client")) {
+            MtlsServer server = partner.server;
+            String id = partner.certificateId;
             JsonPath exchange = given().baseUri(certificateUrl).header("Authorization", alice)
                     .contentType(ContentType.JSON)
-                    .body(Map.of("method", "GET", "url", "https://localhost:" + server.port() + "/keycloak-e2e"))
+                    .body(Map.of("method", "GET", "url", partner.url("/keycloak-e2e")))
                     .when().post("/api/v1/certificates/" + id + "/exchange").then().statusCode(200).extract().jsonPath();
             assertThat(exchange.getInt("status")).isEqualTo(200);
             assertThat(server.clientSubjects()).containsExactly("CN=keycloak-e2e-client");
 
             // The same through an API connector: connection-service forwards alice's Keycloak token
             // (issued for both services), certificate-service checks her certificates:use.
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("type", "api");
-            details.put("baseUrl", "https://localhost:" + server.port() + "/partner/");
-            details.put("certificateId", id);
             String connectorName = "keycloak-e2e-api-" + UUID.randomUUID().toString().substring(0, 8);
-            String connectorId = createConnection(alice, Map.of("name", connectorName, "details", details));
+            String connectorId = partner.connector(alice, connectorName);
             given().baseUri(connectionUrl).header("Authorization", alice).when()
                     .post("/api/v1/connections/" + connectorId + "/test").then().statusCode(200)
                     .body("ok", equalTo(true)).body("httpStatus", equalTo(200));
@@ -274,14 +167,14 @@ class KeycloakEndToEndIT {
         acme.role("KEY_ADMIN").modifyProgrammaticAuthenticationMethodsOnAccount();
         KeyPair adminKey = RsaKeys.generate(2048);
         acme.user("KC_ROTATOR").role("KEY_ADMIN").rsaPublicKey(adminKey.getPublic());
-        Map<String, Object> adminBody = connectionBody("kc-admin", "kc_rotator", "KEY_ADMIN", adminKey.getPrivate(), null);
+        Map<String, Object> adminBody = STACK.get().snowflakeConnectionBody("kc-admin", "kc_rotator", "KEY_ADMIN", adminKey.getPrivate(), null);
         // A key-admin manages only the users it declares (connection-service refuses the rest).
         ((Map<String, Object>) adminBody.get("details")).put("managesUsers", List.of("SVC_*"));
-        String adminId = createConnection(alice, adminBody);
+        String adminId = STACK.get().createConnection(alice, adminBody);
         KeyPair initial = RsaKeys.generate(2048);
         acme.user("SVC_KC").role("LOADER").rsaPublicKey(initial.getPublic());
-        String connectionId = createConnection(alice,
-                connectionBody("kc-svc", "SVC_KC", "LOADER", initial.getPrivate(), adminId));
+        String connectionId = STACK.get().createConnection(alice,
+                STACK.get().snowflakeConnectionBody("kc-svc", "SVC_KC", "LOADER", initial.getPrivate(), adminId));
 
         // A one-shot schedule shortly after the policy is saved (saving asks connection-service with
         // alice's token first, which takes seconds on a busy machine): the run is the scheduler's.
@@ -324,33 +217,5 @@ class KeycloakEndToEndIT {
             }
         }
         throw new AssertionError("no finished run for " + connectionId + ": " + (last == null ? "-" : last.prettify()));
-    }
-
-    private static String createConnection(String bearer, Map<String, Object> body) {
-        return given().baseUri(connectionUrl).header("Authorization", bearer).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/connections").then().statusCode(201).extract().path("id");
-    }
-
-    private static Map<String, Object> connectionBody(String name, String user, String role, PrivateKey key,
-            String keyAdminConnectionId) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("type", "snowflake");
-        details.put("account", ACCOUNT.toLowerCase());
-        details.put("host", snowflake.url());
-        details.put("user", user);
-        details.put("role", role);
-        details.put("warehouse", "COMPUTE_WH");
-        details.put("authType", "key-pair");
-        details.put("privateKey", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        if (keyAdminConnectionId != null) {
-            details.put("keyAdminConnectionId", keyAdminConnectionId);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
-        body.put("timeoutSecs", 20);
-        body.put("details", details);
-        return body;
     }
 }

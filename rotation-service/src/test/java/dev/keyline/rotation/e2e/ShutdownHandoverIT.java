@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import dev.keyline.common.testing.OtlpReceiver;
 import dev.keyline.emulators.snowflake.RequestHold;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;

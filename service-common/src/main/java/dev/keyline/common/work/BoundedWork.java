@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.keyline.common.logging.MdcHandover;
+
 /**
  * A pool for one kind of heavy work (key derivation, RSA generation, Snowflake sessions): a fixed
  * number of threads and a bounded queue. When both are taken a submission is refused at once with
@@ -89,12 +91,14 @@ public final class BoundedWork implements AutoCloseable {
 
     /**
      * Queues {@code task}; the returned future runs it on a pool thread, in the caller's trace
-     * context (so a Snowflake login on the pool is a child of the request that asked for it).
+     * context (so a Snowflake login on the pool is a child of the request that asked for it) and
+     * with the caller's log context (its lines name the request's subject and trace).
      *
      * @throws WorkRejectedException when every thread is busy and the queue is full
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
-        FutureTask<T> future = new FutureTask<>(io.opentelemetry.context.Context.current().wrap(task));
+        FutureTask<T> future = new FutureTask<>(
+                MdcHandover.wrap(io.opentelemetry.context.Context.current().wrap(task)));
         try {
             executor.execute(future);
         } catch (RejectedExecutionException e) {

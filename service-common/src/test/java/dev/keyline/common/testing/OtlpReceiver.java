@@ -1,4 +1,4 @@
-package dev.keyline.rotation.e2e;
+package dev.keyline.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,18 +20,20 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 
 /**
  * A tracing back end in the test: an OTLP/HTTP receiver ({@code POST /v1/traces}, protobuf) that
- * keeps every span the services export, with the {@code service.name} of its resource.
+ * keeps every span the services export, with the {@code service.name} of its resource. Shared by the
+ * end-to-end tests that prove a rotation or an API-connector request is one trace across services.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
-    /** One received span, flattened. */
-    record Span(String service, String traceId, String spanId, String parentSpanId, String name, Map<String, String> attributes) {
+    /** One received span, flattened; {@code kind} is SERVER, CLIENT, INTERNAL, PRODUCER or CONSUMER. */
+    public record Span(String service, String traceId, String spanId, String parentSpanId, String name, String kind,
+            Map<String, String> attributes) {
     }
 
     private final HttpServer server;
     private final List<Span> spans = new CopyOnWriteArrayList<>();
 
-    OtlpReceiver() throws IOException {
+    public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", exchange -> {
             try (InputStream raw = exchange.getRequestBody()) {
@@ -54,22 +56,46 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** For {@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT} with protocol {@code http/protobuf}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The environment that turns a service's tracing on, exporting here quickly. */
-    Map<String, String> serviceEnv() {
+    public Map<String, String> serviceEnv() {
         return Map.of("QUARKUS_OTEL_SDK_DISABLED", "false", "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", endpoint(),
                 "QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
     }
 
-    List<Span> spans() {
+    public List<Span> spans() {
         return List.copyOf(spans);
     }
 
-    List<Span> trace(String traceId) {
+    public List<Span> trace(String traceId) {
         return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    /**
+     * The spans of {@code traceId} once {@code complete} holds for them (services export in batches,
+     * so the last spans arrive a moment after the answer); an AssertionError naming what arrived otherwise.
+     */
+    public List<Span> await(String traceId, java.util.function.Predicate<List<Span>> complete, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Span> trace = trace(traceId);
+            if (complete.test(trace)) {
+                return trace;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("trace " + traceId + " incomplete after " + timeout + ": "
+                        + trace.stream().map(s -> s.service() + ":" + s.kind() + ":" + s.name()).toList());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for trace " + traceId, e);
+            }
+        }
     }
 
     private void collect(ExportTraceServiceRequest request) {
@@ -80,7 +106,7 @@ final class OtlpReceiver implements AutoCloseable {
                 for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
                     spans.add(new Span(service, hex.formatHex(s.getTraceId().toByteArray()),
                             hex.formatHex(s.getSpanId().toByteArray()), hex.formatHex(s.getParentSpanId().toByteArray()),
-                            s.getName(), attributes(s.getAttributesList())));
+                            s.getName(), s.getKind().name().replace("SPAN_KIND_", ""), attributes(s.getAttributesList())));
                 }
             }
         }
