@@ -34,10 +34,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.keyline.common.http.IfMatch;
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.PolicyRepository;
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.service.RotationService;
 import io.smallrye.common.annotation.Blocking;
@@ -103,8 +105,9 @@ public class PolicyResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
             @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
         // Capped like every list endpoint: one request never reads an unbounded table.
-        return PageView.of(service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled), page, size), page,
-                size, PolicyView::of);
+        ResultPage<RotationPolicy> policies = service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled),
+                page, size);
+        return PageView.of(policies.items(), page, size, policies.total(), PolicyView::of);
     }
 
     @GET

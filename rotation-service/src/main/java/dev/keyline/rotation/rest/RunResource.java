@@ -30,9 +30,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.RunState;
@@ -92,7 +94,8 @@ public class RunResource {
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId, state(state), instant("since", since),
                 instant("until", until));
-        return PageView.of(service.runs(filter, page, size), page, size, r -> RunView.of(r, null));
+        ResultPage<RotationRun> runs = service.runs(filter, page, size);
+        return PageView.of(runs.items(), page, size, runs.total(), r -> RunView.of(r, null));
     }
 
     @GET
