@@ -49,9 +49,9 @@ import io.smallrye.common.annotation.Blocking;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rotation-policies")
 @SecurityRequirement(name = "jwt")
-// Worker threads, not virtual threads: under 100 concurrent POSTs on Temurin 25.0.3, virtual-thread
-// handlers stayed parked in the PostgreSQL driver's socket read after the server had answered
-// (3 of 4 benchmark runs; 0 of 2 with worker threads). See bench/README.md.
+// Worker threads, not virtual threads: under 100 concurrent POSTs, virtual threads waiting for a
+// database connection spin in Agroal's acquisition loop on every carrier and, never preempted,
+// starve the virtual threads that hold the connections (README.md "Threads", bench/README.md).
 @Blocking
 public class PolicyResource {
 
