@@ -19,7 +19,6 @@ import dev.keyline.certificate.persistence.CertificateEntity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -29,7 +28,10 @@ import io.quarkus.scheduler.Scheduled;
  * <p>A change made here updates only its own certificate's gauge, from the event (no database read:
  * reading every row on every create used to put a full-table query on each write). Every minute the
  * three columns of all rows are read once, so every replica also reports certificates another replica
- * changed, and drops those another replica deleted.
+ * changed, and drops those another replica deleted. The first of those reads runs two seconds after
+ * start, not in a start-up observer: there it ran on the main thread before the service listened
+ * (its query parsing showed in a JFR recording of the start), and no gauge is needed before the
+ * service can answer the scrape anyway.
  */
 @ApplicationScoped
 public class CertificateExpiryGauges {
@@ -62,15 +64,6 @@ public class CertificateExpiryGauges {
         this.registry = registry;
     }
 
-    void onStart(@Observes StartupEvent e) {
-        try {
-            refresh();
-        } catch (RuntimeException ex) {
-            // The database may still be coming up; the scheduled refresh catches up.
-            LOG.warnf("Could not load certificate expiry gauges at start: %s", ex.getClass().getName());
-        }
-    }
-
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) CertificateChanged changed) {
         if (changed.isDeleted()) {
             drop(changed.id());
@@ -79,7 +72,7 @@ public class CertificateExpiryGauges {
         }
     }
 
-    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "60s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         // Only certificates known before the read may be dropped: one created meanwhile is not in the rows yet.
         Set<UUID> knownBefore = Set.copyOf(tracked.keySet());

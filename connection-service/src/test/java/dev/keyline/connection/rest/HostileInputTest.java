@@ -240,6 +240,7 @@ class HostileInputTest {
                         p -> post(withDetail(validBody(), e.getKey(), p))), HostileInput.printable(value), value, List.of()));
             }
         }
+        generatedKeysAndSigmaFields(tests);
         for (String url : List.of("http://api.example.com", "https://user@api.example.com", "https://api.example.com/#f",
                 "ftp://api.example.com", "https://", "not a url", "https://[::1", "javascript:alert(1)", "https:///path",
                 "https://api.example.com/ x")) {
@@ -253,6 +254,67 @@ class HostileInputTest {
             tests.add(test(new Target("POST connection", "name", p -> post(withTop(validBody(), "name", p))),
                     HostileInput.printable(name), name, List.of()));
         }
+    }
+
+    /**
+     * The fields added for Sigma's QuickStart body and service-generated key pairs. {@code keyBits} is
+     * where a request could cost the most CPU (RSA generation grows with the cube of the size), so
+     * sizes outside 2048/3072/4096 must be refused before any generation; a generated key together
+     * with a caller's key, or without a key-admin connection, is refused before anything is stored.
+     */
+    private void generatedKeysAndSigmaFields(List<DynamicTest> tests) {
+        Map<String, Object> bits = new LinkedHashMap<>();
+        bits.put("keyBits 1024", 1024);
+        bits.put("keyBits 2047", 2047);
+        bits.put("keyBits 16384", 16384);
+        bits.put("keyBits 65536", 65536);
+        bits.put("keyBits -2048", -2048);
+        bits.put("keyBits 2048.5", 2048.5);
+        bits.put("keyBits text", "4096 bits");
+        bits.put("keyBits 2^31", 2147483648L);
+        bits.forEach((name, value) -> tests.add(HostileInput.test("POST connection details.keyBits <- " + name,
+                () -> post(generated(value, true)), List.of(), stored())));
+        tests.add(HostileInput.test("POST connection generateKeyPair with a caller's key", () -> {
+            Map<String, Object> body = validBody();
+            Map<String, Object> details = new HashMap<>(ConnectionFixtures.details(body));
+            details.put("generateKeyPair", true);
+            body.put("details", details);
+            return post(body);
+        }, List.of(KEY_PEM), stored()));
+        tests.add(HostileInput.test("POST connection generateKeyPair without keyAdminConnectionId",
+                () -> post(generated(2048, false)), List.of(), stored()));
+        tests.add(HostileInput.test("POST connection generateKeyPair is text",
+                () -> post(withDetail(withoutKey(validBody()), "generateKeyPair", "yes")), List.of(), stored()));
+        tests.add(HostileInput.test("PUT connection generateKeyPair (create only)", () -> put(withDetail(
+                withoutKey(validBody()), "generateKeyPair", true)), List.of(), stored()));
+        tests.add(HostileInput.test("POST connection useOauth true",
+                () -> post(withDetail(validBody(), "useOauth", true)), List.of(KEY_PEM), stored()));
+        for (Object timeout : List.of(601, 0, -1, 86_400)) {
+            tests.add(HostileInput.test("POST connection timeoutSecs <- " + timeout,
+                    () -> post(withTop(validBody(), "timeoutSecs", timeout)), List.of(KEY_PEM), stored()));
+        }
+        for (Object description : List.of(Map.of("text", "x"), List.of("x"), 42)) {
+            tests.add(HostileInput.test("POST connection description <- " + description,
+                    () -> post(withTop(validBody(), "description", description)), List.of(KEY_PEM), stored()));
+        }
+        tests.add(HostileInput.test("POST connection useFriendlyNames is text",
+                () -> post(withTop(validBody(), "useFriendlyNames", "yes")), List.of(KEY_PEM), stored()));
+    }
+
+    /** A generate-the-key-pair body: no key of the caller's, the size given, a key-admin connection or none. */
+    private Map<String, Object> generated(Object keyBits, boolean withKeyAdmin) {
+        Map<String, Object> body = withoutKey(validBody());
+        Map<String, Object> details = new HashMap<>(ConnectionFixtures.details(body));
+        details.remove("privateKeyPassphrase");
+        details.put("generateKeyPair", true);
+        details.put("keyBits", keyBits);
+        if (withKeyAdmin) {
+            details.put("keyAdminConnectionId", existingId);
+        } else {
+            details.remove("keyAdminConnectionId");
+        }
+        body.put("details", details);
+        return body;
     }
 
     // ---- malformed bodies ------------------------------------------------------------------------
@@ -293,6 +355,13 @@ class HostileInputTest {
     }
 
     private void pageSizes(List<DynamicTest> tests) {
+        // Not only some 4xx: a size that is not an int is named as the field, not answered "not found".
+        tests.add(DynamicTest.dynamicTest("GET list size <- 2147483648 names the parameter", () -> HostileInput.as(READER)
+                .queryParam("size", "2147483648").get(BASE).then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("size"))));
+        tests.add(DynamicTest.dynamicTest("GET list size <- abc names the parameter", () -> HostileInput.as(READER)
+                .queryParam("size", "abc").get(BASE).then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("size"))));
         for (String size : List.of("0", "-1", "201", "100000", "2147483648", "abc")) {
             tests.add(HostileInput.test("GET list size <- " + size, () -> HostileInput.as(READER)
                     .queryParam("size", size).get(BASE), List.of(), stored()));

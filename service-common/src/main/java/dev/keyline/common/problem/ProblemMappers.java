@@ -124,6 +124,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response notFound(NotFoundException e, UriInfo uri) {
+        List<FieldError> unreadable = UnreadableParameters.of(e.getCause(), uri.getQueryParameters());
+        if (!unreadable.isEmpty()) {
+            return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                    "The request has " + unreadable.size() + " query parameter(s) of the wrong type", path(uri), unreadable));
+        }
         return respond(new Problem(Problem.type("not-found"), "Not found", 404, "No such resource", path(uri), null));
     }
 
