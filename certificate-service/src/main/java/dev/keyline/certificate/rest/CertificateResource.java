@@ -43,6 +43,7 @@ import dev.keyline.certificate.service.CertificateConsumers;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.audit.AuditTrail;
 import io.smallrye.common.annotation.Blocking;
 

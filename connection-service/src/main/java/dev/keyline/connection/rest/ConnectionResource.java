@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.IfMatch;
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;

@@ -13,14 +13,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
-import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
-import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.Fingerprints;
@@ -33,33 +28,19 @@ import io.restassured.http.ContentType;
  * makes rotation give the key up), and nothing is stored.
  */
 @QuarkusTest
-class CredentialSwapOutageTest {
+class CredentialSwapOutageTest extends SnowflakeKeyFixture {
 
     static final String PROBLEM = "urn:keyline:problem:";
 
-    @InjectSnowflakeEmulator
-    SnowflakeEmulator snowflake;
-
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        snowflake.clearFaults();
-    }
 
     record Connection(String id, String name, String user) {
     }
 
     /** A connection (timeoutSecs 1) whose user has {@code stored} in slot 1 and {@code next} in slot 2. */
     Connection connection(String prefix, KeyPair stored, KeyPair next) {
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, stored.getPublic());
-        snowflake.setKeySlot(ConnectionFixtures.ACCOUNT, user, 2, next.getPublic());
+        String user = user(prefix, stored, next);
         String name = ConnectionFixtures.uniqueName(prefix.toLowerCase());
         Map<String, Object> body = ConnectionFixtures.snowflakeBody(name, user,
                 ConnectionFixtures.pkcs8Pem(stored.getPrivate()), null, null);

@@ -22,15 +22,11 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
-import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.KeySlots;
-import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.Fingerprints;
@@ -44,10 +40,7 @@ import io.restassured.response.ValidatableResponse;
  * failure leaves Snowflake's slots, the table and Vault as they were.
  */
 @QuarkusTest
-class GeneratedKeyPairTest {
-
-    @InjectSnowflakeEmulator
-    SnowflakeEmulator snowflake;
+class GeneratedKeyPairTest extends SnowflakeKeyFixture {
 
     @InjectVaultEmulator
     VaultEmulator vault;
@@ -55,20 +48,10 @@ class GeneratedKeyPairTest {
     @Inject
     DataSource dataSource;
 
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        snowflake.clearFaults();
-    }
-
     @Test
     void generatedKeyIsRegisteredLogsInAndIsNeverShown() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_GEN", null);
+        String adminId = keyAdmin();
+        String user = user("SVC_GEN", null, null);
         var created = post(generateBody(user, adminId)).statusCode(201)
                 .body("details.privateKey", nullValue())
                 .body("details.privateKeyPassphrase", nullValue())
@@ -97,9 +80,9 @@ class GeneratedKeyPairTest {
 
     @Test
     void secondSlotIsUsedWhenTheFirstHoldsAKey() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair existing = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_GEN2", existing.getPublic());
+        String user = user("SVC_GEN2", existing, null);
         String fingerprint = post(generateBody(user, adminId)).statusCode(201).extract().path("details.keyFingerprint");
         KeySlots slots = snowflake.keySlots(ACCOUNT, user);
         assertThat(slots.rsaPublicKeyFp()).isEqualTo(Fingerprints.spkiSha256(existing.getPublic()));
@@ -108,11 +91,10 @@ class GeneratedKeyPairTest {
 
     @Test
     void noFreeSlotIs409AndStoresNothing() throws SQLException {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair one = ConnectionFixtures.newKey();
         KeyPair two = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_FULL", one.getPublic());
-        snowflake.setKeySlot(ACCOUNT, user, 2, two.getPublic());
+        String user = user("SVC_FULL", one, two);
         Stored before = stored();
         post(generateBody(user, adminId)).statusCode(409)
                 .body("type", equalTo("urn:keyline:problem:no-free-key-slot"))
@@ -126,7 +108,7 @@ class GeneratedKeyPairTest {
 
     @Test
     void userOutsideTheKeyAdminsScopeIs403AndStoresNothing() throws SQLException {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         // ADMIN_MANAGES covers SVC_*, not OUTSIDE_*.
         String user = ConnectionFixtures.uniqueUser("OUTSIDE");
         ConnectionFixtures.account(snowflake).user(user).role(ConnectionFixtures.SERVICE_ROLE);
@@ -140,8 +122,8 @@ class GeneratedKeyPairTest {
 
     @Test
     void loginRefusedAfterRegistrationUnsetsTheSlotAndStoresNothing() throws SQLException {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_REFUSED", null);
+        String adminId = keyAdmin();
+        String user = user("SVC_REFUSED", null, null);
         Stored before = stored();
         snowflake.failNextLoginOf(user, "390144");
         post(generateBody(user, adminId)).statusCode(422)
@@ -158,8 +140,8 @@ class GeneratedKeyPairTest {
 
     @Test
     void generationRefusesKeysOfTheCallerAndNeedsAKeyAdmin() throws SQLException {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_GENBAD", null);
+        String adminId = keyAdmin();
+        String user = user("SVC_GENBAD", null, null);
         Stored before = stored();
         Map<String, Object> withKey = generateBody(user, adminId);
         ConnectionFixtures.details(withKey).put("privateKey",
@@ -177,7 +159,7 @@ class GeneratedKeyPairTest {
 
     @Test
     void setupSqlQuotesIdentifiersAndShowsThePublicKeyOnly() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair key = ConnectionFixtures.newKey();
         String pem = ConnectionFixtures.pkcs8Pem(key.getPrivate());
         // Covered by the key-admin's pattern X"*; quotes and spaces in every identifier.

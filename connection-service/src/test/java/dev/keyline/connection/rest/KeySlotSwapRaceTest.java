@@ -17,15 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
-import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.KeySlots;
-import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.keys.Fingerprints;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -35,28 +30,14 @@ import io.restassured.http.ContentType;
  * first, the stored key stays registered in a slot (never a locked-out connection).
  */
 @QuarkusTest
-class KeySlotSwapRaceTest {
-
-    @InjectSnowflakeEmulator
-    SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        snowflake.clearFaults();
-    }
+class KeySlotSwapRaceTest extends SnowflakeKeyFixture {
 
     @Test
     void aSwapAndAnUnsetOfTheNewKeysSlotNeverLeaveTheStoredKeyUnregistered() throws Exception {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair old = ConnectionFixtures.newKey();
         KeyPair next = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_RACE", old.getPublic());
-        snowflake.setKeySlot(ACCOUNT, user, 2, next.getPublic());
+        String user = user("SVC_RACE", old, next);
         String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("race"), user,
                 ConnectionFixtures.pkcs8Pem(old.getPrivate()), null, adminId));
         String nextPem = ConnectionFixtures.pkcs8Pem(next.getPrivate());

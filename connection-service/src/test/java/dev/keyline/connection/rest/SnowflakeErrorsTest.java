@@ -14,14 +14,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.connection.ConnectionFixtures;
-import dev.keyline.common.testing.SecretLeakGuard;
-import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
-import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
 import dev.keyline.keys.Fingerprints;
@@ -30,29 +25,16 @@ import io.restassured.http.ContentType;
 
 /** Each way a Snowflake connection goes wrong has its own problem type and says what to check. */
 @QuarkusTest
-class SnowflakeErrorsTest {
+class SnowflakeErrorsTest extends SnowflakeKeyFixture {
 
     static final String PROBLEM = "urn:keyline:problem:";
-
-    @InjectSnowflakeEmulator
-    SnowflakeEmulator snowflake;
 
     @InjectVaultEmulator
     VaultEmulator vault;
 
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        snowflake.clearFaults();
-    }
-
     /** A connection for a fresh service user whose slot 1 holds {@code registered} (none when null). */
     String connection(String prefix, KeyPair registered, KeyPair stored, String adminId) {
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, registered == null ? null : registered.getPublic());
+        String user = user(prefix, registered, null);
         return ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
                 user, ConnectionFixtures.pkcs8Pem(stored.getPrivate()), null, adminId));
     }
@@ -176,7 +158,7 @@ class SnowflakeErrorsTest {
 
     @Test
     void withAKeyAdminConnectionTheRejectionSaysWhatTheSlotsHold() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair registered = ConnectionFixtures.newKey();
         KeyPair wrong = ConnectionFixtures.newKey();
         String id = connection("SVC_DIAG", registered, wrong, adminId);
@@ -262,7 +244,7 @@ class SnowflakeErrorsTest {
 
     @Test
     void aMissingUserIsObjectNotFound() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair key = ConnectionFixtures.newKey();
         String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("ghost"),
                 ConnectionFixtures.uniqueUser("GHOST"), ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, adminId));
@@ -274,7 +256,7 @@ class SnowflakeErrorsTest {
 
     @Test
     void userNamesCannotInjectSql() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         String adminFingerprint = snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKeyFp();
         KeyPair key = ConnectionFixtures.newKey();
         String evil = "X\"; ALTER USER ROTATOR UNSET RSA_PUBLIC_KEY; --";
@@ -295,7 +277,7 @@ class SnowflakeErrorsTest {
 
     @Test
     void userNamesWithOddCharactersAreQuotedExactly() {
-        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        String adminId = keyAdmin();
         KeyPair key = ConnectionFixtures.newKey();
         String name = "svc.loader-" + ConnectionFixtures.uniqueUser("x").toLowerCase();
         ConnectionFixtures.account(snowflake).user("\"" + name + "\"", name).role("LOADER").rsaPublicKey(key.getPublic());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -31,9 +32,82 @@ public class JdbcPolicyStore implements PolicyRepository {
 
     private static final Logger LOG = Logger.getLogger(JdbcPolicyStore.class);
 
-    private static final String COLUMNS = "id, connection_id, account, snowflake_user, schedule, window_start, window_end, "
-            + "window_zone, key_size, grace_period, max_attempts, enabled, next_due_at, last_rotated_at, created_at, "
-            + "created_by, updated_at, updated_by, version, disabled_reason";
+    /** Writes a policy's field into a statement parameter. */
+    @FunctionalInterface
+    private interface Bind {
+        void bind(PreparedStatement ps, int index, RotationPolicy p) throws SQLException;
+    }
+
+    /** Reads a column of the current row into a policy's field. */
+    @FunctionalInterface
+    private interface Read {
+        void read(ResultSet rs, String column, RotationPolicy p) throws SQLException;
+    }
+
+    /** A column of rotation_policy: whether an update may change it, and how its field is written and read. */
+    private record Column(String name, boolean updatable, Bind bind, Read read) {
+    }
+
+    /**
+     * rotation_policy's columns, once: the insert, the update and every select are made from this
+     * list, so a column cannot be bound in one statement and forgotten in another. What a policy
+     * update leaves alone (identity, creation, the last rotation, the version it bumps itself) is
+     * not updatable.
+     */
+    private static final List<Column> POLICY_COLUMNS = List.of(
+            new Column("id", false, (ps, i, p) -> ps.setObject(i, p.id),
+                    (rs, c, p) -> p.id = rs.getObject(c, UUID.class)),
+            new Column("connection_id", false, (ps, i, p) -> ps.setObject(i, p.connectionId),
+                    (rs, c, p) -> p.connectionId = rs.getObject(c, UUID.class)),
+            new Column("account", false, (ps, i, p) -> ps.setString(i, p.account),
+                    (rs, c, p) -> p.account = rs.getString(c)),
+            new Column("snowflake_user", false, (ps, i, p) -> ps.setString(i, p.snowflakeUser),
+                    (rs, c, p) -> p.snowflakeUser = rs.getString(c)),
+            new Column("schedule", true, (ps, i, p) -> ps.setString(i, p.schedule),
+                    (rs, c, p) -> p.schedule = rs.getString(c)),
+            new Column("window_start", true, (ps, i, p) -> ps.setString(i, p.windowStart),
+                    (rs, c, p) -> p.windowStart = rs.getString(c)),
+            new Column("window_end", true, (ps, i, p) -> ps.setString(i, p.windowEnd),
+                    (rs, c, p) -> p.windowEnd = rs.getString(c)),
+            new Column("window_zone", true, (ps, i, p) -> ps.setString(i, p.windowZone),
+                    (rs, c, p) -> p.windowZone = rs.getString(c)),
+            new Column("key_size", true, (ps, i, p) -> ps.setInt(i, p.keySize),
+                    (rs, c, p) -> p.keySize = rs.getInt(c)),
+            new Column("grace_period", true, (ps, i, p) -> ps.setString(i, p.gracePeriod.toString()),
+                    (rs, c, p) -> p.gracePeriod = Duration.parse(rs.getString(c))),
+            new Column("max_attempts", true, (ps, i, p) -> ps.setInt(i, p.maxAttempts),
+                    (rs, c, p) -> p.maxAttempts = rs.getInt(c)),
+            new Column("enabled", true, (ps, i, p) -> ps.setBoolean(i, p.enabled),
+                    (rs, c, p) -> p.enabled = rs.getBoolean(c)),
+            new Column("next_due_at", true, (ps, i, p) -> ps.setObject(i, JdbcRunStore.ts(p.nextDueAt)),
+                    (rs, c, p) -> p.nextDueAt = JdbcRunStore.instant(rs, c)),
+            new Column("last_rotated_at", false, (ps, i, p) -> ps.setObject(i, JdbcRunStore.ts(p.lastRotatedAt)),
+                    (rs, c, p) -> p.lastRotatedAt = JdbcRunStore.instant(rs, c)),
+            new Column("created_at", false, (ps, i, p) -> ps.setObject(i, JdbcRunStore.ts(p.createdAt)),
+                    (rs, c, p) -> p.createdAt = JdbcRunStore.instant(rs, c)),
+            new Column("created_by", false, (ps, i, p) -> ps.setString(i, p.createdBy),
+                    (rs, c, p) -> p.createdBy = rs.getString(c)),
+            new Column("updated_at", true, (ps, i, p) -> ps.setObject(i, JdbcRunStore.ts(p.updatedAt)),
+                    (rs, c, p) -> p.updatedAt = JdbcRunStore.instant(rs, c)),
+            new Column("updated_by", true, (ps, i, p) -> ps.setString(i, p.updatedBy),
+                    (rs, c, p) -> p.updatedBy = rs.getString(c)),
+            new Column("version", false, (ps, i, p) -> ps.setLong(i, p.version),
+                    (rs, c, p) -> p.version = rs.getLong(c)),
+            new Column("disabled_reason", true, (ps, i, p) -> ps.setString(i, p.disabledReason),
+                    (rs, c, p) -> p.disabledReason = rs.getString(c)));
+
+    private static final List<Column> UPDATABLE = POLICY_COLUMNS.stream().filter(Column::updatable).toList();
+
+    private static final String COLUMNS = POLICY_COLUMNS.stream().map(Column::name).collect(Collectors.joining(", "));
+
+    private static final String INSERT = "insert into rotation_policy (" + COLUMNS + ") values ("
+            + POLICY_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", "))
+            + ") on conflict (connection_id) do nothing";
+
+    /** Only if nobody changed the policy since the caller read it (optimistic locking on version). */
+    private static final String UPDATE = "update rotation_policy set "
+            + UPDATABLE.stream().map(c -> c.name() + "=?").collect(Collectors.joining(", "))
+            + ", version=version + 1 where id=? and version=?";
 
     @Inject
     DataSource dataSource;
@@ -43,10 +117,8 @@ public class JdbcPolicyStore implements PolicyRepository {
 
     @Override
     public boolean insert(RotationPolicy p) {
-        String sql = "insert into rotation_policy (" + COLUMNS + ") values (" + "?,".repeat(19)
-                + "?) on conflict (connection_id) do nothing";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, p);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, 1, POLICY_COLUMNS, p);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new JdbcRunStore.PersistenceException(e);
@@ -55,23 +127,8 @@ public class JdbcPolicyStore implements PolicyRepository {
 
     @Override
     public boolean update(RotationPolicy p, long expectedVersion) {
-        String sql = "update rotation_policy set schedule=?, window_start=?, window_end=?, window_zone=?, key_size=?, "
-                + "grace_period=?, max_attempts=?, enabled=?, disabled_reason=?, next_due_at=?, updated_at=?, updated_by=?, "
-                + "version=version + 1 where id=? and version=?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setString(i++, p.schedule);
-            ps.setString(i++, p.windowStart);
-            ps.setString(i++, p.windowEnd);
-            ps.setString(i++, p.windowZone);
-            ps.setInt(i++, p.keySize);
-            ps.setString(i++, p.gracePeriod.toString());
-            ps.setInt(i++, p.maxAttempts);
-            ps.setBoolean(i++, p.enabled);
-            ps.setString(i++, p.disabledReason);
-            ps.setObject(i++, JdbcRunStore.ts(p.nextDueAt));
-            ps.setObject(i++, JdbcRunStore.ts(p.updatedAt));
-            ps.setString(i++, p.updatedBy);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+            int i = bind(ps, 1, UPDATABLE, p);
             ps.setObject(i++, p.id);
             ps.setLong(i++, expectedVersion);
             if (ps.executeUpdate() != 1) {
@@ -269,53 +326,21 @@ public class JdbcPolicyStore implements PolicyRepository {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 RotationPolicy p = new RotationPolicy();
-                p.id = rs.getObject("id", UUID.class);
-                p.connectionId = rs.getObject("connection_id", UUID.class);
-                p.account = rs.getString("account");
-                p.snowflakeUser = rs.getString("snowflake_user");
-                p.schedule = rs.getString("schedule");
-                p.windowStart = rs.getString("window_start");
-                p.windowEnd = rs.getString("window_end");
-                p.windowZone = rs.getString("window_zone");
-                p.keySize = rs.getInt("key_size");
-                p.gracePeriod = Duration.parse(rs.getString("grace_period"));
-                p.maxAttempts = rs.getInt("max_attempts");
-                p.enabled = rs.getBoolean("enabled");
-                p.nextDueAt = JdbcRunStore.instant(rs, "next_due_at");
-                p.lastRotatedAt = JdbcRunStore.instant(rs, "last_rotated_at");
-                p.createdAt = JdbcRunStore.instant(rs, "created_at");
-                p.createdBy = rs.getString("created_by");
-                p.updatedAt = JdbcRunStore.instant(rs, "updated_at");
-                p.updatedBy = rs.getString("updated_by");
-                p.version = rs.getLong("version");
-                p.disabledReason = rs.getString("disabled_reason");
+                for (Column column : POLICY_COLUMNS) {
+                    column.read().read(rs, column.name(), p);
+                }
                 out.add(p);
             }
         }
         return out;
     }
 
-    private static void bind(PreparedStatement ps, RotationPolicy p) throws SQLException {
-        int i = 1;
-        ps.setObject(i++, p.id);
-        ps.setObject(i++, p.connectionId);
-        ps.setString(i++, p.account);
-        ps.setString(i++, p.snowflakeUser);
-        ps.setString(i++, p.schedule);
-        ps.setString(i++, p.windowStart);
-        ps.setString(i++, p.windowEnd);
-        ps.setString(i++, p.windowZone);
-        ps.setInt(i++, p.keySize);
-        ps.setString(i++, p.gracePeriod.toString());
-        ps.setInt(i++, p.maxAttempts);
-        ps.setBoolean(i++, p.enabled);
-        ps.setObject(i++, JdbcRunStore.ts(p.nextDueAt));
-        ps.setObject(i++, JdbcRunStore.ts(p.lastRotatedAt));
-        ps.setObject(i++, JdbcRunStore.ts(p.createdAt));
-        ps.setString(i++, p.createdBy);
-        ps.setObject(i++, JdbcRunStore.ts(p.updatedAt));
-        ps.setString(i++, p.updatedBy);
-        ps.setLong(i++, p.version);
-        ps.setString(i++, p.disabledReason);
+    /** Binds {@code columns} of {@code p} from parameter {@code first} on; returns the next free parameter index. */
+    private static int bind(PreparedStatement ps, int first, List<Column> columns, RotationPolicy p) throws SQLException {
+        int i = first;
+        for (Column column : columns) {
+            column.bind().bind(ps, i++, p);
+        }
+        return i;
     }
 }

@@ -34,10 +34,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.keyline.common.http.IfMatch;
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.PolicyRepository;
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.service.RotationService;
 import io.smallrye.common.annotation.Blocking;
@@ -47,9 +49,9 @@ import io.smallrye.common.annotation.Blocking;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rotation-policies")
 @SecurityRequirement(name = "jwt")
-// Worker threads, not virtual threads: under 100 concurrent POSTs on Temurin 25.0.3, virtual-thread
-// handlers stayed parked in the PostgreSQL driver's socket read after the server had answered
-// (3 of 4 benchmark runs; 0 of 2 with worker threads). See bench/README.md.
+// Worker threads, not virtual threads: under 100 concurrent POSTs, virtual threads waiting for a
+// database connection spin in Agroal's acquisition loop on every carrier and, never preempted,
+// starve the virtual threads that hold the connections (README.md "Threads", bench/README.md).
 @Blocking
 public class PolicyResource {
 
@@ -103,8 +105,9 @@ public class PolicyResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
             @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
         // Capped like every list endpoint: one request never reads an unbounded table.
-        return PageView.of(service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled), page, size), page,
-                size, PolicyView::of);
+        ResultPage<RotationPolicy> policies = service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled),
+                page, size);
+        return PageView.of(policies.items(), page, size, policies.total(), PolicyView::of);
     }
 
     @GET

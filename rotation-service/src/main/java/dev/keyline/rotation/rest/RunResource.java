@@ -30,9 +30,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
+import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.RunState;
@@ -44,9 +46,9 @@ import io.smallrye.common.annotation.Blocking;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rotations")
 @SecurityRequirement(name = "jwt")
-// Worker threads, not virtual threads: under 100 concurrent POSTs on Temurin 25.0.3, virtual-thread
-// handlers stayed parked in the PostgreSQL driver's socket read after the server had answered
-// (3 of 4 benchmark runs; 0 of 2 with worker threads). See bench/README.md.
+// Worker threads, not virtual threads: under 100 concurrent POSTs, virtual threads waiting for a
+// database connection spin in Agroal's acquisition loop on every carrier and, never preempted,
+// starve the virtual threads that hold the connections (README.md "Threads", bench/README.md).
 @Blocking
 public class RunResource {
 
@@ -92,7 +94,8 @@ public class RunResource {
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId, state(state), instant("since", since),
                 instant("until", until));
-        return PageView.of(service.runs(filter, page, size), page, size, r -> RunView.of(r, null));
+        ResultPage<RotationRun> runs = service.runs(filter, page, size);
+        return PageView.of(runs.items(), page, size, runs.total(), r -> RunView.of(r, null));
     }
 
     @GET

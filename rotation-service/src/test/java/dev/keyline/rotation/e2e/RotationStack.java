@@ -133,6 +133,11 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** What {@link #inject} gives a Quarkus test, for a test that starts the stack itself (the replica ITs). */
+    public Handles handles() {
+        return handles;
+    }
+
     private Process launchConnectionService(Path target, int httpPort, int managementPort) {
         String configured = System.getenv("KEYLINE_CONNECTION_SERVICE_JAR");
         Path jar = configured != null ? Path.of(configured)

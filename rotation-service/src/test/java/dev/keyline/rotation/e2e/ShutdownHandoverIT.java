@@ -4,18 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +49,6 @@ class ShutdownHandoverIT {
     static RotationStack stackResource;
     static RotationStack.Handles stack;
     static Map<String, String> config;
-    static Path publicKey;
     static Replica a;
     static Replica b;
     static E2e e2e;
@@ -68,28 +56,26 @@ class ShutdownHandoverIT {
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void startEverything() throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
-        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run this through 'mvn verify' (after package)");
-        }
+        Replica.packagedJar();
         otlp = new OtlpReceiver();
         RotationStack.CONNECTION_SERVICE_ENV.putAll(otlp.serviceEnv());
         stackResource = new RotationStack();
         config = stackResource.start();
-        stackResource.inject((value, field) -> {
-            if (value instanceof RotationStack.Handles h) {
-                stack = h;
-            }
-        });
-        publicKey = RotationStack.copyResource("jwt/test-public-key.pem", target.resolve("handover-jwt-public-key.pem"));
-        a = new Replica("handover-a", jar, target);
+        stack = stackResource.handles();
+        a = replica("handover-a");
         a.start();
-        b = new Replica("handover-b", jar, target);
+        b = replica("handover-b");
         b.start();
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = a.httpPort;
         e2e = new E2e(stack);
+    }
+
+    /** Tracing on, and a lease no test waits out: a hand-over within seconds is the SIGTERM path's doing. */
+    static Replica replica(String name) {
+        Map<String, String> settings = new HashMap<>(otlp.serviceEnv());
+        settings.put("ROTATION_SERVICE_WORKER_LEASE", LEASE.getSeconds() + "S");
+        return new Replica(name, config, settings);
     }
 
     @AfterAll
@@ -173,7 +159,7 @@ class ShutdownHandoverIT {
             survivor = owner == a ? b : a;
             RestAssured.port = survivor.httpPort;
             sigtermAt = System.nanoTime();
-            owner.process.destroy(); // SIGTERM
+            owner.terminate();
             // Not ready first, while it still runs (quarkus.shutdown.delay keeps it serving meanwhile).
             assertThat(owner.awaitNotReady(Duration.ofSeconds(4))).as("%s reports not ready after SIGTERM", owner.name)
                     .isTrue();
@@ -244,120 +230,6 @@ class ShutdownHandoverIT {
     }
 
     static String[] runRow(String runId) {
-        try (Connection c = DriverManager.getConnection(config.get("quarkus.datasource.jdbc.url"),
-                config.get("quarkus.datasource.username"), config.get("quarkus.datasource.password"));
-                PreparedStatement ps = c.prepareStatement(
-                        "select id, state, lease_owner from rotations.rotation_run where id = ?::uuid")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new String[] { rs.getString(1), rs.getString(2), String.valueOf(rs.getString(3)) };
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** One rotation-service process from the packaged jar, tracing on, with a lease no test waits out. */
-    static final class Replica {
-        final String name;
-        final Path jar;
-        final Path log;
-        final int httpPort = RotationStack.freePort();
-        final int managementPort = RotationStack.freePort();
-        volatile Process process;
-
-        Replica(String name, Path jar, Path target) {
-            this.name = name;
-            this.jar = jar;
-            this.log = target.resolve("rotation-service-" + name + ".log");
-        }
-
-        void start() {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()));
-            Map<String, String> env = pb.environment();
-            Map<String, String> own = new HashMap<>(otlp.serviceEnv());
-            own.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-            own.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            own.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-            own.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-            own.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
-            own.put("QUARKUS_DATASOURCE_USERNAME", config.get("quarkus.datasource.username"));
-            own.put("QUARKUS_DATASOURCE_PASSWORD", config.get("quarkus.datasource.password"));
-            own.put("QUARKUS_VAULT_URL", config.get("quarkus.vault.url"));
-            own.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", config.get("quarkus.vault.authentication.client-token"));
-            own.put("CONNECTION_SERVICE_URL", config.get("quarkus.rest-client.connection-service.url"));
-            own.put("KEYLINE_SERVICE_TOKEN_FILE", config.get("keyline.service-token.file"));
-            own.put("CONNECTION_SERVICE_HEALTH_URL", config.get("rotation-service.connection-service.health-url"));
-            own.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
-            own.put("ROTATION_SERVICE_WORKER_ID", name);
-            own.put("ROTATION_SERVICE_WORKER_POLL", "1s");
-            own.put("ROTATION_SERVICE_WORKER_INITIAL_DELAY", "0s");
-            own.put("ROTATION_SERVICE_WORKER_LEASE", LEASE.getSeconds() + "S");
-            own.put("ROTATION_SERVICE_WORKER_PBKDF2_ITERATIONS", "1000");
-            own.put("ROTATION_SERVICE_RETRY_BASE", "PT0.2S");
-            own.put("ROTATION_SERVICE_RETRY_MAX", "2S");
-            env.putAll(own);
-            pb.redirectErrorStream(true);
-            try {
-                Files.deleteIfExists(log);
-                pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                process = pb.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (readyStatus() != 200) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " did not become ready; see " + log);
-                }
-                E2e.sleep(250);
-            }
-        }
-
-        boolean alive() {
-            Process p = process;
-            return p != null && p.isAlive();
-        }
-
-        /** True once readiness answers anything but 200 while the process still runs. */
-        boolean awaitNotReady(Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && alive()) {
-                int status = readyStatus();
-                if (status != 200 && status != -1) {
-                    return true;
-                }
-                E2e.sleep(50);
-            }
-            return false;
-        }
-
-        /** HTTP status of /q/health/ready, -1 when nothing answers. */
-        int readyStatus() {
-            try {
-                return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-
-        void kill() {
-            Process p = process;
-            if (p != null) {
-                p.destroyForcibly();
-                try {
-                    p.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        return Replica.runRow(config, runId);
     }
 }

@@ -3,14 +3,6 @@ package dev.keyline.rotation.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,34 +63,24 @@ class TwoInstancesIT {
     static RotationStack stackResource;
     static RotationStack.Handles stack;
     static Map<String, String> config;
-    static Path publicKey;
-    static Instance a;
-    static Instance b;
+    static Replica a;
+    static Replica b;
     static E2e e2e;
     static LeaseObserver observer;
 
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void startEverything() {
-        Path target = Path.of("target").toAbsolutePath();
-        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run this through 'mvn verify' (after package)");
-        }
+        Replica.packagedJar();
         Runtime.getRuntime().addShutdownHook(new Thread(TwoInstancesIT::killAll));
         stackResource = new RotationStack();
         config = stackResource.start();
-        stackResource.inject((value, field) -> {
-            if (value instanceof RotationStack.Handles h) {
-                stack = h;
-            }
-        });
+        stack = stackResource.handles();
         assertThat(stack).isNotNull();
-        publicKey = RotationStack.copyResource("jwt/test-public-key.pem", target.resolve("it-jwt-public-key.pem"));
         // A first, then B: both migrate the same schema (Flyway's lock) and share everything.
-        a = new Instance("it-a", jar, target);
+        a = replica("it-a");
         a.start();
-        b = new Instance("it-b", jar, target);
+        b = replica("it-b");
         b.start();
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = a.httpPort;
@@ -125,8 +105,14 @@ class TwoInstancesIT {
         }
     }
 
+    /** Three runs at a time, and a lease short enough for the take-over test to wait out. */
+    static Replica replica(String name) {
+        return new Replica(name, config, Map.of("ROTATION_SERVICE_WORKER_LEASE", LEASE.getSeconds() + "S",
+                "ROTATION_SERVICE_WORKER_CONCURRENCY", "3"));
+    }
+
     static synchronized void killAll() {
-        for (Instance i : new Instance[] { a, b }) {
+        for (Replica i : new Replica[] { a, b }) {
             if (i != null) {
                 i.kill();
             }
@@ -148,7 +134,7 @@ class TwoInstancesIT {
             // cron naming one second of this year: all six fall due at the same moment, exactly once.
             String once = E2e.onceAt(Instant.now().plusSeconds(8));
             for (int i = 0; i < N; i++) {
-                Instance via = i % 2 == 0 ? a : b;
+                Replica via = i % 2 == 0 ? a : b;
                 JsonPath p = createPolicy(via, svcs.get(i).id(), Map.of("schedule", once, "maxAttempts", 10,
                         "gracePeriod", "PT0S"));
                 assertThat(Instant.parse(p.getString("nextDueAt"))).isBefore(Instant.now().plusSeconds(10));
@@ -178,7 +164,7 @@ class TwoInstancesIT {
         E2e.sleep(4000);
         Set<String> runs = new LinkedHashSet<>();
         for (E2e.Svc s : svcs) {
-            for (Instance via : new Instance[] { a, b }) {
+            for (Replica via : new Replica[] { a, b }) {
                 List<Map<String, Object>> list = list(via, s.id());
                 assertThat(list).as("runs of connection %s seen by %s", s.id(), via.name).hasSize(1);
                 assertThat(list.get(0).get("state")).isEqualTo("DONE");
@@ -213,8 +199,8 @@ class TwoInstancesIT {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void ownerKilledMidRegisterOtherInstanceFinishesTheRun() {
         E2e.Svc svc = e2e.newConnection("two-inst-kill");
-        Instance killed;
-        Instance survivor;
+        Replica killed;
+        Replica survivor;
         String runId;
         // The owner's ALTER is held in Snowflake while the owner dies; it lands afterwards, so the
         // survivor finds the key registered by a run that never saved it.
@@ -289,7 +275,7 @@ class TwoInstancesIT {
         // One instance only, with room for every held run at once.
         b.kill();
         a.kill();
-        a.concurrency = 10;
+        a.set("ROTATION_SERVICE_WORKER_CONCURRENCY", "10");
         a.start();
         List<Stop> stops = new ArrayList<>();
         Map<Stop, String> runIds = new LinkedHashMap<>();
@@ -369,7 +355,7 @@ class TwoInstancesIT {
 
     // ---------------------------------------------------------------------------------------------
 
-    static JsonPath createPolicy(Instance via, String connectionId, Map<String, Object> extra) {
+    static JsonPath createPolicy(Replica via, String connectionId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("connectionId", connectionId);
         body.put("schedule", "P90D");
@@ -378,13 +364,13 @@ class TwoInstancesIT {
                 .when().post("/api/v1/rotation-policies").then().statusCode(201).extract().jsonPath();
     }
 
-    static List<Map<String, Object>> list(Instance via, String connectionId) {
+    static List<Map<String, Object>> list(Replica via, String connectionId) {
         return given().port(via.httpPort).header("Authorization", E2e.READER).when()
                 .get("/api/v1/rotations?connectionId=" + connectionId).then().statusCode(200).extract().jsonPath()
                 .getList("items");
     }
 
-    static JsonPath run(Instance via, String runId) {
+    static JsonPath run(Replica via, String runId) {
         return given().port(via.httpPort).header("Authorization", E2e.MANAGER).when().get("/api/v1/rotations/" + runId)
                 .then().statusCode(200).extract().jsonPath();
     }
@@ -402,7 +388,7 @@ class TwoInstancesIT {
         return true;
     }
 
-    static JsonPath waitForEnd(Instance via, String runId, Duration timeout) {
+    static JsonPath waitForEnd(Replica via, String runId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonPath r = run(via, runId);
@@ -451,16 +437,7 @@ class TwoInstancesIT {
     }
 
     static String[] runRow(String runId) {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
-                "select id, state, lease_owner from rotations.rotation_run where id = ?::uuid")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new String[] { rs.getString(1), rs.getString(2), rs.getString(3) };
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Replica.runRow(config, runId);
     }
 
     /** Polls rotation_run every 50 ms and remembers every lease owner each run ever had. */
@@ -499,107 +476,6 @@ class TwoInstancesIT {
         void stop() throws RuntimeException {
             running.set(false);
             thread.interrupt();
-        }
-    }
-
-    /** One rotation-service process from the packaged jar, on its own ports. */
-    static final class Instance {
-        final String name;
-        final Path jar;
-        final Path log;
-        final int httpPort = RotationStack.freePort();
-        final int managementPort = RotationStack.freePort();
-        volatile int concurrency = 3;
-        volatile Process process;
-
-        Instance(String name, Path jar, Path target) {
-            this.name = name;
-            this.jar = jar;
-            this.log = target.resolve("rotation-service-" + name + ".log");
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void start() {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()));
-            Map<String, String> env = pb.environment();
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", config.get("quarkus.datasource.jdbc.url"));
-            env.put("QUARKUS_DATASOURCE_USERNAME", config.get("quarkus.datasource.username"));
-            env.put("QUARKUS_DATASOURCE_PASSWORD", config.get("quarkus.datasource.password"));
-            env.put("QUARKUS_VAULT_URL", config.get("quarkus.vault.url"));
-            env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", config.get("quarkus.vault.authentication.client-token"));
-            env.put("CONNECTION_SERVICE_URL", config.get("quarkus.rest-client.connection-service.url"));
-            env.put("KEYLINE_SERVICE_TOKEN_FILE", config.get("keyline.service-token.file"));
-            env.put("CONNECTION_SERVICE_HEALTH_URL", config.get("rotation-service.connection-service.health-url"));
-            env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
-            env.put("ROTATION_SERVICE_WORKER_ID", name);
-            env.put("ROTATION_SERVICE_WORKER_POLL", "1s");
-            env.put("ROTATION_SERVICE_WORKER_INITIAL_DELAY", "0s");
-            env.put("ROTATION_SERVICE_WORKER_LEASE", "10S");
-            env.put("ROTATION_SERVICE_WORKER_CONCURRENCY", Integer.toString(concurrency));
-            env.put("ROTATION_SERVICE_WORKER_PBKDF2_ITERATIONS", "1000");
-            env.put("ROTATION_SERVICE_RETRY_BASE", "PT0.2S");
-            env.put("ROTATION_SERVICE_RETRY_MAX", "2S");
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            awaitReady(Duration.ofSeconds(120));
-        }
-
-        boolean alive() {
-            Process p = process;
-            return p != null && p.isAlive();
-        }
-
-        /** SIGKILL and wait until it is gone. */
-        void kill() {
-            Process p = process;
-            if (p == null) {
-                return;
-            }
-            p.destroyForcibly();
-            try {
-                p.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void awaitReady(Duration timeout) {
-            HttpClient http = HttpClient.newHttpClient();
-            URI url = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-                }
-                try {
-                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                E2e.sleep(250);
-            }
-            throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
         }
     }
 }

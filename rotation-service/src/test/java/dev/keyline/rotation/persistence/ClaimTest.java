@@ -15,10 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -32,19 +30,8 @@ import dev.keyline.rotation.RunStore;
  */
 class ClaimTest {
 
-    static RunDatabase db;
-    static PGSimpleDataSource ds;
-
-    @BeforeAll
-    static void start() {
-        db = RunDatabase.start();
-        ds = db.dataSource();
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
-    }
+    @RegisterExtension
+    static final RunDatabase db = new RunDatabase();
 
     static RotationRun run(String user) {
         RotationRun r = RotationRun.create(UUID.randomUUID(), "acme", user, Instant.now().minusSeconds(1));
@@ -53,8 +40,8 @@ class ClaimTest {
 
     @Test
     void twoWorkersClaimEachDueRunExactlyOnce() throws Exception {
-        JdbcRunStore a = new JdbcRunStore(ds);
-        JdbcRunStore b = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
+        JdbcRunStore b = db.store();
         Set<UUID> created = new HashSet<>();
         for (int i = 0; i < 60; i++) {
             RotationRun r = run("claim_" + i + "_" + UUID.randomUUID());
@@ -91,21 +78,21 @@ class ClaimTest {
 
     @Test
     void aCrashedWorkersRunIsResumedAfterItsLeaseExpires() throws Exception {
-        JdbcRunStore a = new JdbcRunStore(ds);
-        JdbcRunStore b = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
+        JdbcRunStore b = db.store();
         a.leaseDuration(Duration.ofMillis(1500));
         b.leaseDuration(Duration.ofMillis(1500));
         RotationRun r = run("lease_" + UUID.randomUUID());
         a.insert(r);
-        RotationRun mine = claim(a, "A", r.id);
+        RotationRun mine = db.claim(a, "A", r.id);
         assertThat(mine).isNotNull();
         mine.state = RunState.REGISTER;
         mine.newFingerprint = "SHA256:new=";
         a.save(mine);
         // worker A dies here without releasing
-        assertThat(claim(b, "B", r.id)).as("lease still held").isNull();
+        assertThat(db.claim(b, "B", r.id)).as("lease still held").isNull();
         Thread.sleep(1700);
-        RotationRun resumed = claim(b, "B", r.id);
+        RotationRun resumed = db.claim(b, "B", r.id);
         assertThat(resumed).isNotNull();
         assertThat(resumed.state).isEqualTo(RunState.REGISTER);
         assertThat(resumed.newFingerprint).isEqualTo("SHA256:new=");
@@ -119,14 +106,10 @@ class ClaimTest {
 
     @Test
     void oneActiveRunPerSnowflakeUser() {
-        JdbcRunStore a = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
         String user = "one_" + UUID.randomUUID();
         a.insert(run(user));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.insert(run(user.toUpperCase())))
                 .isInstanceOf(JdbcRunStore.ActiveRunExistsException.class);
-    }
-
-    private static RotationRun claim(JdbcRunStore store, String owner, UUID id) {
-        return RunDatabase.claim(store, owner, id);
     }
 }

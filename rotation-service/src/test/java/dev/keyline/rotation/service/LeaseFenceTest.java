@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -33,33 +31,22 @@ import dev.keyline.rotation.service.steps.StepContext;
  */
 class LeaseFenceTest {
 
-    static RunDatabase db;
-    static PGSimpleDataSource ds;
-
-    @BeforeAll
-    static void start() {
-        db = RunDatabase.start();
-        ds = db.dataSource();
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
-    }
+    @RegisterExtension
+    static final RunDatabase db = new RunDatabase();
 
     @Test
     void aReplicaThatLostItsLeaseWritesNeitherStateNorStepLog() throws Exception {
-        JdbcRunStore a = new JdbcRunStore(ds);
-        JdbcRunStore b = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
+        JdbcRunStore b = db.store();
         FakeConnectionService cs = new FakeConnectionService(new Faults(), RotationEngineTest.INITIAL);
         RotationRun created = RotationRun.create(cs.id, "acme", "FENCE_" + UUID.randomUUID(), Instant.now().minusSeconds(1));
         a.insert(created);
-        RotationRun mine = claim(a, "A", created.id);
+        RotationRun mine = db.claim(a, "A", created.id);
         assertThat(mine).isNotNull();
 
         // A stalls; its lease runs out and replica B takes the run over.
-        sql("update rotation_run set lease_until = now() - interval '1 second' where id = ?", created.id);
-        RotationRun theirs = claim(b, "B", created.id);
+        db.update("update rotation_run set lease_until = now() - interval '1 second' where id = ?", created.id);
+        RotationRun theirs = db.claim(b, "B", created.id);
         assertThat(theirs).as("B takes over the expired lease").isNotNull();
 
         // A wakes up and finishes its step (PLAN succeeds against connection-service): fenced off.
@@ -68,9 +55,9 @@ class LeaseFenceTest {
                 new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), RotationEngine.Listener.NONE);
         assertThatThrownBy(() -> engine.execute(mine)).isInstanceOf(RunStore.LeaseLostException.class);
 
-        assertThat(count("select count(*) from rotation_step where run_id = ?", created.id))
+        assertThat(db.count("select count(*) from rotation_step where run_id = ?", created.id))
                 .as("step-log rows written by the replica that lost its lease").isZero();
-        assertThat(count("select count(*) from audit_event where resource_id = ?", created.id.toString())).isZero();
+        assertThat(db.count("select count(*) from audit_event where resource_id = ?", created.id.toString())).isZero();
         RotationRun stored = a.find(created.id).orElseThrow();
         assertThat(stored.state).isEqualTo(RunState.PLAN);
         assertThat(stored.leaseOwner).isEqualTo("B");
@@ -80,71 +67,46 @@ class LeaseFenceTest {
     @Test
     void aStepOutlastingTheLeaseKeepsItWhileTheHeartbeatRuns() throws Exception {
         Duration lease = Duration.ofSeconds(3);
-        JdbcRunStore a = new JdbcRunStore(ds);
-        JdbcRunStore b = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
+        JdbcRunStore b = db.store();
         a.leaseDuration(lease);
         b.leaseDuration(lease);
         RotationRun created = RotationRun.create(UUID.randomUUID(), "acme", "BEAT_" + UUID.randomUUID(),
                 Instant.now().minusSeconds(1));
         a.insert(created);
-        assertThat(claim(a, "A", created.id)).isNotNull();
+        assertThat(db.claim(a, "A", created.id)).isNotNull();
         try (LeaseKeeper keeper = new LeaseKeeper(a, lease)) {
             try (LeaseKeeper.Held held = keeper.hold(created.id, "A")) {
                 // A step of A's takes more than two leases.
                 Thread.sleep(lease.toMillis() * 2 + 1000);
-                assertThat(claim(b, "B", created.id)).as("renewed while the step runs").isNull();
+                assertThat(db.claim(b, "B", created.id)).as("renewed while the step runs").isNull();
             }
             // A's heartbeat stopped (as when A dies): the run is B's one lease later.
             Thread.sleep(lease.toMillis() + 1000);
-            assertThat(claim(b, "B", created.id)).isNotNull();
+            assertThat(db.claim(b, "B", created.id)).isNotNull();
             assertThat(a.renewLease(created.id, "A")).as("A cannot renew what B holds").isFalse();
         }
     }
 
     @Test
     void aStepsLogRowsAreSavedWithTheStateTheyLedTo() throws Exception {
-        JdbcRunStore a = new JdbcRunStore(ds);
+        JdbcRunStore a = db.store();
         RotationRun created = RotationRun.create(UUID.randomUUID(), "acme", "LOG_" + UUID.randomUUID(),
                 Instant.now().minusSeconds(1));
         a.insert(created);
-        RotationRun mine = claim(a, "A", created.id);
+        RotationRun mine = db.claim(a, "A", created.id);
         mine.state = RunState.GENERATE;
         Instant t = Instant.now();
         a.save(mine, List.of(new RunStore.StepLog("PLAN", "OK", t, t, "slot 1 current")),
                 List.of(new RunStore.AuditNote("rotation.test", "SUCCESS", null, null)));
         assertThat(steps(created.id)).containsExactly("PLAN:OK");
         assertThat(a.find(created.id).orElseThrow().state).isEqualTo(RunState.GENERATE);
-        assertThat(count("select count(*) from audit_event where resource_id = ?", created.id.toString())).isOne();
-    }
-
-    private static RotationRun claim(JdbcRunStore store, String owner, UUID id) {
-        return RunDatabase.claim(store, owner, id);
-    }
-
-    static void sql(String sql, Object... args) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    static long count(String sql, Object... args) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        assertThat(db.count("select count(*) from audit_event where resource_id = ?", created.id.toString())).isOne();
     }
 
     static List<String> steps(UUID runId) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
+        try (Connection c = db.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("select step, outcome from rotation_step where run_id = ? order by id")) {
             ps.setObject(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
