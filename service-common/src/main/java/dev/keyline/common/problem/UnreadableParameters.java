@@ -38,7 +38,8 @@ final class UnreadableParameters {
     }
 
     private static boolean quotes(String message, String value) {
-        return message.contains("\"" + value + "\"") || message.endsWith(": " + value) || message.contains(": " + value + "\n");
+        // Each message of the cause chain ends with a line break (see messages), so ": value\n" covers a value at the end.
+        return message.contains("\"" + value + "\"") || message.contains(": " + value + "\n");
     }
 
     private static String messages(Throwable cause) {
