@@ -81,7 +81,7 @@ start_certificate_stack() {
     KEYLINE_JWT_ISSUER=keyline KEYLINE_JWT_PUBLIC_KEY_LOCATION="$STACK_DIR/jwt-public.pem" \
     QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
     CERTIFICATE_SERVICE_EGRESS_ALLOW_PRIVATE_ADDRESSES=true \
-    "$java" "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
+    "$java" ${SERVICE_JVM_OPTS:-} "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
   CERTIFICATE_SERVICE_PID=$!
   echo $CERTIFICATE_SERVICE_PID >>"$STACK_DIR/pids"
   wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"

@@ -124,19 +124,25 @@ public class ExchangeLoad {
                 .header("Authorization", token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"GET\",\"url\":\"" + target + "\"}")).build();
 
+        // Where the service's time goes: the same caller reading the certificate (token check + row read, no egress).
+        HttpRequest readBack = HttpRequest.newBuilder(URI.create(base + "/api/v1/certificates/" + id))
+                .header("Authorization", token).GET().build();
         Supplier<Long> service = () -> time(plain, viaService, "\"status\":200");
+        Supplier<Long> readCall = () -> time(plain, readBack, id);
         Supplier<Long> bareCall = () -> time(bare, direct, "\"ok\":true");
         Supplier<Long> hopCall = () -> time(plain, oneHop, "\"status\":200");
 
-        int warmup = Math.max(200, samples / 2);
+        int warmup = Integer.getInteger("warmup", Math.max(200, samples / 2));
         for (int i = 0; i < warmup; i++) {
             service.get();
+            readCall.get();
             bareCall.get();
             hopCall.get();
         }
         List<Long> s = new ArrayList<>();
         List<Long> b = new ArrayList<>();
         List<Long> h = new ArrayList<>();
+        List<Long> r = new ArrayList<>();
         while (s.size() < samples) {
             for (int i = 0; i < BLOCK; i++) {
                 s.add(service.get());
@@ -147,6 +153,9 @@ public class ExchangeLoad {
             for (int i = 0; i < BLOCK; i++) {
                 h.add(hopCall.get());
             }
+            for (int i = 0; i < BLOCK; i++) {
+                r.add(readCall.get());
+            }
         }
         HttpResponse<String> last = plain.send(viaService, HttpResponse.BodyHandlers.ofString());
         System.out.println("last exchange answer: " + last.body().replaceAll("\"cipherSuite\":\"[^\"]*\",?", ""));
@@ -155,6 +164,7 @@ public class ExchangeLoad {
         double sp = report("exchange through certificate-service", s);
         double bp = report("bare JDK HttpClient, same client certificate", b);
         double hp = report("one loopback HTTP hop (JDK HttpServer)", h);
+        report("GET the certificate (token + row, no egress)", r);
         double aim = 1.5 * bp + hp;
         System.out.printf("AIM 1.5 x bare p50 + hop p50 = %.3f ms; service p50 / aim = %.2f (<= 1 meets it)%n", aim, sp / aim);
         System.out.printf("RATIO service p50 / (bare p50 + hop p50) = %.2f; service p50 / bare p50 = %.2f%n",
