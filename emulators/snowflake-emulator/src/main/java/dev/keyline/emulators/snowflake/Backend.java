@@ -440,6 +440,10 @@ final class Backend {
     return sessions.expire(which, now());
   }
 
+  synchronized int endSessions(Predicate<Session> which) {
+    return sessions.end(which);
+  }
+
   private static String requireName(String name, String what) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException(what + " name must not be blank");

@@ -110,6 +110,23 @@ final class Sessions {
     return count;
   }
 
+  /**
+   * Ends matching open sessions on the server's side, as {@code SYSTEM$ABORT_SESSION} does: their
+   * session and master tokens are forgotten, so the next call gets 390111 and no renewal helps.
+   */
+  int end(Predicate<Session> which) {
+    List<Session> ending = new ArrayList<>();
+    for (Session session : byToken.values()) {
+      if (!session.closed && which.test(session)) {
+        ending.add(session);
+      }
+    }
+    for (Session session : ending) {
+      close(session);
+    }
+    return ending.size();
+  }
+
   void close(Session session) {
     session.closed = true;
     byToken.remove(session.token);

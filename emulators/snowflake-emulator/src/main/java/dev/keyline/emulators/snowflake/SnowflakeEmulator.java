@@ -298,6 +298,18 @@ public final class SnowflakeEmulator implements AutoCloseable {
     return backend.expireSessionTokens(s -> s.user == target);
   }
 
+  /**
+   * Ends the open sessions of one user on the server's side, as Snowflake's {@code
+   * SYSTEM$ABORT_SESSION} does: the next statement on such a session gets 390111 "Session no longer
+   * exists", which no token renewal cures; the client must log in again.
+   *
+   * @return how many sessions were ended
+   */
+  public int endSessions(String account, String user) {
+    User target = backend.user(account, user);
+    return backend.endSessions(s -> s.user == target);
+  }
+
   /** Removes latency and pending injected failures, and releases every hold. */
   public void clearFaults() {
     faults.clear();

@@ -35,6 +35,7 @@ class DriverSessionTest {
     account.warehouse("ETL_WH").database("ANALYTICS", "RAW", "MART");
     account.user("ANALYST").role("READER").defaultWarehouse("ETL_WH").rsaPublicKey(KEY.getPublic());
     account.user("RENEWER").role("READER").rsaPublicKey(KEY.getPublic());
+    account.user("ENDED").role("READER").rsaPublicKey(KEY.getPublic());
   }
 
   @AfterEach
@@ -57,6 +58,29 @@ class DriverSessionTest {
       query(connection, "SELECT 1");
       assertThat(snowflake.tokenRenewalCount()).isEqualTo(renewalsBefore + 1);
       assertThat(snowflake.statements().size()).isEqualTo(statementsBefore + 2);
+    }
+  }
+
+  @Test
+  void anEndedSessionAnswers390111UntilTheClientLogsInAgain() throws SQLException {
+    try (Connection ended = connect(ACCOUNT, "ENDED", KEY.getPrivate());
+        Connection other = connect(ACCOUNT, "ANALYST", KEY.getPrivate())) {
+      query(ended, "SELECT 1");
+      int openBefore = snowflake.openSessionCount();
+
+      assertThat(snowflake.endSessions(ACCOUNT, "ENDED")).isEqualTo(1);
+
+      assertThat(snowflake.openSessionCount()).isEqualTo(openBefore - 1);
+      int renewalsBefore = snowflake.tokenRenewalCount();
+      SQLException gone = sqlError(() -> query(ended, "SELECT 1"));
+      assertThat(gone.getErrorCode()).isEqualTo(390111);
+      // No token renewal can bring an ended session back.
+      assertThat(snowflake.tokenRenewalCount()).isEqualTo(renewalsBefore);
+      // Other users' sessions go on; a new login of the same user works.
+      assertThat(query(other, "SELECT CURRENT_USER()")).containsExactly(Map.of("CURRENT_USER()", "ANALYST"));
+      try (Connection again = connect(ACCOUNT, "ENDED", KEY.getPrivate())) {
+        assertThat(query(again, "SELECT CURRENT_USER()")).containsExactly(Map.of("CURRENT_USER()", "ENDED"));
+      }
     }
   }
 
