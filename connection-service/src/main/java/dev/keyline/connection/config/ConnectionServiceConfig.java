@@ -97,6 +97,28 @@ public interface ConnectionServiceConfig {
         /** How long after start the warm-up begins: start-up and the first readiness answers come first. */
         @WithDefault("3S")
         Duration warmUpDelay();
+
+        /** Logged-in sessions of key-admin connections kept for their next key-slot operation. */
+        AdminSessions adminSessions();
+    }
+
+    /**
+     * Key-admin operations (DESC USER, ALTER USER SET/UNSET RSA_PUBLIC_KEY[_2]) reuse an idle session
+     * of the same admin connection, row and key instead of logging in each time; logins that prove a
+     * key works (test, candidate key, swap) are always fresh.
+     */
+    interface AdminSessions {
+        /** How long an unused session is kept before it is logged out. */
+        @WithDefault("60S")
+        Duration idleTime();
+
+        /** Idle sessions kept per key-admin connection; 0 turns reuse off (every operation logs in). */
+        @WithDefault("4")
+        int maxIdle();
+
+        /** Idle sessions kept for all key-admin connections together; beyond it, sessions are logged out. */
+        @WithDefault("64")
+        int maxIdleTotal();
     }
 
     interface CertificateService {

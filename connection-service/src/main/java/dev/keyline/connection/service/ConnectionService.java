@@ -120,12 +120,15 @@ public class ConnectionService {
                 && !(in.certificateId().equals(existing.certificateId) && in.baseUrl().equals(existing.baseUrl))) {
             certificates.check(in.certificateId(), in.baseUrl());
         }
-        return store.replace(id, in, expectedVersion);
+        ConnectionEntity replaced = store.replace(id, in, expectedVersion);
+        gateway.forgetKeyAdminSessions(id); // logged in with the old settings
+        return replaced;
     }
 
     public void delete(UUID id) {
         store.delete(id);
         logins.forget(id);
+        gateway.forgetKeyAdminSessions(id);
     }
 
     public ConnectionEntity get(UUID id) {

@@ -74,11 +74,13 @@ public class CredentialService {
             }
             ValidatedKey key = work.keys(() -> validator.key(privateKey, passphrase, ""));
             newFingerprint = key.fingerprint();
-            return store.withRowLock(id, e.timeoutSecs, locked -> {
+            ConnectionEntity swapped = store.withRowLock(id, e.timeoutSecs, locked -> {
                 ConnectionStore.requireCredentialVersion(locked, expectedCredentialVersion);
                 login(locked, key);
                 return store.swapCredential(id, key, expectedCredentialVersion);
             });
+            gateway.forgetKeyAdminSessions(id); // logged in with the old key
+            return swapped;
         } catch (ProblemException p) {
             record(e, newFingerprint, p.slug());
             throw p;

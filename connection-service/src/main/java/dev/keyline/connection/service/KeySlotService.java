@@ -21,6 +21,7 @@ import dev.keyline.connection.KeyHolders;
 import dev.keyline.connection.KeySlot;
 import dev.keyline.connection.KeySlots;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.snowflake.KeyAdminSessions;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
@@ -44,6 +45,11 @@ import dev.keyline.keys.PublicKeys;
  * runs them ({@link ConnectionStore#withRowLock}, the lock a credential swap holds across its login),
  * with the stored fingerprint re-read under that lock: a swap cannot commit between check and ALTER,
  * and an ALTER abandoned at the caller's deadline still holds the lock until it has finished.
+ *
+ * <p>
+ * Every statement here runs on a key-admin session ({@link SnowflakeGateway#withKeyAdminSession}): an
+ * idle, logged-in session of the same admin connection, row and key is reused, else one is logged
+ * in. The lock is still taken on the thread running the statements, per operation.
  */
 @ApplicationScoped
 public class KeySlotService {
@@ -178,7 +184,7 @@ public class KeySlotService {
     /** A session of the key-admin connection acting on {@code user}; Snowflake's failures as problems. */
     private <T> T onUser(ConnectionEntity admin, String user, SnowflakeGateway.Work<T> work) {
         try {
-            return gateway.withSession(logins.stored(admin), work);
+            return gateway.withKeyAdminSession(sessionKey(admin), logins.stored(admin), work);
         } catch (SnowflakeFailure f) {
             throw SnowflakeProblems.problem(f, logins.who(admin, admin.keyFingerprint, user));
         }
@@ -242,7 +248,8 @@ public class KeySlotService {
         try {
             ConnectionEntity admin = store.get(target.keyAdminConnectionId);
             scope.checkTarget(admin, target.id, target.user, target.isKeyAdmin());
-            Map<String, String> desc = gateway.withSession(logins.stored(admin), s -> s.describeUser(target.user));
+            Map<String, String> desc = gateway.withKeyAdminSession(sessionKey(admin), logins.stored(admin),
+                    s -> s.describeUser(target.user));
             String one = fingerprint(desc, 1);
             String two = fingerprint(desc, 2);
             if (one == null && two == null) {
@@ -258,6 +265,14 @@ public class KeySlotService {
     }
 
     private record Admin(ConnectionEntity connection, SnowflakeLogin login, SnowflakeProblems.Who who) {
+    }
+
+    /**
+     * The key-admin session a request may reuse: one logged in with the admin row and key this
+     * request read, so a changed or deleted admin connection is never served by an older session.
+     */
+    private static KeyAdminSessions.Key sessionKey(ConnectionEntity admin) {
+        return new KeyAdminSessions.Key(admin.id, admin.version, admin.credentialVersion, admin.keyFingerprint);
     }
 
     private ConnectionEntity snowflake(UUID id) {
@@ -291,7 +306,7 @@ public class KeySlotService {
 
     private <T> T call(Admin admin, ConnectionEntity target, String action, SnowflakeGateway.Work<T> work) {
         try {
-            return gateway.withSession(admin.login(), work);
+            return gateway.withKeyAdminSession(sessionKey(admin.connection()), admin.login(), work);
         } catch (SnowflakeFailure f) {
             ProblemException problem = SnowflakeProblems.problem(f, admin.who());
             audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.FAILED, null,

@@ -22,8 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -38,6 +40,9 @@ import dev.keyline.common.work.BoundedWork;
 import dev.keyline.common.work.SingleFlight;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.work.ConnectionWork;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.quarkus.runtime.StartupEvent;
 
@@ -45,9 +50,12 @@ import io.quarkus.runtime.StartupEvent;
  * The only class that touches {@code java.sql} and the Snowflake driver.
  *
  * <p>
- * Every operation opens a fresh JDBC connection and closes it afterwards: no pool, no session that
- * could outlive a key rotation or expire mid-operation (390111/390114 after hours). The driver is
- * given the parsed {@code PrivateKey} object, never a key file.
+ * Every operation opens a fresh JDBC connection and closes it afterwards, except key-admin operations
+ * ({@link #withKeyAdminSession}): those reuse an idle session of the same admin connection, row and
+ * key for a short while ({@link KeyAdminSessions}), and a reused session found dead (390111/390114,
+ * closed) on its first statement is replaced by one fresh login. A session used to prove that a key
+ * works is always a fresh login. The driver is given the parsed {@code PrivateKey} object, never a
+ * key file.
  *
  * <p>
  * Sessions run on the bounded {@code snowflake} pool ({@link ConnectionWork}): when it and its queue
@@ -83,9 +91,17 @@ public class SnowflakeGateway {
     @Inject
     ConnectionWork work;
 
+    @Inject
+    MeterRegistry registry;
+
     private final SingleFlight<SharedKey> flights = new SingleFlight<>();
-    /** Runs Connection.abort's clean-up; aborts are rare and short. */
+    /** Runs Connection.abort's clean-up and idle sessions' logouts; both are short. */
     private ExecutorService aborts;
+    private KeyAdminSessions<Connection> adminSessions;
+    private ScheduledExecutorService adminSweep;
+    private Counter adminReused;
+    private Counter adminFresh;
+    private Counter adminStale;
 
     /** One unit of work on a live session. */
     @FunctionalInterface
@@ -96,6 +112,23 @@ public class SnowflakeGateway {
     @PostConstruct
     void init() {
         aborts = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("snowflake-abort-", 0).factory());
+        ConnectionServiceConfig.AdminSessions kept = config.snowflake().adminSessions();
+        adminSessions = new KeyAdminSessions<>(kept.maxIdle(), kept.maxIdleTotal(), kept.idleTime(), aborts,
+                System::nanoTime);
+        String name = "keyline.snowflake.admin.sessions";
+        String description = "Key-admin operations by the session they ran on: reused (kept idle), fresh (a login), "
+                + "stale (a reused session found dead, replaced by a fresh login)";
+        adminReused = Counter.builder(name).description(description).tag("outcome", "reused").register(registry);
+        adminFresh = Counter.builder(name).description(description).tag("outcome", "fresh").register(registry);
+        adminStale = Counter.builder(name).description(description).tag("outcome", "stale").register(registry);
+        Gauge.builder("keyline.snowflake.admin.sessions.idle", adminSessions, KeyAdminSessions::idle)
+                .description("Logged-in key-admin sessions kept idle for reuse").register(registry);
+        if (adminSessions.enabled()) {
+            long every = Math.max(1000, kept.idleTime().toMillis() / 2);
+            adminSweep = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("snowflake-admin-sweep-", 0).factory());
+            adminSweep.scheduleWithFixedDelay(adminSessions::sweep, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     void warmUp(@Observes StartupEvent event) {
@@ -121,7 +154,46 @@ public class SnowflakeGateway {
 
     @PreDestroy
     void shutdown() {
+        if (adminSweep != null) {
+            adminSweep.shutdownNow();
+        }
+        // Log the kept sessions out (each a short request), together and for at most a few seconds.
+        List<Connection> idle = adminSessions.drainAll();
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Connection connection : idle) {
+            closing.add(CompletableFuture.runAsync(() -> KeyAdminSessions.close(connection), aborts));
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debugf("Not every idle key-admin session was logged out at shutdown: %s", e.getClass().getName());
+        }
         aborts.shutdownNow();
+    }
+
+    /**
+     * As {@link #withSession}, for key-admin operations (DESC USER, ALTER USER SET/UNSET key slots):
+     * runs on an idle session kept under {@code key} when there is one, else logs in; a session whose
+     * work succeeded is kept for the next operation, any other is closed. A reused session that turns
+     * out dead on its first statement (expired, ended, closed: {@link #sessionGone}) is closed and the
+     * work runs once more on a fresh login, within the same deadline. Only the first statement: once
+     * one has run, the session was alive, and a later statement's effect is unknown, so the work is
+     * not repeated.
+     */
+    public <T> T withKeyAdminSession(KeyAdminSessions.Key key, SnowflakeLogin login, Work<T> work) {
+        return attempt(login, (open, answer) -> runKeyAdmin(key, login, work, open, answer));
+    }
+
+    /** Closes the kept sessions of a connection that was deleted or changed. */
+    public void forgetKeyAdminSessions(UUID connection) {
+        adminSessions.forget(connection);
+    }
+
+    /** Idle key-admin sessions kept now (tests, diagnostics). */
+    public int idleKeyAdminSessions() {
+        return adminSessions.idle();
     }
 
     /**
@@ -144,6 +216,16 @@ public class SnowflakeGateway {
      * @throws dev.keyline.common.work.WorkRejectedException when the session pool is full (503)
      */
     public <T> T withSession(SnowflakeLogin login, Work<T> work) {
+        return attempt(login, (open, answer) -> run(login, work, open, answer, null));
+    }
+
+    /** What runs on the session pool: logs in (or borrows), runs the work, completes {@code answer}. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(AtomicReference<Connection> open, CompletableFuture<T> answer);
+    }
+
+    private <T> T attempt(SnowflakeLogin login, Attempt<T> attempt) {
         AtomicReference<Connection> open = new AtomicReference<>();
         // Completed when the work's result is there, before the session is closed: the logout
         // request that closing sends is not on the caller's clock (it still holds the pool slot).
@@ -151,7 +233,7 @@ public class SnowflakeGateway {
         BoundedWork pool = this.work.snowflakePool();
         FutureTask<T> task = pool.submit(() -> {
             try {
-                return run(login, work, open, answer);
+                return attempt.run(open, answer);
             } catch (Throwable t) {
                 answer.completeExceptionally(t);
                 throw t;
@@ -191,8 +273,80 @@ public class SnowflakeGateway {
         }
     }
 
-    private <T> T run(SnowflakeLogin login, Work<T> work, AtomicReference<Connection> open, CompletableFuture<T> answer) {
+    private <T> T runKeyAdmin(KeyAdminSessions.Key key, SnowflakeLogin login, Work<T> work,
+            AtomicReference<Connection> open, CompletableFuture<T> answer) {
+        Connection idle = adminSessions.take(key);
+        if (idle != null) {
+            adminReused.increment();
+            JdbcSession session = new JdbcSession(idle, login);
+            open.set(idle);
+            boolean done = false;
+            boolean gone = false;
+            try {
+                T result = work.run(session);
+                answer.complete(result);
+                done = true;
+                return result;
+            } catch (UncheckedSqlException e) {
+                if (session.completed > 0 || !sessionGone(e.sql) || Thread.currentThread().isInterrupted()) {
+                    throw classify(e.sql, login);
+                }
+                gone = true;
+                adminStale.increment();
+                LOG.debugf("A kept key-admin session of %s/%s was gone (code %d); logging in again", login.account(),
+                        login.user(), e.sql.getErrorCode());
+            } catch (DriverRuntimeFailure e) {
+                throw e.failure;
+            } finally {
+                // A dead session's logout is not waited for: the fresh login goes first.
+                release(idle, open, done ? c -> adminSessions.put(key, c)
+                        : gone ? c -> aborts.execute(() -> KeyAdminSessions.close(c)) : null);
+            }
+        }
+        adminFresh.increment();
+        return run(login, work, open, answer, adminSessions.enabled() ? c -> adminSessions.put(key, c) : null);
+    }
+
+    /**
+     * Whether a reused session's failure says the session itself is gone (not the statement): ended
+     * or unknown (390111), token expired beyond renewal (390112-390114), closed by the driver
+     * (200052, SQLState class 08), or a broken transport that was not a timeout.
+     */
+    static boolean sessionGone(SQLException e) {
+        int vendor = e.getErrorCode();
+        if (vendor >= 390111 && vendor <= 390114 || vendor == 200052) {
+            return true;
+        }
+        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+            return true;
+        }
+        return vendor == 200015 && !hasCause(e, SocketTimeoutException.class);
+    }
+
+    /**
+     * Hands a session over to {@code keep} (after successful work) or closes it, unless {@link #stop}
+     * has taken it already (it aborts it).
+     */
+    private static void release(Connection connection, AtomicReference<Connection> open, Consumer<Connection> keep) {
+        if (connection == null || open.getAndSet(null) == null) {
+            return;
+        }
+        if (keep != null) {
+            keep.accept(connection);
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("Closing a Snowflake session failed: %s", e.getClass().getName());
+        }
+    }
+
+    /** Logs in and runs {@code work}; afterwards the session goes to {@code keep} if given and the work succeeded, else is closed. */
+    private <T> T run(SnowflakeLogin login, Work<T> work, AtomicReference<Connection> open, CompletableFuture<T> answer,
+            Consumer<Connection> keep) {
         Connection connection = null;
+        boolean done = false;
         try {
             connection = connect(login);
             open.set(connection);
@@ -202,6 +356,7 @@ public class SnowflakeGateway {
             }
             T result = work.run(new JdbcSession(connection, login));
             answer.complete(result);
+            done = true;
             return result;
         } catch (UncheckedSqlException e) {
             throw classify(e.sql, login);
@@ -209,13 +364,7 @@ public class SnowflakeGateway {
             throw e.failure;
         } finally {
             // The caller has its answer already: closing (a logout request) is not on its clock.
-            if (connection != null && open.getAndSet(null) != null) {
-                try {
-                    connection.close();
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debugf("Closing a Snowflake session failed: %s", e.getClass().getName());
-                }
-            }
+            release(connection, open, done ? keep : null);
         }
     }
 
@@ -368,6 +517,8 @@ public class SnowflakeGateway {
 
         private final Connection connection;
         private final int queryTimeoutSeconds;
+        /** Statements that completed on this session (a reused session is retried only before the first). */
+        int completed;
 
         JdbcSession(Connection connection, SnowflakeLogin login) {
             this.connection = connection;
@@ -439,6 +590,7 @@ public class SnowflakeGateway {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(queryTimeoutSeconds);
                 statement.execute(sql);
+                completed++;
             } catch (SQLException e) {
                 throw new UncheckedSqlException(e);
             } catch (RuntimeException e) {
@@ -462,6 +614,7 @@ public class SnowflakeGateway {
                         }
                         rows.add(row);
                     }
+                    completed++;
                     return rows;
                 }
             } catch (SQLException e) {
@@ -483,6 +636,7 @@ public class SnowflakeGateway {
                     while (rs.next()) {
                         values.add(rs.getString(column));
                     }
+                    completed++;
                     return values;
                 }
             } catch (SQLException e) {
