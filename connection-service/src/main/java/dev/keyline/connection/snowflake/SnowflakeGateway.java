@@ -284,8 +284,10 @@ public class SnowflakeGateway {
             boolean gone = false;
             try {
                 T result = work.run(session);
-                answer.complete(result);
                 done = true;
+                // Kept before the answer (an in-memory step): the caller's next operation finds it.
+                release(idle, open, c -> adminSessions.put(key, c));
+                answer.complete(result);
                 return result;
             } catch (UncheckedSqlException e) {
                 if (session.completed > 0 || !sessionGone(e.sql) || Thread.currentThread().isInterrupted()) {
@@ -325,7 +327,7 @@ public class SnowflakeGateway {
 
     /**
      * Hands a session over to {@code keep} (after successful work) or closes it, unless {@link #stop}
-     * has taken it already (it aborts it).
+     * has taken it already (it aborts it) or it was released before; at most once per session.
      */
     private static void release(Connection connection, AtomicReference<Connection> open, Consumer<Connection> keep) {
         if (connection == null || open.getAndSet(null) == null) {
@@ -355,8 +357,12 @@ public class SnowflakeGateway {
                 throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "Cancelled at the deadline");
             }
             T result = work.run(new JdbcSession(connection, login));
-            answer.complete(result);
             done = true;
+            if (keep != null) {
+                // Kept before the answer (an in-memory step): the caller's next operation finds it.
+                release(connection, open, keep);
+            }
+            answer.complete(result);
             return result;
         } catch (UncheckedSqlException e) {
             throw classify(e.sql, login);
