@@ -37,6 +37,9 @@ public class CertificateService {
 
     public static final String RESOURCE = "certificate";
 
+    /** The version a create-only (check-and-set 0) KV v2 write makes. */
+    static final int FIRST_VAULT_VERSION = 1;
+
     @Inject
     CertificateSecrets secrets;
 
@@ -70,10 +73,15 @@ public class CertificateService {
         e.vaultPath = secrets.pathOf(e.id);
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
-        e.vaultVersion = 0;
+        // A create-only write (check-and-set 0) succeeds only where the secret has no version yet, and
+        // makes version 1: the row is inserted with it, so the commit needs no UPDATE to record it.
+        e.vaultVersion = FIRST_VAULT_VERSION;
         e.persistAndFlush();
 
-        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
+        int written = secrets.createInTransaction(e.id, material(valid));
+        if (written != e.vaultVersion) {
+            e.vaultVersion = written; // not with Vault's KV v2; should a store number differently, the row follows it
+        }
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         changed.fire(CertificateChanged.saved(e));
         return e;
