@@ -1,7 +1,6 @@
 package dev.keyline.certificate.persistence;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,13 +49,5 @@ public class CertificateConsumerEntity extends PanacheEntityBase {
 
     public static List<CertificateConsumerEntity> of(UUID certificateId) {
         return list("certificateId", Sort.ascending("name", "consumerId"), certificateId);
-    }
-
-    /** The consumers of several certificates in one query (a page of the list). */
-    public static List<CertificateConsumerEntity> ofAll(Collection<UUID> certificateIds) {
-        if (certificateIds.isEmpty()) {
-            return List.of();
-        }
-        return list("certificateId in ?1", Sort.ascending("name", "consumerId"), certificateIds);
     }
 }

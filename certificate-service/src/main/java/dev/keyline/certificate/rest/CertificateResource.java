@@ -37,8 +37,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.Permissions;
 import dev.keyline.certificate.config.CertificateServiceConfig;
-import dev.keyline.certificate.persistence.CertificateConsumerEntity;
 import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.persistence.CertificateReads;
 import dev.keyline.certificate.service.CertificateConsumers;
 import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
@@ -109,13 +109,7 @@ public class CertificateResource {
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         return listing.call(() -> {
             CertificateService.Listed found = certificates.list(name, page, size);
-            java.util.Map<UUID, List<ConsumerView>> used = CertificateConsumerEntity
-                    .ofAll(found.items().stream().map(e -> e.id).toList()).stream()
-                    .collect(java.util.stream.Collectors.groupingBy(c -> c.certificateId,
-                            java.util.stream.Collectors.mapping(ConsumerView::of, java.util.stream.Collectors.toList())));
-            List<CertificateView> items = found.items().stream()
-                    .map(e -> CertificateView.of(e, config.expiryWarning(), used.getOrDefault(e.id, List.of()))).toList();
-            return new PageView<>(items, page, size, found.total());
+            return new PageView<>(found.items().stream().map(this::view).toList(), page, size, found.total());
         });
     }
 
@@ -123,8 +117,8 @@ public class CertificateResource {
     @Path("{id}")
     @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     public Response get(@PathParam("id") UUID id) {
-        CertificateEntity e = certificates.get(id);
-        return Response.ok(view(e)).tag(etag(e)).build();
+        CertificateReads.WithConsumers found = certificates.getWithConsumers(id);
+        return Response.ok(view(found)).tag(etag(found.certificate())).build();
     }
 
     @PUT
@@ -193,9 +187,19 @@ public class CertificateResource {
         return CertificateView.of(e, config.expiryWarning(), consumers.of(e.id).stream().map(ConsumerView::of).toList());
     }
 
+    private CertificateView view(CertificateReads.WithConsumers found) {
+        return CertificateView.of(found.certificate(), config.expiryWarning(),
+                found.consumers().stream().map(ConsumerView::of).toList());
+    }
+
+    /**
+     * A certificate just created has no consumers yet (they register against its id, which the
+     * caller learns from this answer), so its view needs no consumer query.
+     */
     private Response created(CertificateEntity e, UriInfo uri) {
         URI location = uri.getBaseUriBuilder().path("api/v1/certificates").path(e.id.toString()).build();
-        return Response.created(location).entity(view(e)).tag(etag(e)).build();
+        return Response.created(location).entity(CertificateView.of(e, config.expiryWarning(), List.of())).tag(etag(e))
+                .build();
     }
 
     private static EntityTag etag(CertificateEntity e) {

@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.persistence.CertificateReads;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.common.audit.AuditTrail;
@@ -20,8 +21,6 @@ import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.keys.CertificateSummary;
 import dev.keyline.keys.Pkcs8;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 
 /**
  * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
@@ -37,6 +36,9 @@ import io.quarkus.panache.common.Sort;
 public class CertificateService {
 
     public static final String RESOURCE = "certificate";
+
+    /** The version a create-only (check-and-set 0) KV v2 write makes. */
+    static final int FIRST_VAULT_VERSION = 1;
 
     @Inject
     CertificateSecrets secrets;
@@ -71,10 +73,15 @@ public class CertificateService {
         e.vaultPath = secrets.pathOf(e.id);
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
-        e.vaultVersion = 0;
+        // A create-only write (check-and-set 0) succeeds only where the secret has no version yet, and
+        // makes version 1: the row is inserted with it, so the commit needs no UPDATE to record it.
+        e.vaultVersion = FIRST_VAULT_VERSION;
         e.persistAndFlush();
 
-        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
+        int written = secrets.createInTransaction(e.id, material(valid));
+        if (written != e.vaultVersion) {
+            e.vaultVersion = written; // not with Vault's KV v2; should a store number differently, the row follows it
+        }
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         changed.fire(CertificateChanged.saved(e));
         return e;
@@ -159,28 +166,27 @@ public class CertificateService {
         }
     }
 
-    /** One page of certificates, by name, and how many match in all. */
-    public record Listed(List<CertificateEntity> items, long total) {
+    /** One page of certificates by name, each with its consumers, and how many match in all. */
+    public record Listed(List<CertificateReads.WithConsumers> items, long total) {
     }
 
     /**
-     * One page, ordered by name (the unique index on {@code name} serves the ORDER BY ... LIMIT). The
-     * total needs a second query only when this page is full or lies past the end: a page with room
-     * left is the last one, so the total is its offset plus what it holds.
+     * One page, ordered by name, with its total and the consumers of its rows, in one statement
+     * ({@link CertificateReads#page}). Only a page past the end, which has no row to carry the
+     * total, counts in a second query.
      */
     public Listed list(String nameFilter, int page, int size) {
-        List<CertificateEntity> items = query(nameFilter).page(Page.of(page, size)).list();
-        boolean lastPage = items.size() < size && (!items.isEmpty() || page == 0);
-        long total = lastPage ? (long) page * size + items.size() : query(nameFilter).count();
-        return new Listed(items, total);
+        String pattern = nameFilter == null || nameFilter.isBlank() ? null
+                : "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        CertificateReads.Page found = CertificateReads.page(pattern, (long) page * size, size);
+        long total = found.total() != null ? found.total()
+                : pattern == null ? CertificateEntity.count() : CertificateEntity.count("lower(name) like ?1", pattern);
+        return new Listed(found.items(), total);
     }
 
-    private io.quarkus.hibernate.orm.panache.PanacheQuery<CertificateEntity> query(String nameFilter) {
-        if (nameFilter == null || nameFilter.isBlank()) {
-            return CertificateEntity.findAll(Sort.ascending("name"));
-        }
-        return CertificateEntity.find("lower(name) like ?1", Sort.ascending("name"),
-                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    /** The certificate with its consumers, in one statement; 404 when it does not exist. */
+    public CertificateReads.WithConsumers getWithConsumers(UUID id) {
+        return CertificateReads.byId(id).orElseThrow(() -> ProblemException.notFound("Certificate", id));
     }
 
     private void requireUniqueName(String name, UUID self) {

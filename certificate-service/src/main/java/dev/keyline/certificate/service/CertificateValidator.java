@@ -19,7 +19,6 @@ import dev.keyline.keys.KdfLimits;
 import dev.keyline.keys.KeyMaterialException;
 import dev.keyline.keys.KeyPairs;
 import dev.keyline.keys.ParsedPrivateKey;
-import dev.keyline.keys.PemText;
 import dev.keyline.keys.PrivateKeys;
 
 /**
@@ -79,8 +78,7 @@ public class CertificateValidator {
         }
         X509Certificate leaf = chain.get(0);
         return new ValidatedCertificate(chain, key, cas == null ? List.of() : cas, domains, CertificateSummary.of(leaf),
-                Certificates.toPem(chain), PemText.normalize(upload.clientKey(), "PRIVATE KEY"),
-                isBlank(upload.passphrase()) ? null : upload.passphrase(), cas == null ? null : Certificates.toPem(cas));
+                Certificates.toPem(chain), isBlank(upload.passphrase()) ? null : upload.passphrase(), cas == null ? null : Certificates.toPem(cas));
     }
 
     /** Validates the domains alone, for updates that keep the stored material. */

@@ -9,11 +9,12 @@ import dev.keyline.keys.ParsedPrivateKey;
 
 /**
  * An upload that passed every check: parsed chain and key that belong together, parsed CA
- * certificates, validated domains, and the normalised PEM text that goes to Vault.
+ * certificates, validated domains, and the normalised certificate PEM that goes to Vault (the key
+ * goes there as plain PKCS#8 made from {@code key}, so the uploaded key text is not kept).
  */
 public record ValidatedCertificate(List<X509Certificate> chain, ParsedPrivateKey key, List<X509Certificate> caCertificates,
-        AuthorizedDomains domains, CertificateSummary summary, String certificatePem, String privateKeyPem,
-        String passphrase, String caCertificatePem) {
+        AuthorizedDomains domains, CertificateSummary summary, String certificatePem, String passphrase,
+        String caCertificatePem) {
 
     @Override
     public String toString() {

@@ -47,6 +47,38 @@ class CertificateConsumersTest {
                 .body("service", equalTo("connection-service")).body("registeredBy", equalTo("uma"));
     }
 
+    /**
+     * A page of the list carries each certificate's own consumers (by name, then id: as its GET does),
+     * none of another's, and the total of all matching rows, whether or not the page is full.
+     */
+    @Test
+    void aListPageShowsEachCertificatesOwnConsumersInOrder() {
+        String prefix = uniqueName("page-consumers");
+        String a = CertificateResourceTest.create(body(prefix + "-a"));
+        String b = CertificateResourceTest.create(body(prefix + "-b"));
+        String c = CertificateResourceTest.create(body(prefix + "-c"));
+        register(a, "z-1", "Zeta API", 201);
+        register(a, "a-2", "Alpha API", 201);
+        register(a, "a-1", "Alpha API", 201);
+        register(b, "m-1", "Mid API", 201);
+
+        given().header("Authorization", READER).queryParam("name", prefix).queryParam("size", 2).when().get(BASE)
+                .then().statusCode(200)
+                .body("total", equalTo(3)).body("page", equalTo(0)).body("size", equalTo(2))
+                .body("items.id", contains(a, b))
+                .body("items[0].consumers.id", contains("a-1", "a-2", "z-1"))
+                .body("items[0].consumers.name", contains("Alpha API", "Alpha API", "Zeta API"))
+                .body("items[1].consumers.id", contains("m-1"));
+        given().header("Authorization", READER).queryParam("name", prefix).queryParam("page", 1).queryParam("size", 2)
+                .when().get(BASE)
+                .then().statusCode(200)
+                .body("total", equalTo(3)).body("items.id", contains(c)).body("items[0].consumers", hasSize(0));
+        given().header("Authorization", READER).when().get(BASE + "/" + a).then().statusCode(200)
+                .body("consumers.id", contains("a-1", "a-2", "z-1"));
+        given().header("Authorization", READER).when().get(BASE + "/" + c).then().statusCode(200)
+                .body("consumers", hasSize(0));
+    }
+
     @Test
     void aCertificateInUseCannotBeDeletedUntilItsConsumersAreGone() {
         String id = CertificateResourceTest.create(body(uniqueName("used")));

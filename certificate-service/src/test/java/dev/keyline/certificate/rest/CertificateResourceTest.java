@@ -101,7 +101,7 @@ class CertificateResourceTest {
                 .then().statusCode(200).body("items[0].name", equalTo(prefix + "-b"));
     }
 
-    /** A page with room left is the last one: its total is counted from the page itself, and agrees with the count. */
+    /** The total comes with the page's rows, or from a count for a page past the end: the same either way. */
     @Test
     void totalIsTheSameWhetherThePageIsFullPartialOrPastTheEnd() {
         String prefix = uniqueName("totals");

@@ -28,7 +28,7 @@ import io.quarkus.runtime.ShutdownEvent;
 /**
  * Writes audit events of uses (a connection test, say) after the answer instead of before it: the
  * event is stamped with its caller, time and trace where it happens, put into a bounded in-process
- * queue, and one writer thread inserts what has gathered in one transaction (a JDBC batch), so the
+ * queue, and one writer thread inserts what has gathered in one statement (a multi-row INSERT), so the
  * request does not wait for a PostgreSQL transaction of its own.
  *
  * <p>What durability is kept:
@@ -71,7 +71,7 @@ public class AuditOutbox {
     private long done;
     private final Object progress = new Object();
     private volatile Thread writerThread;
-    /** Writes one batch in one transaction; replaced in unit tests. */
+    /** Writes one batch, all rows or none; replaced in unit tests. */
     BatchWriter batches;
     private volatile boolean closed;
 
@@ -193,7 +193,8 @@ public class AuditOutbox {
     }
 
     private void drain() {
-        List<AuditRow.Stamped> batch = new ArrayList<>(config.batchSize());
+        int batchSize = Math.min(config.batchSize(), AuditRow.MAX_ROWS_PER_INSERT);
+        List<AuditRow.Stamped> batch = new ArrayList<>(batchSize);
         while (true) {
             try {
                 if (batch.isEmpty()) {
@@ -205,7 +206,7 @@ public class AuditOutbox {
                         continue;
                     }
                     batch.add(first);
-                    queue.drainTo(batch, config.batchSize() - 1);
+                    queue.drainTo(batch, batchSize - 1);
                 }
                 writeWithRetries(batch);
                 batch.clear();
@@ -247,13 +248,30 @@ public class AuditOutbox {
         }
     }
 
+    /**
+     * One multi-row INSERT ({@link AuditRow#insertAll}), atomic on its own. The writer thread runs in
+     * no transaction, so it writes on an autocommitted connection: no JTA transaction around it (that
+     * cost a COMMIT round trip and the transaction's bookkeeping per batch, on a thread that competes
+     * with requests for the cores). A caller writing its own event ({@link #add} with the queue full
+     * or closing) may be inside a transaction, which the event must not join: that write runs in a
+     * new one, as before.
+     */
     private void insert(List<AuditRow.Stamped> rows) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                AuditRow.insertAll(c, rows);
-            } catch (SQLException e) {
-                throw new IllegalStateException("audit events not written", e);
+        if (QuarkusTransaction.isActive()) {
+            QuarkusTransaction.requiringNew().run(() -> insertOn(rows, false));
+        } else {
+            insertOn(rows, true);
+        }
+    }
+
+    private void insertOn(List<AuditRow.Stamped> rows, boolean ownCommit) {
+        try (Connection c = dataSource.getConnection()) {
+            AuditRow.insertAll(c, rows);
+            if (ownCommit && !c.getAutoCommit()) {
+                c.commit(); // a pool configured without autocommit: commit here, as autocommit would
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit events not written", e);
+        }
     }
 }

@@ -26,9 +26,16 @@ public record AuditRow(String actor, String via, String action, String resourceT
      */
     private static final String INSERT = "insert into audit_event (id, occurred_at, actor, via, action, resource_type, "
             + "resource_id, outcome, fingerprints, detail, trace_id) values (?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** For rows written after the fact ({@link AuditOutbox}): the time and trace of the event itself. */
+    /**
+     * For rows written after the fact ({@link AuditOutbox}): the time and trace of the event itself;
+     * {@link #insertAll} repeats {@link #STAMPED_VALUES} once per row.
+     */
     private static final String INSERT_STAMPED = "insert into audit_event (id, actor, via, action, resource_type, "
-            + "resource_id, outcome, fingerprints, detail, trace_id, occurred_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "resource_id, outcome, fingerprints, detail, trace_id, occurred_at) values ";
+    private static final String STAMPED_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int STAMPED_COLUMNS = 11;
+    /** The most rows {@link #insertAll} writes in one statement: PostgreSQL binds at most 65,535 parameters. */
+    public static final int MAX_ROWS_PER_INSERT = 65_535 / STAMPED_COLUMNS;
     private static final int ACTOR_MAX = 200;
     private static final int VIA_MAX = 100;
     private static final int FINGERPRINTS_MAX = 1000;
@@ -54,29 +61,50 @@ public record AuditRow(String actor, String via, String action, String resourceT
     public record Stamped(AuditRow row, Instant occurredAt, String traceId) {
     }
 
-    /** Inserts {@code rows} on {@code c} as one JDBC batch (one round trip), each with its own time and trace. */
+    /**
+     * Inserts {@code rows} on {@code c}, each with its own time and trace, as ONE multi-row INSERT:
+     * one round trip, and atomic on its own (all rows or none) even on an autocommitted connection,
+     * so a writer needs no transaction around it. At most {@link #MAX_ROWS_PER_INSERT} rows.
+     */
     public static void insertAll(Connection c, List<Stamped> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_STAMPED)) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() > MAX_ROWS_PER_INSERT) {
+            throw new IllegalArgumentException(rows.size() + " audit rows in one INSERT; at most " + MAX_ROWS_PER_INSERT);
+        }
+        StringBuilder sql = new StringBuilder(INSERT_STAMPED.length() + rows.size() * (STAMPED_VALUES.length() + 2))
+                .append(INSERT_STAMPED);
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(STAMPED_VALUES);
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int offset = 0;
             for (Stamped s : rows) {
-                s.row().bind(ps, s.traceId());
-                ps.setObject(11, s.occurredAt().atOffset(ZoneOffset.UTC));
-                ps.addBatch();
+                s.row().bind(ps, offset, s.traceId());
+                ps.setObject(offset + 11, s.occurredAt().atOffset(ZoneOffset.UTC));
+                offset += STAMPED_COLUMNS;
             }
-            ps.executeBatch();
+            ps.executeUpdate();
         }
     }
 
     private void bind(PreparedStatement ps, String traceId) throws SQLException {
-        ps.setObject(1, UUID.randomUUID());
-        ps.setString(2, cut(actor, ACTOR_MAX));
-        ps.setString(3, cut(via, VIA_MAX));
-        ps.setString(4, action);
-        ps.setString(5, resourceType);
-        ps.setString(6, resourceId);
-        ps.setString(7, outcome.name());
-        ps.setString(8, cut(fingerprints, FINGERPRINTS_MAX));
-        ps.setString(9, cut(detail, DETAIL_MAX));
-        ps.setString(10, traceId);
+        bind(ps, 0, traceId);
+    }
+
+    /** Binds this row's ten columns from parameter {@code offset + 1} on. */
+    private void bind(PreparedStatement ps, int offset, String traceId) throws SQLException {
+        ps.setObject(offset + 1, UUID.randomUUID());
+        ps.setString(offset + 2, cut(actor, ACTOR_MAX));
+        ps.setString(offset + 3, cut(via, VIA_MAX));
+        ps.setString(offset + 4, action);
+        ps.setString(offset + 5, resourceType);
+        ps.setString(offset + 6, resourceId);
+        ps.setString(offset + 7, outcome.name());
+        ps.setString(offset + 8, cut(fingerprints, FINGERPRINTS_MAX));
+        ps.setString(offset + 9, cut(detail, DETAIL_MAX));
+        ps.setString(offset + 10, traceId);
     }
 
     private static String cut(String value, int max) {
