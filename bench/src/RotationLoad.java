@@ -137,7 +137,20 @@ public class RotationLoad {
                 + " server-side durationMillis median %d ms%n", singles, median(sorted), sorted.getFirst(),
                 sorted.getLast(), serverSorted.isEmpty() ? -1 : serverSorted.get(serverSorted.size() / 2));
 
-        // --- (b) every connection at once ---------------------------------------------------------
+        // --- (b) every connection at once, twice: the first batch meets a JVM that has run only the
+        // set-up and the singles (JIT still compiling); the second, on the same connections (each now
+        // rotates back into the other slot), shows the steady state a long-running replica is in.
+        failed += batch("(b) first batch", rs, ids);
+        failed += batch("(c) second batch, same connections (JVM warmed by the first)", rs, ids);
+        if (failed > 0) {
+            System.out.println("RESULT: FAILED - " + failed + " run(s) did not end DONE");
+            System.exit(1);
+        }
+        System.out.println("RESULT: all " + (singles + 2 * ids.size()) + " rotations succeeded (DONE)");
+    }
+
+    /** Starts a rotation of every connection at once, waits until all ended; the number that did not end DONE. */
+    private static int batch(String label, String rs, List<String> ids) throws Exception {
         Map<String, Double> cpuBefore = cpuSeconds();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
@@ -176,17 +189,12 @@ public class RotationLoad {
             Thread.sleep(100);
         }
         double all = (System.nanoTime() - b0) / 1e9;
-        printCpu(cpuBefore, cpuSeconds(), runIds.size(), all);
+        printCpu(label, cpuBefore, cpuSeconds(), runIds.size(), all);
         long done = states.values().stream().filter("DONE"::equals).count();
-        failed += (int) (runIds.size() - done);
-        System.out.printf("(b) %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
-                + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", runIds.size(), requested, all, done,
+        System.out.printf("%s: %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
+                + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", label, runIds.size(), requested, all, done,
                 runIds.size() / all, maxRunning);
-        if (failed > 0) {
-            System.out.println("RESULT: FAILED - " + failed + " run(s) did not end DONE");
-            System.exit(1);
-        }
-        System.out.println("RESULT: all " + (singles + runIds.size()) + " rotations succeeded (DONE)");
+        return (int) (runIds.size() - done);
     }
 
     /**
@@ -217,8 +225,8 @@ public class RotationLoad {
         return cpu;
     }
 
-    /** Where the cores went during (b): CPU seconds per process, and per rotation. */
-    static void printCpu(Map<String, Double> before, Map<String, Double> after, int runs, double wallSeconds) {
+    /** Where the cores went during a batch: CPU seconds per process, and per rotation. */
+    static void printCpu(String label, Map<String, Double> before, Map<String, Double> after, int runs, double wallSeconds) {
         if (after.isEmpty()) {
             return;
         }
@@ -229,8 +237,8 @@ public class RotationLoad {
             total += used;
             line.append(String.format(" %s %.1f,", e.getKey(), used));
         }
-        System.out.printf("(b) CPU seconds of the stack's processes during (b):%s total %.1f = %.2f core-s per rotation"
-                + " (%.0f%% of %d cores over %.1f s)%n", line, total, total / runs,
+        System.out.printf("%s, CPU seconds of the stack's processes:%s total %.1f = %.2f core-s per rotation"
+                + " (%.0f%% of %d cores over %.1f s)%n", label, line, total, total / runs,
                 100 * total / (wallSeconds * Runtime.getRuntime().availableProcessors()),
                 Runtime.getRuntime().availableProcessors(), wallSeconds);
     }
