@@ -68,21 +68,26 @@ public class SnowflakeLogins {
 
     /** With the stored key; reading it needs Vault (503 problem when it is away). */
     public SnowflakeLogin stored(ConnectionEntity e) {
-        return with(e, storedKey(e));
+        return stored(SnowflakeRow.of(e));
+    }
+
+    /** As {@link #stored(ConnectionEntity)}, from the columns the connection test reads. */
+    public SnowflakeLogin stored(SnowflakeRow row) {
+        return with(row, storedKey(row.id(), row.vaultVersion()));
     }
 
     /** The stored key of the version the row points at, parsed once per version. */
-    PrivateKey storedKey(ConnectionEntity e) {
+    PrivateKey storedKey(UUID id, int vaultVersion) {
         // Per key, Caffeine loads once: concurrent first uses of one version share one Vault read and parse.
-        return keys.get(new Version(e.id, e.vaultVersion), v -> parse(e, secrets.read(v.id(), v.vaultVersion())));
+        return keys.get(new Version(id, vaultVersion), v -> parse(v, secrets.read(v.id(), v.vaultVersion())));
     }
 
     /** The public key of the stored key (setup SQL); the private key never leaves this class's cache. */
     public java.security.PublicKey storedPublicKey(ConnectionEntity e) {
-        return dev.keyline.keys.PublicKeys.ofRsa(storedKey(e));
+        return dev.keyline.keys.PublicKeys.ofRsa(storedKey(e.id, e.vaultVersion));
     }
 
-        /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */
+    /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */
     public void forget(UUID id) {
         keys.asMap().keySet().removeIf(v -> v.id().equals(id));
     }
@@ -92,15 +97,15 @@ public class SnowflakeLogins {
         return (int) keys.estimatedSize();
     }
 
-    private PrivateKey parse(ConnectionEntity e, StoredCredential credential) {
+    private PrivateKey parse(Version v, StoredCredential credential) {
         return work.keys(() -> {
             char[] pass = credential.passphraseChars();
             try {
                 // Only records stored before keys were kept as plain PKCS#8 still need a derivation.
                 return PrivateKeys.parse(credential.privateKeyPem(), pass, keyLimits.kdfLimits()).privateKey();
             } catch (KeyMaterialException ex) {
-                LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", e.id,
-                        e.vaultVersion, ex.reason());
+                LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", v.id(),
+                        v.vaultVersion(), ex.reason());
                 throw new ProblemException(500, "stored-key-unreadable", "Stored key unreadable",
                         "The stored private key of this connection cannot be read; replace it with PUT .../credentials");
             } finally {
@@ -113,8 +118,12 @@ public class SnowflakeLogins {
 
     /** With another key (a candidate being tried) and the row's settings. */
     public SnowflakeLogin with(ConnectionEntity e, PrivateKey key) {
-        return new SnowflakeLogin(endpoint(e), e.account, e.user, e.role, e.warehouse, e.database, e.schema, key,
-                Duration.ofSeconds(e.timeoutSecs));
+        return with(SnowflakeRow.of(e), key);
+    }
+
+    private SnowflakeLogin with(SnowflakeRow row, PrivateKey key) {
+        return new SnowflakeLogin(endpoint(row.account(), row.host()), row.account(), row.user(), row.role(),
+                row.warehouse(), row.database(), row.schema(), key, Duration.ofSeconds(row.timeoutSecs()));
     }
 
     /** With validated, not yet stored settings. */
@@ -124,12 +133,16 @@ public class SnowflakeLogins {
     }
 
     public SnowflakeProblems.Who who(ConnectionEntity e, String fingerprint, String keyAdminFor) {
-        return new SnowflakeProblems.Who(e.name, e.account, e.user, e.role, fingerprint, keyAdminFor);
+        return who(SnowflakeRow.of(e), fingerprint, keyAdminFor);
     }
 
-    private SnowflakeEndpoint endpoint(ConnectionEntity e) {
+    public SnowflakeProblems.Who who(SnowflakeRow row, String fingerprint, String keyAdminFor) {
+        return new SnowflakeProblems.Who(row.name(), row.account(), row.user(), row.role(), fingerprint, keyAdminFor);
+    }
+
+    private SnowflakeEndpoint endpoint(String account, String host) {
         try {
-            return hostPolicy.resolve(e.account, e.host);
+            return hostPolicy.resolve(account, host);
         } catch (IllegalArgumentException ex) {
             // Stored while the policy allowed it (an emulator, a host since taken off the allow-list), refused now.
             throw new ProblemException(409, "snowflake-endpoint-refused", "Endpoint refused",

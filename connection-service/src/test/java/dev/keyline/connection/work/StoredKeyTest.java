@@ -122,4 +122,24 @@ class StoredKeyTest {
         testOk(id);
         assertThat(lastLoginFingerprint(user)).isEqualTo(Fingerprints.spkiSha256(second.getPublic()));
     }
+
+    @Test
+    void theTestReadsTheRowEachTimeSoADeleteOrAChangeByAnotherReplicaIsSeenAtOnce() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_ROWREAD", key.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("rowread"),
+                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null));
+        testOk(id); // row read, key parsed and cached
+
+        // Another replica points the row at a role this user does not hold: no event reaches this one.
+        QuarkusTransaction.requiringNew().run(() -> ConnectionEntity.update(
+                "role = ?1, version = version + 1 where id = ?2", "NOT_GRANTED_ROLE", UUID.fromString(id)));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(org.hamcrest.Matchers.not(200));
+
+        // Another replica deletes it: the next test here answers 404, not a login with the cached key.
+        QuarkusTransaction.requiringNew().run(() -> ConnectionEntity.delete("id", UUID.fromString(id)));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(404).body("type", org.hamcrest.Matchers.endsWith(":not-found"));
+    }
 }

@@ -1,0 +1,54 @@
+package dev.keyline.connection.persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.connection.ConnectionType;
+import dev.keyline.connection.service.SnowflakeRow;
+
+/**
+ * Reads a Snowflake connection's login settings with one plain JDBC query, for the connection test.
+ *
+ * <p>
+ * Why not {@code ConnectionEntity.findById}: loading the entity (a Hibernate session, hydration, the
+ * session's clean-up at the end of the request) was the largest item on the test's worker thread in
+ * a JFR profile (bench/README.md), for a row that is only read. The row is still read from
+ * PostgreSQL on every test, never cached: a delete or a credential swap committed through any
+ * replica is seen by the next test, and the parsed-key cache is keyed by the Vault version read here.
+ */
+@ApplicationScoped
+public class SnowflakeRows {
+
+    private static final String SELECT = "select name, version, credential_version, vault_version, key_fingerprint, "
+            + "account, host, snowflake_user, role, warehouse, database_name, schema_name, timeout_secs "
+            + "from connection where id = ? and type = ?";
+
+    @Inject
+    DataSource dataSource;
+
+    /** The row of Snowflake connection {@code id}; null when there is none (absent, or another type). */
+    public SnowflakeRow find(UUID id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
+            s.setObject(1, id);
+            s.setString(2, ConnectionType.SNOWFLAKE.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new SnowflakeRow(id, rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        rs.getString(11), rs.getString(12), rs.getInt(13));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading connection " + id + " failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+}
