@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.keyline.connection.ConnectionType;
-import dev.keyline.connection.service.SnowflakeRow;
 
 /**
  * Reads a Snowflake connection's login settings with one plain JDBC query, for the connection test.

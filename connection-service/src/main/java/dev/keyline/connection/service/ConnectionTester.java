@@ -19,6 +19,7 @@ import dev.keyline.connection.client.CertificateServiceClient;
 import dev.keyline.connection.client.CertificateServiceException;
 import dev.keyline.connection.client.ExchangeOutcome;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.persistence.SnowflakeRow;
 import dev.keyline.connection.persistence.SnowflakeRows;
 import dev.keyline.connection.snowflake.SessionIdentity;
 import dev.keyline.connection.snowflake.SnowflakeFailure;

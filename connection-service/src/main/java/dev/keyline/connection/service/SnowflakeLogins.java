@@ -17,6 +17,7 @@ import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.persistence.SnowflakeRow;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
 import dev.keyline.connection.snowflake.SnowflakeHostPolicy;
 import dev.keyline.connection.snowflake.SnowflakeLogin;

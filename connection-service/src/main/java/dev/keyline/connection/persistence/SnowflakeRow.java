@@ -1,14 +1,12 @@
-package dev.keyline.connection.service;
+package dev.keyline.connection.persistence;
 
 import java.util.UUID;
-
-import dev.keyline.connection.persistence.ConnectionEntity;
 
 /**
  * The columns of a Snowflake connection's row that a login with its stored key needs: its settings,
  * the versions that name the key ({@code vaultVersion}) and what the test reports. Read with one
- * plain JDBC query on the test's path ({@link dev.keyline.connection.persistence.SnowflakeRows}), or
- * taken from an entity already loaded elsewhere.
+ * plain JDBC query on the test's path ({@link SnowflakeRows}), or taken from an entity already
+ * loaded elsewhere.
  */
 public record SnowflakeRow(UUID id, String name, long rowVersion, int credentialVersion, int vaultVersion,
         String keyFingerprint, String account, String host, String user, String role, String warehouse, String database,
