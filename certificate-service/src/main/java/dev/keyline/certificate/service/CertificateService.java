@@ -37,9 +37,6 @@ public class CertificateService {
 
     public static final String RESOURCE = "certificate";
 
-    /** The version a create-only (check-and-set 0) KV v2 write makes. */
-    static final int FIRST_VAULT_VERSION = 1;
-
     @Inject
     CertificateSecrets secrets;
 
@@ -73,15 +70,12 @@ public class CertificateService {
         e.vaultPath = secrets.pathOf(e.id);
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
-        // A create-only write (check-and-set 0) succeeds only where the secret has no version yet, and
-        // makes version 1: the row is inserted with it, so the commit needs no UPDATE to record it.
-        e.vaultVersion = FIRST_VAULT_VERSION;
+        e.vaultVersion = 0;
         e.persistAndFlush();
 
-        int written = secrets.createInTransaction(e.id, material(valid));
-        if (written != e.vaultVersion) {
-            e.vaultVersion = written; // not with Vault's KV v2; should a store number differently, the row follows it
-        }
+        // Recording the version Vault made costs an UPDATE at commit, which also makes the row's
+        // first version (and ETag) 1, as clients have seen since the first release: kept on purpose.
+        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
         audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         changed.fire(CertificateChanged.saved(e));
         return e;

@@ -20,7 +20,6 @@ import dev.keyline.certificate.egress.MtlsExchange;
 import dev.keyline.certificate.egress.OutboundTarget;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.common.vault.VaultUnavailableException;
-import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -44,7 +43,7 @@ public class ExchangeService {
     TlsContextCache tlsContexts;
 
     @Inject
-    AuditTrail audit;
+    ExchangeAudit audit;
 
     @Inject
     AuthorizedDomainsCache domains;
@@ -124,15 +123,7 @@ public class ExchangeService {
         return new ProblemException(status, slug, "Exchange failed", "The exchange with " + where + " failed: " + e.getMessage());
     }
 
-    /**
-     * An exchange changes nothing in the service, so its event (success, denial or failure alike) is
-     * written after the answer through service-common's {@code AuditOutbox} ({@link AuditTrail#deferred}),
-     * not in a PostgreSQL round trip of its own before it: the outbox's javadoc says what durability
-     * that keeps (a read of the audit trail on this replica waits for it; only a process killed
-     * outright can lose the events of its last milliseconds). Stamped here, so the event keeps the
-     * caller, time and trace of the exchange.
-     */
     private void record(UUID id, Outcome outcome, CertificateEntity certificate, String detail) {
-        audit.deferred(ACTION, CertificateService.RESOURCE, id.toString(), outcome, certificate.sha256Fingerprint, detail);
+        audit.record(id, outcome, certificate.sha256Fingerprint, detail);
     }
 }

@@ -79,8 +79,9 @@ class CertificateResourceTest {
         assertThat(vault.secretPaths("secret")).contains("keyline/certificate-service/certificates/" + id);
         assertThat(vault.versions("secret", "keyline/certificate-service/certificates/" + id)).hasSize(1);
 
+        // A new certificate is at version 1 (ETag "1"), as clients have always seen it.
         given().header("Authorization", READER).when().get(location)
-                .then().statusCode(200).body("id", equalTo(id)).header("ETag", notNullValue());
+                .then().statusCode(200).body("id", equalTo(id)).body("version", equalTo(1)).header("ETag", equalTo("\"1\""));
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -23,16 +22,17 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
-import dev.keyline.common.audit.AuditOutbox;
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * An exchange's audit event (success, denial, failure) is written after the answer through
- * service-common's AuditOutbox, yet it reaches PostgreSQL's audit_event table soon after with the
- * caller, the certificate's fingerprint, the outcome and what happened; and a read of the audit
- * trail right after an exchange already shows it (read-your-writes on a replica).
+ * An exchange's audit event (success, denial, failure) is in PostgreSQL's audit_event table before
+ * the answer leaves (ExchangeAudit's own autocommitted insert, not the after-the-answer outbox:
+ * presenting a certificate is the act this service exists to account for, and moving the write
+ * behind the answer measured no faster on this machine), with the caller, the certificate's
+ * fingerprint, the outcome and what happened; and a read of the audit trail right after an exchange
+ * shows it.
  */
 @QuarkusTest
 class ExchangeAuditTest {
@@ -41,9 +41,6 @@ class ExchangeAuditTest {
 
     @Inject
     DataSource dataSource;
-
-    @Inject
-    AuditOutbox outbox;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -58,7 +55,7 @@ class ExchangeAuditTest {
     }
 
     @Test
-    void successDenialAndFailureAreInTheTableSoonAfterTheirAnswers() throws Exception {
+    void successDenialAndFailureAreInTheTableWhenTheirAnswersArrive() throws Exception {
         String where = "localhost:" + server.port();
         String trusting = ExchangeResourceTest.store("audit-ok", List.of(where), ExchangeResourceTest.SERVER_CA);
         String pinnedElsewhere = ExchangeResourceTest.store("audit-pinned", List.of(where), ExchangeResourceTest.OTHER_CA);
@@ -70,15 +67,13 @@ class ExchangeAuditTest {
         exchange(narrow, body, 403);
         exchange(pinnedElsewhere, body, 502);
 
-        // Straight from the table, not through the audit endpoint (which waits for the outbox).
-        assertThat(rowsSoon(trusting)).singleElement().asString()
+        // Straight from the table, not through the audit endpoint, and without waiting.
+        assertThat(rows(trusting)).singleElement().asString()
                 .isEqualTo("uma SUCCESS " + fingerprint(trusting) + " " + where + " -> HTTP 200");
-        assertThat(rowsSoon(narrow)).singleElement().asString()
+        assertThat(rows(narrow)).singleElement().asString()
                 .isEqualTo("uma DENIED " + fingerprint(narrow) + " host-not-authorized " + where);
-        assertThat(rowsSoon(pinnedElsewhere)).singleElement().asString()
+        assertThat(rows(pinnedElsewhere)).singleElement().asString()
                 .startsWith("uma FAILED " + fingerprint(pinnedElsewhere) + " " + where + " ");
-        assertThat(outbox.flush(java.time.Duration.ofSeconds(5))).isTrue();
-        assertThat(outbox.pending()).isZero();
     }
 
     @Test
@@ -102,17 +97,6 @@ class ExchangeAuditTest {
     private static String fingerprint(String id) {
         return given().header("Authorization", READER).when().get("/api/v1/certificates/" + id)
                 .then().statusCode(200).extract().path("sha256Fingerprint");
-    }
-
-    /** The exchange events of {@code id} once at least one is there (at most 10 s). */
-    private List<String> rowsSoon(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<String> rows = rows(id);
-        while (rows.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            rows = rows(id);
-        }
-        return rows;
     }
 
     private List<String> rows(String id) throws Exception {
