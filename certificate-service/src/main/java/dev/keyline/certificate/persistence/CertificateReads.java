@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.persistence.Query;
+
 import org.hibernate.query.NativeQuery;
 import org.hibernate.type.StandardBasicTypes;
 
@@ -21,7 +23,7 @@ import io.quarkus.hibernate.orm.panache.Panache;
  * Why a native statement: the page, its total ({@code count(*) over ()}, computed before the
  * offset and limit apply, so it counts every matching row) and the consumers of exactly the page's
  * rows (a left join on the {@code (certificate_id, consumer_id)} index) are one statement only in
- * SQL. The columns are still mapped by the entities' own annotations ({@code {c.*}}, {@code {k.*}}),
+ * SQL (a page past the end, which has no row to carry the total, counts in a second). The columns are still mapped by the entities' own annotations ({@code {c.*}}, {@code {k.*}}),
  * so there is no second mapping to keep in step. The entities are loaded read-only (no snapshot
  * for dirty checking): these requests change nothing. Ordering is the same as before: by name, a
  * certificate's consumers by name then consumer id.
@@ -35,8 +37,8 @@ public final class CertificateReads {
     public record WithConsumers(CertificateEntity certificate, List<CertificateConsumerEntity> consumers) {
     }
 
-    /** One page; {@code total} counts every matching row, or is null when the page was past the end (no row to carry it). */
-    public record Page(List<WithConsumers> items, Long total) {
+    /** One page, and how many rows match in all. */
+    public record Page(List<WithConsumers> items, long total) {
     }
 
     private static final String CONSUMERS = " left join certificate_consumer k on k.certificate_id = c.id";
@@ -61,12 +63,22 @@ public final class CertificateReads {
                 + " select {c.*}, {k.*}, c.total as total from c" + CONSUMERS
                 + " order by c.name, k.name, k.consumer_id")
                 .addScalar("total", StandardBasicTypes.LONG);
+        List<Object[]> rows = withPattern(q, likePattern).setParameter("offset", offset).setParameter("limit", limit)
+                .getResultList();
+        if (!rows.isEmpty()) {
+            return new Page(group(rows), (Long) rows.get(0)[2]);
+        }
+        // A page past the end has no row to carry the total: count in a second statement.
+        Number total = (Number) withPattern(Panache.getEntityManager()
+                .createNativeQuery("select count(*) from certificate" + where), likePattern).getSingleResult();
+        return new Page(List.of(), total.longValue());
+    }
+
+    private static <Q extends Query> Q withPattern(Q q, String likePattern) {
         if (likePattern != null) {
             q.setParameter("pattern", likePattern);
         }
-        List<Object[]> rows = q.setParameter("offset", offset).setParameter("limit", limit).getResultList();
-        Long total = rows.isEmpty() ? null : (Long) rows.get(0)[2];
-        return new Page(group(rows), total);
+        return q;
     }
 
     @SuppressWarnings("unchecked")

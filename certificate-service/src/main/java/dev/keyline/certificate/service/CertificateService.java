@@ -19,6 +19,7 @@ import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.keys.CertificateSummary;
 import dev.keyline.keys.Pkcs8;
 
@@ -166,16 +167,12 @@ public class CertificateService {
 
     /**
      * One page, ordered by name, with its total and the consumers of its rows, in one statement
-     * ({@link CertificateReads#page}). Only a page past the end, which has no row to carry the
-     * total, counts in a second query.
+     * ({@link CertificateReads#page}).
      */
     public Listed list(String nameFilter, int page, int size) {
-        String pattern = nameFilter == null || nameFilter.isBlank() ? null
-                : "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        CertificateReads.Page found = CertificateReads.page(pattern, (long) page * size, size);
-        long total = found.total() != null ? found.total()
-                : pattern == null ? CertificateEntity.count() : CertificateEntity.count("lower(name) like ?1", pattern);
-        return new Listed(found.items(), total);
+        CertificateReads.Page found = CertificateReads.page(ResourceNames.containsPattern(nameFilter),
+                (long) page * size, size);
+        return new Listed(found.items(), found.total());
     }
 
     /** The certificate with its consumers, in one statement; 404 when it does not exist. */

@@ -245,11 +245,11 @@ public class ConnectionStore {
     }
 
     private static PanacheQuery<ConnectionEntity> query(String nameFilter) {
-        if (nameFilter == null || nameFilter.isBlank()) {
+        String pattern = ResourceNames.containsPattern(nameFilter);
+        if (pattern == null) {
             return ConnectionEntity.findAll(Sort.ascending("name"));
         }
-        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"),
-                "%" + nameFilter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"), pattern);
     }
 
     public ConnectionEntity get(UUID id) {

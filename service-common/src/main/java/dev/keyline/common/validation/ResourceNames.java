@@ -36,6 +36,18 @@ public final class ResourceNames {
         return normalize(name).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The pattern for {@code lower(name) like ?} that finds names containing {@code filter} in any
+     * case, with {@code \}, {@code %} and {@code _} escaped by a backslash (PostgreSQL's default
+     * LIKE escape), so a filter is always a literal part of the name; null for no filter (null or blank).
+     */
+    public static String containsPattern(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return null;
+        }
+        return "%" + filter.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     /** Why {@code raw} is not a valid name (after {@link #normalize}), or null when it is. */
     public static String problem(String raw) {
         if (raw == null) {

@@ -51,4 +51,13 @@ class ResourceNamesTest {
         assertThat(ResourceNames.key("Café")).isEqualTo(ResourceNames.key("CAFE\u0301"));
         assertThat(ResourceNames.key("Zahlungen – EU")).isNotEqualTo(ResourceNames.key("Zahlungen - EU"));
     }
+
+    /** A filter is a literal part of the name: LIKE's wildcards and the escape character are escaped. */
+    @Test
+    void aFilterIsMatchedLiterallyInAnyCase() {
+        assertThat(ResourceNames.containsPattern("Partner")).isEqualTo("%partner%");
+        assertThat(ResourceNames.containsPattern("50%_a\\b")).isEqualTo("%50\\%\\_a\\\\b%");
+        assertThat(ResourceNames.containsPattern(null)).isNull();
+        assertThat(ResourceNames.containsPattern("  ")).isNull();
+    }
 }
