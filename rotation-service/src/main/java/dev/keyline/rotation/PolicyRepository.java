@@ -34,9 +34,10 @@ public interface PolicyRepository {
     List<RotationPolicy> due(Instant now, int limit);
 
     /**
-     * In one transaction: locks up to {@code limit} enabled due policies (replicas skip each other's),
-     * creates a scheduled run for each whose Snowflake user has no active run, moves each one's next
-     * due time on from {@code now}, and audits every run started (actor {@code scheduler}).
+     * In one transaction: locks up to {@code limit} policies enabled and due at {@code now} (replicas
+     * skip each other's), creates a scheduled run for each whose Snowflake user has no active run,
+     * moves each one's next due time on from {@code now}, and audits every run started (actor
+     * {@code scheduler}). A policy due only after {@code now} is left for a later call.
      *
      * @return the runs created
      */

@@ -212,7 +212,7 @@ public class JdbcPolicyStore implements PolicyRepository {
             c.setAutoCommit(false);
             try {
                 List<RotationRun> created = new ArrayList<>();
-                for (RotationPolicy p : lockDue(c, limit)) {
+                for (RotationPolicy p : lockDue(c, now, limit)) {
                     RotationRun run = RotationRun.scheduled(p, now);
                     boolean inserted = runs.insertIfNoneActive(c, run);
                     // Next due counts from now; success moves it again from the finish time.
@@ -266,11 +266,16 @@ public class JdbcPolicyStore implements PolicyRepository {
         }
     }
 
-    /** Due, enabled policies locked for the caller's transaction; replicas skip each other's. */
-    private List<RotationPolicy> lockDue(Connection c, int limit) throws SQLException {
+    /**
+     * Policies enabled and due at {@code now}, locked for the caller's transaction; replicas skip each
+     * other's. {@code now} is the caller's, not the database's: it is the instant up to which the
+     * caller has checked that the policies' connections still exist ({@link #due}).
+     */
+    private List<RotationPolicy> lockDue(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from rotation_policy where enabled "
-                + "and next_due_at <= now() order by next_due_at limit ? for update skip locked")) {
-            ps.setInt(1, limit);
+                + "and next_due_at <= ? order by next_due_at limit ? for update skip locked")) {
+            ps.setObject(1, JdbcRunStore.ts(now));
+            ps.setInt(2, limit);
             return read(ps);
         }
     }

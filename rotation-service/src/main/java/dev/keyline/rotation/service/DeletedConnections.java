@@ -29,8 +29,8 @@ public class DeletedConnections {
 
     private static final Logger LOG = Logger.getLogger(DeletedConnections.class);
 
-    /** How many due policies one scheduler round looks at, like the runs it creates. */
-    private static final int LIMIT = 50;
+    /** How many due policies one scheduler round looks at; the worker starts at most as many runs. */
+    static final int LIMIT = 50;
 
     @Inject
     PolicyRepository policies;

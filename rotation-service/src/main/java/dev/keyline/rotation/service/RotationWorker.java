@@ -246,12 +246,15 @@ public class RotationWorker {
     /**
      * Due policies become runs; first, those whose connection connection-service no longer has are
      * disabled instead (rotation-service depends on connection-service, not the reverse, so nobody
-     * tells it when a connection is deleted).
+     * tells it when a connection is deleted). Both use the same instant: a policy that falls due
+     * while the connections are being looked up waits for the next round, so none becomes a run
+     * without its connection having been checked.
      */
     void createRunsForDuePolicies() {
+        Instant now = clock.instant();
         try {
-            deletedConnections.disablePolicies(clock.instant());
-            policies.startDueRuns(clock.instant(), 50);
+            deletedConnections.disablePolicies(now);
+            policies.startDueRuns(now, DeletedConnections.LIMIT);
         } catch (RuntimeException e) {
             LOG.warnf("Creating runs for due policies failed: %s", e.getClass().getSimpleName());
         }
