@@ -90,7 +90,12 @@ public class RotationEngine {
         // and Vault, and the audit events they write. The run id is an attribute of every span.
         String[] attributes = { "keyline.rotation.run_id", String.valueOf(run.id), "keyline.connection.id",
                 String.valueOf(run.connectionId) };
-        Spans.run("rotation run", SpanKind.INTERNAL, attributes, () -> executeSteps(run, attributes));
+        try {
+            Spans.run("rotation run", SpanKind.INTERNAL, attributes, () -> executeSteps(run, attributes));
+        } finally {
+            // The pending key is held in memory only while its run executes (HeldPendingKeys).
+            ctx.pendingKeys().release(run.id);
+        }
     }
 
     private void executeSteps(RotationRun run, String[] attributes) {

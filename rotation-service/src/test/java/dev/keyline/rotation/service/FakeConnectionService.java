@@ -31,6 +31,8 @@ class FakeConnectionService implements ConnectionPort {
     String stored;
     int credentialVersion = 1;
     final List<String> calls = new ArrayList<>();
+    /** How each login (candidate check, swap) was handed the private key: "encrypted", "plain" or "other". */
+    final List<String> handedOver = new ArrayList<>();
     final Faults faults;
     /** The other connections of the same user, in the order connection-service lists them. */
     final Map<UUID, Holder> others = new LinkedHashMap<>();
@@ -124,7 +126,9 @@ class FakeConnectionService implements ConnectionPort {
 
     /** Snowflake's verdict: the key's public half must be in a slot. */
     private String login(String privateKeyPem, String passphrase) {
-        PublicKey pub = PrivateKeys.parse(privateKeyPem, passphrase.toCharArray()).publicKey();
+        handedOver.add(privateKeyPem.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----") && passphrase != null
+                ? "encrypted" : privateKeyPem.startsWith("-----BEGIN PRIVATE KEY-----") && passphrase == null ? "plain" : "other");
+        PublicKey pub = PrivateKeys.parse(privateKeyPem, passphrase == null ? null : passphrase.toCharArray()).publicKey();
         String fp = Fingerprints.spkiSha256(pub);
         if (!fp.equals(slot1) && !fp.equals(slot2)) {
             throw new ConnectionServiceException(422, "urn:keyline:problem:credential-login-failed", "390144");

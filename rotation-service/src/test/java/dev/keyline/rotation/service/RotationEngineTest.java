@@ -33,10 +33,11 @@ class RotationEngineTest {
         final Faults faults = new Faults();
         final FakeConnectionService cs = new FakeConnectionService(faults, INITIAL);
         final InMemoryPendingKeys keys = new InMemoryPendingKeys(faults);
+        final HeldPendingKeys held = new HeldPendingKeys(keys);
         final InMemoryRunStore store = new InMemoryRunStore();
         final MutableClock clock = new MutableClock();
         final List<RotationRun> finished = new ArrayList<>();
-        final RotationEngine engine = new RotationEngine(new StepContext(cs, keys, store, clock, 1000, KEY_WORK),
+        final RotationEngine engine = new RotationEngine(new StepContext(cs, held, store, clock, 1000, KEY_WORK),
                 new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), finished::add);
 
         RotationRun newRun(boolean adopt, Duration grace) {
@@ -405,6 +406,62 @@ class RotationEngineTest {
         }
         assertThat(w.cs.slot2).isEqualTo("SHA256:reporting-key=");
         assertThat(w.faults.trace).doesNotContain("setKeySlot", "swapCredentials");
+    }
+
+    @Test
+    void aRunExecutedInOneGoReadsItsPendingKeyOnceAndHandsItOverWithoutEncryption() {
+        World w = new World();
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        // GENERATE's look for a key of an earlier attempt; REGISTER, VERIFY and SWAP use the key held since.
+        assertThat(w.faults.trace.stream().filter("vault.read"::equals)).hasSize(1);
+        assertThat(w.cs.handedOver).containsExactly("plain", "plain");
+        assertThat(w.held.heldCount()).isZero();
+        assertThat(w.keys.keys).isEmpty();
+    }
+
+    @Test
+    void aRunResumedAfterACrashReadsTheStoredKeyAgainAndHandsOverThatForm() {
+        World w = new World();
+        w.faults.failAt = indexOf("checkKey");
+        w.faults.kind = Faults.Kind.CRASH;
+        RotationRun run = w.newRun(false, Duration.ZERO);
+        try {
+            w.engine.execute(w.store.load(run.id));
+        } catch (Faults.Crash crash) {
+            // the process died in VERIFY; nothing of the run stays held in memory
+        }
+        assertThat(w.held.heldCount()).isZero();
+        assertThat(w.store.load(run.id).state).isEqualTo(RunState.VERIFY);
+        int readsBefore = (int) w.faults.trace.stream().filter("vault.read"::equals).count();
+        RotationRun done = w.drive(run.id);
+        assertThat(done.state).isEqualTo(RunState.DONE);
+        // The resumed execution reads Vault once (VERIFY) and hands out what Vault holds to both logins.
+        assertThat(w.faults.trace.stream().filter("vault.read"::equals).count() - readsBefore).isEqualTo(1);
+        assertThat(w.cs.handedOver).containsExactly("encrypted", "encrypted");
+        assertThat(w.cs.stored).isEqualTo(done.newFingerprint);
+    }
+
+    @Test
+    void aHeldKeyIsForgottenWhenDeletedAndNotServedToALaterExecution() {
+        Faults faults = new Faults();
+        InMemoryPendingKeys vault = new InMemoryPendingKeys(faults);
+        HeldPendingKeys held = new HeldPendingKeys(vault);
+        UUID run = UUID.randomUUID();
+        dev.keyline.rotation.PendingKey stored = new dev.keyline.rotation.PendingKey("enc", "pass", "pub", "SHA256:a=");
+        dev.keyline.rotation.PendingKey plain = new dev.keyline.rotation.PendingKey("plain", null, "pub", "SHA256:a=");
+        assertThat(held.create(run, stored, plain)).isTrue();
+        assertThat(vault.keys.get(run)).isSameAs(stored);
+        assertThat(held.find(run)).containsSame(plain);
+        // A second create (an earlier write landed) keeps the first key and holds nothing new.
+        assertThat(held.create(run, stored, new dev.keyline.rotation.PendingKey("x", null, "pub", "SHA256:b="))).isFalse();
+        assertThat(held.find(run)).containsSame(plain);
+        held.release(run);
+        assertThat(held.find(run)).containsSame(stored);
+        held.delete(run);
+        assertThat(held.heldCount()).isZero();
+        assertThat(held.find(run)).isEmpty();
+        assertThat(vault.keys).isEmpty();
     }
 
     private static int indexOf(String op) {

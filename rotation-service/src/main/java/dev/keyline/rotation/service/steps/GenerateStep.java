@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.keyline.keys.EncryptedPkcs8;
 import dev.keyline.keys.Fingerprints;
+import dev.keyline.keys.Pkcs8;
 import dev.keyline.keys.PublicKeys;
 import dev.keyline.keys.RsaKeys;
 import dev.keyline.rotation.PendingKey;
@@ -33,8 +34,9 @@ public class GenerateStep implements RotationStep {
             key = existing.get();
         } else {
             // Generation and encryption are CPU work: on the bounded key pool (a full pool retries the run later).
-            key = ctx.keyWork().call(() -> newKey(run.keySize));
-            if (!ctx.pendingKeys().create(run.id, key)) {
+            NewKey made = ctx.keyWork().call(() -> newKey(run.keySize));
+            key = made.stored();
+            if (!ctx.pendingKeys().create(run.id, made.stored(), made.plain())) {
                 // A previous attempt's write landed although its answer was lost: use that key.
                 key = ctx.pendingKeys().find(run.id).orElseThrow(
                         () -> new IllegalStateException("pending key vanished between write and read"));
@@ -45,12 +47,19 @@ public class GenerateStep implements RotationStep {
         return StepResult.next(RunState.REGISTER, key.fingerprint());
     }
 
-    private PendingKey newKey(int keySize) {
+    /** The key as Vault stores it (encrypted PKCS#8 and its passphrase), and as plain PKCS#8 for this execution. */
+    private record NewKey(PendingKey stored, PendingKey plain) {
+    }
+
+    private NewKey newKey(int keySize) {
         KeyPair pair = RsaKeys.generate(keySize);
         char[] passphrase = EncryptedPkcs8.randomPassphrase();
         try {
-            return new PendingKey(EncryptedPkcs8.write(pair.getPrivate(), passphrase, ctx.pbkdf2Iterations()),
-                    new String(passphrase), PublicKeys.toPem(pair.getPublic()), Fingerprints.spkiSha256(pair.getPublic()));
+            String publicKey = PublicKeys.toPem(pair.getPublic());
+            String fingerprint = Fingerprints.spkiSha256(pair.getPublic());
+            return new NewKey(new PendingKey(EncryptedPkcs8.write(pair.getPrivate(), passphrase, ctx.pbkdf2Iterations()),
+                    new String(passphrase), publicKey, fingerprint),
+                    new PendingKey(Pkcs8.toPem(pair.getPrivate()), null, publicKey, fingerprint));
         } finally {
             java.util.Arrays.fill(passphrase, '\0');
         }
