@@ -10,10 +10,10 @@ import dev.keyline.common.tx.RollbackUndo;
  * of Vault and its codec once, so the codec and the write-then-undo sequence are not repeated per
  * service.
  *
- * <p>The {@code …InTransaction} writes are for a database row that points at the version: the row is
- * flushed first (so a constraint failure stops before Vault is touched), then Vault is written with
- * check-and-set, then an undo is registered with {@link RollbackUndo} for a commit that fails after
- * the Vault write succeeded.
+ * <p>The {@code …InTransaction} writes are for a database row that points at the version: the caller
+ * checks the row's constraints first (so a conflict stops before Vault is touched), Vault is written
+ * with check-and-set, and an undo is registered with {@link RollbackUndo} for a row or a commit that
+ * fails after the Vault write succeeded.
  */
 public class VersionedSecrets<T> {
 
