@@ -39,13 +39,6 @@ public class RotationRun {
     public RunState stoppedIn;
     /** Why an operator closed it (state CLOSED). */
     public String closedReason;
-    /**
-     * The key slots as connection-service answered them at the end of the previous step of this
-     * execution (REGISTER's SET answers DESC USER after the ALTER; VERIFY's read), for the next step
-     * instead of a read of its own ({@code StepContext#slots}). Never persisted nor copied: a run
-     * resumed elsewhere or later reads again; the engine clears it unless the step moved straight on.
-     */
-    public transient SlotsView slotsSeen;
 
     public static RotationRun create(UUID connectionId, String account, String user, Instant now) {
         RotationRun r = new RotationRun();

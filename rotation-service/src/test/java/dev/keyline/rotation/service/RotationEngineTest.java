@@ -464,50 +464,6 @@ class RotationEngineTest {
         assertThat(vault.keys).isEmpty();
     }
 
-    @Test
-    void verifyUsesTheSlotsRegisterWasAnsweredWithAndSwapThoseVerifySaw() {
-        World w = new World();
-        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
-        assertThat(run.state).isEqualTo(RunState.DONE);
-        // PLAN, RETIRE and REGISTER (before its SET) read; VERIFY and SWAP use what the step before saw.
-        assertThat(w.faults.trace.stream().filter("keySlots"::equals)).hasSize(3);
-        assertThat(w.faults.trace).containsSubsequence("keySlots", "setKeySlot", "checkKey", "swapCredentials");
-        assertThat(w.faults.trace.subList(w.faults.trace.indexOf("setKeySlot"), w.faults.trace.indexOf("swapCredentials")))
-                .doesNotContain("keySlots");
-    }
-
-    @Test
-    void aResumedVerifyReadsTheSlotsItself() {
-        World w = new World();
-        w.faults.failAt = indexOf("checkKey");
-        w.faults.kind = Faults.Kind.CRASH;
-        RotationRun run = w.newRun(false, Duration.ZERO);
-        try {
-            w.engine.execute(w.store.load(run.id));
-        } catch (Faults.Crash crash) {
-            // died in VERIFY
-        }
-        int resumedAt = w.faults.trace.size();
-        assertThat(w.drive(run.id).state).isEqualTo(RunState.DONE);
-        assertThat(w.faults.trace.subList(resumedAt, w.faults.trace.size())).startsWith("keySlots");
-    }
-
-    @Test
-    void aCredentialChangedBetweenVerifyAndSwapIsRefusedByTheCompareAndSetAndReadAgain() {
-        World w = new World();
-        w.checkInvariantAfterEveryStep();
-        // Someone saves the connection (same key) after VERIFY saw the slots: the credential version moves.
-        w.faults.before.put("swapCredentials", () -> w.cs.credentialVersion++);
-        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
-        assertThat(run.state).isEqualTo(RunState.DONE);
-        assertThat(w.cs.stored).isEqualTo(run.newFingerprint);
-        assertThat(w.store.steps).containsSubsequence("VERIFY:OK", "SWAP:RETRY", "SWAP:OK");
-        // The refused attempt read the slots again; the retry read them itself too.
-        int refused = w.faults.trace.indexOf("swapCredentials");
-        assertThat(w.faults.trace.subList(refused, w.faults.trace.size())).containsSubsequence("swapCredentials",
-                "keySlots", "keySlots", "vault.read", "swapCredentials");
-    }
-
     private static int indexOf(String op) {
         World clean = new World();
         clean.drive(clean.newRun(false, Duration.ZERO).id);

@@ -5,9 +5,7 @@ import java.time.Clock;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.PendingKeys;
-import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunStore;
-import dev.keyline.rotation.SlotsView;
 
 /**
  * What steps use: connection-service, Vault, the database, the clock, and the bounded pool that
@@ -15,17 +13,4 @@ import dev.keyline.rotation.SlotsView;
  */
 public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
         int pbkdf2Iterations, BoundedWork keyWork) {
-
-    /**
-     * The key slots for a step that checks them before it acts: what the previous step of this
-     * execution saw last (taken, so it serves once), else read from connection-service. Only the
-     * step right after REGISTER or VERIFY gets a seen view; the action it guards is fenced by
-     * connection-service anyway (SWAP's compare-and-set on the credential version and its login with
-     * the new key), so a change in between fails that action as it would have failed the read.
-     */
-    public SlotsView slots(RotationRun run) {
-        SlotsView seen = run.slotsSeen;
-        run.slotsSeen = null;
-        return seen != null ? seen : connections.keySlots(run.connectionId);
-    }
 }
