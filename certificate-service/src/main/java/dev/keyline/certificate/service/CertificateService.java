@@ -3,6 +3,7 @@ package dev.keyline.certificate.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.FutureTask;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -20,6 +21,7 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.common.validation.ResourceNames;
+import dev.keyline.common.vault.VersionedSecrets;
 import dev.keyline.keys.CertificateSummary;
 import dev.keyline.keys.Pkcs8;
 
@@ -27,16 +29,22 @@ import dev.keyline.keys.Pkcs8;
  * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
  *
  * <p>
- * The database row is written and flushed first (a duplicate name fails before Vault is
- * touched), then Vault, then the transaction commits. If Vault fails, the exception rolls the row
- * back. If the commit itself fails after Vault succeeded, a transaction synchronization undoes the
- * Vault write. Rows point at an exact Vault version, so a half-finished update never changes what
+ * A create checks the name first (a duplicate fails before Vault is touched), then writes Vault
+ * while it inserts the row; an update flushes the row first, then writes Vault. If Vault fails, the exception
+ * rolls the transaction back. If the row or the commit fails after Vault succeeded, a transaction
+ * synchronization undoes the Vault write. Rows point at an exact Vault version, so a half-finished update never changes what
  * an existing row reads.
  */
 @ApplicationScoped
 public class CertificateService {
 
     public static final String RESOURCE = "certificate";
+
+    /**
+     * A new certificate's version and ETag: 1 since the first release (Hibernate would insert 0,
+     * which an UPDATE at commit then made 1; setting it saves that statement).
+     */
+    static final long FIRST_VERSION = 1;
 
     @Inject
     CertificateSecrets secrets;
@@ -61,8 +69,18 @@ public class CertificateService {
 
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
-        ValidatedCertificate valid = keyWork.call(() -> validator.validate(upload));
-        requireUniqueName(upload.name(), null);
+        // Parsing and decrypting the key (most of a create's time) runs on the key pool while this
+        // thread asks PostgreSQL whether the name is free; an invalid upload still answers 400 first.
+        FutureTask<ValidatedCertificate> validating = keyWork.submit(() -> validator.validate(upload));
+        CertificateEntity sameName;
+        try {
+            sameName = CertificateEntity.findByName(upload.name());
+        } catch (RuntimeException e) {
+            keyWork.cancel(validating);
+            throw e;
+        }
+        ValidatedCertificate valid = keyWork.join(validating);
+        requireNameFree(sameName, null);
 
         CertificateEntity e = new CertificateEntity();
         e.id = UUID.randomUUID();
@@ -71,13 +89,15 @@ public class CertificateService {
         e.vaultPath = secrets.pathOf(e.id);
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
-        e.vaultVersion = 0;
-        e.persistAndFlush();
-
-        // Recording the version Vault made costs an UPDATE at commit, which also makes the row's
-        // first version (and ETag) 1, as clients have seen since the first release: kept on purpose.
-        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
-        audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
+        // Vault writes while the row and its audit event are inserted (the row names the secret's
+        // first version before Vault answers). The name was checked above; a create racing for the
+        // same name fails on the unique index at the flush, and the rollback deletes the secret.
+        e.vaultVersion = VersionedSecrets.FIRST_VERSION;
+        e.version = FIRST_VERSION;
+        secrets.createInTransaction(e.id, material(valid), () -> {
+            e.persistAndFlush();
+            audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
+        });
         changed.fire(CertificateChanged.saved(e));
         return e;
     }
@@ -181,7 +201,10 @@ public class CertificateService {
     }
 
     private void requireUniqueName(String name, UUID self) {
-        CertificateEntity other = CertificateEntity.findByName(name);
+        requireNameFree(CertificateEntity.findByName(name), self);
+    }
+
+    private static void requireNameFree(CertificateEntity other, UUID self) {
         if (other != null && !other.id.equals(self)) {
             throw new ProblemException(409, "name-taken", "Conflict", "A certificate named '" + other.name
                     + "' already exists (names are unique regardless of case)",

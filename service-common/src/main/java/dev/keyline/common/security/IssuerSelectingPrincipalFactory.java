@@ -31,6 +31,9 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * signed by the other's key fails, and nothing else read before verification reaches the result.
  * Each issuer keeps its own parser because smallrye-jwt caches the key resolver of the first
  * context a parser sees.
+ *
+ * <p>A token verified a moment ago is not verified again ({@link VerifiedTokens}): the same exact
+ * token within its limits gets the same principal.
  */
 @ApplicationScoped
 @Alternative
@@ -44,13 +47,44 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
     @Inject
     ServiceAccountConfig config;
 
+    @Inject
+    VerifiedTokensConfig verifiedTokensConfig;
+
+    private volatile VerifiedTokens verified;
+
     @Override
     public JWTCallerPrincipal parse(String token, JWTAuthContextInfo authContextInfo) throws ParseException {
+        VerifiedTokens cache = verifiedTokens();
+        JWTCallerPrincipal known = cache.find(token);
+        if (known != null) {
+            return known;
+        }
+        JWTCallerPrincipal principal = verify(token, authContextInfo);
+        cache.remember(token, principal, authContextInfo.getTokenAge());
+        return principal;
+    }
+
+    private JWTCallerPrincipal verify(String token, JWTAuthContextInfo authContextInfo) throws ParseException {
         Optional<String> issuer = config.serviceAccountIssuer();
         if (issuer.isPresent() && issuer.get().equals(claimedIssuer(token))) {
             return serviceAccounts.parse(token, serviceAccountContext(authContextInfo, issuer.get()));
         }
         return primary.parse(token, authContextInfo);
+    }
+
+    private VerifiedTokens verifiedTokens() {
+        VerifiedTokens cache = verified;
+        if (cache == null) {
+            cache = new VerifiedTokens(verifiedTokensConfig.ttl().toMillis(), verifiedTokensConfig.maxEntries(),
+                    System::currentTimeMillis);
+            verified = cache;
+        }
+        return cache;
+    }
+
+    /** For tests: replaces the remembered tokens (and their clock). */
+    void verifiedTokens(VerifiedTokens cache) {
+        verified = cache;
     }
 
     /**

@@ -119,7 +119,14 @@ public final class BoundedWork implements AutoCloseable {
      * @throws WorkRejectedException when the pool is full
      */
     public <T> T call(Callable<T> task) {
-        FutureTask<T> future = submit(task);
+        return join(submit(task));
+    }
+
+    /**
+     * Waits for a task {@link #submit submitted} earlier, so the caller can do other work meanwhile.
+     * Its unchecked exceptions reach the caller unchanged; an interrupted wait cancels it.
+     */
+    public <T> T join(FutureTask<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
