@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Connection test through connection-service next to a bare Snowflake JDBC login against the same
 # snowflake-emulator, measured in one run on the local stack (./run-local).
-#   bench/connection-service.sh [samples=200]   # WARMUP=n calls per series first (default 300)
+#   bench/connection-service.sh [samples=200]   # WARMUP=n driver logins in each JVM first (default 3000)
 # SKIP_BUILD=1 reuses the last build (passed on to ./run-local). JFR=1 records connection-service with
 # JFR (settings=profile) while the harness runs: target/bench/connection-service.jfr.
 set -euo pipefail
@@ -20,7 +20,7 @@ if [ "${JFR:-}" = 1 ]; then
   "$JAVA_HOME/bin/jcmd" "$CS_PID" JFR.start name=bench settings=profile >/dev/null
 fi
 # The driver the service uses, from the service's own build.
-"$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-300} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
+"$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
   "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$SAMPLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "${JFR:-}" = 1 ]; then

@@ -1,14 +1,15 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -26,16 +27,28 @@ import java.util.UUID;
  * </pre>
  *
  * Seeds one service user, creates its key-pair connection (key registered in slot 1 through the
- * key-admin connection), warms every series up ({@code -Dwarmup}, default 300 calls each: a cold
- * JVM's figures measure the JIT, not the code; a plain GET's p50 still falls from 4 ms to 0.7 ms over
- * its first ~3,000 requests), then alternates blocks of ten service tests
+ * key-admin connection), warms both JVMs up, then alternates blocks of ten service tests
  * ({@code POST /connections/{id}/test}) and ten bare logins ({@code Driver.connect} + the same
  * {@code SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()}), so that load from elsewhere
  * falls on both alike. Prints p50/p90/p99 of each and the ratio of the medians.
+ *
+ * <p>
+ * Warm-up ({@code -Dwarmup}, default 3000): both JVMs run the driver's login that many times before
+ * anything is measured: the service {@code warmup} tests, this JVM {@code warmup / 3} logins of each
+ * of its three bare series. Until 2026-12-05 each series got 300 calls, so this JVM had run the
+ * driver's login 900 times and the service 300: the service was still compiling (its C2 thread used
+ * 1-3 ms of CPU per test on the two cores the test itself needs, for its first ~5,000 tests; a plain
+ * GET's p50 falls from 4 ms to 0.7 ms over its first ~3,000 requests) while the bare series ran
+ * compiled code. A plain authorised GET of the same connection is measured alongside: the request
+ * pipeline (HTTP, token check, the row read, JSON) without the login.
+ *
+ * <p>
+ * HTTP to the service is measured the way the driver makes its own calls: blocking, on the calling
+ * thread, over a kept-alive connection ({@link HttpURLConnection}). {@code java.net.http.HttpClient}
+ * hands every exchange to its selector and worker threads and back, which measured ~0.3 ms more per
+ * request here (a warm GET 0.83 → 0.53 ms), a cost of this client that the bare series do not pay.
  */
 public class ConnectionTestLoad {
-
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
@@ -48,7 +61,7 @@ public class ConnectionTestLoad {
         String adminConnection = args[3];
         String account = args.length > 4 ? args[4] : "DEMO";
         int samples = args.length > 5 ? Integer.parseInt(args[5]) : 200;
-        int warmup = Integer.getInteger("warmup", 300);
+        int warmup = Integer.getInteger("warmup", 3000);
         String user = "BENCH_TEST_" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
 
         send("POST", snowflake + "/__admin/seed", null, "{\"accounts\":[{\"name\":\"" + account + "\",\"users\":[{\"name\":\""
@@ -118,30 +131,39 @@ public class ConnectionTestLoad {
         serviceProps.put("IMPLICIT_SERVER_SIDE_QUERY_TIMEOUT", "true");
         Runnable bareWithServiceSettings = timed(driver, url, serviceProps, user);
         Runnable bareWithTimer = timed(driver, url, timerProps, user);
+        Runnable get = () -> send("GET", cs + "/api/v1/connections/" + id, token, null, 200);
+        // The same number of driver logins in both JVMs (three bare series here, one in the service).
         for (int i = 0; i < warmup; i++) {
             service.run();
-            bare.run();
-            bareWithServiceSettings.run();
-            bareWithTimer.run();
+            get.run();
+            if (i % 3 == 0) {
+                bare.run();
+                bareWithServiceSettings.run();
+                bareWithTimer.run();
+            }
         }
         List<Long> serviceNanos = new ArrayList<>();
+        List<Long> getNanos = new ArrayList<>();
         List<Long> bareNanos = new ArrayList<>();
         List<Long> bareSettingsNanos = new ArrayList<>();
         List<Long> bareTimerNanos = new ArrayList<>();
         record[0] = true;
         for (int round = 0; round < Math.max(1, samples / 10); round++) {
             time(service, 10, serviceNanos);
+            time(get, 10, getNanos);
             time(bare, 10, bareNanos);
             time(bareWithServiceSettings, 10, bareSettingsNanos);
             time(bareWithTimer, 10, bareTimerNanos);
         }
-        System.out.printf("warm-up: %d calls of each series before measuring%n", warmup);
+        System.out.printf("warm-up: %d service tests and GETs, %d calls of each bare series (as many driver logins in each JVM)%n",
+                warmup, (warmup + 2) / 3);
         System.out.printf("connection test through connection-service: %s%n", summary(serviceNanos));
         System.out.printf("bare JDBC login + SELECT (floor):           %s%n", summary(bareNanos));
         System.out.printf("  bare with the service's timeout settings:  %s%n", summary(bareSettingsNanos));
         System.out.printf("  bare with timeouts on the driver's client-side timer: %s%n", summary(bareTimerNanos));
         System.out.printf("  bare until the result (without the close's logout request): %s%n", summary(bareResultNanos));
         System.out.printf("  login + SELECT inside the service (its latencyMillis, ms resolution): %s%n", summary(insideNanos));
+        System.out.printf("  plain authorised GET of the connection (no login):  %s%n", summary(getNanos));
         System.out.printf("ratio of medians (service / bare): %.2f%n",
                 (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
     }
@@ -184,23 +206,36 @@ public class ConnectionTestLoad {
 
     static String send(String method, String url, String token, String body, int... expected) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(60_000);
+            c.setRequestMethod(method);
             if (token != null) {
-                request.header("Authorization", "Bearer " + token);
+                c.setRequestProperty("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            for (int status : expected) {
-                if (response.statusCode() == status) {
-                    return response.body();
+            if (body != null) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(bytes);
                 }
             }
-            throw new IllegalStateException(method + " " + url + " -> " + response.statusCode() + ": " + response.body());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            int status = c.getResponseCode();
+            // Read to the end (and close) so the connection goes back to the keep-alive cache.
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (in != null) {
+                in.close();
+            }
+            for (int expectedStatus : expected) {
+                if (status == expectedStatus) {
+                    return answer;
+                }
+            }
+            throw new IllegalStateException(method + " " + url + " -> " + status + ": " + answer);
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

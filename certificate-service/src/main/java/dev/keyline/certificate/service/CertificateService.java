@@ -21,6 +21,7 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.common.validation.ResourceNames;
+import dev.keyline.common.vault.VersionedSecrets;
 import dev.keyline.keys.CertificateSummary;
 import dev.keyline.keys.Pkcs8;
 
@@ -28,8 +29,8 @@ import dev.keyline.keys.Pkcs8;
  * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
  *
  * <p>
- * A create checks the name first (a duplicate fails before Vault is touched), writes Vault, then
- * inserts the row; an update flushes the row first, then writes Vault. If Vault fails, the exception
+ * A create checks the name first (a duplicate fails before Vault is touched), then writes Vault
+ * while it inserts the row; an update flushes the row first, then writes Vault. If Vault fails, the exception
  * rolls the transaction back. If the row or the commit fails after Vault succeeded, a transaction
  * synchronization undoes the Vault write. Rows point at an exact Vault version, so a half-finished update never changes what
  * an existing row reads.
@@ -88,13 +89,15 @@ public class CertificateService {
         e.vaultPath = secrets.pathOf(e.id);
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
-        // Vault first, so the row is inserted once, already pointing at its Vault version. The name
-        // was checked above; a create racing for the same name fails on the unique index at the
-        // flush, and the rollback deletes the Vault secret again (createInTransaction's undo).
-        e.vaultVersion = secrets.createInTransaction(e.id, material(valid));
+        // Vault writes while the row and its audit event are inserted (the row names the secret's
+        // first version before Vault answers). The name was checked above; a create racing for the
+        // same name fails on the unique index at the flush, and the rollback deletes the secret.
+        e.vaultVersion = VersionedSecrets.FIRST_VERSION;
         e.version = FIRST_VERSION;
-        e.persistAndFlush();
-        audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
+        secrets.createInTransaction(e.id, material(valid), () -> {
+            e.persistAndFlush();
+            audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
+        });
         changed.fire(CertificateChanged.saved(e));
         return e;
     }

@@ -123,6 +123,45 @@ class StoredKeyTest {
         assertThat(lastLoginFingerprint(user)).isEqualTo(Fingerprints.spkiSha256(second.getPublic()));
     }
 
+    /** Vault reads of connection {@code id}'s secret since the last clearRequests. */
+    long vaultReads(String id) {
+        return vault.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/" + path(id))).count();
+    }
+
+    long logins(String user) {
+        return snowflake.logins().stream().filter(l -> l.user().equalsIgnoreCase(user)).count();
+    }
+
+    @Test
+    void aCachedVersionIsNotReadFromVaultAgainButEveryTestIsALoginAndANewVersionIsReadOnce() {
+        KeyPair first = ConnectionFixtures.newKey();
+        KeyPair second = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_CACHED", first.getPublic());
+        snowflake.setKeySlot(ConnectionFixtures.ACCOUNT, user, 2, second.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("cached"),
+                user, ConnectionFixtures.pkcs8Pem(first.getPrivate()), null, null));
+        testOk(id); // the version is parsed and cached here at the latest
+
+        vault.clearRequests();
+        long loginsBefore = logins(user);
+        for (int i = 0; i < 5; i++) {
+            testOk(id);
+        }
+        assertThat(vaultReads(id)).as("cache hits: no Vault read").isZero();
+        assertThat(logins(user) - loginsBefore).as("still a real login per test").isEqualTo(5);
+
+        // Another replica moved the row to a new version: the next test misses and reads that version once.
+        int version = vault.writeSecret(MOUNT, path(id), Map.of("private_key", ConnectionFixtures.pkcs8Pem(second.getPrivate())));
+        QuarkusTransaction.requiringNew().run(() -> ConnectionEntity.update(
+                "vaultVersion = ?1, credentialVersion = credentialVersion + 1 where id = ?2", version, UUID.fromString(id)));
+        snowflake.unsetKeySlot(ConnectionFixtures.ACCOUNT, user, 1);
+        vault.clearRequests();
+        testOk(id);
+        testOk(id);
+        assertThat(vaultReads(id)).as("one miss for the new version, then hits").isEqualTo(1);
+        assertThat(lastLoginFingerprint(user)).isEqualTo(Fingerprints.spkiSha256(second.getPublic()));
+    }
+
     @Test
     void theTestReadsTheRowEachTimeSoADeleteOrAChangeByAnotherReplicaIsSeenAtOnce() {
         KeyPair key = ConnectionFixtures.newKey();

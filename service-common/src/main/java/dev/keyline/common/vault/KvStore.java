@@ -54,15 +54,33 @@ public class KvStore {
      * @return the version Vault assigned
      */
     public int write(String key, Map<String, Object> data, int expectedVersion) {
-        VaultSecretsKV2ReadSecretData written = await("write",
-                kv().updateSecret(pathOf(key), new VaultSecretsKV2UpdateSecretOptions().setCas(expectedVersion), data));
-        // Vault answers a write with the new version's metadata as "data", which quarkus-vault 4.7
-        // maps into a read-shaped model where it is lost. Check-and-set makes it certain anyway:
-        // the write only succeeded because the current version was expectedVersion.
-        if (written != null && written.getMetadata() != null && written.getMetadata().getVersion() != null) {
-            return written.getMetadata().getVersion();
-        }
-        return expectedVersion + 1;
+        return startWrite(key, data, expectedVersion).await();
+    }
+
+    /** A write sent to Vault whose answer has not been awaited yet. */
+    @FunctionalInterface
+    public interface PendingWrite {
+        /** Waits for Vault's answer (within the timeout); failures as for {@link KvStore#write}. */
+        int await();
+    }
+
+    /**
+     * Sends a write and returns at once, so the caller can do other work (a database insert) while
+     * Vault answers. The caller must {@link PendingWrite#await await} it before relying on it.
+     */
+    public PendingWrite startWrite(String key, Map<String, Object> data, int expectedVersion) {
+        CompletionStage<VaultSecretsKV2ReadSecretData> sent = kv().updateSecret(pathOf(key),
+                new VaultSecretsKV2UpdateSecretOptions().setCas(expectedVersion), data);
+        return () -> {
+            VaultSecretsKV2ReadSecretData written = await("write", sent);
+            // Vault answers a write with the new version's metadata as "data", which quarkus-vault 4.7
+            // maps into a read-shaped model where it is lost. Check-and-set makes it certain anyway:
+            // the write only succeeded because the current version was expectedVersion.
+            if (written != null && written.getMetadata() != null && written.getMetadata().getVersion() != null) {
+                return written.getMetadata().getVersion();
+            }
+            return expectedVersion + 1;
+        };
     }
 
     /** Reads one exact version. */

@@ -17,6 +17,9 @@ import dev.keyline.common.tx.RollbackUndo;
  */
 public class VersionedSecrets<T> {
 
+    /** The version Vault gives a secret's first write (check-and-set 0). */
+    public static final int FIRST_VERSION = 1;
+
     private final KvStore store;
     private final SecretCodec<T> codec;
     private final RollbackUndo rollbackUndo;
@@ -46,6 +49,38 @@ public class VersionedSecrets<T> {
         int version = write(id, value, 0);
         rollbackUndo.register(() -> deleteAll(id));
         return version;
+    }
+
+    /**
+     * Like {@link #createInTransaction(UUID, Object)}, but Vault writes while {@code alongside} runs
+     * on this thread: the row's INSERT can name the version before Vault answers, because a new
+     * secret's first version is always {@link #FIRST_VERSION}, and a create then costs the longer of
+     * the two instead of their sum. The undo is registered before the write is sent, and Vault's
+     * answer is always awaited before this returns or throws, so a rollback never deletes while the
+     * write is still in flight. Throws what {@code alongside} threw, else Vault's failure.
+     */
+    public void createInTransaction(UUID id, T value, Runnable alongside) {
+        rollbackUndo.register(() -> deleteAll(id));
+        KvStore.PendingWrite write = store.startWrite(id.toString(), codec.encode(value), 0);
+        RuntimeException failure = null;
+        try {
+            alongside.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            int version = write.await();
+            if (version != FIRST_VERSION && failure == null) {
+                failure = new IllegalStateException("Vault made version " + version + " of a new secret");
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**

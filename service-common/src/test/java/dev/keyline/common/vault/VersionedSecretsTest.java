@@ -1,6 +1,7 @@
 package dev.keyline.common.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ class VersionedSecretsTest {
     final List<String> calls = new ArrayList<>();
     final Map<String, Map<String, Object>> written = new HashMap<>();
     final List<Runnable> undos = new ArrayList<>();
+    boolean vaultFails;
+    int vaultVersionsAlready;
 
     final KvStore store = new KvStore(null, "secret", "test", Duration.ofSeconds(1)) {
         @Override
@@ -39,6 +42,19 @@ class VersionedSecretsTest {
             calls.add("write " + key + " cas=" + expectedVersion);
             written.put(key, data);
             return expectedVersion + 1;
+        }
+
+        @Override
+        public PendingWrite startWrite(String key, Map<String, Object> data, int expectedVersion) {
+            calls.add("send " + key + " cas=" + expectedVersion);
+            return () -> {
+                calls.add("answer " + key);
+                if (vaultFails) {
+                    throw new VaultUnavailableException("write", 503);
+                }
+                written.put(key, data);
+                return expectedVersion + 1 + vaultVersionsAlready;
+            };
         }
 
         @Override
@@ -76,6 +92,43 @@ class VersionedSecretsTest {
 
         undos.get(0).run();
         assertThat(calls).containsExactly("write " + id + " cas=0", "deleteAll " + id);
+    }
+
+    @Test
+    void anOverlappedCreateSendsTheWriteRunsTheRowsInsertThenAwaitsVault() {
+        secrets.createInTransaction(id, new Pair("s", null), () -> calls.add("insert row"));
+        assertThat(calls).containsExactly("send " + id + " cas=0", "insert row", "answer " + id);
+        assertThat(written).containsKey(id.toString());
+        assertThat(undos).hasSize(1);
+        undos.get(0).run();
+        assertThat(calls).endsWith("deleteAll " + id);
+    }
+
+    @Test
+    void whenTheInsertFailsVaultIsStillAwaitedBeforeTheFailureLeaves() {
+        IllegalStateException insertFailed = new IllegalStateException("duplicate name");
+        assertThatThrownBy(() -> secrets.createInTransaction(id, new Pair("s", null), () -> {
+            throw insertFailed;
+        })).isSameAs(insertFailed);
+        // answered before the exception left, so the rollback's undo cannot race the write
+        assertThat(calls).containsExactly("send " + id + " cas=0", "answer " + id);
+        assertThat(undos).hasSize(1);
+    }
+
+    @Test
+    void whenVaultFailsTheCreateFailsAfterTheInsertRan() {
+        vaultFails = true;
+        assertThatThrownBy(() -> secrets.createInTransaction(id, new Pair("s", null), () -> calls.add("insert row")))
+                .isInstanceOf(VaultUnavailableException.class);
+        assertThat(calls).containsExactly("send " + id + " cas=0", "insert row", "answer " + id);
+        assertThat(undos).hasSize(1);
+    }
+
+    @Test
+    void aFirstWriteThatIsNotVersionOneFailsTheCreate() {
+        vaultVersionsAlready = 1;
+        assertThatThrownBy(() -> secrets.createInTransaction(id, new Pair("s", null), () -> calls.add("insert row")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("version 2");
     }
 
     @Test
