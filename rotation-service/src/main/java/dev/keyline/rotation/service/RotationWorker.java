@@ -95,7 +95,8 @@ public class RotationWorker {
         executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
         slots = new Semaphore(config.worker().concurrency());
         engine = new RotationEngine(
-                new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock, config.worker().pbkdf2Iterations(), work.keys()),
+                new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock,
+                        config.worker().pbkdf2Iterations(), work.keys()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
     }
 
