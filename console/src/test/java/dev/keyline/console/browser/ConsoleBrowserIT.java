@@ -356,8 +356,14 @@ class ConsoleBrowserIT {
                             .filter(t -> t.startsWith("orders-loader")).findFirst().orElseThrow());
             new Select(browser.findElement(By.id("filter-state"))).selectByValue("CLOSED");
             browser.findElement(By.id("apply-filter")).click();
-            WebElement runs = await(d -> d.findElement(By.id("runs")));
-            assertThat(runs.getText()).contains(runId).contains("CLOSED").doesNotContain("DONE");
+            // The unfiltered list has a #runs too: read it only once the filtered page (a GET form) is there.
+            new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100))
+                    .until(d -> d.getCurrentUrl().contains("state=CLOSED"));
+            String runs = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100))
+                    .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("runs")).getText());
+            assertThat(runs).contains(runId).contains("CLOSED").doesNotContain("DONE");
             assertThat(browser.findElement(By.id("runs-range")).getText()).contains("of 1");
             Browser.screenshot(browser, "runs-filtered");
         } finally {
