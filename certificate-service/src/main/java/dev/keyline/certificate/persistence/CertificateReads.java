@@ -23,8 +23,9 @@ import io.quarkus.hibernate.orm.panache.Panache;
  * Why a native statement: the page, its total ({@code count(*) over ()}, computed before the
  * offset and limit apply, so it counts every matching row) and the consumers of exactly the page's
  * rows (a left join on the {@code (certificate_id, consumer_id)} index) are one statement only in
- * SQL (a page past the end, which has no row to carry the total, counts in a second). The columns are still mapped by the entities' own annotations ({@code {c.*}}, {@code {k.*}}),
- * so there is no second mapping to keep in step. The entities are loaded read-only (no snapshot
+ * SQL (a page past the end, which has no row to carry the total, counts in a second). The
+ * columns are still mapped by the entities' own annotations ({@code {c.*}}, {@code {k.*}}), so
+ * there is no second mapping to keep in step. The entities are loaded read-only (no snapshot
  * for dirty checking): these requests change nothing. Ordering is the same as before: by name, a
  * certificate's consumers by name then consumer id.
  */

@@ -30,10 +30,10 @@ import dev.keyline.keys.Pkcs8;
  *
  * <p>
  * A create checks the name first (a duplicate fails before Vault is touched), then writes Vault
- * while it inserts the row; an update flushes the row first, then writes Vault. If Vault fails, the exception
- * rolls the transaction back. If the row or the commit fails after Vault succeeded, a transaction
- * synchronization undoes the Vault write. Rows point at an exact Vault version, so a half-finished update never changes what
- * an existing row reads.
+ * while it inserts the row; an update flushes the row first, then writes Vault. If Vault fails,
+ * the exception rolls the transaction back. If the row or the commit fails after Vault succeeded,
+ * a transaction synchronization undoes the Vault write. Rows point at an exact Vault version, so a
+ * half-finished update never changes what an existing row reads.
  */
 @ApplicationScoped
 public class CertificateService {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -50,17 +51,22 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
     @Inject
     VerifiedTokensConfig verifiedTokensConfig;
 
-    private volatile VerifiedTokens verified;
+    private VerifiedTokens verified;
+
+    @PostConstruct
+    void init() {
+        verified = new VerifiedTokens(verifiedTokensConfig.ttl().toMillis(), verifiedTokensConfig.maxEntries(),
+                System::currentTimeMillis);
+    }
 
     @Override
     public JWTCallerPrincipal parse(String token, JWTAuthContextInfo authContextInfo) throws ParseException {
-        VerifiedTokens cache = verifiedTokens();
-        JWTCallerPrincipal known = cache.find(token);
+        JWTCallerPrincipal known = verified.find(token);
         if (known != null) {
             return known;
         }
         JWTCallerPrincipal principal = verify(token, authContextInfo);
-        cache.remember(token, principal, authContextInfo.getTokenAge());
+        verified.remember(token, principal, authContextInfo.getTokenAge());
         return principal;
     }
 
@@ -70,16 +76,6 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
             return serviceAccounts.parse(token, serviceAccountContext(authContextInfo, issuer.get()));
         }
         return primary.parse(token, authContextInfo);
-    }
-
-    private VerifiedTokens verifiedTokens() {
-        VerifiedTokens cache = verified;
-        if (cache == null) {
-            cache = new VerifiedTokens(verifiedTokensConfig.ttl().toMillis(), verifiedTokensConfig.maxEntries(),
-                    System::currentTimeMillis);
-            verified = cache;
-        }
-        return cache;
     }
 
     /** For tests: replaces the remembered tokens (and their clock). */
