@@ -93,9 +93,9 @@ class FaultAtEveryStepTest {
             this(name, holdIn, holdOn, fault, failsIn, outcome, end, gracePeriod, note, null, null);
         }
 
-        Scenario(String name, String holdIn, Function<String, String[]> holdOn, Fault fault, String failsIn,
-                String outcome, String end, String note, String readsIn) {
-            this(name, holdIn, holdOn, fault, failsIn, outcome, end, null, note, null, readsIn);
+        /** The same scenario, checking that the resumed {@code step} read the key slots itself. */
+        Scenario readingIn(String step) {
+            return new Scenario(name, holdIn, holdOn, fault, failsIn, outcome, end, gracePeriod, note, prepare, step);
         }
 
         @Override
@@ -171,17 +171,17 @@ class FaultAtEveryStepTest {
                 // VERIFY and SWAP: the run is held in the new key's login (the step's own Snowflake
                 // request); a resumed VERIFY or SWAP must read the slots again.
                 new Scenario("VERIFY: connection-service killed, then Snowflake fails the resumed VERIFY's DESC USER",
-                        "VERIFY", login, killedThenDescFails, "VERIFY", "RETRY", "DONE", null, "VERIFY"),
+                        "VERIFY", login, killedThenDescFails, "VERIFY", "RETRY", "DONE", null, null).readingIn("VERIFY"),
                 new Scenario("VERIFY: connection-service killed during the new key's login", "VERIFY", login,
-                        connectionServiceKilled, "VERIFY", "RETRY", "DONE", null, "VERIFY"),
+                        connectionServiceKilled, "VERIFY", "RETRY", "DONE", null, null).readingIn("VERIFY"),
                 new Scenario("VERIFY: Snowflake refuses the new key's login", "VERIFY", login, newKeyRefused, "VERIFY",
                         "FAILED", "ROLLED_BACK", null, "slot 2 unset"),
                 new Scenario("SWAP: Snowflake refuses the new key", "SWAP", login, newKeyRefused, "SWAP", "FAILED",
                         "ROLLED_BACK", null, "slot 2 unset"),
                 new Scenario("SWAP: connection-service killed during the new key's login", "SWAP", login,
-                        connectionServiceKilled, "SWAP", "RETRY", "DONE", null, "SWAP"),
+                        connectionServiceKilled, "SWAP", "RETRY", "DONE", null, null).readingIn("SWAP"),
                 new Scenario("SWAP: connection-service's Vault sealed", "SWAP", login, connectionVaultSealed, "SWAP",
-                        "RETRY", "DONE", null, "SWAP"),
+                        "RETRY", "DONE", null, null).readingIn("SWAP"),
                 new Scenario("SWAP: rotation-service's Vault sealed", "SWAP", login, rotationVaultSealed, "RETIRE",
                         "RETRY", "DONE", null, null),
                 new Scenario("DRAIN: connection-service killed while draining", "DRAIN", null, connectionServiceKilled,
