@@ -44,7 +44,7 @@ stop_certificate_stack() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  rm -f "$STACK_DIR/pids"
+  rm -f "$STACK_DIR/pids" "$STACK_DIR/processes"
 }
 
 start_certificate_stack() {
@@ -63,12 +63,14 @@ start_certificate_stack() {
   "$java" -jar emulators/embedded-postgres/target/embedded-postgres.jar --dir "$STACK_DIR/pg" --port "$pg_port" \
     --database keyline >"$STACK_DIR/postgres.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
+  echo "postgres $!" >>"$STACK_DIR/processes"
   wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
 
   vault_token=$(openssl rand -hex 16)
   "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$vault_token" \
     --mount secret >"$STACK_DIR/vault.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
+  echo "vault-emulator $!" >>"$STACK_DIR/processes"
   wait_for vault-emulator 60 grep -q "listening" "$STACK_DIR/vault.log"
 
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STACK_DIR/jwt-private.pem" 2>/dev/null
@@ -84,6 +86,7 @@ start_certificate_stack() {
     "$java" ${SERVICE_JVM_OPTS:-} "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
   CERTIFICATE_SERVICE_PID=$!
   echo $CERTIFICATE_SERVICE_PID >>"$STACK_DIR/pids"
+  echo "certificate-service $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
   wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
   CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
 }

@@ -20,7 +20,7 @@ if [ "${JFR:-}" = 1 ]; then
   "$JAVA_HOME/bin/jcmd" "$CS_PID" JFR.start name=bench settings=profile >/dev/null
 fi
 # The driver the service uses, from the service's own build.
-"$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
+LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids "$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
   "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$SAMPLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "${JFR:-}" = 1 ]; then

@@ -21,5 +21,5 @@ JVM_OPTS=()
 start_certificate_stack target/bench/exchange-stack "${JVM_OPTS[@]}"
 echo "== exchange: service vs bare client vs one hop ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} bench/src/ExchangeLoad.java "$CERTIFICATE_SERVICE_URL" "$JWT_PRIVATE_KEY" "$PEMS" "$SAMPLES"
+LOCAL_STACK_PG_DIR=target/bench/exchange-stack/pg LOCAL_STACK_PIDS=target/bench/exchange-stack/processes "$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} bench/src/ExchangeLoad.java "$CERTIFICATE_SERVICE_URL" "$JWT_PRIVATE_KEY" "$PEMS" "$SAMPLES"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -166,6 +166,11 @@ public class ConnectionTestLoad {
         System.out.printf("  plain authorised GET of the connection (no login):  %s%n", summary(getNanos));
         System.out.printf("ratio of medians (service / bare): %.2f%n",
                 (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
+        // Where the cores go, 300 calls of each series back to back: the bare login's work is this JVM's
+        // and the emulator's; a service test adds the service, PostgreSQL and the HTTP call.
+        StackCpu.perCall("connection test through connection-service", 300, service);
+        StackCpu.perCall("bare JDBC login + SELECT", 300, bare);
+        StackCpu.perCall("plain authorised GET of the connection", 300, get);
     }
 
     /** A bare login + SELECT with {@code properties}, statement timeout set as the service sets it. */
