@@ -89,4 +89,22 @@ start_certificate_stack() {
   echo "certificate-service $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
   wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
   CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
+  STACK_PG_PORT=$pg_port
+}
+
+# The floor app (bench/floor-app, built by -Pbench) on the stack's PostgreSQL, as a per-request floor:
+# sets FLOOR_URL, or leaves it empty when the floor app is not built.
+start_floor_app() {
+  FLOOR_URL=
+  local jar=bench/floor-app/target/quarkus-app/quarkus-run.jar http_port mgmt_port
+  [ -f "$jar" ] || return 0
+  http_port=$(free_port); mgmt_port=$(free_port)
+  env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$STACK_PG_PORT/keyline" \
+    QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
+    QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
+    "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:-} -jar "$jar" >"$STACK_DIR/floor-app.log" 2>&1 &
+  echo $! >>"$STACK_DIR/pids"
+  echo "floor-app $!" >>"$STACK_DIR/processes"
+  wait_for floor-app 120 curl -fsS "http://127.0.0.1:$http_port/q/health/ready"
+  FLOOR_URL="http://127.0.0.1:$http_port"
 }
