@@ -89,22 +89,20 @@ start_certificate_stack() {
   echo "certificate-service $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
   wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
   CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
-  STACK_PG_PORT=$pg_port
+  STACK_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline"
 }
 
-# The floor app (bench/floor-app, built by -Pbench) on the stack's PostgreSQL, as a per-request floor:
-# sets FLOOR_URL, or leaves it empty when the floor app is not built.
+# The floor app (bench/floor-app, built by -Pbench) on a PostgreSQL database, as a per-request floor:
+#   start_floor_app JDBC_URL LOG_FILE   sets FLOOR_URL and FLOOR_PID (both empty when it is not built);
+# the caller records FLOOR_PID where its stop finds it.
 start_floor_app() {
-  FLOOR_URL=
-  local jar=bench/floor-app/target/quarkus-app/quarkus-run.jar http_port mgmt_port
+  FLOOR_URL= FLOOR_PID=
+  local jar=bench/floor-app/target/quarkus-app/quarkus-run.jar http_port
   [ -f "$jar" ] || return 0
-  http_port=$(free_port); mgmt_port=$(free_port)
-  env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$STACK_PG_PORT/keyline" \
-    QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
-    QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
-    "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:-} -jar "$jar" >"$STACK_DIR/floor-app.log" 2>&1 &
-  echo $! >>"$STACK_DIR/pids"
-  echo "floor-app $!" >>"$STACK_DIR/processes"
+  http_port=$(free_port)
+  env QUARKUS_DATASOURCE_JDBC_URL="$1" QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
+    QUARKUS_HTTP_PORT="$http_port" "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:-} -jar "$jar" >"$2" 2>&1 &
+  FLOOR_PID=$!
   wait_for floor-app 120 curl -fsS "http://127.0.0.1:$http_port/q/health/ready"
   FLOOR_URL="http://127.0.0.1:$http_port"
 }
