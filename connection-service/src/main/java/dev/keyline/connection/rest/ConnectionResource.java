@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -239,6 +240,10 @@ public class ConnectionResource {
         return false;
     }
 
+    private static final String IF_MATCH_SLOT = "Optional: \"SHA256:…\", the fingerprint the slot must hold now "
+            + "(as GET …/key-slots shows it); 409 key-slot-changed otherwise";
+    private static final String IF_NONE_MATCH_SLOT = "Optional: *, the slot must be empty now; 409 key-slot-changed otherwise";
+
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -247,7 +252,8 @@ public class ConnectionResource {
             + "compare-and-set: If-Match: \"SHA256:…\" (the slot must hold that key) or If-None-Match: * (the slot must "
             + "be empty), checked under the user's lock; 409 key-slot-changed otherwise, nothing changed")
     public KeySlots setKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
-            @HeaderParam("If-Match") String ifMatch, @HeaderParam("If-None-Match") String ifNoneMatch,
+            @Parameter(description = IF_MATCH_SLOT) @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = IF_NONE_MATCH_SLOT) @HeaderParam("If-None-Match") String ifNoneMatch,
             @Valid @NotNull KeySlotRequest request) {
         return keySlots.set(id, slot, request.publicKey(), SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch));
     }
@@ -258,7 +264,8 @@ public class ConnectionResource {
     @Operation(summary = "Unset a key slot (refused while it holds the stored key's public key). Optional "
             + "compare-and-set as for PUT: If-Match: \"SHA256:…\" or If-None-Match: *; 409 key-slot-changed otherwise")
     public KeySlots unsetKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
-            @HeaderParam("If-Match") String ifMatch, @HeaderParam("If-None-Match") String ifNoneMatch) {
+            @Parameter(description = IF_MATCH_SLOT) @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = IF_NONE_MATCH_SLOT) @HeaderParam("If-None-Match") String ifNoneMatch) {
         return keySlots.unset(id, slot, SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch));
     }
 
