@@ -44,7 +44,7 @@ stop_certificate_stack() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  rm -f "$STACK_DIR/pids"
+  rm -f "$STACK_DIR/pids" "$STACK_DIR/processes"
 }
 
 start_certificate_stack() {
@@ -63,12 +63,14 @@ start_certificate_stack() {
   "$java" -jar emulators/embedded-postgres/target/embedded-postgres.jar --dir "$STACK_DIR/pg" --port "$pg_port" \
     --database keyline >"$STACK_DIR/postgres.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
+  echo "postgres $!" >>"$STACK_DIR/processes"
   wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
 
   vault_token=$(openssl rand -hex 16)
   "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$vault_token" \
     --mount secret >"$STACK_DIR/vault.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
+  echo "vault-emulator $!" >>"$STACK_DIR/processes"
   wait_for vault-emulator 60 grep -q "listening" "$STACK_DIR/vault.log"
 
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STACK_DIR/jwt-private.pem" 2>/dev/null
@@ -84,6 +86,23 @@ start_certificate_stack() {
     "$java" ${SERVICE_JVM_OPTS:-} "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
   CERTIFICATE_SERVICE_PID=$!
   echo $CERTIFICATE_SERVICE_PID >>"$STACK_DIR/pids"
+  echo "certificate-service $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
   wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
   CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
+  STACK_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline"
+}
+
+# The floor app (bench/floor-app, built by -Pbench) on a PostgreSQL database, as a per-request floor:
+#   start_floor_app JDBC_URL LOG_FILE   sets FLOOR_URL and FLOOR_PID (both empty when it is not built);
+# the caller records FLOOR_PID where its stop finds it.
+start_floor_app() {
+  FLOOR_URL= FLOOR_PID=
+  local jar=bench/floor-app/target/quarkus-app/quarkus-run.jar http_port
+  [ -f "$jar" ] || return 0
+  http_port=$(free_port)
+  env QUARKUS_DATASOURCE_JDBC_URL="$1" QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
+    QUARKUS_HTTP_PORT="$http_port" "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:-} -jar "$jar" >"$2" 2>&1 &
+  FLOOR_PID=$!
+  wait_for floor-app 120 curl -fsS "http://127.0.0.1:$http_port/q/health/ready"
+  FLOOR_URL="http://127.0.0.1:$http_port"
 }

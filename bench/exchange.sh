@@ -19,7 +19,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$PEMS/client.key" -out "$PEMS
 JVM_OPTS=()
 [ "${JFR:-}" = 1 ] && JVM_OPTS=("-XX:StartFlightRecording=filename=$PWD/target/bench/exchange.jfr,settings=profile,dumponexit=true")
 start_certificate_stack target/bench/exchange-stack "${JVM_OPTS[@]}"
+start_floor_app "$STACK_JDBC_URL" target/bench/exchange-stack/floor-app.log
+if [ -n "$FLOOR_PID" ]; then
+  echo "$FLOOR_PID" >>target/bench/exchange-stack/pids
+  echo "floor-app $FLOOR_PID" >>target/bench/exchange-stack/processes
+fi
 echo "== exchange: service vs bare client vs one hop ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} bench/src/ExchangeLoad.java "$CERTIFICATE_SERVICE_URL" "$JWT_PRIVATE_KEY" "$PEMS" "$SAMPLES"
+FLOOR_URL="$FLOOR_URL" LOCAL_STACK_PG_DIR=target/bench/exchange-stack/pg LOCAL_STACK_PIDS=target/bench/exchange-stack/processes "$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} bench/src/ExchangeLoad.java "$CERTIFICATE_SERVICE_URL" "$JWT_PRIVATE_KEY" "$PEMS" "$SAMPLES"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -25,7 +25,7 @@ fi
 echo "== rotation-service (JVM mode, $(java -version 2>&1 | head -1)), $(nproc) cores"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU seconds per process during (b), read from the pid file ./run-local writes.
-LOCAL_STACK_PIDS=target/local-stack/pids java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
+LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
   "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$COUNT" "$SINGLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 # ROTATION_SERVICE_WORKER_CONCURRENCY in the environment reaches rotation-service through ./run-local.

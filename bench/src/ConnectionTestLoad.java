@@ -132,10 +132,22 @@ public class ConnectionTestLoad {
         Runnable bareWithServiceSettings = timed(driver, url, serviceProps, user);
         Runnable bareWithTimer = timed(driver, url, timerProps, user);
         Runnable get = () -> send("GET", cs + "/api/v1/connections/" + id, token, null, 200);
+        // The per-request floor: one row read through a plain Quarkus REST + Hibernate app (bench/floor-app on
+        // the stack's PostgreSQL, no security, audit or metrics), when the bench script started it.
+        String floorUrl = System.getenv("FLOOR_URL");
+        Runnable floorGet = null;
+        if (floorUrl != null && !floorUrl.isEmpty()) {
+            String item = send("POST", floorUrl + "/items", null, "{\"name\":\"bench\"}", 200);
+            String itemUrl = floorUrl + "/items/" + item.replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
+            floorGet = () -> send("GET", itemUrl, null, null, 200);
+        }
         // The same number of driver logins in both JVMs (three bare series here, one in the service).
         for (int i = 0; i < warmup; i++) {
             service.run();
             get.run();
+            if (floorGet != null) {
+                floorGet.run();
+            }
             if (i % 3 == 0) {
                 bare.run();
                 bareWithServiceSettings.run();
@@ -144,6 +156,7 @@ public class ConnectionTestLoad {
         }
         List<Long> serviceNanos = new ArrayList<>();
         List<Long> getNanos = new ArrayList<>();
+        List<Long> floorNanos = new ArrayList<>();
         List<Long> bareNanos = new ArrayList<>();
         List<Long> bareSettingsNanos = new ArrayList<>();
         List<Long> bareTimerNanos = new ArrayList<>();
@@ -151,6 +164,9 @@ public class ConnectionTestLoad {
         for (int round = 0; round < Math.max(1, samples / 10); round++) {
             time(service, 10, serviceNanos);
             time(get, 10, getNanos);
+            if (floorGet != null) {
+                time(floorGet, 10, floorNanos);
+            }
             time(bare, 10, bareNanos);
             time(bareWithServiceSettings, 10, bareSettingsNanos);
             time(bareWithTimer, 10, bareTimerNanos);
@@ -164,8 +180,19 @@ public class ConnectionTestLoad {
         System.out.printf("  bare until the result (without the close's logout request): %s%n", summary(bareResultNanos));
         System.out.printf("  login + SELECT inside the service (its latencyMillis, ms resolution): %s%n", summary(insideNanos));
         System.out.printf("  plain authorised GET of the connection (no login):  %s%n", summary(getNanos));
+        if (!floorNanos.isEmpty()) {
+            System.out.printf("  floor app: plain Quarkus GET of one row (no security): %s%n", summary(floorNanos));
+        }
         System.out.printf("ratio of medians (service / bare): %.2f%n",
                 (double) percentile(serviceNanos, 50) / percentile(bareNanos, 50));
+        // Where the cores go, 300 calls of each series back to back: the bare login's work is this JVM's
+        // and the emulator's; a service test adds the service, PostgreSQL and the HTTP call.
+        StackCpu.perCall("connection test through connection-service", 300, service);
+        StackCpu.perCall("bare JDBC login + SELECT", 300, bare);
+        StackCpu.perCall("plain authorised GET of the connection", 300, get);
+        if (floorGet != null) {
+            StackCpu.perCall("floor app GET of one row", 300, floorGet);
+        }
     }
 
     /** A bare login + SELECT with {@code properties}, statement timeout set as the service sets it. */

@@ -131,6 +131,18 @@ public class ExchangeLoad {
         Supplier<Long> readCall = () -> time(plain, readBack, id);
         Supplier<Long> bareCall = () -> time(bare, direct, "\"ok\":true");
         Supplier<Long> hopCall = () -> time(plain, oneHop, "\"status\":200");
+        // The per-request floor of the stack: one row read through a plain Quarkus REST + Hibernate app
+        // (bench/floor-app on the same PostgreSQL; no security, audit or metrics), when it is built.
+        String floorUrl = System.getenv("FLOOR_URL");
+        Supplier<Long> floorCall = null;
+        if (floorUrl != null && !floorUrl.isEmpty()) {
+            HttpResponse<String> item = plain.send(HttpRequest.newBuilder(URI.create(floorUrl + "/items"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            String itemId = item.body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
+            HttpRequest floorGet = HttpRequest.newBuilder(URI.create(floorUrl + "/items/" + itemId)).GET().build();
+            floorCall = () -> time(plain, floorGet, "\"bench\"");
+        }
 
         int warmup = Integer.getInteger("warmup", Math.max(200, samples / 2));
         for (int i = 0; i < warmup; i++) {
@@ -138,8 +150,12 @@ public class ExchangeLoad {
             readCall.get();
             bareCall.get();
             hopCall.get();
+            if (floorCall != null) {
+                floorCall.get();
+            }
         }
         List<Long> s = new ArrayList<>();
+        List<Long> f = new ArrayList<>();
         List<Long> b = new ArrayList<>();
         List<Long> h = new ArrayList<>();
         List<Long> r = new ArrayList<>();
@@ -156,6 +172,9 @@ public class ExchangeLoad {
             for (int i = 0; i < BLOCK; i++) {
                 r.add(readCall.get());
             }
+            for (int i = 0; floorCall != null && i < BLOCK; i++) {
+                f.add(floorCall.get());
+            }
         }
         HttpResponse<String> last = plain.send(viaService, HttpResponse.BodyHandlers.ofString());
         System.out.println("last exchange answer: " + last.body().replaceAll("\"cipherSuite\":\"[^\"]*\",?", ""));
@@ -165,10 +184,20 @@ public class ExchangeLoad {
         double bp = report("bare JDK HttpClient, same client certificate", b);
         double hp = report("one loopback HTTP hop (JDK HttpServer)", h);
         report("GET the certificate (token + row, no egress)", r);
+        if (!f.isEmpty()) {
+            report("floor app: plain Quarkus GET of one row", f);
+        }
         double aim = 1.5 * bp + hp;
         System.out.printf("AIM 1.5 x bare p50 + hop p50 = %.3f ms; service p50 / aim = %.2f (<= 1 meets it)%n", aim, sp / aim);
         System.out.printf("RATIO service p50 / (bare p50 + hop p50) = %.2f; service p50 / bare p50 = %.2f%n",
                 sp / (bp + hp), sp / bp);
+        // Where the cores go (the TLS server and the hop answer inside this JVM, so they count as the bench's).
+        StackCpu.perCall("exchange through certificate-service", 1000, service::get);
+        StackCpu.perCall("bare JDK HttpClient", 1000, bareCall::get);
+        StackCpu.perCall("GET the certificate", 1000, readCall::get);
+        if (floorCall != null) {
+            StackCpu.perCall("floor app GET of one row", 1000, floorCall::get);
+        }
         tls.stop(0);
         hop.stop(0);
         System.exit(0);

@@ -151,7 +151,7 @@ public class RotationLoad {
 
     /** Starts a rotation of every connection at once, waits until all ended; the number that did not end DONE. */
     private static int batch(String label, String rs, List<String> ids) throws Exception {
-        Map<String, Double> cpuBefore = cpuSeconds();
+        Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -189,40 +189,12 @@ public class RotationLoad {
             Thread.sleep(100);
         }
         double all = (System.nanoTime() - b0) / 1e9;
-        printCpu(label, cpuBefore, cpuSeconds(), runIds.size(), all);
+        printCpu(label, cpuBefore, StackCpu.cpuSeconds(), runIds.size(), all);
         long done = states.values().stream().filter("DONE"::equals).count();
         System.out.printf("%s: %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
                 + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", label, runIds.size(), requested, all, done,
                 runIds.size() / all, maxRunning);
         return (int) (runIds.size() - done);
-    }
-
-    /**
-     * CPU seconds (user + system) used so far by each process of the local stack and its
-     * descendants (PostgreSQL's backends), from the pid file ./run-local writes, named by the
-     * environment variable LOCAL_STACK_PIDS ("name pid" lines); empty when it is not set.
-     */
-    static Map<String, Double> cpuSeconds() {
-        Map<String, Double> cpu = new java.util.LinkedHashMap<>();
-        String file = System.getenv("LOCAL_STACK_PIDS");
-        if (file == null) {
-            return cpu;
-        }
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 2) {
-                    continue;
-                }
-                ProcessHandle.of(Long.parseLong(f[1])).ifPresent(p -> cpu.put(f[0],
-                        java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants())
-                                .mapToDouble(h -> h.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0))
-                                .sum()));
-            }
-        } catch (java.io.IOException e) {
-            System.out.println("(no CPU figures: " + e + ")");
-        }
-        return cpu;
     }
 
     /** Where the cores went during a batch: CPU seconds per process, and per rotation. */

@@ -20,7 +20,8 @@ public interface ConnectionPort {
      */
     List<KeyHolder> keyHolders(UUID connectionId);
 
-    void setKeySlot(UUID connectionId, int slot, String publicKeyPem);
+    /** @return the slots as connection-service's DESC USER shows them after the change */
+    SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem);
 
     void unsetKeySlot(UUID connectionId, int slot);
 

@@ -39,6 +39,25 @@ public class RotationRun {
     public RunState stoppedIn;
     /** Why an operator closed it (state CLOSED). */
     public String closedReason;
+    /**
+     * The key slots as connection-service answered them at the end of the previous step of this
+     * execution (REGISTER's SET answers DESC USER after the ALTER; VERIFY's read), for the next step
+     * instead of a read of its own ({@code StepContext#slots}). Never persisted nor copied: a run
+     * resumed elsewhere or later reads again; the engine clears it unless the step moved straight on.
+     */
+    public transient SlotsView slotsSeen;
+    /**
+     * MOVE of this execution left no other managed connection of the user on the old key, for the
+     * RETIRE right after it (DRAIN with no grace left in between) instead of a listing of its own
+     * ({@code StepContext#othersMoved}). Never persisted nor copied, cleared like {@link #slotsSeen}.
+     */
+    public transient boolean othersMovedSeen;
+
+    /** Forgets what this execution saw: a later or resumed execution reads Snowflake's state again. */
+    public void forgetSeen() {
+        slotsSeen = null;
+        othersMovedSeen = false;
+    }
 
     public static RotationRun create(UUID connectionId, String account, String user, Instant now) {
         RotationRun r = new RotationRun();

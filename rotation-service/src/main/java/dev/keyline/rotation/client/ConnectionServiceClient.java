@@ -96,7 +96,10 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public SlotsView keySlots(UUID id) {
-        ConnectionServiceApi.KeySlots k = call(() -> api.keySlots(bearer(), id));
+        return view(call(() -> api.keySlots(bearer(), id)));
+    }
+
+    private static SlotsView view(ConnectionServiceApi.KeySlots k) {
         String s1 = null;
         String s2 = null;
         for (ConnectionServiceApi.Slot s : k.slots()) {
@@ -139,8 +142,8 @@ public class ConnectionServiceClient implements ConnectionPort {
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
-    public void setKeySlot(UUID id, int slot, String publicKeyPem) {
-        call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem)));
+    public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem) {
+        return view(call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
     }
 
     /** Not retried here: the step re-reads the slot before unsetting again. */

@@ -95,6 +95,7 @@ public class RotationEngine {
         } finally {
             // The pending key is held in memory only while its run executes (HeldPendingKeys).
             ctx.pendingKeys().release(run.id);
+            run.forgetSeen();
         }
     }
 
@@ -128,6 +129,9 @@ public class RotationEngine {
             result = new StepResult.Retry(StepResult.type("internal-error"), e.getClass().getSimpleName());
         }
         Instant t1 = ctx.clock().instant();
+        if (!(result instanceof StepResult.Next)) {
+            run.forgetSeen(); // what a failed or waiting step saw serves no later step
+        }
         return apply(run, state, result, t0, t1, new ArrayList<>(2));
     }
 

@@ -3,7 +3,11 @@ package dev.keyline.rotation.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -13,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.keyline.emulators.snowflake.ExecutedStatement;
 import dev.keyline.emulators.snowflake.RequestHold;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +33,12 @@ import io.restassured.path.json.JsonPath;
  * fault once the run has logged the failure in the expected step. Then the invariant: the run ended
  * DONE or ROLLED_BACK, the stored key logs in through connection-service's /test, exactly the
  * stored key is registered (no orphan in the other slot), and no pending key is left in Vault.
+ *
+ * <p>An uninterrupted execution does not read the key slots again in VERIFY and SWAP (it uses what
+ * REGISTER's SET was answered with), so those steps meet DESC USER only when resumed: their scenarios
+ * hold the step's own request (the new key's login), and where the run resumes in the step the test
+ * checks that the resumed step read DESC USER itself ({@code readsIn}). Every DESC USER of the user
+ * that Snowflake failed must have run inside the step that logged the fault.
  *
  * <p>The rotation-service process itself dying mid-run is in {@code TwoInstancesIT} (real
  * processes) and {@link RestartMidRunTest}.
@@ -71,13 +82,20 @@ class FaultAtEveryStepTest {
      * @param note a step-log detail that shows how the resumed run found the world (or null)
      * @param prepare a fault armed before the run starts (or null), for a scenario whose held step
      *     is only reached through an earlier failure
+     * @param readsIn a step that is resumed after the fault and must then read the key slots itself:
+     *     its successful execution ran a DESC USER of the user (or null)
      */
     record Scenario(String name, String holdIn, Function<String, String[]> holdOn, Fault fault, String failsIn,
-            String outcome, String end, String gracePeriod, String note, Fault prepare) {
+            String outcome, String end, String gracePeriod, String note, Fault prepare, String readsIn) {
 
         Scenario(String name, String holdIn, Function<String, String[]> holdOn, Fault fault, String failsIn,
                 String outcome, String end, String gracePeriod, String note) {
-            this(name, holdIn, holdOn, fault, failsIn, outcome, end, gracePeriod, note, null);
+            this(name, holdIn, holdOn, fault, failsIn, outcome, end, gracePeriod, note, null, null);
+        }
+
+        /** The same scenario, checking that the resumed {@code step} read the key slots itself. */
+        Scenario readingIn(String step) {
+            return new Scenario(name, holdIn, holdOn, fault, failsIn, outcome, end, gracePeriod, note, prepare, step);
         }
 
         @Override
@@ -128,6 +146,11 @@ class FaultAtEveryStepTest {
             return () -> {
             };
         };
+        Fault killedThenDescFails = (t, svc) -> {
+            // Armed while the run is held in VERIFY's login: only the resumed VERIFY reads DESC USER.
+            descFails.inject(t, svc);
+            return connectionServiceKilled.inject(t, svc);
+        };
         Function<String, String[]> alter = user -> new String[] { "SET RSA_PUBLIC_KEY_2", user };
         Function<String, String[]> login = user -> new String[] { "LOGIN", E2e.ACCOUNT, user };
         Function<String, String[]> unset = user -> new String[] { "UNSET RSA_PUBLIC_KEY", user };
@@ -145,19 +168,21 @@ class FaultAtEveryStepTest {
                 // Vault sealed meanwhile is first met when DONE deletes the key, and retried there.
                 new Scenario("REGISTER: Vault sealed", "REGISTER", desc(), rotationVaultSealed, "RETIRE", "RETRY",
                         "DONE", null, null),
-                new Scenario("VERIFY: Snowflake fails DESC USER", "VERIFY", desc(), descFails, "VERIFY", "RETRY", "DONE",
-                        null, null),
-                new Scenario("VERIFY: connection-service killed", "VERIFY", desc(), connectionServiceKilled, "VERIFY",
-                        "RETRY", "DONE", null, null),
-                new Scenario("VERIFY: Snowflake refuses the new key's login", "VERIFY", desc(), newKeyRefused, "VERIFY",
+                // VERIFY and SWAP: the run is held in the new key's login (the step's own Snowflake
+                // request); a resumed VERIFY or SWAP must read the slots again.
+                new Scenario("VERIFY: connection-service killed, then Snowflake fails the resumed VERIFY's DESC USER",
+                        "VERIFY", login, killedThenDescFails, "VERIFY", "RETRY", "DONE", null, null).readingIn("VERIFY"),
+                new Scenario("VERIFY: connection-service killed during the new key's login", "VERIFY", login,
+                        connectionServiceKilled, "VERIFY", "RETRY", "DONE", null, null).readingIn("VERIFY"),
+                new Scenario("VERIFY: Snowflake refuses the new key's login", "VERIFY", login, newKeyRefused, "VERIFY",
                         "FAILED", "ROLLED_BACK", null, "slot 2 unset"),
-                new Scenario("SWAP: Snowflake refuses the new key", "SWAP", desc(), newKeyRefused, "SWAP", "FAILED",
+                new Scenario("SWAP: Snowflake refuses the new key", "SWAP", login, newKeyRefused, "SWAP", "FAILED",
                         "ROLLED_BACK", null, "slot 2 unset"),
                 new Scenario("SWAP: connection-service killed during the new key's login", "SWAP", login,
-                        connectionServiceKilled, "SWAP", "RETRY", "DONE", null, null),
-                new Scenario("SWAP: connection-service's Vault sealed", "SWAP", desc(), connectionVaultSealed, "SWAP",
-                        "RETRY", "DONE", null, null),
-                new Scenario("SWAP: rotation-service's Vault sealed", "SWAP", desc(), rotationVaultSealed, "RETIRE",
+                        connectionServiceKilled, "SWAP", "RETRY", "DONE", null, null).readingIn("SWAP"),
+                new Scenario("SWAP: connection-service's Vault sealed", "SWAP", login, connectionVaultSealed, "SWAP",
+                        "RETRY", "DONE", null, null).readingIn("SWAP"),
+                new Scenario("SWAP: rotation-service's Vault sealed", "SWAP", login, rotationVaultSealed, "RETIRE",
                         "RETRY", "DONE", null, null),
                 new Scenario("DRAIN: connection-service killed while draining", "DRAIN", null, connectionServiceKilled,
                         "RETIRE", "RETRY", "DONE", "PT4S", null),
@@ -172,7 +197,7 @@ class FaultAtEveryStepTest {
                 // resumed rollback finds the slot already empty.
                 new Scenario("ROLLING_BACK: connection-service killed with the UNSET in flight", "ROLLING_BACK",
                         user -> new String[] { "UNSET RSA_PUBLIC_KEY_2", user }, connectionServiceKilled, "ROLLING_BACK",
-                        "RETRY", "ROLLED_BACK", null, "slot 2 left as is", newKeyRefused));
+                        "RETRY", "ROLLED_BACK", null, "slot 2 left as is", newKeyRefused, null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -212,6 +237,14 @@ class FaultAtEveryStepTest {
         if (s.note() != null) {
             assertThat(end.getList("steps.detail", String.class)).as("step log").contains(s.note());
         }
+        List<Instant[]> failedStepRows = rows(end, s.failsIn(), s.outcome());
+        assertThat(descUser(svc.user(), false)).as("every DESC USER Snowflake failed ran in %s", s.failsIn())
+                .allMatch(at -> within(at, failedStepRows));
+        if (s.readsIn() != null) {
+            List<Instant[]> ok = rows(end, s.readsIn(), "OK");
+            assertThat(descUser(svc.user(), true)).as("the resumed %s read the key slots itself: %s", s.readsIn(),
+                    end.prettify()).anyMatch(at -> within(at, ok));
+        }
         String newFp = end.getString("newFingerprint");
         if (s.end().equals("DONE")) {
             e2e.assertRotated(svc, svc.initialFingerprint(), newFp, 2);
@@ -223,5 +256,31 @@ class FaultAtEveryStepTest {
         System.out.println("[FaultAtEveryStepTest] " + s.name() + " -> " + end.getString("state") + " after "
                 + end.getInt("attempts") + " attempts; steps " + end.getList("steps.step") + " "
                 + end.getList("steps.outcome"));
+    }
+
+    /** When the DESC USER statements of {@code user} that succeeded (or failed) ran. */
+    private List<Instant> descUser(String user, boolean succeeded) {
+        return stack.snowflake().statements("DESC USER").stream()
+                .filter(st -> st.succeeded() == succeeded && st.sql().toUpperCase(Locale.ROOT).contains(user.toUpperCase(Locale.ROOT)))
+                .map(ExecutedStatement::at).toList();
+    }
+
+    /** The [started, finished] intervals of the run's step-log rows of {@code step} with {@code outcome}. */
+    private static List<Instant[]> rows(JsonPath run, String step, String outcome) {
+        List<String> steps = run.getList("steps.step", String.class);
+        List<String> outcomes = run.getList("steps.outcome", String.class);
+        List<String> started = run.getList("steps.startedAt", String.class);
+        List<String> finished = run.getList("steps.finishedAt", String.class);
+        List<Instant[]> rows = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).equals(step) && outcomes.get(i).equals(outcome)) {
+                rows.add(new Instant[] { Instant.parse(started.get(i)), Instant.parse(finished.get(i)) });
+            }
+        }
+        return rows;
+    }
+
+    private static boolean within(Instant at, List<Instant[]> rows) {
+        return rows.stream().anyMatch(r -> !at.isBefore(r[0]) && !at.isAfter(r[1]));
     }
 }

@@ -104,7 +104,7 @@ class RestartMidRunTest {
             }
 
             @Override
-            public void setKeySlot(UUID id, int slot, String publicKeyPem) {
+            public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem) {
                 connections.setKeySlot(id, slot, publicKeyPem);
                 throw new ReplicaDied(); // the ALTER took effect; the step's result is never saved
             }

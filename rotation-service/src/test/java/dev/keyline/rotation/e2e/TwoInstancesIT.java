@@ -283,7 +283,8 @@ class TwoInstancesIT {
             stops.add(stop("PLAN", user -> new String[] { "DESC USER", user }, null, "DONE", "PT0S", false));
             stops.add(stop("REGISTER", user -> new String[] { "SET RSA_PUBLIC_KEY_2", user },
                     "slot 2 already holds the new key", "DONE", "PT0S", false));
-            stops.add(stop("VERIFY", user -> new String[] { "DESC USER", user }, null, "DONE", "PT0S", false));
+            // VERIFY's own request is the new key's login (the slots come with REGISTER's answer).
+            stops.add(stop("VERIFY", user -> new String[] { "LOGIN", E2e.ACCOUNT, user }, null, "DONE", "PT0S", false));
             stops.add(stop("SWAP", user -> new String[] { "LOGIN", E2e.ACCOUNT, user }, "already swapped", "DONE", "PT0S",
                     false));
             stops.add(stop("DRAIN", null, null, "DONE", "PT20S", false));

@@ -93,15 +93,15 @@ class FakeConnectionService implements ConnectionPort {
     }
 
     @Override
-    public void setKeySlot(UUID connectionId, int slot, String publicKeyPem) {
-        faults.around("setKeySlot", () -> {
+    public SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem) {
+        return faults.around("setKeySlot", () -> {
             String fp = Fingerprints.spkiSha256(PublicKeys.parse(publicKeyPem));
             String current = fp(slot);
             if (current != null && anyStores(current) && !fp.equals(current)) {
                 throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
             }
             set(slot, fp);
-            return null;
+            return new SlotsView(stored, credentialVersion, slot1, slot2);
         });
     }
 

@@ -31,9 +31,16 @@ class Faults {
     String alwaysFail;
     final List<String> trace = new ArrayList<>();
 
+    /** Runs once, just before the next call of this operation (someone else acting meanwhile). */
+    final java.util.Map<String, Runnable> before = new java.util.HashMap<>();
+
     <T> T around(String op, Supplier<T> call) {
         int n = counter++;
         trace.add(op);
+        Runnable meanwhile = before.remove(op);
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
         if (op.equals(alwaysFail)) {
             throw ConnectionServiceException.unavailable("always failing " + op);
         }

@@ -393,6 +393,45 @@ class RotationEngineTest {
     }
 
     @Test
+    void retireRightAfterMoveInOneExecutionUsesMovesListingAndAResumedRetireListsItself() {
+        World w = new World();
+        assertThat(w.drive(w.newRun(false, Duration.ZERO).id).state).isEqualTo(RunState.DONE);
+        // MOVE lists the holders; RETIRE, right after it in the same execution, does not again.
+        assertThat(w.faults.trace.stream().filter("keyHolders"::equals)).hasSize(1);
+
+        World waited = new World();
+        RotationRun run = waited.newRun(false, Duration.ofHours(1));
+        waited.engine.execute(waited.store.load(run.id));
+        assertThat(waited.store.load(run.id).state).isEqualTo(RunState.DRAIN);
+        int resumedAt = waited.faults.trace.size();
+        waited.clock.advance(Duration.ofHours(2));
+        assertThat(waited.drive(run.id).state).isEqualTo(RunState.DONE);
+        // A later execution (after the grace period) knows nothing of MOVE's listing: RETIRE lists.
+        assertThat(waited.faults.trace.subList(resumedAt, waited.faults.trace.size())).startsWith("keyHolders");
+    }
+
+    @Test
+    void aConnectionStoringTheOldKeyCreatedBetweenMoveAndRetireIsProtectedByTheUnsetGuardAndMoved() {
+        World w = new World();
+        w.checkInvariantAfterEveryStep();
+        FakeConnectionService.Holder[] late = new FakeConnectionService.Holder[1];
+        // Someone pastes the old key into a new connection after MOVE listed the holders: RETIRE,
+        // which skips its own listing, must not lock it out.
+        w.faults.before.put("unsetKeySlot", () -> {
+            late[0] = w.cs.addHolder("late");
+            late[0].stored = INITIAL;
+        });
+        RotationRun done = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(done.state).isEqualTo(RunState.DONE);
+        assertThat(late[0].stored).as("the late connection was moved to the new key").isEqualTo(done.newFingerprint);
+        assertThat(w.occupiedSlots()).containsExactly(done.newFingerprint);
+        // The refused UNSET is retried; that attempt lists the holders and goes back to MOVE.
+        assertThat(w.store.steps).containsSubsequence("MOVE:OK", "DRAIN:OK", "RETIRE:RETRY", "RETIRE:OK", "MOVE:OK",
+                "DRAIN:OK", "RETIRE:OK", "DONE:OK");
+        assertThat(w.store.auditActions()).containsOnlyOnce("rotation.key-retired");
+    }
+
+    @Test
     void aKeyAnotherConnectionStoresIsNeverReplacedEvenWhenAdopting() {
         World w = new World();
         FakeConnectionService.Holder b = w.cs.addHolder("reporting");
@@ -462,6 +501,50 @@ class RotationEngineTest {
         assertThat(held.heldCount()).isZero();
         assertThat(held.find(run)).isEmpty();
         assertThat(vault.keys).isEmpty();
+    }
+
+    @Test
+    void verifyUsesTheSlotsRegisterWasAnsweredWithAndSwapThoseVerifySaw() {
+        World w = new World();
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        // PLAN, RETIRE and REGISTER (before its SET) read; VERIFY and SWAP use what the step before saw.
+        assertThat(w.faults.trace.stream().filter("keySlots"::equals)).hasSize(3);
+        assertThat(w.faults.trace).containsSubsequence("keySlots", "setKeySlot", "checkKey", "swapCredentials");
+        assertThat(w.faults.trace.subList(w.faults.trace.indexOf("setKeySlot"), w.faults.trace.indexOf("swapCredentials")))
+                .doesNotContain("keySlots");
+    }
+
+    @Test
+    void aResumedVerifyReadsTheSlotsItself() {
+        World w = new World();
+        w.faults.failAt = indexOf("checkKey");
+        w.faults.kind = Faults.Kind.CRASH;
+        RotationRun run = w.newRun(false, Duration.ZERO);
+        try {
+            w.engine.execute(w.store.load(run.id));
+        } catch (Faults.Crash crash) {
+            // died in VERIFY
+        }
+        int resumedAt = w.faults.trace.size();
+        assertThat(w.drive(run.id).state).isEqualTo(RunState.DONE);
+        assertThat(w.faults.trace.subList(resumedAt, w.faults.trace.size())).startsWith("keySlots");
+    }
+
+    @Test
+    void aCredentialChangedBetweenVerifyAndSwapIsRefusedByTheCompareAndSetAndReadAgain() {
+        World w = new World();
+        w.checkInvariantAfterEveryStep();
+        // Someone saves the connection (same key) after VERIFY saw the slots: the credential version moves.
+        w.faults.before.put("swapCredentials", () -> w.cs.credentialVersion++);
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.stored).isEqualTo(run.newFingerprint);
+        assertThat(w.store.steps).containsSubsequence("VERIFY:OK", "SWAP:RETRY", "SWAP:OK");
+        // The refused attempt read the slots again; the retry read them itself too.
+        int refused = w.faults.trace.indexOf("swapCredentials");
+        assertThat(w.faults.trace.subList(refused, w.faults.trace.size())).containsSubsequence("swapCredentials",
+                "keySlots", "keySlots", "vault.read", "swapCredentials");
     }
 
     private static int indexOf(String op) {

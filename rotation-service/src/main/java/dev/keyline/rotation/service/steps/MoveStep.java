@@ -59,6 +59,7 @@ public class MoveStep implements RotationStep {
             }
         }
         if (failed.isEmpty()) {
+            run.othersMovedSeen = true;
             return StepResult.next(RunState.DRAIN, moved.isEmpty() ? "no other connection holds the old key"
                     : MOVED + String.join(", ", moved));
         }

@@ -20,6 +20,7 @@ public class RegisterStep implements RotationStep {
         int slot = run.targetSlot;
         String there = slots.fingerprint(slot);
         if (run.newFingerprint.equals(there)) {
+            run.slotsSeen = slots;
             return StepResult.next(RunState.VERIFY, "slot " + slot + " already holds the new key");
         }
         if (there != null && there.equals(slots.storedFingerprint())) {
@@ -34,7 +35,7 @@ public class RegisterStep implements RotationStep {
             return StepResult.fail("pending-key-missing", "The pending key of this run is missing from Vault");
         }
         // A refusal is the engine's: transient ones retried, the others a Fail (rollback).
-        ctx.connections().setKeySlot(run.connectionId, slot, key.publicKeyPem());
+        run.slotsSeen = ctx.connections().setKeySlot(run.connectionId, slot, key.publicKeyPem());
         return StepResult.next(RunState.VERIFY, "slot " + slot + " set");
     }
 }

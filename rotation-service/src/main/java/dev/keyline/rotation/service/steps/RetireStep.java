@@ -10,7 +10,9 @@ import dev.keyline.rotation.SlotsView;
 /**
  * RETIRE: UNSET the old slot, only while it still holds the key recorded in PLAN and no managed
  * connection of the user stores that key any more. One that does (say, created with the old key
- * while the run drained) sends the run back to MOVE instead: unsetting would lock it out.
+ * while the run drained) sends the run back to MOVE instead: unsetting would lock it out. Right
+ * after MOVE in the same execution the listing is skipped (StepContext#othersMoved says why that
+ * is safe); the slots are always read here, as the old slot may hold someone else's key by now.
  */
 public class RetireStep implements RotationStep {
 
@@ -24,8 +26,9 @@ public class RetireStep implements RotationStep {
 
     @Override
     public StepResult run(RotationRun run) {
-        List<String> holders = ctx.connections().keyHolders(run.connectionId).stream()
-                .filter(h -> !h.id().equals(run.connectionId) && run.oldFingerprint.equals(h.keyFingerprint()))
+        // Right after MOVE in this execution they are all on the new key; otherwise list them.
+        List<String> holders = ctx.othersMoved(run) ? List.of() : ctx.connections().keyHolders(run.connectionId)
+                .stream().filter(h -> !h.id().equals(run.connectionId) && run.oldFingerprint.equals(h.keyFingerprint()))
                 .map(KeyHolder::describe).toList();
         if (!holders.isEmpty()) {
             return StepResult.next(RunState.MOVE, "still holding the old key: " + String.join(", ", holders));

@@ -5,7 +5,9 @@ import java.time.Clock;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.PendingKeys;
+import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunStore;
+import dev.keyline.rotation.SlotsView;
 
 /**
  * What steps use: connection-service, Vault, the database, the clock, and the bounded pool that
@@ -13,4 +15,30 @@ import dev.keyline.rotation.RunStore;
  */
 public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
         int pbkdf2Iterations, BoundedWork keyWork) {
+
+    /**
+     * The key slots for a step that checks them before it acts: what the previous step of this
+     * execution saw last (taken, so it serves once), else read from connection-service. Only the
+     * step right after REGISTER or VERIFY gets a seen view; the action it guards is fenced by
+     * connection-service anyway (SWAP's compare-and-set on the credential version and its login with
+     * the new key), so a change in between fails that action as it would have failed the read.
+     */
+    public SlotsView slots(RotationRun run) {
+        SlotsView seen = run.slotsSeen;
+        run.slotsSeen = null;
+        return seen != null ? seen : connections.keySlots(run.connectionId);
+    }
+
+    /**
+     * Whether MOVE of this execution, just before, left no other managed connection of the user on
+     * the old key (taken, so it serves once); else RETIRE lists them itself. Skipping that listing
+     * loses no protection: connection-service's UNSET refuses, under the user's lock, a key that any
+     * managed connection stores (409 {@code key-in-use}), and RETIRE's retry then lists them and goes
+     * back to MOVE.
+     */
+    public boolean othersMoved(RotationRun run) {
+        boolean seen = run.othersMovedSeen;
+        run.othersMovedSeen = false;
+        return seen;
+    }
 }

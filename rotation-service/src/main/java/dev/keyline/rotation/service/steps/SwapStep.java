@@ -22,7 +22,9 @@ public class SwapStep implements RotationStep {
 
     @Override
     public StepResult run(RotationRun run) {
-        SlotsView slots = ctx.connections().keySlots(run.connectionId);
+        // As VERIFY saw them in this execution, or read now: the swap's compare-and-set and its login
+        // with the new key refuse what changed since.
+        SlotsView slots = ctx.slots(run);
         if (run.newFingerprint.equals(slots.storedFingerprint())) {
             return drain(run, "already swapped");
         }
@@ -46,7 +48,9 @@ public class SwapStep implements RotationStep {
                 if (run.newFingerprint.equals(again.storedFingerprint())) {
                     return drain(run, "swapped by an earlier attempt");
                 }
-                throw e; // version moved, key did not: read again on the next attempt
+                // The version moved, the key did not (the connection was saved meanwhile): read again on
+                // the next attempt, which swaps with the new version or, if the key changed, fails then.
+                return new StepResult.Retry(e.problemType(), e.getMessage());
             }
             if (e.transientFailure()) {
                 throw e;

@@ -20,7 +20,8 @@ public class VerifyStep implements RotationStep {
 
     @Override
     public StepResult run(RotationRun run) {
-        SlotsView slots = ctx.connections().keySlots(run.connectionId);
+        // DESC USER as REGISTER's SET answered it in this execution, or read now.
+        SlotsView slots = ctx.slots(run);
         if (run.newFingerprint.equals(slots.storedFingerprint())) {
             return StepResult.next(RunState.SWAP, "already stored");
         }
@@ -34,6 +35,7 @@ public class VerifyStep implements RotationStep {
         }
         // 422 (Snowflake refuses the new key although DESC USER shows it) becomes a Fail in the engine.
         ctx.connections().checkKey(run.connectionId, key.privateKeyPem(), key.passphrase());
+        run.slotsSeen = slots;
         return StepResult.next(RunState.SWAP, "slot " + run.targetSlot + " shows the new key; it logs in");
     }
 }
