@@ -51,8 +51,8 @@ public class StartupTimes {
 
     /**
      * cpuMillis: CPU time (user + system, all threads) the process used until ready; mainCpuMillis: of
-     * it, the Java main thread's. Unlike the wall time they barely move with outside load, so they show
-     * an A/B difference on a busy machine (10 ms resolution: /proc clock ticks).
+     * it, the Java main thread's. They move far less with outside load than the wall time, so they show
+     * an A/B difference on a busy machine better (10 ms resolution: /proc clock ticks).
      */
     record Sample(long readyMillis, long rssKb, long anonKb, long cpuMillis, long mainCpuMillis) {
     }
