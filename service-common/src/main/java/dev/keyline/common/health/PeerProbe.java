@@ -35,12 +35,15 @@ public final class PeerProbe implements AutoCloseable {
     public record State(boolean up, Integer status, String error, Instant checkedAt) {
     }
 
+    /**
+     * Counted from the {@code StartupEvent}: past the socket opening and the first readiness answers
+     * (0.3-0.6 s later on an idle machine).
+     */
+    static final Duration FIRST_PROBE_DELAY = Duration.ofSeconds(1);
+
     private final String peer;
     private final String url;
     private final Duration timeout;
-    /** Counted from the {@code StartupEvent}: past the socket opening and the first readiness answers (0.3-0.6 s later). */
-    static final Duration FIRST_PROBE_DELAY = Duration.ofSeconds(1);
-
     private final ScheduledExecutorService scheduler;
     private HttpClient http; // built on first use (see the class comment); guarded by this
     private volatile State state = new State(false, null, "not checked yet", null);
