@@ -68,6 +68,18 @@ spec() { local IFS="$tab"; echo "$*"; }
   spec rotation-service rotation-service/target/quarkus-app management "${SVC[@]}" \
     CONNECTION_SERVICE_URL="http://127.0.0.1:$PEER_HTTP" CONNECTION_SERVICE_HEALTH_URL="http://127.0.0.1:$PEER_MGMT/q/health/ready" \
     KEYLINE_SERVICE_TOKEN_FILE="$WORK/service.token"
+  if [ -n "${BASELINE:-}" ]; then
+    for svc in certificate-service connection-service rotation-service; do
+      [ -d "$BASELINE/$svc" ] || continue
+      case $svc in
+        certificate-service) env_=("${SVC[@]}") ;;
+        connection-service) env_=("${CONNECTION_ENV[@]}") ;;
+        rotation-service) env_=("${SVC[@]}" CONNECTION_SERVICE_URL="http://127.0.0.1:$PEER_HTTP"
+          CONNECTION_SERVICE_HEALTH_URL="http://127.0.0.1:$PEER_MGMT/q/health/ready" KEYLINE_SERVICE_TOKEN_FILE="$WORK/service.token") ;;
+      esac
+      spec "$svc@baseline" "$BASELINE/$svc" management "${env_[@]}"
+    done
+  fi
 } >"$WORK/apps.tsv"
 
 echo "== launch → ready and RSS after start ($("$JAVA" -version 2>&1 | head -1)), $(nproc) cores, median of $ROUNDS"
