@@ -20,10 +20,18 @@ public interface ConnectionPort {
      */
     List<KeyHolder> keyHolders(UUID connectionId);
 
-    /** @return the slots as connection-service's DESC USER shows them after the change */
-    SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem);
+    /**
+     * Sets the slot only while it holds {@code expectedFingerprint} ({@code null}: only while it is
+     * empty), a compare-and-set connection-service checks under the user's lock; otherwise a
+     * non-transient failure of type {@link ConnectionServiceException#KEY_SLOT_CHANGED} and nothing
+     * changed.
+     *
+     * @return the slots as connection-service's DESC USER shows them after the change
+     */
+    SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem, String expectedFingerprint);
 
-    void unsetKeySlot(UUID connectionId, int slot);
+    /** Unsets the slot only while it holds {@code expectedFingerprint}, as for {@link #setKeySlot}. */
+    void unsetKeySlot(UUID connectionId, int slot, String expectedFingerprint);
 
     /**
      * Logs in as the connection's user with a key that is not stored (nothing changes); a rejected

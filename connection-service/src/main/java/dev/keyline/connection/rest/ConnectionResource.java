@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,6 +54,7 @@ import dev.keyline.connection.service.ConnectionStore;
 import dev.keyline.connection.service.ConnectionTester;
 import dev.keyline.connection.service.CredentialService;
 import dev.keyline.connection.service.KeySlotService;
+import dev.keyline.connection.service.SlotPrecondition;
 import dev.keyline.connection.service.SetupStatements;
 import io.smallrye.common.annotation.Blocking;
 
@@ -238,22 +240,33 @@ public class ConnectionResource {
         return false;
     }
 
+    private static final String IF_MATCH_SLOT = "Optional: \"SHA256:…\", the fingerprint the slot must hold now "
+            + "(as GET …/key-slots shows it); 409 key-slot-changed otherwise";
+    private static final String IF_NONE_MATCH_SLOT = "Optional: *, the slot must be empty now; 409 key-slot-changed otherwise";
+
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
-    @Operation(summary = "Set RSA_PUBLIC_KEY (1) or RSA_PUBLIC_KEY_2 (2) through the key-admin connection")
+    @Operation(summary = "Set RSA_PUBLIC_KEY (1) or RSA_PUBLIC_KEY_2 (2) through the key-admin connection. Optional "
+            + "compare-and-set: If-Match: \"SHA256:…\" (the slot must hold that key) or If-None-Match: * (the slot must "
+            + "be empty), checked under the user's lock; 409 key-slot-changed otherwise, nothing changed")
     public KeySlots setKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
+            @Parameter(description = IF_MATCH_SLOT) @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = IF_NONE_MATCH_SLOT) @HeaderParam("If-None-Match") String ifNoneMatch,
             @Valid @NotNull KeySlotRequest request) {
-        return keySlots.set(id, slot, request.publicKey());
+        return keySlots.set(id, slot, request.publicKey(), SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch));
     }
 
     @DELETE
     @Path("{id}/key-slots/{slot}")
     @RolesAllowed({ Permissions.MANAGE, Permissions.ROTATE })
-    @Operation(summary = "Unset a key slot (refused while it holds the stored key's public key)")
-    public KeySlots unsetKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot) {
-        return keySlots.unset(id, slot);
+    @Operation(summary = "Unset a key slot (refused while it holds the stored key's public key). Optional "
+            + "compare-and-set as for PUT: If-Match: \"SHA256:…\" or If-None-Match: *; 409 key-slot-changed otherwise")
+    public KeySlots unsetKeySlot(@PathParam("id") UUID id, @PathParam("slot") int slot,
+            @Parameter(description = IF_MATCH_SLOT) @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = IF_NONE_MATCH_SLOT) @HeaderParam("If-None-Match") String ifNoneMatch) {
+        return keySlots.unset(id, slot, SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch));
     }
 
     @PUT

@@ -88,7 +88,11 @@ public class KeySlotService {
         return slots;
     }
 
-    public KeySlots set(UUID id, int slot, String publicKey) {
+    /**
+     * @param precondition what the slot must hold before the change (null: anything), checked under the
+     *     user's lock before the holder checks: 409 {@code key-slot-changed} otherwise
+     */
+    public KeySlots set(UUID id, int slot, String publicKey, SlotPrecondition precondition) {
         checkSlot(slot);
         String action = "connection.key-slot.set";
         PublicKey key = ConnectionValidator.publicKey(publicKey);
@@ -98,6 +102,9 @@ public class KeySlotService {
         Changed changed = call(admin, target, action, s -> {
             Changed done = store.withUserLock(target.id, target.timeoutSecs, (locked, holders) -> {
                 String current = fingerprint(s.describeUser(target.user), slot);
+                if (precondition != null) {
+                    precondition.check(slot, current);
+                }
                 if (!fingerprint.equals(current)) {
                     requireNotHeld(locked, holders, current, slot, "replacing");
                 }
@@ -111,7 +118,8 @@ public class KeySlotService {
         return slots(changed.connection(), admin.connection().id, changed.desc());
     }
 
-    public KeySlots unset(UUID id, int slot) {
+    /** @param precondition as for {@link #set(UUID, int, String, SlotPrecondition)} */
+    public KeySlots unset(UUID id, int slot, SlotPrecondition precondition) {
         checkSlot(slot);
         String action = "connection.key-slot.unset";
         ConnectionEntity target = snowflake(id);
@@ -119,6 +127,9 @@ public class KeySlotService {
         Changed changed = call(admin, target, action, s -> {
             Changed done = store.withUserLock(target.id, target.timeoutSecs, (locked, holders) -> {
                 String current = fingerprint(s.describeUser(target.user), slot);
+                if (precondition != null) {
+                    precondition.check(slot, current);
+                }
                 requireNotHeld(locked, holders, current, slot, "unsetting");
                 s.unsetPublicKey(target.user, slot);
                 return new Changed(locked, current, null);

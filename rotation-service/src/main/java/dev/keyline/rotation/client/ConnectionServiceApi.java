@@ -91,16 +91,22 @@ interface ConnectionServiceApi {
     @Path("{id}/key-holders")
     String keyHolders(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 
+    /**
+     * {@code ifMatch} {@code "SHA256:…"}: the key the slot must hold; {@code ifNoneMatch} {@code *}: it must
+     * be empty (one of the two, the other null); 409 {@code key-slot-changed} otherwise.
+     */
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)
-    KeySlots setKeySlot(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id, @PathParam("slot") int slot,
+    KeySlots setKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("If-None-Match") String ifNoneMatch, @PathParam("id") UUID id, @PathParam("slot") int slot,
             PublicKeyBody body);
 
+    /** Preconditions as for {@link #setKeySlot}. */
     @DELETE
     @Path("{id}/key-slots/{slot}")
-    KeySlots unsetKeySlot(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
-            @PathParam("slot") int slot);
+    KeySlots unsetKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("If-None-Match") String ifNoneMatch, @PathParam("id") UUID id, @PathParam("slot") int slot);
 
     /** {@code ifMatch}: the credential version being replaced, as connection-service requires (428 without). */
     @PUT

@@ -137,21 +137,34 @@ public class ConnectionServiceClient implements ConnectionPort {
         return holders;
     }
 
-    /** Setting a slot to the same key twice is harmless: retried. */
+    /**
+     * Retried: a repeat whose first try did land meets a slot holding the new key, not the expected
+     * one, and answers 409 {@code key-slot-changed}; REGISTER then reads the slots and finds its key there.
+     */
     @Override
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
-    public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem) {
-        return view(call(() -> api.setKeySlot(bearer(), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
+    public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem, String expectedFingerprint) {
+        return view(call(() -> api.setKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint),
+                id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
     }
 
     /** Not retried here: the step re-reads the slot before unsetting again. */
     @Override
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
-    public void unsetKeySlot(UUID id, int slot) {
-        call(() -> api.unsetKeySlot(bearer(), id, slot));
+    public void unsetKeySlot(UUID id, int slot, String expectedFingerprint) {
+        call(() -> api.unsetKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint), id, slot));
+    }
+
+    /** A slot's entity tag is the fingerprint of the key it holds; an empty slot has none (If-None-Match: *). */
+    private static String ifMatch(String expectedFingerprint) {
+        return expectedFingerprint == null ? null : "\"" + expectedFingerprint + "\"";
+    }
+
+    private static String ifNoneMatch(String expectedFingerprint) {
+        return expectedFingerprint == null ? "*" : null;
     }
 
     /** Changes nothing, so an outage is retried here. */

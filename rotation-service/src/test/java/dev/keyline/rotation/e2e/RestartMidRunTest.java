@@ -104,13 +104,13 @@ class RestartMidRunTest {
             }
 
             @Override
-            public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem) {
-                connections.setKeySlot(id, slot, publicKeyPem);
+            public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem, String expectedFingerprint) {
+                connections.setKeySlot(id, slot, publicKeyPem, expectedFingerprint);
                 throw new ReplicaDied(); // the ALTER took effect; the step's result is never saved
             }
 
             @Override
-            public void unsetKeySlot(UUID id, int slot) {
+            public void unsetKeySlot(UUID id, int slot, String expectedFingerprint) {
                 throw new AssertionError("replica-a must not get this far");
             }
 

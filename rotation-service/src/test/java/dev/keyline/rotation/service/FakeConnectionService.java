@@ -21,7 +21,7 @@ import dev.keyline.rotation.SlotsView;
  * connection being rotated ({@link #id}) and of any other connection of the same user
  * ({@link #addHolder}), with the same refusals as the real one (never replace or unset a slot
  * holding a key a connection stores; a swap logs in first, so the new key must be registered;
- * compare-and-set on the credential version).
+ * compare-and-set on the credential version and on what a slot holds).
  */
 class FakeConnectionService implements ConnectionPort {
 
@@ -88,17 +88,27 @@ class FakeConnectionService implements ConnectionPort {
         });
     }
 
-    private boolean anyStores(String fp) {
-        return fp != null && (fp.equals(stored) || others.values().stream().anyMatch(h -> fp.equals(h.stored)));
+    /** As connection-service: the rotated connection's stored key, then any other holder's. */
+    private void requireNotHeld(String leaving) {
+        if (leaving == null) {
+            return;
+        }
+        if (leaving.equals(stored)) {
+            throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
+        }
+        if (others.values().stream().anyMatch(h -> leaving.equals(h.stored))) {
+            throw new ConnectionServiceException(409, "urn:keyline:problem:key-in-use", "another connection stores it");
+        }
     }
 
     @Override
-    public SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem) {
+    public SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem, String expectedFingerprint) {
         return faults.around("setKeySlot", () -> {
             String fp = Fingerprints.spkiSha256(PublicKeys.parse(publicKeyPem));
             String current = fp(slot);
-            if (current != null && anyStores(current) && !fp.equals(current)) {
-                throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
+            requireHolds(slot, expectedFingerprint);
+            if (!fp.equals(current)) {
+                requireNotHeld(current);
             }
             set(slot, fp);
             return new SlotsView(stored, credentialVersion, slot1, slot2);
@@ -106,14 +116,21 @@ class FakeConnectionService implements ConnectionPort {
     }
 
     @Override
-    public void unsetKeySlot(UUID connectionId, int slot) {
+    public void unsetKeySlot(UUID connectionId, int slot, String expectedFingerprint) {
         faults.around("unsetKeySlot", () -> {
-            if (anyStores(fp(slot))) {
-                throw new ConnectionServiceException(409, "urn:keyline:problem:slot-holds-stored-key", "holds stored key");
-            }
+            requireHolds(slot, expectedFingerprint);
+            requireNotHeld(fp(slot));
             set(slot, null);
             return null;
         });
+    }
+
+    /** The slot's compare-and-set, checked first as connection-service does: 409 key-slot-changed. */
+    private void requireHolds(int slot, String expected) {
+        if (!java.util.Objects.equals(expected, fp(slot))) {
+            throw new ConnectionServiceException(409, "urn:keyline:problem:key-slot-changed",
+                    "Slot " + slot + " holds " + fp(slot) + ", not " + expected);
+        }
     }
 
     @Override

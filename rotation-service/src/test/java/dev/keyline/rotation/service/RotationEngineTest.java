@@ -201,7 +201,7 @@ class RotationEngineTest {
         World clean = new World();
         clean.drive(clean.newRun(false, Duration.ZERO).id);
         int calls = clean.faults.counter;
-        assertThat(calls).isGreaterThan(10);
+        assertThat(calls).as("7 calls to connection-service and 3 to Vault").isEqualTo(10);
         List<String> cases = new ArrayList<>();
         for (int n = 0; n < calls; n++) {
             for (Faults.When when : Faults.When.values()) {
@@ -508,8 +508,9 @@ class RotationEngineTest {
         World w = new World();
         RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
         assertThat(run.state).isEqualTo(RunState.DONE);
-        // PLAN, RETIRE and REGISTER (before its SET) read; VERIFY and SWAP use what the step before saw.
-        assertThat(w.faults.trace.stream().filter("keySlots"::equals)).hasSize(3);
+        // Only PLAN reads: REGISTER's SET and RETIRE's UNSET are compare-and-sets on what PLAN saw;
+        // VERIFY and SWAP use what the step before saw.
+        assertThat(w.faults.trace.stream().filter("keySlots"::equals)).hasSize(1);
         assertThat(w.faults.trace).containsSubsequence("keySlots", "setKeySlot", "checkKey", "swapCredentials");
         assertThat(w.faults.trace.subList(w.faults.trace.indexOf("setKeySlot"), w.faults.trace.indexOf("swapCredentials")))
                 .doesNotContain("keySlots");
@@ -545,6 +546,104 @@ class RotationEngineTest {
         int refused = w.faults.trace.indexOf("swapCredentials");
         assertThat(w.faults.trace.subList(refused, w.faults.trace.size())).containsSubsequence("swapCredentials",
                 "keySlots", "keySlots", "vault.read", "swapCredentials");
+    }
+
+    @Test
+    void aRotationInOneGoCallsConnectionServiceSevenTimes() {
+        World w = new World();
+        assertThat(w.drive(w.newRun(false, Duration.ZERO).id).state).isEqualTo(RunState.DONE);
+        // PLAN: connection, keySlots; REGISTER: setKeySlot (If-None-Match: *); VERIFY: checkKey; SWAP:
+        // swapCredentials; MOVE: keyHolders; RETIRE: unsetKeySlot (If-Match: the PLAN key). Was 9.
+        assertThat(w.faults.trace.stream().filter(op -> !op.startsWith("vault."))).containsExactly("connection",
+                "keySlots", "setKeySlot", "checkKey", "swapCredentials", "keyHolders", "unsetKeySlot");
+    }
+
+    @Test
+    void aKeyPutInTheTargetSlotBetweenPlanAndRegisterIsNotOverwritten() {
+        World w = new World();
+        w.checkInvariantAfterEveryStep();
+        String theirs = "SHA256:someone-elses-key=";
+        // After PLAN saw slot 2 empty, someone registers their key there.
+        w.faults.before.put("setKeySlot", () -> w.cs.slot2 = theirs);
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        // As a read would have shown: an unknown key in the slot, so REGISTER fails and the run rolls back.
+        assertThat(run.state).isEqualTo(RunState.ROLLED_BACK);
+        assertThat(run.lastErrorType).isEqualTo("urn:keyline:problem:unknown-key-in-slot");
+        assertThat(w.cs.slot2).isEqualTo(theirs);
+        assertThat(w.cs.slot1).isEqualTo(INITIAL);
+        assertThat(w.cs.stored).isEqualTo(INITIAL);
+        // The refused compare-and-set SET, then REGISTER's own read; no second SET.
+        assertThat(w.faults.trace).containsSubsequence("keySlots", "setKeySlot", "keySlots");
+        assertThat(w.faults.trace.stream().filter("setKeySlot"::equals)).hasSize(1);
+    }
+
+    @Test
+    void aKnownKeyPutInTheTargetSlotBetweenPlanAndRegisterIsReplacedAfterReading() {
+        World w = new World();
+        String ours = "SHA256:retired-by-us-earlier=";
+        w.store.recordKey("acme", "SVC", ours, UUID.randomUUID(), "RETIRED");
+        w.faults.before.put("setKeySlot", () -> w.cs.slot2 = ours);
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        // The read shows a key this system retired: replaced as before, with the SET expecting it.
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.stored).isEqualTo(run.newFingerprint);
+        assertThat(w.faults.trace).containsSubsequence("keySlots", "setKeySlot", "keySlots", "setKeySlot", "checkKey");
+    }
+
+    @Test
+    void aResumedRegisterReadsTheSlotsItself() {
+        World w = new World();
+        w.faults.failAt = indexOf("setKeySlot");
+        w.faults.kind = Faults.Kind.CRASH;
+        w.faults.when = Faults.When.AFTER;
+        RotationRun run = w.newRun(false, Duration.ZERO);
+        try {
+            w.engine.execute(w.store.load(run.id));
+        } catch (Faults.Crash crash) {
+            // died in REGISTER after the ALTER took effect
+        }
+        int resumedAt = w.faults.trace.size();
+        assertThat(w.drive(run.id).state).isEqualTo(RunState.DONE);
+        List<String> resumed = w.faults.trace.subList(resumedAt, w.faults.trace.size());
+        assertThat(resumed).startsWith("keySlots").doesNotContain("setKeySlot");
+        assertThat(w.store.steps).contains("REGISTER:OK");
+    }
+
+    @Test
+    void aKeyPutInTheOldSlotBeforeRetireIsNotUnset() {
+        World w = new World();
+        w.checkInvariantAfterEveryStep();
+        String theirs = "SHA256:someone-elses-key=";
+        // After SWAP, someone replaces the old key in slot 1 with their own.
+        w.faults.before.put("unsetKeySlot", () -> w.cs.slot1 = theirs);
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.slot1).as("their key stays").isEqualTo(theirs);
+        assertThat(w.cs.slot2).isEqualTo(run.newFingerprint);
+        assertThat(w.cs.stored).isEqualTo(run.newFingerprint);
+        // The refused compare-and-set UNSET, then RETIRE's own read deciding to leave the slot.
+        int refused = w.faults.trace.indexOf("unsetKeySlot");
+        assertThat(w.faults.trace.subList(refused, w.faults.trace.size())).containsExactly("unsetKeySlot", "keySlots",
+                "vault.delete");
+        assertThat(w.store.steps).containsSubsequence("RETIRE:OK", "DONE:OK");
+        assertThat(w.store.auditActions()).containsOnlyOnce("rotation.key-retired");
+    }
+
+    @Test
+    void anOldKeyStoredAgainBeforeRetireIsLeftInItsSlot() {
+        World w = new World();
+        w.checkInvariantAfterEveryStep();
+        // After SWAP someone swaps the connection back to the old key (still registered in slot 1).
+        w.faults.before.put("unsetKeySlot", () -> {
+            w.cs.stored = INITIAL;
+            w.cs.credentialVersion++;
+        });
+        RotationRun run = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(run.state).isEqualTo(RunState.DONE);
+        assertThat(w.cs.slot1).as("the stored key's slot stays").isEqualTo(INITIAL);
+        int refused = w.faults.trace.indexOf("unsetKeySlot");
+        assertThat(w.faults.trace.subList(refused, w.faults.trace.size())).containsExactly("unsetKeySlot", "keySlots",
+                "vault.delete");
     }
 
     private static int indexOf(String op) {

@@ -58,6 +58,8 @@ public class PlanStep implements RotationStep {
         run.oldFingerprint = stored;
         run.oldSlot = current;
         run.targetSlot = other;
+        // For REGISTER of this execution: what it may expect in the target slot (StepContext#seenSlots).
+        run.slotsSeen = slots;
         return StepResult.next(RunState.GENERATE, "slot " + current + " -> " + other);
     }
 }

@@ -2,6 +2,7 @@ package dev.keyline.rotation.service.steps;
 
 import java.util.List;
 
+import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunState;
@@ -12,7 +13,15 @@ import dev.keyline.rotation.SlotsView;
  * connection of the user stores that key any more. One that does (say, created with the old key
  * while the run drained) sends the run back to MOVE instead: unsetting would lock it out. Right
  * after MOVE in the same execution the listing is skipped (StepContext#othersMoved says why that
- * is safe); the slots are always read here, as the old slot may hold someone else's key by now.
+ * is safe).
+ *
+ * <p>
+ * The slots are not read first: the UNSET is a compare-and-set expecting the PLAN key in the old
+ * slot, which connection-service checks under the user's lock together with "not the stored key"
+ * (409 {@code slot-holds-stored-key}) and "no other holder's key" (409 {@code key-in-use}, which
+ * stays the engine's: retried, the retry lists the holders). When the slot holds something else, or
+ * the old key is stored again, the step reads the slots and decides as it did before it stopped
+ * reading first: it leaves the slot as it is.
  */
 public class RetireStep implements RotationStep {
 
@@ -33,17 +42,43 @@ public class RetireStep implements RotationStep {
         if (!holders.isEmpty()) {
             return StepResult.next(RunState.MOVE, "still holding the old key: " + String.join(", ", holders));
         }
-        SlotsView slots = ctx.connections().keySlots(run.connectionId);
         String note;
-        if (run.oldFingerprint.equals(slots.fingerprint(run.oldSlot))
-                && !run.oldFingerprint.equals(slots.storedFingerprint())) {
-            // A refusal is the engine's: transient ones retried, the others retried too (after SWAP).
-            ctx.connections().unsetKeySlot(run.connectionId, run.oldSlot);
+        if (unsetOld(run)) {
             note = "slot " + run.oldSlot + " unset";
         } else {
-            note = "slot " + run.oldSlot + " no longer holds the old key; left as is";
+            SlotsView slots = ctx.connections().keySlots(run.connectionId);
+            if (run.oldFingerprint.equals(slots.fingerprint(run.oldSlot))
+                    && !run.oldFingerprint.equals(slots.storedFingerprint())) {
+                // Changed and changed back since the UNSET was refused: unset it now.
+                if (!unsetOld(run)) {
+                    return new StepResult.Retry(StepResult.type(ConnectionServiceException.KEY_SLOT_CHANGED),
+                            "Slot " + run.oldSlot + " changed while it was being retired; reading it again later");
+                }
+                note = "slot " + run.oldSlot + " unset";
+            } else {
+                note = "slot " + run.oldSlot + " no longer holds the old key; left as is";
+            }
         }
         ctx.store().recordKey(run.account, run.snowflakeUser, run.oldFingerprint, run.id, RETIRED);
         return StepResult.next(RunState.DONE, note);
+    }
+
+    /**
+     * UNSET of the old slot expecting the PLAN key in it.
+     *
+     * @return false when connection-service refused because the slot does not hold it or it is the
+     *     stored key (nothing changed); its other refusals are the engine's (transient ones retried,
+     *     the others retried too, after SWAP)
+     */
+    private boolean unsetOld(RotationRun run) {
+        try {
+            ctx.connections().unsetKeySlot(run.connectionId, run.oldSlot, run.oldFingerprint);
+            return true;
+        } catch (ConnectionServiceException e) {
+            if (e.slotNotAsExpected()) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

@@ -30,10 +30,15 @@ public class RollbackStep implements RotationStep {
         String note = "slot " + run.targetSlot + " left as is";
         if (run.newFingerprint.equals(slots.fingerprint(run.targetSlot))) {
             try {
-                ctx.connections().unsetKeySlot(run.connectionId, run.targetSlot);
+                // Compare-and-set on what was just read: a key put there since is not unset.
+                ctx.connections().unsetKeySlot(run.connectionId, run.targetSlot, run.newFingerprint);
             } catch (ConnectionServiceException e) {
                 if (e.transientFailure()) {
                     throw e;
+                }
+                if (e.is(ConnectionServiceException.KEY_SLOT_CHANGED)) {
+                    return new StepResult.Retry(e.problemType(), "Slot " + run.targetSlot
+                            + " changed while it was being rolled back; reading it again later");
                 }
                 return new StepResult.Attention(e.problemType(), "Rollback could not unset slot " + run.targetSlot
                         + ": " + e.getMessage());
