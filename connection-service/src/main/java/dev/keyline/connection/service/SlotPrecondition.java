@@ -1,5 +1,8 @@
 package dev.keyline.connection.service;
 
+import java.util.List;
+
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 
 /**
@@ -50,10 +53,12 @@ public record SlotPrecondition(String fingerprint) {
     public void check(int slot, String current) {
         boolean holds = fingerprint == null ? current == null : fingerprint.equals(current);
         if (!holds) {
+            String header = fingerprint == null ? "If-None-Match" : "If-Match";
             throw new ProblemException(409, "key-slot-changed", "Key slot changed",
                     "Slot " + slot + " holds " + describe(current) + ", not " + describe(fingerprint)
                             + " as the request expected (" + (fingerprint == null ? "If-None-Match: *" : "If-Match")
-                            + "); nothing was changed. Read GET …/key-slots and decide again");
+                            + "); nothing was changed. Read GET …/key-slots and decide again",
+                    List.of(new FieldError(header, "slot " + slot + " holds " + describe(current))));
         }
     }
 

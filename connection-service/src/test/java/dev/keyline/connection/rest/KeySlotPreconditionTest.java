@@ -102,13 +102,16 @@ class KeySlotPreconditionTest {
                 .when().put(BASE + "/" + f.connectionId() + "/key-slots/2")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("urn:keyline:problem:key-slot-changed"))
-                .body("detail", allOf(containsString("Slot 2"), containsString(theirs), containsString("empty")));
+                .body("detail", allOf(containsString("Slot 2"), containsString(theirs), containsString("empty")))
+                .body("errors[0].field", equalTo("If-None-Match"))
+                .body("errors[0].reason", containsString(theirs));
         String expected = Fingerprints.spkiSha256(ConnectionFixtures.newKey().getPublic());
         manager().header("If-Match", "\"" + expected + "\"").body(body(mine))
                 .when().put(BASE + "/" + f.connectionId() + "/key-slots/2")
                 .then().statusCode(409)
                 .body("type", equalTo("urn:keyline:problem:key-slot-changed"))
-                .body("detail", allOf(containsString(theirs), containsString(expected)));
+                .body("detail", allOf(containsString(theirs), containsString(expected)))
+                .body("errors[0].field", equalTo("If-Match"));
 
         assertThat(slot2(f)).isEqualTo(theirs);
         assertThat(alters(f)).isEqualTo(altersBefore);
