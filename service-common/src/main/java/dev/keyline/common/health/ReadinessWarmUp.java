@@ -1,6 +1,9 @@
 package dev.keyline.common.health;
 
+import java.lang.annotation.Annotation;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -43,9 +46,21 @@ public class ReadinessWarmUp {
             try {
                 call(handle.get());
             } finally {
-                handle.destroy();
+                if (createdForTheWarmUp(handle.getBean().getScope())) {
+                    handle.destroy();
+                }
             }
         }
+    }
+
+    /**
+     * Whether the check's instance was made for this call alone and is the warm-up's to destroy: a
+     * {@code @Dependent} one (the services' {@code @Produces @Readiness} checks). A check of another
+     * scope (Agroal's {@code @ApplicationScoped} datasource check) is shared with the probes;
+     * destroying it would only make the next probe build it again.
+     */
+    static boolean createdForTheWarmUp(Class<? extends Annotation> scope) {
+        return scope == Dependent.class;
     }
 
     /** Calls the check once; false if it threw (left to the real probe to report). */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Singleton;
+
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +21,13 @@ class ReadinessWarmUpTest {
             return HealthCheckResponse.down("vault");
         })).isTrue();
         assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void onlyInstancesMadeForTheWarmUpAreDestroyed() {
+        assertThat(ReadinessWarmUp.createdForTheWarmUp(Dependent.class)).isTrue();
+        assertThat(ReadinessWarmUp.createdForTheWarmUp(ApplicationScoped.class)).isFalse();
+        assertThat(ReadinessWarmUp.createdForTheWarmUp(Singleton.class)).isFalse();
     }
 
     @Test
