@@ -19,9 +19,10 @@ public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, R
     /**
      * The key slots for a step that checks them before it acts: what the previous step of this
      * execution saw last (taken, so it serves once), else read from connection-service. VERIFY and
-     * SWAP call it, and get a seen view only right after REGISTER or VERIFY; the action it guards is fenced by
-     * connection-service anyway (SWAP's compare-and-set on the credential version and its login with
-     * the new key), so a change in between fails that action as it would have failed the read.
+     * SWAP call it, and get a seen view only right after REGISTER or VERIFY; the action it guards is
+     * fenced by connection-service anyway (SWAP's compare-and-set on the credential version and its
+     * login with the new key), so a change in between fails that action as it would have failed the
+     * read.
      */
     public SlotsView slots(RotationRun run) {
         SlotsView seen = seenSlots(run);
@@ -31,8 +32,9 @@ public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, R
     /**
      * What the previous step of this execution saw last (taken, so it serves once), or null. For
      * REGISTER right after GENERATE: the slots as PLAN saw and approved them; without them REGISTER
-     * reads the slots itself. REGISTER only uses them as the expectation of its compare-and-set SET, so a change since PLAN fails the SET (409
-     * {@code key-slot-changed}, nothing changed) and REGISTER reads and decides as without them.
+     * reads the slots itself. REGISTER only uses them as the expectation of its compare-and-set SET,
+     * so a change since PLAN fails the SET (409 {@code key-slot-changed}, nothing changed) and
+     * REGISTER reads and decides as without them.
      */
     public SlotsView seenSlots(RotationRun run) {
         SlotsView seen = run.slotsSeen;
