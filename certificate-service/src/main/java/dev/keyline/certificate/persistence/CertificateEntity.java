@@ -96,6 +96,24 @@ public class CertificateEntity extends PanacheEntityBase {
     @Version
     public long version;
 
+    /**
+     * The unique indexes on the name (migrations V1 and V12_2): an insert refused by one of them means
+     * the name is taken, which a create learns from the insert instead of a SELECT before it.
+     */
+    private static final java.util.Set<String> NAME_CONSTRAINTS = java.util.Set.of("certificate_name_key_unique",
+            "certificate_name_unique");
+
+    /** Whether {@code failure} (from a flush) is a unique index on the name refusing the row. */
+    public static boolean nameTakenIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cve && cve.getConstraintName() != null
+                    && NAME_CONSTRAINTS.contains(cve.getConstraintName().toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The certificate whose name is {@code name} up to case and Unicode composition. */
     public static CertificateEntity findByName(String name) {
         return find("nameKey", dev.keyline.common.validation.ResourceNames.key(name)).firstResult();

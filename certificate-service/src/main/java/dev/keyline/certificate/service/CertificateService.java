@@ -3,11 +3,11 @@ package dev.keyline.certificate.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.FutureTask;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 
@@ -29,11 +29,12 @@ import dev.keyline.keys.Pkcs8;
  * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
  *
  * <p>
- * A create checks the name first (a duplicate fails before Vault is touched), then writes Vault
- * while it inserts the row; an update flushes the row first, then writes Vault. If Vault fails,
- * the exception rolls the transaction back. If the row or the commit fails after Vault succeeded,
- * a transaction synchronization undoes the Vault write. Rows point at an exact Vault version, so a
- * half-finished update never changes what an existing row reads.
+ * A create validates the upload, then writes Vault while it inserts the row, whose unique index
+ * refuses a taken name (409; the secret written meanwhile is deleted again); an update flushes the
+ * row first, then writes Vault. If Vault fails, the exception rolls the transaction back. If the row
+ * or the commit fails after Vault succeeded, a transaction synchronization undoes the Vault write.
+ * Rows point at an exact Vault version, so a half-finished update never changes what an existing
+ * row reads.
  */
 @ApplicationScoped
 public class CertificateService {
@@ -69,18 +70,9 @@ public class CertificateService {
 
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
-        // Parsing and decrypting the key (most of a create's time) runs on the key pool while this
-        // thread asks PostgreSQL whether the name is free; an invalid upload still answers 400 first.
-        FutureTask<ValidatedCertificate> validating = keyWork.submit(() -> validator.validate(upload));
-        CertificateEntity sameName;
-        try {
-            sameName = CertificateEntity.findByName(upload.name());
-        } catch (RuntimeException e) {
-            keyWork.cancel(validating);
-            throw e;
-        }
-        ValidatedCertificate valid = keyWork.join(validating);
-        requireNameFree(sameName, null);
+        // Parsing and decrypting the key (most of a create's own work) runs on the key pool, so an
+        // expensive KDF never holds a request thread; an invalid upload answers 400 before anything is written.
+        ValidatedCertificate valid = keyWork.call(() -> validator.validate(upload));
 
         CertificateEntity e = new CertificateEntity();
         e.id = UUID.randomUUID();
@@ -90,12 +82,13 @@ public class CertificateService {
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
         // Vault writes while the row and its audit event are inserted (the row names the secret's
-        // first version before Vault answers). The name was checked above; a create racing for the
-        // same name fails on the unique index at the flush, and the rollback deletes the secret.
+        // first version before Vault answers). The name's uniqueness is the unique index's to check:
+        // a taken name fails the insert (409 name-taken), the transaction rolls back and the undo
+        // deletes the secret, so a create costs no SELECT and two racing creates cannot both pass.
         e.vaultVersion = VersionedSecrets.FIRST_VERSION;
         e.version = FIRST_VERSION;
         secrets.createInTransaction(e.id, material(valid), () -> {
-            e.persistAndFlush();
+            insertNamed(e);
             audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         });
         changed.fire(CertificateChanged.saved(e));
@@ -200,16 +193,31 @@ public class CertificateService {
         return CertificateReads.byId(id).orElseThrow(() -> ProblemException.notFound("Certificate", id));
     }
 
+    /** Inserts the row now; a name another row holds (regardless of case) is 409 {@code name-taken}. */
+    private static void insertNamed(CertificateEntity e) {
+        try {
+            e.persistAndFlush();
+        } catch (PersistenceException ex) {
+            if (CertificateEntity.nameTakenIn(ex)) {
+                throw nameTaken("A certificate named '" + e.name + "' already exists (names are unique regardless of case)");
+            }
+            throw ex;
+        }
+    }
+
     private void requireUniqueName(String name, UUID self) {
         requireNameFree(CertificateEntity.findByName(name), self);
     }
 
     private static void requireNameFree(CertificateEntity other, UUID self) {
         if (other != null && !other.id.equals(self)) {
-            throw new ProblemException(409, "name-taken", "Conflict", "A certificate named '" + other.name
-                    + "' already exists (names are unique regardless of case)",
-                    List.of(new dev.keyline.common.problem.FieldError("name", "already in use")));
+            throw nameTaken("A certificate named '" + other.name + "' already exists (names are unique regardless of case)");
         }
+    }
+
+    private static ProblemException nameTaken(String detail) {
+        return new ProblemException(409, "name-taken", "Conflict", detail,
+                List.of(new dev.keyline.common.problem.FieldError("name", "already in use")));
     }
 
     private void applyMetadata(CertificateEntity e, CertificateUpload upload, AuthorizedDomains domains) {

@@ -26,8 +26,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * A create writes Vault while it inserts the row. When the insert fails after the name check passed
- * (as when two creates race for one name), the answer is an error, no row exists and the secret Vault
+ * A create writes Vault while it inserts the row. When the insert fails for another reason than a
+ * taken name, the answer is an error, no row exists and the secret Vault
  * was writing meanwhile is deleted again. The failure is made by a trigger refusing one name.
  */
 @QuarkusTest

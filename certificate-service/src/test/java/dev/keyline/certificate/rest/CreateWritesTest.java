@@ -1,0 +1,123 @@
+package dev.keyline.certificate.rest;
+
+import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.READER;
+import static dev.keyline.certificate.CertificateFixtures.body;
+import static dev.keyline.certificate.CertificateFixtures.uniqueName;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.emulators.vault.InjectVaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * What a create writes and what it leaves behind. It costs one Vault request (the check-and-set
+ * write: no token lookup, metadata read or CAS read first). It learns that its name is taken from
+ * the unique index at the insert (no SELECT before it), while Vault is being written: the answer is
+ * still 409 {@code name-taken} problem+json on the name, the secret written meanwhile is deleted
+ * again, and of two creates racing for one name exactly one wins.
+ */
+@QuarkusTest
+class CreateWritesTest {
+
+    private static final String BASE = "/api/v1/certificates";
+    private static final String MOUNT = "secret";
+
+    @InjectVaultEmulator
+    VaultEmulator vault;
+
+    @BeforeAll
+    static void guard() {
+        SecretLeakGuard.install();
+    }
+
+    @Test
+    void aCreateIsOneVaultWrite() {
+        vault.clearRequests();
+        String id = post(body(uniqueName("one-write"))).then().statusCode(201).extract().path("id");
+
+        assertThat(vault.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("POST /v1/" + MOUNT + "/data/keyline/certificate-service/certificates/" + id);
+    }
+
+    @Test
+    void aNameTakenInAnotherCaseIsAConflictAndLeavesNoSecretBehind() {
+        String name = uniqueName("Case-Dup");
+        String id = post(body(name)).then().statusCode(201).extract().path("id");
+        Set<String> before = Set.copyOf(vault.secretPaths(MOUNT));
+
+        post(body(name.toLowerCase())).then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:name-taken"))
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].reason", equalTo("already in use"));
+
+        assertThat(vault.secretPaths(MOUNT)).isEqualTo(before);
+        given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
+                .then().statusCode(200).body("total", equalTo(1)).body("items[0].id", equalTo(id));
+    }
+
+    @Test
+    void ofTwoCreatesRacingForOneNameOneIsCreatedAndTheOtherIsAConflict() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String name = uniqueName("race");
+                List<Map<String, Object>> bodies = List.of(body(name), body(name.toUpperCase()));
+                Set<String> before = Set.copyOf(vault.secretPaths(MOUNT));
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Response>> answers = new ArrayList<>();
+                for (Map<String, Object> b : bodies) {
+                    answers.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return post(b);
+                    }));
+                }
+                List<Integer> statuses = new ArrayList<>();
+                String createdId = null;
+                for (Future<Response> f : answers) {
+                    Response r = f.get(60, TimeUnit.SECONDS);
+                    statuses.add(r.statusCode());
+                    if (r.statusCode() == 201) {
+                        createdId = r.path("id");
+                    } else {
+                        assertThat(r.contentType()).startsWith("application/problem+json");
+                        assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
+                    }
+                }
+
+                assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(201, 409);
+                Set<String> added = new HashSet<>(vault.secretPaths(MOUNT));
+                added.removeAll(before);
+                assertThat(added).as("round %d: only the winner's secret stays", round)
+                        .containsExactly("keyline/certificate-service/certificates/" + createdId);
+                given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
+                        .then().statusCode(200).body("total", equalTo(1)).body("items[0].id", equalTo(createdId));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Response post(Map<String, Object> body) {
+        return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).when().post(BASE);
+    }
+}
