@@ -3,7 +3,7 @@
 # runs beside other stacks and test runs. Stops them when the script exits.
 #   start_certificate_stack STATE_DIR [extra JVM options for the service...]
 # Afterwards: CERTIFICATE_SERVICE_URL, CERTIFICATE_SERVICE_PID, JWT_PRIVATE_KEY (PKCS#8 PEM the service
-# trusts for tokens with iss "keyline"; the harnesses mint their own tokens with it).
+# trusts for tokens with iss "keyline"; the harnesses mint their own tokens with it), STACK_JDBC_URL.
 # Distinct certificates (the JDK caches parsed ones, so repeating one would flatter the figures), made
 # as users make them: openssl RSA-2048 and an encrypted PKCS#8 des3 key (passphrase bench-pass).
 #   make_distinct_certificates DIR COUNT       (keeps what DIR already holds)
@@ -48,9 +48,16 @@ stop_certificate_stack() {
 }
 
 start_certificate_stack() {
-  STACK_DIR=$1
+  start_certificate_infrastructure "$1"
   shift
-  local java="$JAVA_HOME/bin/java" pg_port vault_port http_port mgmt_port vault_token
+  start_certificate_service certificate-service/target/quarkus-app/quarkus-run.jar certificate-service "$@"
+}
+
+# PostgreSQL, the vault-emulator and a JWT key pair only, for start_certificate_service to use:
+#   start_certificate_infrastructure STATE_DIR
+start_certificate_infrastructure() {
+  STACK_DIR=$1
+  local java="$JAVA_HOME/bin/java" pg_port vault_port
   if [ "${SKIP_BUILD:-}" != 1 ]; then
     echo "building certificate-service and the emulators (package, no tests) ..."
     ./mvnw -B -q package -pl certificate-service,emulators/embedded-postgres,emulators/vault-emulator -am -DskipTests
@@ -58,7 +65,7 @@ start_certificate_stack() {
   rm -rf "$STACK_DIR"
   mkdir -p "$STACK_DIR"
   trap stop_certificate_stack EXIT
-  pg_port=$(free_port); vault_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port)
+  pg_port=$(free_port); vault_port=$(free_port)
 
   "$java" -jar emulators/embedded-postgres/target/embedded-postgres.jar --dir "$STACK_DIR/pg" --port "$pg_port" \
     --database keyline >"$STACK_DIR/postgres.log" 2>&1 &
@@ -66,8 +73,8 @@ start_certificate_stack() {
   echo "postgres $!" >>"$STACK_DIR/processes"
   wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
 
-  vault_token=$(openssl rand -hex 16)
-  "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$vault_token" \
+  STACK_VAULT_TOKEN=$(openssl rand -hex 16)
+  "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$STACK_VAULT_TOKEN" \
     --mount secret >"$STACK_DIR/vault.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
   echo "vault-emulator $!" >>"$STACK_DIR/processes"
@@ -76,20 +83,29 @@ start_certificate_stack() {
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STACK_DIR/jwt-private.pem" 2>/dev/null
   openssl pkey -in "$STACK_DIR/jwt-private.pem" -pubout -out "$STACK_DIR/jwt-public.pem"
   JWT_PRIVATE_KEY="$STACK_DIR/jwt-private.pem"
+  STACK_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline"
+  STACK_VAULT_URL="http://127.0.0.1:$vault_port"
+}
 
-  env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline" \
+# A certificate-service on the stack's PostgreSQL and Vault (after start_certificate_infrastructure), e.g.
+# another build for an A/B: start_certificate_service JAR NAME [JVM options...] sets
+# CERTIFICATE_SERVICE_URL and CERTIFICATE_SERVICE_PID; it logs to $STACK_DIR/NAME.log and stops with the stack.
+start_certificate_service() {
+  local jar=$1 name=$2 http_port mgmt_port
+  shift 2
+  http_port=$(free_port); mgmt_port=$(free_port)
+  env QUARKUS_DATASOURCE_JDBC_URL="$STACK_JDBC_URL" \
     QUARKUS_DATASOURCE_USERNAME=keyline QUARKUS_DATASOURCE_PASSWORD=keyline \
-    QUARKUS_VAULT_URL="http://127.0.0.1:$vault_port" QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN="$vault_token" \
+    QUARKUS_VAULT_URL="$STACK_VAULT_URL" QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN="$STACK_VAULT_TOKEN" \
     KEYLINE_JWT_ISSUER=keyline KEYLINE_JWT_PUBLIC_KEY_LOCATION="$STACK_DIR/jwt-public.pem" \
     QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
     CERTIFICATE_SERVICE_EGRESS_ALLOW_PRIVATE_ADDRESSES=true \
-    "$java" ${SERVICE_JVM_OPTS:-} "$@" -jar certificate-service/target/quarkus-app/quarkus-run.jar >"$STACK_DIR/certificate-service.log" 2>&1 &
+    "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:-} "$@" -jar "$jar" >"$STACK_DIR/$name.log" 2>&1 &
   CERTIFICATE_SERVICE_PID=$!
   echo $CERTIFICATE_SERVICE_PID >>"$STACK_DIR/pids"
-  echo "certificate-service $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
-  wait_for certificate-service 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
+  echo "$name $CERTIFICATE_SERVICE_PID" >>"$STACK_DIR/processes"
+  wait_for "$name" 180 curl -fsS "http://127.0.0.1:$mgmt_port/q/health/ready"
   CERTIFICATE_SERVICE_URL="http://127.0.0.1:$http_port"
-  STACK_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline"
 }
 
 # The floor app (bench/floor-app, built by -Pbench) on a PostgreSQL database, as a per-request floor:

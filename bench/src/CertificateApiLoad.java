@@ -180,7 +180,7 @@ public class CertificateApiLoad {
     }
 
     /** A create over a kept-alive HttpURLConnection: the new certificate's id, or null when it was refused. */
-    private static String blockingCreate(String base, String token, String json) throws Exception {
+    static String blockingCreate(String base, String token, String json) throws Exception {
         HttpURLConnection c = open(base + "/api/v1/certificates", token);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", "application/json");
