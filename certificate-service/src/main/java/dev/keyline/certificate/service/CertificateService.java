@@ -3,6 +3,7 @@ package dev.keyline.certificate.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.FutureTask;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -29,9 +30,10 @@ import dev.keyline.keys.Pkcs8;
  * Creates, changes and deletes certificates so that PostgreSQL and Vault never disagree.
  *
  * <p>
- * A create validates the upload, then writes Vault while it inserts the row, whose unique index
- * refuses a taken name (409; the secret written meanwhile is deleted again); an update flushes the
- * row first, then writes Vault. If Vault fails, the exception rolls the transaction back. If the row
+ * A create checks the name first (a duplicate fails before Vault is touched), then writes Vault
+ * while it inserts the row, whose unique index still refuses a name taken by a create racing it
+ * (409 too; the secret written meanwhile is deleted again); an update flushes the row first, then
+ * writes Vault. If Vault fails, the exception rolls the transaction back. If the row
  * or the commit fails after Vault succeeded, a transaction synchronization undoes the Vault write.
  * Rows point at an exact Vault version, so a half-finished update never changes what an existing
  * row reads.
@@ -70,9 +72,19 @@ public class CertificateService {
 
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
-        // Parsing and decrypting the key (most of a create's own work) runs on the key pool, so an
-        // expensive KDF never holds a request thread; an invalid upload answers 400 before anything is written.
-        ValidatedCertificate valid = keyWork.call(() -> validator.validate(upload));
+        // Parsing and decrypting the key (most of a create's time) runs on the key pool while this
+        // thread asks PostgreSQL whether the name is free; an invalid upload still answers 400 first,
+        // and a taken name 409 before any key material goes to Vault.
+        FutureTask<ValidatedCertificate> validating = keyWork.submit(() -> validator.validate(upload));
+        CertificateEntity sameName;
+        try {
+            sameName = CertificateEntity.findByName(upload.name());
+        } catch (RuntimeException e) {
+            keyWork.cancel(validating);
+            throw e;
+        }
+        ValidatedCertificate valid = keyWork.join(validating);
+        requireNameFree(sameName, null);
 
         CertificateEntity e = new CertificateEntity();
         e.id = UUID.randomUUID();
@@ -82,13 +94,13 @@ public class CertificateService {
         applyMetadata(e, upload, valid.domains());
         applyMaterial(e, valid);
         // Vault writes while the row and its audit event are inserted (the row names the secret's
-        // first version before Vault answers). The name's uniqueness is the unique index's to check:
-        // a taken name fails the insert (409 name-taken), the transaction rolls back and the undo
-        // deletes the secret, so a create costs no SELECT and two racing creates cannot both pass.
+        // first version before Vault answers). The name was checked above; a create racing for the
+        // same name fails on the unique index at the flush (409 name-taken, like the check above),
+        // and the rollback deletes the secret.
         e.vaultVersion = VersionedSecrets.FIRST_VERSION;
         e.version = FIRST_VERSION;
         secrets.createInTransaction(e.id, material(valid), () -> {
-            insertNamed(e);
+            writeNamed(e, e::persistAndFlush);
             audit.success("certificate.create", RESOURCE, e.id.toString(), e.sha256Fingerprint, "name=" + e.name);
         });
         changed.fire(CertificateChanged.saved(e));
@@ -124,11 +136,13 @@ public class CertificateService {
                 e.hasPassphrase = uploadedWithPassphrase;
             }
             stampUpdate(e);
-            e.flush();
+            writeNamed(e, () -> CertificateEntity.flush());
             e.vaultVersion = secrets.writeInTransaction(id, material(valid), e.vaultVersion);
         } else {
             applyMetadata(e, upload, validator.domainsOnly(upload.authorizedDomains()));
             stampUpdate(e);
+            // Flushed here, not at the commit, so a rename racing another one for the name is a 409 too.
+            writeNamed(e, () -> CertificateEntity.flush());
         }
         audit.success("certificate.update", RESOURCE, id.toString(), fingerprints(oldFingerprint, e.sha256Fingerprint),
                 "name=" + e.name);
@@ -193,10 +207,14 @@ public class CertificateService {
         return CertificateReads.byId(id).orElseThrow(() -> ProblemException.notFound("Certificate", id));
     }
 
-    /** Inserts the row now; a name another row holds (regardless of case) is 409 {@code name-taken}. */
-    private static void insertNamed(CertificateEntity e) {
+    /**
+     * Writes the row now ({@code write}: its insert or flush). The name was checked before, but a
+     * create or rename racing this one can take it in between: the unique index then refuses the
+     * row, and that is the same 409 {@code name-taken} as the check's, not a 500.
+     */
+    private static void writeNamed(CertificateEntity e, Runnable write) {
         try {
-            e.persistAndFlush();
+            write.run();
         } catch (PersistenceException ex) {
             if (CertificateEntity.nameTakenIn(ex)) {
                 throw nameTaken("A certificate named '" + e.name + "' already exists (names are unique regardless of case)");

@@ -1,6 +1,7 @@
 package dev.keyline.certificate.service;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,20 @@ public class KeyWork {
     /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */
     public <T> T call(Callable<T> task) {
         return keys.call(task);
+    }
+
+    /** Starts {@code task} on the key pool; {@link #join} waits for it. 503 {@code busy} when the pool is full. */
+    public <T> FutureTask<T> submit(Callable<T> task) {
+        return keys.submit(task);
+    }
+
+    public <T> T join(FutureTask<T> task) {
+        return keys.join(task);
+    }
+
+    /** Stops a task that is no longer wanted (queued: removed; running: interrupted). */
+    public void cancel(FutureTask<?> task) {
+        keys.cancel(task);
     }
 
     public BoundedWork pool() {

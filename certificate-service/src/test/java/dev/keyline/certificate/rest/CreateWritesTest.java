@@ -31,10 +31,10 @@ import io.restassured.response.Response;
 
 /**
  * What a create writes and what it leaves behind. It costs one Vault request (the check-and-set
- * write: no token lookup, metadata read or CAS read first). It learns that its name is taken from
- * the unique index at the insert (no SELECT before it), while Vault is being written: the answer is
- * still 409 {@code name-taken} problem+json on the name, the secret written meanwhile is deleted
- * again, and of two creates racing for one name exactly one wins.
+ * write: no token lookup, metadata read or CAS read first). A name already taken is refused before
+ * Vault is touched; two creates (or renames) racing for one name both pass that check, and the
+ * unique index refuses the loser's row: still 409 {@code name-taken} problem+json on the name (it
+ * was a 500 before), the secret written meanwhile deleted again, exactly one winner.
  */
 @QuarkusTest
 class CreateWritesTest {
@@ -64,12 +64,14 @@ class CreateWritesTest {
         String name = uniqueName("Case-Dup");
         String id = post(body(name)).then().statusCode(201).extract().path("id");
         Set<String> before = Set.copyOf(vault.secretPaths(MOUNT));
+        vault.clearRequests();
 
         post(body(name.toLowerCase())).then().statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("urn:keyline:problem:name-taken"))
                 .body("errors[0].field", equalTo("name"))
                 .body("errors[0].reason", equalTo("already in use"));
 
+        assertThat(vault.requests()).as("a taken name is refused before any key material goes to Vault").isEmpty();
         assertThat(vault.secretPaths(MOUNT)).isEqualTo(before);
         given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
                 .then().statusCode(200).body("total", equalTo(1)).body("items[0].id", equalTo(id));
@@ -111,6 +113,46 @@ class CreateWritesTest {
                         .containsExactly("keyline/certificate-service/certificates/" + createdId);
                 given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
                         .then().statusCode(200).body("total", equalTo(1)).body("items[0].id", equalTo(createdId));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void ofTwoRenamesRacingForOneNameOneIsSavedAndTheOtherIsAConflict() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String target = uniqueName("rename-race");
+                List<String> ids = List.of(post(body(uniqueName("first"))).then().statusCode(201).extract().path("id"),
+                        post(body(uniqueName("second"))).then().statusCode(201).extract().path("id"));
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Response>> answers = new ArrayList<>();
+                for (String id : ids) {
+                    String etag = given().header("Authorization", READER).when().get(BASE + "/" + id).then()
+                            .statusCode(200).extract().header("ETag");
+                    answers.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return given().header("Authorization", MANAGER).header("If-Match", etag)
+                                .contentType(ContentType.JSON)
+                                .body(Map.of("name", target, "authorizedDomains", List.of("*.example.com")))
+                                .when().put(BASE + "/" + id);
+                    }));
+                }
+                List<Integer> statuses = new ArrayList<>();
+                for (Future<Response> f : answers) {
+                    Response r = f.get(60, TimeUnit.SECONDS);
+                    statuses.add(r.statusCode());
+                    if (r.statusCode() != 200) {
+                        assertThat(r.contentType()).startsWith("application/problem+json");
+                        assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
+                    }
+                }
+
+                assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 409);
+                given().header("Authorization", READER).queryParam("name", target).when().get(BASE)
+                        .then().statusCode(200).body("total", equalTo(1));
             }
         } finally {
             pool.shutdownNow();
