@@ -96,7 +96,7 @@ public class RotationWorker {
         slots = new Semaphore(config.worker().concurrency());
         engine = new RotationEngine(
                 new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock,
-                        config.worker().pbkdf2Iterations(), work.keys()),
+                        config.worker().pbkdf2Iterations(), work.keys(), work.reserve()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
     }
 

@@ -10,11 +10,17 @@ import dev.keyline.rotation.RunStore;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * What steps use: connection-service, Vault, the database, the clock, and the bounded pool that
- * key generation runs on.
+ * What steps use: connection-service, Vault, the database, the clock, the bounded pool that key
+ * generation runs on and the reserve of keys generated ahead on it.
  */
 public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
-        int pbkdf2Iterations, BoundedWork keyWork) {
+        int pbkdf2Iterations, BoundedWork keyWork, KeyReserve keyReserve) {
+
+    /** Without a key reserve: every GENERATE makes its key on demand. */
+    public StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
+            int pbkdf2Iterations, BoundedWork keyWork) {
+        this(connections, pendingKeys, store, clock, pbkdf2Iterations, keyWork, KeyReserve.none(keyWork, pbkdf2Iterations));
+    }
 
     /**
      * The key slots for a step that checks them before it acts: what the previous step of this
