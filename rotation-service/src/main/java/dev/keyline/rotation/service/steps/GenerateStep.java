@@ -32,8 +32,7 @@ public class GenerateStep implements RotationStep {
         } else {
             // A key generated ahead in idle time if the reserve has one of this size; else generation and
             // encryption, CPU work, on the bounded key pool (a full pool retries the run later).
-            NewKey made = ctx.keyReserve().take(run.keySize).orElseGet(
-                    () -> ctx.keyWork().call(() -> NewKey.generate(run.keySize, ctx.pbkdf2Iterations())));
+            NewKey made = ctx.newKeys().take(run.keySize);
             key = made.stored();
             if (!ctx.pendingKeys().create(run.id, made.stored(), made.plain())) {
                 // A previous attempt's write landed although its answer was lost: use that key.

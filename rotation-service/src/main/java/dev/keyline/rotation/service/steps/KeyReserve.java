@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -20,7 +21,7 @@ import dev.keyline.common.work.WorkRejectedException;
  * on the single-threaded key pool, which was the critical path of a burst (bench/README.md).
  *
  * <ul>
- * <li><b>Handed out once.</b> {@link #take} removes the key it returns (an atomic poll), so no two
+ * <li><b>Handed out once.</b> {@link #takeReady} removes the key it returns (an atomic poll), so no two
  * runs ever get the same key; a key that was never taken was never registered or stored anywhere,
  * so losing the reserve (crash, restart, {@link #close}) costs only the CPU that made it.
  * <li><b>Memory only, one key size.</b> Only {@code keySize} keys (the default and by far the most
@@ -64,6 +65,8 @@ public final class KeyReserve implements AutoCloseable {
     private final BlockingQueue<NewKey> ready;
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong missed = new AtomicLong();
+    /** Runs generating their key on demand right now: while there is one, the pool is not idle. */
+    private final AtomicInteger demand = new AtomicInteger();
     private final Object changed = new Object();
     private volatile boolean closed;
     private volatile Thread filler;
@@ -85,16 +88,32 @@ public final class KeyReserve implements AutoCloseable {
         this.ready = new ArrayBlockingQueue<>(Math.max(1, capacity));
     }
 
-    /** A reserve that holds nothing: every run generates its key on demand. */
+    /** A reserve that holds nothing: {@link #take} generates every key on demand, as before the reserve. */
     public static KeyReserve none(BoundedWork keyWork, int pbkdf2Iterations) {
         return new KeyReserve(0, 2048, pbkdf2Iterations, keyWork);
     }
 
     /**
-     * A ready key of {@code keySize} bits, removed from the reserve so it is handed out exactly
-     * once; empty when the reserve holds no key of that size (the caller generates one).
+     * A key for GENERATE: a ready one of {@code keySize} bits if the reserve holds one (removed, so
+     * it is handed out exactly once), else one generated now on the key pool, as without a reserve.
+     *
+     * @throws dev.keyline.common.work.WorkRejectedException when the pool is full (the run retries later)
      */
-    public Optional<NewKey> take(int keySize) {
+    public NewKey take(int keySize) {
+        Optional<NewKey> ready = takeReady(keySize);
+        if (ready.isPresent()) {
+            return ready.get();
+        }
+        demand.incrementAndGet();
+        try {
+            return keyWork.call(() -> NewKey.generate(keySize, pbkdf2Iterations));
+        } finally {
+            demand.decrementAndGet();
+        }
+    }
+
+    /** A ready key of {@code keySize} bits, removed from the reserve; empty when it holds none. */
+    public Optional<NewKey> takeReady(int keySize) {
         if (capacity == 0 || keySize != this.keySize) {
             return Optional.empty();
         }
@@ -151,7 +170,9 @@ public final class KeyReserve implements AutoCloseable {
     }
 
     /**
-     * One step of the filler: a new key into the reserve when it has room and the key pool is idle.
+     * One step of the filler: a new key into the reserve when it has room and the key pool is idle,
+     * that is no run is generating or waiting to generate a key on demand ({@link #take} counts
+     * them exactly; the executor's own active count lags a finished task) and nothing is queued.
      * The idle check and the submission are not atomic: a run that submits in between waits behind
      * this one generation, which is the bound the reserve promises.
      *
@@ -161,8 +182,7 @@ public final class KeyReserve implements AutoCloseable {
         if (capacity == 0 || closed || ready.size() >= capacity) {
             return Fill.FULL;
         }
-        BoundedWork.Load load = keyWork.load();
-        if (load.active() > 0 || load.queued() > 0) {
+        if (demand.get() > 0 || keyWork.load().queued() > 0) {
             return Fill.BUSY;
         }
         NewKey key;

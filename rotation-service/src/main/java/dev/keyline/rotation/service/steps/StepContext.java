@@ -10,16 +10,16 @@ import dev.keyline.rotation.RunStore;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * What steps use: connection-service, Vault, the database, the clock, the bounded pool that key
- * generation runs on and the reserve of keys generated ahead on it.
+ * What steps use: connection-service, Vault, the database, the clock, and where new keys come from
+ * (the reserve of keys generated ahead, else generation on the bounded key pool).
  */
 public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
-        int pbkdf2Iterations, BoundedWork keyWork, KeyReserve keyReserve) {
+        KeyReserve newKeys) {
 
-    /** Without a key reserve: every GENERATE makes its key on demand. */
+    /** Without a key reserve: every GENERATE makes its key on demand on {@code keyWork}. */
     public StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
             int pbkdf2Iterations, BoundedWork keyWork) {
-        this(connections, pendingKeys, store, clock, pbkdf2Iterations, keyWork, KeyReserve.none(keyWork, pbkdf2Iterations));
+        this(connections, pendingKeys, store, clock, KeyReserve.none(keyWork, pbkdf2Iterations));
     }
 
     /**
