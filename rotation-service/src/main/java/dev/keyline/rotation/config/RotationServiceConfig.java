@@ -39,10 +39,11 @@ public interface RotationServiceConfig {
         Duration saturatedAfter();
 
         /**
-         * Keys generated ahead, in memory, while the key pool is idle, so a burst of due rotations
-         * takes ready keys instead of each waiting for a generation; 0 disables it. 32 covers eight
-         * rounds of the default worker concurrency (4), costs about 5 s of one core after start-up
-         * or a burst and ~150 KB of heap; a larger burst is served by the pool as the reserve refills.
+         * Keys generated ahead, in memory, while no run waits for the key pool, so a burst of due
+         * rotations takes ready keys instead of each waiting for a generation; 0 disables it. 32 is
+         * eight rounds of the default worker concurrency (4): with the pool refilling between takes
+         * it carried a burst of 100 in the bench (bench/README.md). It costs 32 generations on the
+         * key pool after start-up (~2-5 s of one core) and ~150 KB of heap.
          */
         @WithDefault("32")
         int keyReserve();
