@@ -135,6 +135,7 @@ public class ExchangeLoad {
         // (bench/floor-app on the same PostgreSQL; no security, audit or metrics), when it is built.
         String floorUrl = System.getenv("FLOOR_URL");
         Supplier<Long> floorCall = null;
+        Supplier<Long> pingCall = null;
         if (floorUrl != null && !floorUrl.isEmpty()) {
             HttpResponse<String> item = plain.send(HttpRequest.newBuilder(URI.create(floorUrl + "/items"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}"))
@@ -142,6 +143,8 @@ public class ExchangeLoad {
             String itemId = item.body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
             HttpRequest floorGet = HttpRequest.newBuilder(URI.create(floorUrl + "/items/" + itemId)).GET().build();
             floorCall = () -> time(plain, floorGet, "\"bench\"");
+            HttpRequest floorPing = HttpRequest.newBuilder(URI.create(floorUrl + "/ping")).GET().build();
+            pingCall = () -> time(plain, floorPing, "pong");
         }
 
         int warmup = Integer.getInteger("warmup", Math.max(200, samples / 2));
@@ -152,10 +155,12 @@ public class ExchangeLoad {
             hopCall.get();
             if (floorCall != null) {
                 floorCall.get();
+                pingCall.get();
             }
         }
         List<Long> s = new ArrayList<>();
         List<Long> f = new ArrayList<>();
+        List<Long> p = new ArrayList<>();
         List<Long> b = new ArrayList<>();
         List<Long> h = new ArrayList<>();
         List<Long> r = new ArrayList<>();
@@ -175,6 +180,9 @@ public class ExchangeLoad {
             for (int i = 0; floorCall != null && i < BLOCK; i++) {
                 f.add(floorCall.get());
             }
+            for (int i = 0; pingCall != null && i < BLOCK; i++) {
+                p.add(pingCall.get());
+            }
         }
         HttpResponse<String> last = plain.send(viaService, HttpResponse.BodyHandlers.ofString());
         System.out.println("last exchange answer: " + last.body().replaceAll("\"cipherSuite\":\"[^\"]*\",?", ""));
@@ -186,6 +194,7 @@ public class ExchangeLoad {
         report("GET the certificate (token + row, no egress)", r);
         if (!f.isEmpty()) {
             report("floor app: plain Quarkus GET of one row", f);
+            report("floor app: plain Quarkus GET, no database", p);
         }
         double aim = 1.5 * bp + hp;
         System.out.printf("AIM 1.5 x bare p50 + hop p50 = %.3f ms; service p50 / aim = %.2f (<= 1 meets it)%n", aim, sp / aim);
@@ -197,6 +206,7 @@ public class ExchangeLoad {
         StackCpu.perCall("GET the certificate", 1000, readCall::get);
         if (floorCall != null) {
             StackCpu.perCall("floor app GET of one row", 1000, floorCall::get);
+            StackCpu.perCall("floor app GET, no database", 1000, pingCall::get);
         }
         tls.stop(0);
         hop.stop(0);
