@@ -7,7 +7,9 @@
 #   (b) the time until N rotations requested at once are all DONE (worker concurrency bound).
 #   bench/rotation-service.sh [connections=100] [singles=10]
 # SKIP_BUILD=1 reuses the last build (passed on to ./run-local); ROTATION_SERVICE_WORKER_CONCURRENCY=8
-# tries another worker concurrency without a rebuild.
+# tries another worker concurrency without a rebuild, ROTATION_SERVICE_WORK_KEY_RESERVE=0 runs without
+# the key reserve (for an A/B; default 32). Each batch prints how many reserved keys were ready when
+# it was requested, read from rotation-service's /q/metrics (the bench does not wait for a full reserve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-100}
@@ -25,8 +27,10 @@ fi
 echo "== rotation-service (JVM mode, $(java -version 2>&1 | head -1)), $(nproc) cores"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU seconds per process during (b), read from the pid file ./run-local writes.
-LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
+LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids \
+  ROTATION_SERVICE_MANAGEMENT_URL="http://127.0.0.1:${ROTATION_MGMT_PORT:-9083}" java bench/src/RotationLoad.java "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ROTATION_SERVICE_URL" \
   "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$COUNT" "$SINGLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 # ROTATION_SERVICE_WORKER_CONCURRENCY in the environment reaches rotation-service through ./run-local.
+echo "key reserve: ${ROTATION_SERVICE_WORK_KEY_RESERVE:-32 (default)} keys (rotation-service.work.key-reserve)"
 echo "worker concurrency: ${ROTATION_SERVICE_WORKER_CONCURRENCY:-$(grep '^rotation-service.worker.concurrency' rotation-service/src/main/resources/application.properties | cut -d= -f2)} per replica (1 replica)"

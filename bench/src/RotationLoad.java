@@ -34,6 +34,11 @@ import java.util.regex.Pattern;
  * Then (a) {@code singles} rotations one after the other (POST, poll until DONE): median, min, max;
  * (b) one rotation of every connection requested at once: time until all are DONE, bounded by
  * rotation-service's worker concurrency. Exits 1 unless every run ended DONE.
+ *
+ * <p>With {@code ROTATION_SERVICE_MANAGEMENT_URL} set (rotation-service's management port), each
+ * batch also prints the key reserve as rotation-service's /q/metrics shows it: how many keys were
+ * ready when the batch was requested (not waited for: what was there after the preceding work),
+ * and how many runs took a ready key or generated theirs on demand.
  */
 public class RotationLoad {
 
@@ -137,6 +142,8 @@ public class RotationLoad {
                 + " server-side durationMillis median %d ms%n", singles, median(sorted), sorted.getFirst(),
                 sorted.getLast(), serverSorted.isEmpty() ? -1 : serverSorted.get(serverSorted.size() / 2));
 
+        System.out.println(reserveInEffect());
+
         // --- (b) every connection at once, twice: the first batch meets a JVM that has run only the
         // set-up and the singles (JIT still compiling); the second, on the same connections (each now
         // rotates back into the other slot), shows the steady state a long-running replica is in.
@@ -151,6 +158,7 @@ public class RotationLoad {
 
     /** Starts a rotation of every connection at once, waits until all ended; the number that did not end DONE. */
     private static int batch(String label, String rs, List<String> ids) throws Exception {
+        Map<String, Double> reserveBefore = reserveMetrics();
         Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
@@ -194,7 +202,44 @@ public class RotationLoad {
         System.out.printf("%s: %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
                 + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", label, runIds.size(), requested, all, done,
                 runIds.size() / all, maxRunning);
+        Map<String, Double> reserveAfter = reserveMetrics();
+        if (!reserveBefore.isEmpty() && !reserveAfter.isEmpty()) {
+            System.out.printf("%s: key reserve %.0f of %.0f keys ready when the batch was requested; %.0f runs took a"
+                    + " ready key, %.0f generated theirs on demand (reserve empty)%n", label,
+                    reserveBefore.get("ready"), reserveBefore.get("capacity"),
+                    reserveAfter.get("taken_total") - reserveBefore.get("taken_total"),
+                    reserveAfter.get("missed_total") - reserveBefore.get("missed_total"));
+        }
         return (int) (runIds.size() - done);
+    }
+
+    /**
+     * rotation-service's keyline_rotation_key_reserve_{ready,capacity,taken_total,missed_total} from
+     * its /q/metrics; empty without ROTATION_SERVICE_MANAGEMENT_URL or when a series is missing.
+     */
+    static Map<String, Double> reserveMetrics() throws Exception {
+        String mgmt = System.getenv("ROTATION_SERVICE_MANAGEMENT_URL");
+        if (mgmt == null || mgmt.isBlank()) {
+            return Map.of();
+        }
+        String scrape = send("GET", mgmt + "/q/metrics", null, false).body();
+        Map<String, Double> values = new HashMap<>();
+        for (String name : List.of("ready", "capacity", "taken_total", "missed_total")) {
+            Matcher m = Pattern.compile("(?m)^keyline_rotation_key_reserve_" + name + " (\\S+)").matcher(scrape);
+            if (!m.find()) {
+                return Map.of();
+            }
+            values.put(name, Double.parseDouble(m.group(1)));
+        }
+        return values;
+    }
+
+    /** One line for the header: the reserve size in effect, as rotation-service reports it. */
+    static String reserveInEffect() throws Exception {
+        Map<String, Double> r = reserveMetrics();
+        return r.isEmpty() ? "key reserve: unknown (no ROTATION_SERVICE_MANAGEMENT_URL or no metrics)"
+                : String.format("key reserve: %.0f keys (rotation-service.work.key-reserve), %.0f ready now",
+                        r.get("capacity"), r.get("ready"));
     }
 
     /** Where the cores went during a batch: CPU seconds per process, and per rotation. */

@@ -18,7 +18,7 @@ public interface RotationServiceConfig {
 
     Retry retry();
 
-    /** The bounded pool for key generation. */
+    /** The bounded pool for key generation and the reserve of keys generated ahead on it. */
     Work work();
 
     interface Work {
@@ -37,6 +37,24 @@ public interface RotationServiceConfig {
         /** A pool whose queue stays full this long turns readiness DOWN (check {@code work-keys}). */
         @WithDefault("5S")
         Duration saturatedAfter();
+
+        /**
+         * Keys generated ahead, in memory, while no run waits for the key pool, so a burst of due
+         * rotations takes ready keys instead of each waiting for a generation; 0 disables it. 32 is
+         * eight rounds of the default worker concurrency (4): with the pool refilling between takes
+         * it carried a burst of 100 in the bench (bench/README.md). It costs 32 generations on the
+         * key pool after start-up (~2-5 s of one core) and ~150 KB of heap.
+         */
+        @WithDefault("32")
+        int keyReserve();
+
+        /** The one key size (bits) the reserve holds; runs of another size generate on demand. */
+        @WithDefault("2048")
+        int keyReserveKeySize();
+
+        /** How long after start-up the reserve begins to fill, so start-up and the first runs go first. */
+        @WithDefault("5S")
+        Duration keyReserveDelay();
     }
 
     interface VaultPaths {

@@ -95,8 +95,7 @@ public class RotationWorker {
         executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
         slots = new Semaphore(config.worker().concurrency());
         engine = new RotationEngine(
-                new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock,
-                        config.worker().pbkdf2Iterations(), work.keys()),
+                new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock, work.reserve()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
     }
 

@@ -105,6 +105,11 @@ class ObservabilityTest {
                 "keyline_rotation_key_age_seconds{connection_id=\"" + done.id() + "\"}");
         assertThat(value(scrape, "keyline_rotation_runs_total\\{outcome=\"done\"\\}")).isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "keyline_rotation_runs_total\\{outcome=\"needs_attention\"\\}")).isGreaterThanOrEqualTo(1);
+        // The key reserve's metrics exist; the tests' profile runs without a reserve (capacity 0).
+        assertThat(value(scrape, "keyline_rotation_key_reserve_capacity")).isZero();
+        assertThat(value(scrape, "keyline_rotation_key_reserve_ready")).isZero();
+        assertThat(value(scrape, "keyline_rotation_key_reserve_taken_total")).isZero();
+        assertThat(scrape).contains("keyline_rotation_key_reserve_missed_total");
         // Just rotated, P90D: due in about 90 days, key age about zero.
         double untilDue = value(scrape, "keyline_rotation_seconds_until_due\\{connection_id=\"" + done.id() + "\"\\}");
         assertThat(untilDue).isBetween(89 * 86400.0, 90 * 86400.0 + 60);

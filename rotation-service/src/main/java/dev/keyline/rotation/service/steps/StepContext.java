@@ -10,11 +10,17 @@ import dev.keyline.rotation.RunStore;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * What steps use: connection-service, Vault, the database, the clock, and the bounded pool that
- * key generation runs on.
+ * What steps use: connection-service, Vault, the database, the clock, and where new keys come from
+ * (the reserve of keys generated ahead, else generation on the bounded key pool).
  */
 public record StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
-        int pbkdf2Iterations, BoundedWork keyWork) {
+        KeyReserve newKeys) {
+
+    /** Without a key reserve: every GENERATE makes its key on demand on {@code keyWork}. */
+    public StepContext(ConnectionPort connections, PendingKeys pendingKeys, RunStore store, Clock clock,
+            int pbkdf2Iterations, BoundedWork keyWork) {
+        this(connections, pendingKeys, store, clock, KeyReserve.none(keyWork, pbkdf2Iterations));
+    }
 
     /**
      * The key slots for a step that checks them before it acts: what the previous step of this
