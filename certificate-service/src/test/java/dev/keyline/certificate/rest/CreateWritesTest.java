@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,29 +84,22 @@ class CreateWritesTest {
         try {
             for (int round = 0; round < 5; round++) {
                 String name = uniqueName("race");
-                List<Map<String, Object>> bodies = List.of(body(name), body(name.toUpperCase()));
+                Map<String, Object> lower = body(name);
+                Map<String, Object> upper = body(name.toUpperCase());
                 Set<String> before = Set.copyOf(vault.secretPaths(MOUNT));
-                CyclicBarrier start = new CyclicBarrier(2);
-                List<Future<Response>> answers = new ArrayList<>();
-                for (Map<String, Object> b : bodies) {
-                    answers.add(pool.submit(() -> {
-                        start.await(10, TimeUnit.SECONDS);
-                        return post(b);
-                    }));
-                }
+
+                List<Response> answers = atOnce(pool, List.of(() -> post(lower), () -> post(upper)));
+
                 List<Integer> statuses = new ArrayList<>();
                 String createdId = null;
-                for (Future<Response> f : answers) {
-                    Response r = f.get(60, TimeUnit.SECONDS);
+                for (Response r : answers) {
                     statuses.add(r.statusCode());
                     if (r.statusCode() == 201) {
                         createdId = r.path("id");
                     } else {
-                        assertThat(r.contentType()).startsWith("application/problem+json");
-                        assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
+                        assertNameTaken(r);
                     }
                 }
-
                 assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(201, 409);
                 Set<String> added = new HashSet<>(vault.secretPaths(MOUNT));
                 added.removeAll(before);
@@ -125,31 +119,24 @@ class CreateWritesTest {
         try {
             for (int round = 0; round < 5; round++) {
                 String target = uniqueName("rename-race");
-                List<String> ids = List.of(post(body(uniqueName("first"))).then().statusCode(201).extract().path("id"),
-                        post(body(uniqueName("second"))).then().statusCode(201).extract().path("id"));
-                CyclicBarrier start = new CyclicBarrier(2);
-                List<Future<Response>> answers = new ArrayList<>();
-                for (String id : ids) {
+                List<Callable<Response>> renames = new ArrayList<>();
+                for (String prefix : List.of("first", "second")) {
+                    String id = post(body(uniqueName(prefix))).then().statusCode(201).extract().path("id");
                     String etag = given().header("Authorization", READER).when().get(BASE + "/" + id).then()
                             .statusCode(200).extract().header("ETag");
-                    answers.add(pool.submit(() -> {
-                        start.await(10, TimeUnit.SECONDS);
-                        return given().header("Authorization", MANAGER).header("If-Match", etag)
-                                .contentType(ContentType.JSON)
-                                .body(Map.of("name", target, "authorizedDomains", List.of("*.example.com")))
-                                .when().put(BASE + "/" + id);
-                    }));
-                }
-                List<Integer> statuses = new ArrayList<>();
-                for (Future<Response> f : answers) {
-                    Response r = f.get(60, TimeUnit.SECONDS);
-                    statuses.add(r.statusCode());
-                    if (r.statusCode() != 200) {
-                        assertThat(r.contentType()).startsWith("application/problem+json");
-                        assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
-                    }
+                    renames.add(() -> given().header("Authorization", MANAGER).header("If-Match", etag)
+                            .contentType(ContentType.JSON)
+                            .body(Map.of("name", target, "authorizedDomains", List.of("*.example.com")))
+                            .when().put(BASE + "/" + id));
                 }
 
+                List<Integer> statuses = new ArrayList<>();
+                for (Response r : atOnce(pool, renames)) {
+                    statuses.add(r.statusCode());
+                    if (r.statusCode() != 200) {
+                        assertNameTaken(r);
+                    }
+                }
                 assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 409);
                 given().header("Authorization", READER).queryParam("name", target).when().get(BASE)
                         .then().statusCode(200).body("total", equalTo(1));
@@ -157,6 +144,28 @@ class CreateWritesTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Sends {@code calls} on {@code pool}, released together by a barrier so they race; their answers in order. */
+    private static List<Response> atOnce(ExecutorService pool, List<Callable<Response>> calls) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(calls.size());
+        List<Future<Response>> answers = new ArrayList<>();
+        for (Callable<Response> call : calls) {
+            answers.add(pool.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                return call.call();
+            }));
+        }
+        List<Response> out = new ArrayList<>();
+        for (Future<Response> f : answers) {
+            out.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    private static void assertNameTaken(Response r) {
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
     }
 
     private static Response post(Map<String, Object> body) {

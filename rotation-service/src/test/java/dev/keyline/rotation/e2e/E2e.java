@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,6 +20,9 @@ import dev.keyline.emulators.snowflake.KeySlots;
 import dev.keyline.emulators.snowflake.SnowflakeAccount;
 import dev.keyline.keys.Fingerprints;
 import dev.keyline.keys.RsaKeys;
+import dev.keyline.rotation.ConnectionInfo;
+import dev.keyline.rotation.RotationRun;
+import dev.keyline.rotation.persistence.JdbcRunStore;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
@@ -268,6 +273,22 @@ final class E2e {
     @SuppressWarnings("unchecked")
     static Map<String, Object> details(Map<String, Object> body) {
         return (Map<String, Object>) body.get("details");
+    }
+
+    /**
+     * A run of {@code svc} inserted through {@code store} (another replica's, leasing for {@code lease})
+     * already leased by {@code owner}, so this app's worker leaves it to the test's own engine.
+     */
+    static RotationRun insertLeasedRun(JdbcRunStore store, Svc svc, ConnectionInfo info, String owner,
+            Duration lease, String createdBy) {
+        store.leaseDuration(lease);
+        RotationRun run = RotationRun.create(UUID.fromString(svc.id()), info.account().toLowerCase(Locale.ROOT),
+                info.user().toLowerCase(Locale.ROOT), Instant.now());
+        run.createdBy = createdBy;
+        run.leaseOwner = owner;
+        run.leaseUntil = Instant.now().plus(lease);
+        store.insert(run);
+        return run;
     }
 
     static void sleep(long millis) {

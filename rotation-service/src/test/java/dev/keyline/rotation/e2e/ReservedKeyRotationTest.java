@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -80,14 +79,9 @@ class ReservedKeyRotationTest {
         E2e.Svc svc = e2e.newConnection("reserved-key");
         ConnectionInfo info = connections.connection(UUID.fromString(svc.id()));
         JdbcRunStore replicaStore = new JdbcRunStore(dataSource);
-        replicaStore.leaseDuration(Duration.ofMinutes(2));
-        RotationRun run = RotationRun.create(UUID.fromString(svc.id()), info.account().toLowerCase(Locale.ROOT),
-                info.user().toLowerCase(Locale.ROOT), Instant.now());
-        run.createdBy = "reserved-key-test";
         // Inserted already leased by replica-r, so this app's worker leaves it alone.
-        run.leaseOwner = "replica-r";
-        run.leaseUntil = Instant.now().plus(Duration.ofMinutes(2));
-        replicaStore.insert(run);
+        RotationRun run = E2e.insertLeasedRun(replicaStore, svc, info, "replica-r", Duration.ofMinutes(2),
+                "reserved-key-test");
 
         RotationEngine replica = new RotationEngine(
                 new StepContext(connections, vault, replicaStore, Clock.systemUTC(), reserve),

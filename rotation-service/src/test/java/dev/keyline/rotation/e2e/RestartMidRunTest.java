@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -78,14 +76,9 @@ class RestartMidRunTest {
         E2e.Svc svc = e2e.newConnection("replica-crash");
         ConnectionInfo info = connections.connection(UUID.fromString(svc.id()));
         JdbcRunStore replicaStore = new JdbcRunStore(dataSource);
-        replicaStore.leaseDuration(Duration.ofSeconds(3));
-        RotationRun run = RotationRun.create(UUID.fromString(svc.id()), info.account().toLowerCase(Locale.ROOT),
-                info.user().toLowerCase(Locale.ROOT), Instant.now());
-        run.createdBy = "replica-crash-test";
         // Inserted already leased by replica-a, so this app's worker does not claim it first.
-        run.leaseOwner = "replica-a";
-        run.leaseUntil = Instant.now().plusSeconds(3);
-        replicaStore.insert(run);
+        RotationRun run = E2e.insertLeasedRun(replicaStore, svc, info, "replica-a", Duration.ofSeconds(3),
+                "replica-crash-test");
 
         ConnectionPort dyingAfterRegister = new ConnectionPort() {
             @Override
