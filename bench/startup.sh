@@ -3,6 +3,9 @@
 # Hibernate ORM Panache + PostgreSQL) and the three services, median of ROUNDS, with and without the
 # JDK 25 AOT cache, interleaved in one run (bench/src/StartupTimes.java).
 #   bench/startup.sh [rounds=5] [aot|noaot|both]
+# BENCH_JAVA_OPTS="..." adds JVM options to every launch, the floor's included (a heap flag is only
+# read next to what it does to the floor); BASELINE=DIR also launches DIR/<service> (an earlier build's
+# quarkus-app copy) in the same rounds.
 # Starts its own PostgreSQL, vault-emulator and a peer connection-service (rotation-service's
 # readiness asks it) on free ports; needs the -Pbench build (bench/run does it; SKIP_BUILD=1 here).
 set -euo pipefail
@@ -84,4 +87,5 @@ spec() { local IFS="$tab"; echo "$*"; }
 
 echo "== launch → ready and RSS after start ($("$JAVA" -version 2>&1 | head -1)), $(nproc) cores, median of $ROUNDS"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${BENCH_JAVA_OPTS:-}" ] || echo "JVM options for every app, the floor included (BENCH_JAVA_OPTS): $BENCH_JAVA_OPTS"
 "$JAVA" bench/src/StartupTimes.java "$WORK/apps.tsv" "$ROUNDS" "$WORK/logs" "$MODES"

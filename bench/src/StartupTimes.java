@@ -60,6 +60,13 @@ public class StartupTimes {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static Path logs;
+    /**
+     * BENCH_JAVA_OPTS: JVM options given to every app alike, the floor included (e.g. a heap setting, or
+     * {@code -XX:StartFlightRecording=filename=DIR/} to profile the launches), so a flag's effect on the
+     * services is always read next to its effect on the floor.
+     */
+    static final List<String> EXTRA_JVM_OPTS = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").isBlank()
+            ? List.of() : List.of(System.getenv("BENCH_JAVA_OPTS").strip().split("\\s+"));
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
@@ -199,11 +206,34 @@ public class StartupTimes {
         long anon = statusKb(l.process.pid(), "RssAnon:");
         long cpu = cpuMillis(Path.of("/proc", Long.toString(l.process.pid()), "stat"));
         long mainCpu = mainThreadCpuMillis(l.process.pid());
+        atReady(l);
         l.process.destroy();
         if (!l.process.waitFor(60, TimeUnit.SECONDS)) {
             l.process.destroyForcibly().waitFor();
         }
         return new Sample(ready, rss, anon, cpu, mainCpu);
+    }
+
+    /**
+     * BENCH_AT_READY: a command run right after ready and the figures are read, before the app is
+     * stopped, with {pid}, {port} (the port /q/health/ready answered on) and {app} replaced, and its
+     * output appended to the app's log;
+     * e.g. {@code jcmd {pid} VM.native_memory summary} (with {@code -XX:NativeMemoryTracking=summary}
+     * in BENCH_JAVA_OPTS) shows where the RSS at ready went.
+     */
+    static void atReady(Launched l) throws IOException, InterruptedException {
+        String cmd = System.getenv("BENCH_AT_READY");
+        if (cmd == null || cmd.isBlank()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>();
+        for (String arg : cmd.strip().split("\\s+")) {
+            argv.add(arg.replace("{pid}", Long.toString(l.process.pid())).replace("{port}",
+                    Integer.toString(l.useManagement ? l.managementPort : l.httpPort)).replace("{app}", l.appName));
+        }
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(l.log)).start();
+        p.waitFor(60, TimeUnit.SECONDS);
     }
 
     static final class Launched {
@@ -249,6 +279,7 @@ public class StartupTimes {
         l.log = logs.resolve(app.name + "-" + tag + ".log").toFile();
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
+        cmd.addAll(EXTRA_JVM_OPTS);
         cmd.addAll(jvmOpts);
         cmd.add("-jar");
         cmd.add(app.jar().toString());

@@ -204,12 +204,14 @@ public final class AuthorizationMatrix {
 
     private static List<Operation> operations(URL openapi) {
         String json = given().queryParam("format", "json").when().get(openapi).then().statusCode(200).extract().asString();
-        JsonNode paths;
+        JsonNode document;
         try {
-            paths = new ObjectMapper().readTree(json).path("paths");
+            document = new ObjectMapper().readTree(json);
         } catch (java.io.IOException e) {
             throw new AssertionError("the OpenAPI document is not JSON", e);
         }
+        assertBearerScheme(document);
+        JsonNode paths = document.path("paths");
         List<Operation> operations = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> path = it.next();
@@ -224,10 +226,28 @@ public final class AuthorizationMatrix {
                 JsonNode content = op.getValue().path("requestBody").path("content");
                 String contentType = content.isObject() && content.fieldNames().hasNext() ? content.fieldNames().next()
                         : null;
+                if (!op.getValue().path("security").toString().equals("[{\"jwt\":[]}]")) {
+                    throw new AssertionError(op.getKey() + " " + path.getKey() + ": the OpenAPI document does not say it needs"
+                            + " the jwt scheme: " + op.getValue().path("security"));
+                }
                 operations.add(new Operation(op.getKey(), path.getKey(), contentType));
             }
         }
         return operations;
+    }
+
+    /**
+     * The document declares the bearer-token scheme every /api operation names (Quarkus' security
+     * filter adds it; service-common's DeferredOpenApiDocuments only builds the document later, on the
+     * first request, and must keep it).
+     */
+    private static void assertBearerScheme(JsonNode document) {
+        JsonNode jwt = document.path("components").path("securitySchemes").path("jwt");
+        if (!jwt.path("type").asText().equals("http") || !jwt.path("scheme").asText().equals("bearer")
+                || !jwt.path("bearerFormat").asText().equals("JWT")) {
+            throw new AssertionError("the OpenAPI document lacks the jwt bearer security scheme: "
+                    + document.path("components").path("securitySchemes"));
+        }
     }
 
     /** A fresh token valid at every service, so what it may do depends on its permissions alone. */
