@@ -5,7 +5,8 @@
 #   bench/startup.sh [rounds=5] [aot|noaot|both]
 # BENCH_JAVA_OPTS="..." adds JVM options to every launch, the floor's included (a heap flag is only
 # read next to what it does to the floor); BASELINE=DIR also launches DIR/<service> (an earlier build's
-# quarkus-app copy) in the same rounds.
+# quarkus-app copy) in the same rounds; CANDIDATE=DIR launches the services from DIR/<service> instead of
+# <service>/target/quarkus-app (a copy, so a build or test run meanwhile does not replace the jars).
 # Starts its own PostgreSQL, vault-emulator and a peer connection-service (rotation-service's
 # readiness asks it) on free ports; needs the -Pbench build (bench/run does it; SKIP_BUILD=1 here).
 set -euo pipefail
@@ -25,6 +26,7 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
+app_dir() { if [ -n "${CANDIDATE:-}" ]; then echo "$CANDIDATE/$1"; else echo "$1/target/quarkus-app"; fi; }
 cleanup() { for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null || true; wait "${PIDS[i]}" 2>/dev/null || true; done; }
 trap cleanup EXIT
 wait_for() { # file pattern seconds
@@ -58,7 +60,7 @@ CONNECTION_ENV=("${SVC[@]}" CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP=true S
 PEER_HTTP=$(free_port)
 PEER_MGMT=$(free_port)
 env "${CONNECTION_ENV[@]}" QUARKUS_HTTP_PORT="$PEER_HTTP" QUARKUS_MANAGEMENT_PORT="$PEER_MGMT" \
-  "$JAVA" -jar connection-service/target/quarkus-app/quarkus-run.jar >"$WORK/peer-connection-service.log" 2>&1 &
+  "$JAVA" -jar "$(app_dir connection-service)/quarkus-run.jar" >"$WORK/peer-connection-service.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$PEER_MGMT/q/health/ready" 2>/dev/null && break; sleep 0.2; done
 
@@ -66,9 +68,9 @@ tab=$'\t'
 spec() { local IFS="$tab"; echo "$*"; }
 {
   spec floor-app bench/floor-app/target/quarkus-app http "${DB[@]}"
-  spec certificate-service certificate-service/target/quarkus-app management "${SVC[@]}"
-  spec connection-service connection-service/target/quarkus-app management "${CONNECTION_ENV[@]}"
-  spec rotation-service rotation-service/target/quarkus-app management "${SVC[@]}" \
+  spec certificate-service "$(app_dir certificate-service)" management "${SVC[@]}"
+  spec connection-service "$(app_dir connection-service)" management "${CONNECTION_ENV[@]}"
+  spec rotation-service "$(app_dir rotation-service)" management "${SVC[@]}" \
     CONNECTION_SERVICE_URL="http://127.0.0.1:$PEER_HTTP" CONNECTION_SERVICE_HEALTH_URL="http://127.0.0.1:$PEER_MGMT/q/health/ready" \
     KEYLINE_SERVICE_TOKEN_FILE="$WORK/service.token"
   if [ -n "${BASELINE:-}" ]; then

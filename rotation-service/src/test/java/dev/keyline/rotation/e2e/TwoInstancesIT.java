@@ -2,7 +2,10 @@ package dev.keyline.rotation.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
+import java.net.URI;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import dev.keyline.common.testing.AuthorizationMatrix;
 import dev.keyline.emulators.snowflake.RequestHold;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -117,6 +121,19 @@ class TwoInstancesIT {
                 i.kill();
             }
         }
+    }
+
+    /**
+     * The packaged jar serves its OpenAPI document with the jwt scheme: there, unlike in
+     * {@code @QuarkusTest}s, service-common's DeferredOpenApiDocuments builds it on this first request.
+     */
+    @Test
+    @Order(0)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void packagedJarBuildsTheOpenApiDocumentOnTheFirstRequest() throws Exception {
+        URL openapi = URI.create("http://127.0.0.1:" + a.managementPort + "/q/openapi").toURL();
+        AuthorizationMatrix.verifyJwtSecured(openapi);
+        given().when().get(openapi).then().statusCode(200).body(containsString("/api/v1/rotation-policies:"));
     }
 
     @Test

@@ -203,51 +203,75 @@ public final class AuthorizationMatrix {
     }
 
     private static List<Operation> operations(URL openapi) {
-        String json = given().queryParam("format", "json").when().get(openapi).then().statusCode(200).extract().asString();
-        JsonNode document;
-        try {
-            document = new ObjectMapper().readTree(json);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the OpenAPI document is not JSON", e);
-        }
-        assertBearerScheme(document);
-        JsonNode paths = document.path("paths");
+        JsonNode document = document(openapi);
+        assertJwtSecured(document);
         List<Operation> operations = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> path = it.next();
-            if (!path.getKey().startsWith("/api/")) {
-                continue;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
-                Map.Entry<String, JsonNode> op = ops.next();
-                if (!METHODS.contains(op.getKey())) {
-                    continue;
-                }
-                JsonNode content = op.getValue().path("requestBody").path("content");
-                String contentType = content.isObject() && content.fieldNames().hasNext() ? content.fieldNames().next()
-                        : null;
-                if (!op.getValue().path("security").toString().equals("[{\"jwt\":[]}]")) {
-                    throw new AssertionError(op.getKey() + " " + path.getKey() + ": the OpenAPI document does not say it needs"
-                            + " the jwt scheme: " + op.getValue().path("security"));
-                }
-                operations.add(new Operation(op.getKey(), path.getKey(), contentType));
-            }
+        for (Documented op : apiOperations(document)) {
+            JsonNode content = op.node().path("requestBody").path("content");
+            String contentType = content.isObject() && content.fieldNames().hasNext() ? content.fieldNames().next() : null;
+            operations.add(new Operation(op.method(), op.path(), contentType));
         }
         return operations;
     }
 
     /**
-     * The document declares the bearer-token scheme every /api operation names (Quarkus' security
-     * filter adds it; service-common's DeferredOpenApiDocuments only builds the document later, on the
-     * first request, and must keep it).
+     * Fetches the document at {@code openapi} and checks that it declares the bearer-token scheme and
+     * that every /api operation names it: Quarkus' security filter adds both, and service-common's
+     * DeferredOpenApiDocuments, which builds the document on the first request instead of at start,
+     * must keep them (rotation-service's TwoInstancesIT runs this against the packaged jar, where the
+     * deferral is in effect).
      */
-    private static void assertBearerScheme(JsonNode document) {
+    public static void verifyJwtSecured(URL openapi) {
+        assertJwtSecured(document(openapi));
+    }
+
+    private static JsonNode document(URL openapi) {
+        String json = given().queryParam("format", "json").when().get(openapi).then().statusCode(200).extract().asString();
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the OpenAPI document is not JSON", e);
+        }
+    }
+
+    private static void assertJwtSecured(JsonNode document) {
         JsonNode jwt = document.path("components").path("securitySchemes").path("jwt");
         if (!jwt.path("type").asText().equals("http") || !jwt.path("scheme").asText().equals("bearer")
                 || !jwt.path("bearerFormat").asText().equals("JWT")) {
             throw new AssertionError("the OpenAPI document lacks the jwt bearer security scheme: "
                     + document.path("components").path("securitySchemes"));
         }
+        List<Documented> operations = apiOperations(document);
+        if (operations.isEmpty()) {
+            throw new AssertionError("the OpenAPI document lists no /api operation");
+        }
+        for (Documented op : operations) {
+            if (!op.node().path("security").toString().equals("[{\"jwt\":[]}]")) {
+                throw new AssertionError(op.method() + " " + op.path() + ": the OpenAPI document does not say it needs"
+                        + " the jwt scheme: " + op.node().path("security"));
+            }
+        }
+    }
+
+    /** One operation of the document's /api paths, as documented. */
+    private record Documented(String method, String path, JsonNode node) {
+    }
+
+    private static List<Documented> apiOperations(JsonNode document) {
+        List<Documented> operations = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = document.path("paths").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (METHODS.contains(op.getKey())) {
+                    operations.add(new Documented(op.getKey(), path.getKey(), op.getValue()));
+                }
+            }
+        }
+        return operations;
     }
 
     /** A fresh token valid at every service, so what it may do depends on its permissions alone. */
