@@ -16,6 +16,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Connection test through connection-service next to the floor: the same login and query made
@@ -34,8 +37,8 @@ import java.util.UUID;
  *
  * <p>
  * Warm-up ({@code -Dwarmup}, default 3000): both JVMs run the driver's login that many times before
- * anything is measured: the service {@code warmup} tests, this JVM {@code warmup / 3} logins of each
- * of its three bare series. Until 2026-12-05 each series got 300 calls, so this JVM had run the
+ * anything is measured: the service {@code warmup} tests, this JVM {@code warmup / 4} logins of each
+ * of its four bare series. Until 2026-12-05 each series got 300 calls, so this JVM had run the
  * driver's login 900 times and the service 300: the service was still compiling (its C2 thread used
  * 1-3 ms of CPU per test on the two cores the test itself needs, for its first ~5,000 tests; a plain
  * GET's p50 falls from 4 ms to 0.7 ms over its first ~3,000 requests) while the bare series ran
@@ -47,6 +50,8 @@ import java.util.UUID;
  * thread, over a kept-alive connection ({@link HttpURLConnection}). {@code java.net.http.HttpClient}
  * hands every exchange to its selector and worker threads and back, which measured ~0.3 ms more per
  * request here (a warm GET 0.83 → 0.53 ms), a cost of this client that the bare series do not pay.
+ * POST bodies are buffered, not streamed, for the same reason ({@link #send}); until 2026-12-06 the
+ * service's test carried ~1.4 ms of this client's own delay.
  */
 public class ConnectionTestLoad {
 
@@ -111,7 +116,7 @@ public class ConnectionTestLoad {
                 if (!rs.next() || !user.equals(rs.getString(1))) {
                     throw new IllegalStateException("the bare login returned another user");
                 }
-                if (record[0]) {
+                if (record[0] && !Thread.currentThread().isVirtual()) {
                     bareResultNanos.add(System.nanoTime() - start); // before the close (logout request)
                 }
             } catch (java.sql.SQLException e) {
@@ -131,6 +136,18 @@ public class ConnectionTestLoad {
         serviceProps.put("IMPLICIT_SERVER_SIDE_QUERY_TIMEOUT", "true");
         Runnable bareWithServiceSettings = timed(driver, url, serviceProps, user);
         Runnable bareWithTimer = timed(driver, url, timerProps, user);
+        // The same bare login handed to a virtual thread and waited for, as the service's gateway runs
+        // it (a virtual thread can be interrupted out of a blocked socket read, which is how the service
+        // stops a login past its deadline): shows what that hand-off and the virtual thread's parking on
+        // every socket read cost next to the bare series on this thread.
+        ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+        Runnable bareOnVirtualThread = () -> {
+            try {
+                virtualThreads.submit(bare).get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        };
         Runnable get = () -> send("GET", cs + "/api/v1/connections/" + id, token, null, 200);
         // The per-request floor: one row read through a plain Quarkus REST + Hibernate app (bench/floor-app on
         // the stack's PostgreSQL, no security, audit or metrics), when the bench script started it.
@@ -141,15 +158,16 @@ public class ConnectionTestLoad {
             String itemUrl = floorUrl + "/items/" + item.replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
             floorGet = () -> send("GET", itemUrl, null, null, 200);
         }
-        // The same number of driver logins in both JVMs (three bare series here, one in the service).
+        // The same number of driver logins in both JVMs (four bare series here, one in the service).
         for (int i = 0; i < warmup; i++) {
             service.run();
             get.run();
             if (floorGet != null) {
                 floorGet.run();
             }
-            if (i % 3 == 0) {
+            if (i % 4 == 0) {
                 bare.run();
+                bareOnVirtualThread.run();
                 bareWithServiceSettings.run();
                 bareWithTimer.run();
             }
@@ -158,6 +176,7 @@ public class ConnectionTestLoad {
         List<Long> getNanos = new ArrayList<>();
         List<Long> floorNanos = new ArrayList<>();
         List<Long> bareNanos = new ArrayList<>();
+        List<Long> bareVirtualNanos = new ArrayList<>();
         List<Long> bareSettingsNanos = new ArrayList<>();
         List<Long> bareTimerNanos = new ArrayList<>();
         record[0] = true;
@@ -168,13 +187,15 @@ public class ConnectionTestLoad {
                 time(floorGet, 10, floorNanos);
             }
             time(bare, 10, bareNanos);
+            time(bareOnVirtualThread, 10, bareVirtualNanos);
             time(bareWithServiceSettings, 10, bareSettingsNanos);
             time(bareWithTimer, 10, bareTimerNanos);
         }
         System.out.printf("warm-up: %d service tests and GETs, %d calls of each bare series (as many driver logins in each JVM)%n",
-                warmup, (warmup + 2) / 3);
+                warmup, (warmup + 3) / 4);
         System.out.printf("connection test through connection-service: %s%n", summary(serviceNanos));
         System.out.printf("bare JDBC login + SELECT (floor):           %s%n", summary(bareNanos));
+        System.out.printf("  bare on a virtual thread (as the service runs it): %s%n", summary(bareVirtualNanos));
         System.out.printf("  bare with the service's timeout settings:  %s%n", summary(bareSettingsNanos));
         System.out.printf("  bare with timeouts on the driver's client-side timer: %s%n", summary(bareTimerNanos));
         System.out.printf("  bare until the result (without the close's logout request): %s%n", summary(bareResultNanos));
@@ -243,8 +264,13 @@ public class ConnectionTestLoad {
             if (body != null) {
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 c.setRequestProperty("Content-Type", "application/json");
+                // Not setFixedLengthStreamingMode: that writes the headers and the body separately, and
+                // the second write waited for the first's ACK (Nagle; HttpURLConnection cannot set
+                // TCP_NODELAY): measured 1.4 ms more from the client's send to the service's first route
+                // handler (p50 1.68 vs 0.37 ms buffered, 0.20 ms from a raw socket), which the bare
+                // series, whose driver writes each request at once, do not pay. Buffered, the request
+                // goes out in one write.
                 c.setDoOutput(true);
-                c.setFixedLengthStreamingMode(bytes.length);
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(bytes);
                 }
