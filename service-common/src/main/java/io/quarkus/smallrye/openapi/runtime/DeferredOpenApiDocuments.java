@@ -1,6 +1,7 @@
 package io.quarkus.smallrye.openapi.runtime;
 
 import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import io.quarkus.smallrye.openapi.runtime.filter.AutoSecurityFilter;
 import io.smallrye.openapi.runtime.io.Format;
@@ -93,8 +94,12 @@ public class DeferredOpenApiDocuments extends OpenApiDocumentService {
         built = true;
     }
 
-    /** Puts {@link DeferredOpenApiDocuments} in place of the extension's own service. */
+    /**
+     * Puts {@link DeferredOpenApiDocuments} in place of the extension's own service (and keeps the
+     * superclass's {@code config} field reachable by reflection in a native image).
+     */
     @Singleton
+    @RegisterForReflection(targets = OpenApiDocumentService.class, methods = false)
     static class Producer {
 
         /** Singleton, so callers get the instance itself: a client proxy would run package-private methods on itself. */
