@@ -1,5 +1,6 @@
 package dev.keyline.certificate.service;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.PostConstruct;
@@ -42,7 +43,11 @@ public class AuthorizedDomainsCache {
 
     /** The row's rules, parsed once per row version; a parse failure is thrown and nothing is kept. */
     public AuthorizedDomains of(CertificateEntity certificate) {
-        return entries.get(new RowVersion(certificate.id, certificate.version),
-                v -> AuthorizedDomains.parse(certificate.authorizedDomains));
+        return of(certificate.id, certificate.version, certificate.authorizedDomains);
+    }
+
+    /** As {@link #of(CertificateEntity)}, for a row read without its entity ({@code ExchangeRows}). */
+    public AuthorizedDomains of(UUID id, long version, List<String> rules) {
+        return entries.get(new RowVersion(id, version), v -> AuthorizedDomains.parse(rules));
     }
 }

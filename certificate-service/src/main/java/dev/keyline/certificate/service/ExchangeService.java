@@ -18,7 +18,8 @@ import dev.keyline.certificate.egress.ExchangeResult;
 import dev.keyline.certificate.egress.Limits;
 import dev.keyline.certificate.egress.MtlsExchange;
 import dev.keyline.certificate.egress.OutboundTarget;
-import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.certificate.persistence.ExchangeRow;
+import dev.keyline.certificate.persistence.ExchangeRows;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
@@ -37,7 +38,7 @@ public class ExchangeService {
     static final String ACTION = "certificate.exchange";
 
     @Inject
-    CertificateService certificates;
+    ExchangeRows rows;
 
     @Inject
     TlsContextCache tlsContexts;
@@ -70,22 +71,27 @@ public class ExchangeService {
     }
 
     public Exchanged exchange(UUID id, OutboundTarget target, ExchangeRequest request) {
-        CertificateEntity certificate = certificates.get(id);
+        ExchangeRow certificate = rows.find(id);
+        if (certificate == null) {
+            throw ProblemException.notFound("Certificate", id);
+        }
         String where = target.host() + ":" + target.port();
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try {
-            DomainMatch match = domains.of(certificate).match(target.host(), target.port());
+            DomainMatch match = domains.of(id, certificate.version(), certificate.authorizedDomains())
+                    .match(target.host(), target.port());
             if (!match.allowed()) {
                 outcome = "denied";
                 record(id, Outcome.DENIED, certificate, "host-not-authorized " + where);
                 throw new ProblemException(403, "host-not-authorized", "Host not authorized",
                         "This certificate may not be presented to " + where + "; its authorized domains are "
-                                + certificate.authorizedDomains,
+                                + certificate.authorizedDomains(),
                         List.of(new FieldError("url", match.reason())));
             }
             InetAddress address = resolve(id, certificate, target);
-            ExchangeResult result = exchange.send(tlsContexts.contextFor(certificate), address, target, request, limits);
+            ExchangeResult result = exchange.send(tlsContexts.contextFor(id, certificate.vaultVersion()), address, target,
+                    request, limits);
             outcome = "success";
             record(id, Outcome.SUCCESS, certificate, where + " -> HTTP " + result.status());
             return new Exchanged(result, match.matchedRule());
@@ -101,7 +107,7 @@ public class ExchangeService {
         }
     }
 
-    private InetAddress resolve(UUID id, CertificateEntity certificate, OutboundTarget target) {
+    private InetAddress resolve(UUID id, ExchangeRow certificate, OutboundTarget target) {
         try {
             return egress.resolveAndCheck(target.host());
         } catch (EgressRefusedException e) {
@@ -123,7 +129,7 @@ public class ExchangeService {
         return new ProblemException(status, slug, "Exchange failed", "The exchange with " + where + " failed: " + e.getMessage());
     }
 
-    private void record(UUID id, Outcome outcome, CertificateEntity certificate, String detail) {
-        audit.record(id, outcome, certificate.sha256Fingerprint, detail);
+    private void record(UUID id, Outcome outcome, ExchangeRow certificate, String detail) {
+        audit.record(id, outcome, certificate.sha256Fingerprint(), detail);
     }
 }

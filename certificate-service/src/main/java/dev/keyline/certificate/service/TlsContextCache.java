@@ -18,7 +18,6 @@ import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.certificate.egress.ClientTlsContext;
 import dev.keyline.certificate.egress.PoolSettings;
-import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.keys.Certificates;
@@ -75,10 +74,9 @@ public class TlsContextCache {
                 .build();
     }
 
-    public ClientTlsContext contextFor(CertificateEntity certificate) {
+    public ClientTlsContext contextFor(UUID id, int vaultVersion) {
         // Per key, Caffeine builds once: concurrent first calls for one version share one build.
-        return entries.get(new Version(certificate.id, certificate.vaultVersion),
-                v -> build(secrets.read(v.id(), v.vaultVersion())));
+        return entries.get(new Version(id, vaultVersion), v -> build(secrets.read(v.id(), v.vaultVersion())));
     }
 
     /**

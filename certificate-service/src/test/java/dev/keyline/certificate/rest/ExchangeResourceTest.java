@@ -144,6 +144,41 @@ class ExchangeResourceTest {
                 .then().statusCode(200).body("size()", equalTo(1));
     }
 
+    /**
+     * An exchange reads the certificate's row as it is now (plain JDBC, no entity): narrowed rules
+     * refuse the next exchange, and a deleted certificate is 404, never served from a cache.
+     */
+    @Test
+    void theNextExchangeReadsTheRowAsItIsNow() {
+        String name = CertificateFixtures.uniqueName("current-row");
+        Map<String, Object> body = new HashMap<>(CertificateFixtures.body(name, CertificateFixtures.client("current-row"),
+                List.of("localhost:" + server.port())));
+        body.put("caCertificate", SERVER_CA.certificatePem());
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/certificates").then().statusCode(201).extract().path("id");
+        Map<String, Object> call = Map.of("url", "https://localhost:" + server.port() + "/current");
+        given().header("Authorization", USER).contentType(ContentType.JSON).body(call)
+                .when().post("/api/v1/certificates/" + id + "/exchange").then().statusCode(200);
+
+        String etag = given().header("Authorization", READER).when().get("/api/v1/certificates/" + id)
+                .then().statusCode(200).extract().header("ETag");
+        given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "authorizedDomains", List.of("api.example.com")))
+                .when().put("/api/v1/certificates/" + id).then().statusCode(200);
+        int before = server.seen().size();
+        given().header("Authorization", USER).contentType(ContentType.JSON).body(call)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(403).body("type", equalTo("urn:keyline:problem:host-not-authorized"))
+                .body("detail", containsString("[api.example.com]"));
+        assertThat(server.seen()).hasSize(before);
+
+        given().header("Authorization", MANAGER).when().delete("/api/v1/certificates/" + id).then().statusCode(204);
+        given().header("Authorization", USER).contentType(ContentType.JSON).body(call)
+                .when().post("/api/v1/certificates/" + id + "/exchange")
+                .then().statusCode(404).contentType("application/problem+json");
+        assertThat(server.seen()).hasSize(before);
+    }
+
     @Test
     void wrongPortIsNotAuthorizedEither() {
         String id = store("port-client", List.of("localhost:1"), SERVER_CA);

@@ -1,9 +1,5 @@
 package dev.keyline.connection.persistence;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -11,6 +7,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.jdbc.RowRead;
 import dev.keyline.connection.ConnectionType;
 
 /**
@@ -35,19 +32,10 @@ public class SnowflakeRows {
 
     /** The row of Snowflake connection {@code id}; null when there is none (absent, or another type). */
     public SnowflakeRow find(UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
-            s.setObject(1, id);
-            s.setString(2, ConnectionType.SNOWFLAKE.wire());
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new SnowflakeRow(id, rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+        return RowRead.first(dataSource, SELECT,
+                rs -> new SnowflakeRow(id, rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getString(12), rs.getInt(13));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading connection " + id + " failed (SQLState " + e.getSQLState() + ")", e);
-        }
+                        rs.getString(11), rs.getString(12), rs.getInt(13)),
+                "connection " + id, id, ConnectionType.SNOWFLAKE.wire());
     }
 }
