@@ -3,7 +3,8 @@
 # snowflake-emulator, measured in one run on the local stack (./run-local).
 #   bench/connection-service.sh [samples=200]   # WARMUP=n driver logins in each JVM first (default 3000)
 # SKIP_BUILD=1 reuses the last build (passed on to ./run-local). JFR=1 records connection-service with
-# JFR (settings=profile) while the harness runs: target/bench/connection-service.jfr.
+# JFR (settings=profile) while the harness runs: target/bench/connection-service.jfr. BENCH_CLIENT_OPTS adds JVM
+# options to the harness's JVM (its bare series), e.g. "-Djdk.pollerMode=1".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SAMPLES=${1:-200}
@@ -24,7 +25,7 @@ if [ "${JFR:-}" = 1 ]; then
   "$JAVA_HOME/bin/jcmd" "$CS_PID" JFR.start name=bench settings=profile >/dev/null
 fi
 # The driver the service uses, from the service's own build.
-FLOOR_URL="$FLOOR_URL" LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids "$JAVA_HOME/bin/java" -Dwarmup=${WARMUP:-3000} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
+FLOOR_URL="$FLOOR_URL" LOCAL_STACK_PG_DIR=target/local-stack/pg LOCAL_STACK_PIDS=target/local-stack/pids "$JAVA_HOME/bin/java" ${BENCH_CLIENT_OPTS:-} -Dwarmup=${WARMUP:-3000} -cp 'connection-service/target/quarkus-app/lib/main/*' bench/src/ConnectionTestLoad.java \
   "$SNOWFLAKE_EMULATOR_URL" "$CONNECTION_SERVICE_URL" "$ADMIN_TOKEN" "$SNOWFLAKE_ADMIN_CONNECTION_ID" "$SNOWFLAKE_ACCOUNT" "$SAMPLES"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "${JFR:-}" = 1 ]; then
