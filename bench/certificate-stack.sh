@@ -2,6 +2,7 @@
 # a throwaway PostgreSQL cluster, the vault-emulator and the service (JVM mode) — on free ports, so it
 # runs beside other stacks and test runs. Stops them when the script exits.
 #   start_certificate_stack STATE_DIR [extra JVM options for the service...]
+#   VAULT_JVM_OPTS=... adds JVM options to the vault-emulator (e.g. -XX:StartFlightRecording=filename=...)
 # Afterwards: CERTIFICATE_SERVICE_URL, CERTIFICATE_SERVICE_PID, JWT_PRIVATE_KEY (PKCS#8 PEM the service
 # trusts for tokens with iss "keyline"; the harnesses mint their own tokens with it), STACK_JDBC_URL.
 # Distinct certificates (the JDK caches parsed ones, so repeating one would flatter the figures), made
@@ -74,7 +75,7 @@ start_certificate_infrastructure() {
   wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
 
   STACK_VAULT_TOKEN=$(openssl rand -hex 16)
-  "$java" -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$STACK_VAULT_TOKEN" \
+  "$java" ${VAULT_JVM_OPTS:-} -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$STACK_VAULT_TOKEN" \
     --mount secret >"$STACK_DIR/vault.log" 2>&1 &
   echo $! >>"$STACK_DIR/pids"
   echo "vault-emulator $!" >>"$STACK_DIR/processes"

@@ -113,9 +113,4 @@ public class CertificateEntity extends PanacheEntityBase {
         }
         return false;
     }
-
-    /** The certificate whose name is {@code name} up to case and Unicode composition. */
-    public static CertificateEntity findByName(String name) {
-        return find("nameKey", dev.keyline.common.validation.ResourceNames.key(name)).firstResult();
-    }
 }

@@ -16,6 +16,7 @@ import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.persistence.CertificateReads;
+import dev.keyline.certificate.persistence.NameHolders;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.common.audit.AuditTrail;
@@ -70,15 +71,18 @@ public class CertificateService {
     @Inject
     AuthorizedDomainsCache domainsCache;
 
+    @Inject
+    NameHolders nameHolders;
+
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
         // Parsing and decrypting the key (most of a create's time) runs on the key pool while this
         // thread asks PostgreSQL whether the name is free; an invalid upload still answers 400 first,
         // and a taken name 409 before any key material goes to Vault.
         FutureTask<ValidatedCertificate> validating = keyWork.submit(() -> validator.validate(upload));
-        CertificateEntity sameName;
+        NameHolders.Holder sameName;
         try {
-            sameName = CertificateEntity.findByName(upload.name());
+            sameName = nameHolders.find(upload.name());
         } catch (RuntimeException e) {
             keyWork.cancel(validating);
             throw e;
@@ -224,12 +228,12 @@ public class CertificateService {
     }
 
     private void requireUniqueName(String name, UUID self) {
-        requireNameFree(CertificateEntity.findByName(name), self);
+        requireNameFree(nameHolders.find(name), self);
     }
 
-    private static void requireNameFree(CertificateEntity other, UUID self) {
-        if (other != null && !other.id.equals(self)) {
-            throw nameTaken("A certificate named '" + other.name + "' already exists (names are unique regardless of case)");
+    private static void requireNameFree(NameHolders.Holder other, UUID self) {
+        if (other != null && !other.id().equals(self)) {
+            throw nameTaken("A certificate named '" + other.name() + "' already exists (names are unique regardless of case)");
         }
     }
 

@@ -114,6 +114,23 @@ class CreateWritesTest {
     }
 
     @Test
+    void aRenameToANameAnotherHoldsIsAConflictNamingItAndOneToItsOwnNameInAnotherCaseIsNot() {
+        String taken = uniqueName("Rename-Held");
+        post(body(taken)).then().statusCode(201);
+        String own = uniqueName("rename-own");
+        String id = post(body(own)).then().statusCode(201).extract().path("id");
+
+        Response refused = rename(id, taken.toUpperCase());
+        assertNameTaken(refused);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.<String> path("detail")).contains("'" + taken + "'");
+        given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .body("name", equalTo(own));
+
+        rename(id, own.toUpperCase()).then().statusCode(200).body("name", equalTo(own.toUpperCase()));
+    }
+
+    @Test
     void ofTwoRenamesRacingForOneNameOneIsSavedAndTheOtherIsAConflict() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -166,6 +183,14 @@ class CreateWritesTest {
     private static void assertNameTaken(Response r) {
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.<String> path("type")).isEqualTo("urn:keyline:problem:name-taken");
+    }
+
+    /** PUT of a new name and the same domains (no material), at the certificate's current version. */
+    private static Response rename(String id, String name) {
+        String etag = given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .extract().header("ETag");
+        return given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "authorizedDomains", List.of("*.example.com"))).when().put(BASE + "/" + id);
     }
 
     private static Response post(Map<String, Object> body) {
