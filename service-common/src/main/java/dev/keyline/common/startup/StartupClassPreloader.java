@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 import io.quarkus.runtime.ImageMode;
@@ -23,10 +24,14 @@ import io.quarkus.runtime.ImageMode;
  *
  * <p>The list is {@value #LIST} in the service's own resources, written by
  * {@code bench/startup-classes.sh} from {@code -Xlog:class+load} of a launch, in load order, cut at
- * ready. A stale list costs nothing but the lookup: a class that no longer exists is skipped. With
- * the AOT cache the classes come from the cache, so this thread finds them cheaply. Off in a native
- * image, where there is nothing to load, and with the system property {@value #SWITCH}{@code =false}
- * (bench/startup-classes.sh, so that a new list is not shaped by the old one).
+ * ready. A stale list costs nothing but the lookup: a class that no longer exists is skipped.
+ *
+ * <p>Off with the JDK's AOT cache ({@code -XX:AOTCache}, {@code -XX:SharedArchiveFile}, or a training
+ * run): there the classes come from the cache, and in an A/B on this machine the preloading thread made
+ * launch → ready 1.5-3× slower although the main thread used less CPU (bench/README.md, seventh
+ * session). Off in a native image, where there is nothing to load, and with the system property
+ * {@value #SWITCH}{@code =false} (bench/startup-classes.sh, so that a new list is not shaped by the old
+ * one).
  *
  * <p>It logs nothing: it runs before Quarkus has set up logging, and a failure here only means the
  * main thread loads its classes itself, as it would without this class.
@@ -46,7 +51,23 @@ public final class StartupClassPreloader {
                 || loader.getResource(LIST) == null) {
             return;
         }
-        Thread.ofPlatform().daemon().name("startup-class-preloader").start(() -> preload(loader));
+        Thread.ofPlatform().daemon().name("startup-class-preloader").start(() -> {
+            // Asked here, not on the main thread: the runtime MXBean loads a few dozen classes.
+            if (!aotCache(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+                preload(loader);
+            }
+        });
+    }
+
+    /** Whether the JVM was started with an AOT cache or CDS archive, or to train one. */
+    static boolean aotCache(Iterable<String> jvmArguments) {
+        for (String argument : jvmArguments) {
+            if (argument.startsWith("-XX:AOT") || argument.startsWith("-XX:SharedArchiveFile")
+                    || argument.startsWith("-XX:ArchiveClassesAtExit")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

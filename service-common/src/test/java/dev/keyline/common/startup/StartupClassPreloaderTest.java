@@ -48,6 +48,14 @@ class StartupClassPreloaderTest {
         assertThat(loader.requested).isEmpty();
     }
 
+    @Test
+    void anAotCacheOrItsTrainingTurnsPreloadingOff() {
+        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-XX:AOTCache=app.aot"))).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTCacheOutput=app.aot"))).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:SharedArchiveFile=app.jsa"))).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-Dkeyline.x=-XX:AOTCache"))).isFalse();
+    }
+
     /** Serves the list as the service's resource and records which classes were asked for. */
     static final class ListServingLoader extends ClassLoader {
         final List<String> requested = new CopyOnWriteArrayList<>();
