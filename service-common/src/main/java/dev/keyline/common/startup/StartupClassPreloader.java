@@ -14,7 +14,7 @@ import io.quarkus.runtime.ImageMode;
  * the main thread finds most of them already loaded instead of reading, parsing and defining each
  * one itself.
  *
- * <p>Why: without the JDK's AOT cache, class loading was about 40 % of the main thread's CPU to
+ * <p>Why: without the JDK's AOT cache, class loading was a third or more of the main thread's CPU to
  * ready (a service loads ~11,000 classes from its jars and the JDK before ready, the floor app
  * ~8,000; bench/README.md, start-up, seventh session), and the main thread does Quarkus' start one
  * step after the other while the second core is partly idle. Only loading moves: classes are not
@@ -28,7 +28,7 @@ import io.quarkus.runtime.ImageMode;
  *
  * <p>Off with the JDK's AOT cache ({@code -XX:AOTCache}, {@code -XX:SharedArchiveFile}, or a training
  * run): there the classes come from the cache, and in an A/B on this machine the preloading thread made
- * launch → ready 1.5-3× slower although the main thread used less CPU (bench/README.md, seventh
+ * launch → ready 1.3-1.9× slower although the main thread used less CPU (bench/README.md, seventh
  * session). Off in a native image, where there is nothing to load, and with the system property
  * {@value #SWITCH}{@code =false} (bench/startup-classes.sh, so that a new list is not shaped by the old
  * one).
