@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Predicate;
 
 import io.quarkus.runtime.ImageMode;
 
@@ -26,8 +29,8 @@ import io.quarkus.runtime.ImageMode;
  * {@code bench/startup-classes.sh} from {@code -Xlog:class+load} of a launch, in load order, cut at
  * ready. A stale list costs nothing but the lookup: a class that no longer exists is skipped.
  *
- * <p>Off with the JDK's AOT cache ({@code -XX:AOTCache}, {@code -XX:SharedArchiveFile}, or a training
- * run): there the classes come from the cache, and in an A/B on this machine the preloading thread made
+ * <p>Off with the JDK's AOT cache ({@code -XX:AOTCache} of a file that exists on a JDK that reads it,
+ * {@code -XX:SharedArchiveFile}, or a training run): there the classes come from the cache, and in an A/B on this machine the preloading thread made
  * launch → ready 1.3-1.9× slower although the main thread used less CPU (bench/README.md, seventh
  * session). Off in a native image, where there is nothing to load, and with the system property
  * {@value #SWITCH}{@code =false} (bench/startup-classes.sh, so that a new list is not shaped by the old
@@ -53,16 +56,26 @@ public final class StartupClassPreloader {
         }
         Thread.ofPlatform().daemon().name("startup-class-preloader").start(() -> {
             // Asked here, not on the main thread: the runtime MXBean loads a few dozen classes.
-            if (!aotCache(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            if (!aotCache(ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.version().feature(),
+                    path -> Files.isRegularFile(Path.of(path)))) {
                 preload(loader);
             }
         });
     }
 
-    /** Whether the JVM was started with an AOT cache or CDS archive, or to train one. */
-    static boolean aotCache(Iterable<String> jvmArguments) {
+    /**
+     * Whether the JVM runs with an AOT cache or CDS archive of the application, or trains one. A
+     * {@code -XX:AOTCache} the JVM cannot use does not count: the container images always pass it
+     * (with {@code -XX:+IgnoreUnrecognizedVMOptions}), and on a JDK before 24, or when the image build
+     * could not write the cache, the service starts without one and preloading is what helps.
+     */
+    static boolean aotCache(Iterable<String> jvmArguments, int jdkFeature, Predicate<String> fileExists) {
         for (String argument : jvmArguments) {
-            if (argument.startsWith("-XX:AOT") || argument.startsWith("-XX:SharedArchiveFile")
+            if (argument.startsWith("-XX:AOTCache=")) {
+                if (jdkFeature >= 24 && fileExists.test(argument.substring("-XX:AOTCache=".length()))) {
+                    return true;
+                }
+            } else if (argument.startsWith("-XX:AOT") || argument.startsWith("-XX:SharedArchiveFile")
                     || argument.startsWith("-XX:ArchiveClassesAtExit")) {
                 return true;
             }

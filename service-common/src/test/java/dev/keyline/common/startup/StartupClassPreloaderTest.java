@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,10 +51,21 @@ class StartupClassPreloaderTest {
 
     @Test
     void anAotCacheOrItsTrainingTurnsPreloadingOff() {
-        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-XX:AOTCache=app.aot"))).isTrue();
-        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTCacheOutput=app.aot"))).isTrue();
-        assertThat(StartupClassPreloader.aotCache(List.of("-XX:SharedArchiveFile=app.jsa"))).isTrue();
-        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-Dkeyline.x=-XX:AOTCache"))).isFalse();
+        Predicate<String> exists = "app.aot"::equals;
+        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-XX:AOTCache=app.aot"), 25, exists)).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTCacheOutput=app.aot"), 25, exists)).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=a.conf"), 25,
+                exists)).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:SharedArchiveFile=app.jsa"), 21, exists)).isTrue();
+        assertThat(StartupClassPreloader.aotCache(List.of("-Xmx256m", "-Dkeyline.x=-XX:AOTCache"), 25, exists)).isFalse();
+    }
+
+    @Test
+    void anAotCacheTheJvmCannotUseLeavesPreloadingOn() {
+        Predicate<String> exists = "app.aot"::equals;
+        // The container image passes -XX:AOTCache always: a JDK 21 ignores it, and a missing file is no cache.
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTCache=app.aot"), 21, exists)).isFalse();
+        assertThat(StartupClassPreloader.aotCache(List.of("-XX:AOTCache=/deployments/none.aot"), 25, exists)).isFalse();
     }
 
     /** Serves the list as the service's resource and records which classes were asked for. */
