@@ -7,6 +7,7 @@
 # read next to what it does to the floor); BASELINE=DIR also launches DIR/<service> (an earlier build's
 # quarkus-app copy) in the same rounds; CANDIDATE=DIR launches the services from DIR/<service> instead of
 # <service>/target/quarkus-app (a copy, so a build or test run meanwhile does not replace the jars).
+# A DIR/floor-app in either is launched as the floor (CANDIDATE) or as floor-app@baseline (BASELINE).
 # Starts its own PostgreSQL, vault-emulator and a peer connection-service (rotation-service's
 # readiness asks it) on free ports; needs the -Pbench build (bench/run does it; SKIP_BUILD=1 here).
 set -euo pipefail
@@ -67,7 +68,16 @@ for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$PEER_MGMT/q/
 tab=$'\t'
 spec() { local IFS="$tab"; echo "$*"; }
 {
-  spec floor-app bench/floor-app/target/quarkus-app http "${DB[@]}"
+  # The floor from the candidate's or baseline's copy too when it holds one (a packaging A/B: the floor
+  # packaged alike), else from its own build.
+  if [ -n "${CANDIDATE:-}" ] && [ -d "$CANDIDATE/floor-app" ]; then
+    spec floor-app "$CANDIDATE/floor-app" http "${DB[@]}"
+  else
+    spec floor-app bench/floor-app/target/quarkus-app http "${DB[@]}"
+  fi
+  if [ -n "${BASELINE:-}" ] && [ -d "$BASELINE/floor-app" ]; then
+    spec floor-app@baseline "$BASELINE/floor-app" http "${DB[@]}"
+  fi
   spec certificate-service "$(app_dir certificate-service)" management "${SVC[@]}"
   spec connection-service "$(app_dir connection-service)" management "${CONNECTION_ENV[@]}"
   spec rotation-service "$(app_dir rotation-service)" management "${SVC[@]}" \
