@@ -58,7 +58,7 @@ start_certificate_stack() {
 #   start_certificate_infrastructure STATE_DIR
 start_certificate_infrastructure() {
   STACK_DIR=$1
-  local java="$JAVA_HOME/bin/java" pg_port vault_port
+  local java="$JAVA_HOME/bin/java" pg_port
   if [ "${SKIP_BUILD:-}" != 1 ]; then
     echo "building certificate-service and the emulators (package, no tests) ..."
     ./mvnw -B -q package -pl certificate-service,emulators/embedded-postgres,emulators/vault-emulator -am -DskipTests
@@ -66,7 +66,7 @@ start_certificate_infrastructure() {
   rm -rf "$STACK_DIR"
   mkdir -p "$STACK_DIR"
   trap stop_certificate_stack EXIT
-  pg_port=$(free_port); vault_port=$(free_port)
+  pg_port=$(free_port)
 
   "$java" -jar emulators/embedded-postgres/target/embedded-postgres.jar --dir "$STACK_DIR/pg" --port "$pg_port" \
     --database keyline >"$STACK_DIR/postgres.log" 2>&1 &
@@ -75,17 +75,27 @@ start_certificate_infrastructure() {
   wait_for PostgreSQL 90 grep -q "postgres ready" "$STACK_DIR/postgres.log"
 
   STACK_VAULT_TOKEN=$(openssl rand -hex 16)
-  "$java" ${VAULT_JVM_OPTS:-} -jar emulators/vault-emulator/target/vault-emulator.jar --port "$vault_port" --token "$STACK_VAULT_TOKEN" \
-    --mount secret >"$STACK_DIR/vault.log" 2>&1 &
-  echo $! >>"$STACK_DIR/pids"
-  echo "vault-emulator $!" >>"$STACK_DIR/processes"
-  wait_for vault-emulator 60 grep -q "listening" "$STACK_DIR/vault.log"
+  start_vault_emulator emulators/vault-emulator/target/vault-emulator.jar vault-emulator vault.log
 
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STACK_DIR/jwt-private.pem" 2>/dev/null
   openssl pkey -in "$STACK_DIR/jwt-private.pem" -pubout -out "$STACK_DIR/jwt-public.pem"
   JWT_PRIVATE_KEY="$STACK_DIR/jwt-private.pem"
   STACK_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/keyline"
-  STACK_VAULT_URL="http://127.0.0.1:$vault_port"
+  STACK_VAULT_URL=$VAULT_EMULATOR_URL
+}
+
+# A vault-emulator from JAR on a free port, token $STACK_VAULT_TOKEN, mount "secret", VAULT_JVM_OPTS as
+# its JVM options: start_vault_emulator JAR NAME LOG sets VAULT_EMULATOR_URL; it logs to $STACK_DIR/LOG
+# and stops with the stack.
+start_vault_emulator() {
+  local jar=$1 name=$2 log=$3 port
+  port=$(free_port)
+  "$JAVA_HOME/bin/java" ${VAULT_JVM_OPTS:-} -jar "$jar" --port "$port" --token "$STACK_VAULT_TOKEN" --mount secret \
+    >"$STACK_DIR/$log" 2>&1 &
+  echo $! >>"$STACK_DIR/pids"
+  echo "$name $!" >>"$STACK_DIR/processes"
+  wait_for "$name" 60 grep -q "listening" "$STACK_DIR/$log"
+  VAULT_EMULATOR_URL="http://127.0.0.1:$port"
 }
 
 # A certificate-service on the stack's PostgreSQL and Vault (after start_certificate_infrastructure), e.g.

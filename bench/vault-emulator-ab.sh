@@ -15,17 +15,12 @@ source bench/certificate-stack.sh
 STACK_DIR=target/bench/vault-emulator-ab
 rm -rf "$STACK_DIR" && mkdir -p "$STACK_DIR"
 trap stop_certificate_stack EXIT
-urls=()
-token=$(openssl rand -hex 16)
-for jar in "$A" "$B"; do
-  port=$(free_port)
-  "$JAVA_HOME/bin/java" ${VAULT_JVM_OPTS:-} -jar "$jar" --port "$port" --token "$token" --mount secret \
-    >"$STACK_DIR/vault-$port.log" 2>&1 &
-  echo $! >>"$STACK_DIR/pids"
-  wait_for "vault-emulator $jar" 60 grep -q "listening" "$STACK_DIR/vault-$port.log"
-  urls+=("http://127.0.0.1:$port")
-done
+STACK_VAULT_TOKEN=$(openssl rand -hex 16)
+start_vault_emulator "$A" vault-emulator-a vault-a.log
+URL_A=$VAULT_EMULATOR_URL
+start_vault_emulator "$B" vault-emulator-b vault-b.log
+URL_B=$VAULT_EMULATOR_URL
 echo "== vault-emulator KV write, A=$A B=$B ($(nproc) cores)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA_HOME/bin/java" bench/src/VaultWriteAb.java "${urls[0]}" "$token" "${urls[1]}" "$token" "$WRITES"
+"$JAVA_HOME/bin/java" bench/src/VaultWriteAb.java "$URL_A" "$STACK_VAULT_TOKEN" "$URL_B" "$STACK_VAULT_TOKEN" "$WRITES"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
