@@ -283,7 +283,11 @@ public class StartupTimes {
         cmd.addAll(jvmOpts);
         cmd.add("-jar");
         cmd.add(app.jar().toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(l.log);
+        // Appending (O_APPEND) on both sides, so that what BENCH_AT_READY writes is not overwritten by
+        // the app's own later output.
+        Files.deleteIfExists(l.log.toPath());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(l.log));
         pb.environment().putAll(app.env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(l.httpPort));
         pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(l.managementPort));
