@@ -1,7 +1,9 @@
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -56,6 +58,7 @@ final class StackCpu {
      * this JVM (the bench's client) and of each process of the stack that used any.
      */
     static void perCall(String label, int calls, Runnable call) {
+        Map<String, Map<String, Long>> threadsBefore = threadTicks();
         Map<String, Double> before = cpuSeconds();
         double ownBefore = ownCpuSeconds();
         long t0 = System.nanoTime();
@@ -75,6 +78,65 @@ final class StackCpu {
             }
         }
         System.out.printf("  CPU ms per call, %s (%d calls in %.1f s):%s total %.2f%n", label, calls, wall, line, total);
+        printThreads(threadsBefore, threadTicks(), calls);
+    }
+
+    /**
+     * BENCH_THREADS=name[,name]: for those processes of the stack (not their descendants), CPU clock
+     * ticks per thread group (the thread's name with its digits replaced by #), from
+     * /proc/PID/task/TID/stat; a thread that ended between the two readings is not counted.
+     */
+    private static Map<String, Map<String, Long>> threadTicks() {
+        Map<String, Map<String, Long>> ticks = new LinkedHashMap<>();
+        String names = System.getenv("BENCH_THREADS");
+        String file = System.getenv("LOCAL_STACK_PIDS");
+        if (names == null || names.isBlank() || file == null) {
+            return ticks;
+        }
+        List<String> wanted = List.of(names.split(","));
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 2 || !wanted.contains(f[0])) {
+                    continue;
+                }
+                Map<String, Long> perThread = new HashMap<>();
+                try (Stream<Path> tasks = Files.list(Path.of("/proc", f[1], "task"))) {
+                    for (Path task : tasks.toList()) {
+                        try {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name.
+                            perThread.put(task.getFileName() + " " + name, Long.parseLong(rest[11]) + Long.parseLong(rest[12]));
+                        } catch (IOException | RuntimeException gone) {
+                            // the thread ended meanwhile
+                        }
+                    }
+                }
+                ticks.put(f[0], perThread);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("(no thread figures: " + e + ")");
+        }
+        return ticks;
+    }
+
+    private static void printThreads(Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after, int calls) {
+        for (Map.Entry<String, Map<String, Long>> process : after.entrySet()) {
+            Map<String, Long> was = before.getOrDefault(process.getKey(), Map.of());
+            Map<String, Long> groups = new HashMap<>();
+            process.getValue().forEach((thread, now) -> {
+                long used = now - was.getOrDefault(thread, 0L);
+                if (used > 0) {
+                    groups.merge(thread.substring(thread.indexOf(' ') + 1).replaceAll("[0-9]+", "#"), used, Long::sum);
+                }
+            });
+            StringBuilder line = new StringBuilder();
+            groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> line.append(String.format(" %s %.2f,", e.getKey(), e.getValue() * 10.0 / calls)));
+            System.out.printf("    %s threads, CPU ms per call (10 ms ticks):%s%n", process.getKey(), line);
+        }
     }
 
     private static double withDescendants(ProcessHandle p) {
