@@ -82,9 +82,9 @@ final class StackCpu {
     }
 
     /**
-     * BENCH_THREADS=name[,name]: for those processes of the stack (not their descendants), CPU clock
-     * ticks per thread group (the thread's name with its digits replaced by #), from
-     * /proc/PID/task/TID/stat; a thread that ended between the two readings is not counted.
+     * BENCH_THREADS=name[,name]: for those processes of the stack (not their descendants), CPU
+     * milliseconds per thread (printed per group: the thread's name with its digits replaced by #), from
+     * /proc/PID/task/TID; a thread that ended between the two readings is not counted.
      */
     private static Map<String, Map<String, Long>> threadTicks() {
         Map<String, Map<String, Long>> ticks = new LinkedHashMap<>();
@@ -104,12 +104,11 @@ final class StackCpu {
                 try (Stream<Path> tasks = Files.list(Path.of("/proc", f[1], "task"))) {
                     for (Path task : tasks.toList()) {
                         try {
-                            String stat = Files.readString(task.resolve("stat"));
-                            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name.
-                            perThread.put(task.getFileName() + " " + name, Long.parseLong(rest[11]) + Long.parseLong(rest[12]));
-                        } catch (IOException | RuntimeException gone) {
+                            long cpu = cpuMillis(task.resolve("stat"));
+                            if (cpu >= 0) {
+                                perThread.put(task.getFileName() + " " + Files.readString(task.resolve("comm")).strip(), cpu);
+                            }
+                        } catch (IOException gone) {
                             // the thread ended meanwhile
                         }
                     }
@@ -134,8 +133,19 @@ final class StackCpu {
             });
             StringBuilder line = new StringBuilder();
             groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> line.append(String.format(" %s %.2f,", e.getKey(), e.getValue() * 10.0 / calls)));
+                    .forEach(e -> line.append(String.format(" %s %.2f,", e.getKey(), (double) e.getValue() / calls)));
             System.out.printf("    %s threads, CPU ms per call (10 ms ticks):%s%n", process.getKey(), line);
+        }
+    }
+
+    /** utime + stime (fields 14 and 15 of /proc/.../stat, after the parenthesised name), in ms; -1 if unreadable. */
+    static long cpuMillis(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // USER_HZ = 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -204,7 +204,7 @@ public class StartupTimes {
         }
         long rss = statusKb(l.process.pid(), "VmRSS:");
         long anon = statusKb(l.process.pid(), "RssAnon:");
-        long cpu = cpuMillis(Path.of("/proc", Long.toString(l.process.pid()), "stat"));
+        long cpu = StackCpu.cpuMillis(Path.of("/proc", Long.toString(l.process.pid()), "stat"));
         long mainCpu = mainThreadCpuMillis(l.process.pid());
         atReady(l);
         l.process.destroy();
@@ -320,17 +320,6 @@ public class StartupTimes {
         return -1;
     }
 
-    /** utime + stime (fields 14 and 15 of /proc/.../stat, after the parenthesised name), in ms. */
-    static long cpuMillis(Path stat) {
-        try {
-            String line = Files.readString(stat);
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // USER_HZ = 100
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     static long mainThreadCpuMillis(long pid) throws IOException {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -339,7 +328,7 @@ public class StartupTimes {
                     // other one the kernel still calls "java" (the JVM names only the threads it starts).
                     if (!task.getFileName().toString().equals(Long.toString(pid))
                             && Files.readString(task.resolve("comm")).strip().equals("java")) {
-                        return cpuMillis(task.resolve("stat"));
+                        return StackCpu.cpuMillis(task.resolve("stat"));
                     }
                 } catch (IOException gone) {
                     // the thread ended meanwhile

@@ -3,7 +3,6 @@ package dev.keyline.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,26 +195,18 @@ class ImageAotCacheIT {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline) {
-                String output = read(log);
+                String output = Repo.read(log);
                 if (output.contains(marker) || !process.isAlive()) {
                     return output;
                 }
                 Thread.sleep(200);
             }
-            throw new AssertionError("no '" + marker + "' within 120 s:\n" + read(log));
+            throw new AssertionError("no '" + marker + "' within 120 s:\n" + Repo.read(log));
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
