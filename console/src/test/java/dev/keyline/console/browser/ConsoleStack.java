@@ -3,7 +3,6 @@ package dev.keyline.console.browser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.keyline.common.testing.ServiceProcess;
 import dev.keyline.emulators.postgres.EmbeddedPostgres;
 import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
@@ -52,8 +52,8 @@ final class ConsoleStack implements AutoCloseable {
             this.name = name;
             this.jar = jar;
             this.env = env;
-            this.port = freePort();
-            this.managementPort = freePort();
+            this.port = ServiceProcess.freePort();
+            this.managementPort = ServiceProcess.freePort();
         }
 
         String url() {
@@ -240,14 +240,6 @@ final class ConsoleStack implements AutoCloseable {
             }
             Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
             return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

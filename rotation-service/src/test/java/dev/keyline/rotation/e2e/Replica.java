@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.keyline.common.testing.ServiceProcess;
+
 /**
  * One rotation-service process from the packaged jar ({@code target/quarkus-app/quarkus-run.jar}) on
  * ports of its own, sharing the database, Vault and connection-service of a {@link RotationStack}
@@ -31,8 +33,8 @@ final class Replica {
 
     final String name;
     final Path log;
-    final int httpPort = RotationStack.freePort();
-    final int managementPort = RotationStack.freePort();
+    final int httpPort = ServiceProcess.freePort();
+    final int managementPort = ServiceProcess.freePort();
     private final Path jar;
     private final Map<String, String> env = new HashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();

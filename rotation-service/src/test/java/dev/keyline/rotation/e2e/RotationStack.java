@@ -3,7 +3,6 @@ package dev.keyline.rotation.e2e;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.keyline.common.testing.ServiceProcess;
 import dev.keyline.common.testing.TestTokens;
 import dev.keyline.emulators.postgres.EmbeddedPostgres;
 import dev.keyline.emulators.postgres.StaleClusters;
@@ -75,8 +75,8 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         rotationVault = VaultEmulator.start();
         connectionVault = VaultEmulator.start();
         snowflake = SnowflakeEmulator.start();
-        int httpPort = freePort();
-        int managementPort = freePort();
+        int httpPort = ServiceProcess.freePort();
+        int managementPort = ServiceProcess.freePort();
         String csUrl = "http://127.0.0.1:" + httpPort;
         connectionService = launchConnectionService(target, httpPort, managementPort);
         String readyUrl = "http://127.0.0.1:" + managementPort + "/q/health/ready";
@@ -208,14 +208,6 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
             }
             Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
             return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.keyline.common.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,14 +11,21 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /**
  * A server started as a child process for end-to-end tests (a service's packaged jar, Keycloak):
  * output appended to a log file, readiness polled over HTTP, stopped with the test.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** Ports this JVM has handed out (see {@link #freePort}). */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+    private static final Random RANDOM = new Random();
 
     private final String name;
     private final Path log;
@@ -100,12 +108,46 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** A port nobody listens on right now. */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /**
+     * A port nobody listens on right now, chosen below the kernel's ephemeral range. The port
+     * {@code bind(0)} hands out comes from that range, the same one every outbound connection's
+     * local port is taken from; a server that binds it later (Keycloak does ~30 s after the pick)
+     * found it taken by some client's connection once in CI ("Port already bound … Address already
+     * in use"). Below the range only another listener can take it, and this JVM never hands out the
+     * same port twice.
+     */
+    public static synchronized int freePort() {
+        int below = ephemeralRangeStart();
+        int from = Math.max(10_000, below - 12_000);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = from + RANDOM.nextInt(below - from);
+            if (HANDED_OUT.add(port) && listenable(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port between " + from + " and " + below);
+    }
+
+    /** The wildcard address: a bind there conflicts with a listener on any address, 127.0.0.1 included. */
+    private static boolean listenable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port));
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return false;
+        }
+    }
+
+    /** Linux' {@code ip_local_port_range} low end; 32768 (its default) where it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            // readAllLines, not readString: on this kernel a /proc file read by its reported size gave one byte.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 12_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
