@@ -4,7 +4,11 @@
 # seeds N service users into the emulator, creates N key-pair connections (slot 1 registered,
 # policy gracePeriod PT0S so DRAIN does not wait), then
 #   (a) the median duration of single rotations, run one after the other, and
-#   (b) the time until N rotations requested at once are all DONE (worker concurrency bound).
+#   (b) the time until N rotations requested at once are all DONE (worker concurrency bound), twice
+#       ((c): the JVM warmed by (b)), and
+#   (d) the time from the instant N policies fall due at once (one cron for all, DUE_LEAD_SECONDS=60
+#       or more ahead) until all their scheduled runs are DONE. ROTATION_BATCHES=d runs (d) alone
+#       (on a JVM that has run only the set-up and the singles); default bcd.
 #   bench/rotation-service.sh [connections=100] [singles=10]
 # SKIP_BUILD=1 reuses the last build (passed on to ./run-local); ROTATION_SERVICE_WORKER_CONCURRENCY=8
 # tries another worker concurrency without a rebuild, ROTATION_SERVICE_WORK_KEY_RESERVE=0 runs without

@@ -6,6 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,7 +38,9 @@ import java.util.regex.Pattern;
  * the key in slot 1 (PUT key-slots/1) and gives each a policy with gracePeriod PT0S (no DRAIN wait).
  * Then (a) {@code singles} rotations one after the other (POST, poll until DONE): median, min, max;
  * (b) one rotation of every connection requested at once: time until all are DONE, bounded by
- * rotation-service's worker concurrency. Exits 1 unless every run ended DONE.
+ * rotation-service's worker concurrency; (c) the same again on the warmed JVM; (d) every policy given
+ * the same cron firing a minute or two ahead, so all fall due at one instant: time from that instant
+ * until all the scheduled runs are DONE. Exits 1 unless every run ended DONE.
  *
  * <p>With {@code ROTATION_SERVICE_MANAGEMENT_URL} set (rotation-service's management port), each
  * batch also prints the key reserve as rotation-service's /q/metrics shows it: how many keys were
@@ -74,6 +81,7 @@ public class RotationLoad {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         List<String> ids = new ArrayList<>();
+        Map<String, String> policies = new ConcurrentHashMap<>(); // connection id -> policy id
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<String>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -95,9 +103,10 @@ public class RotationLoad {
                     expect(send("PUT", cs + "/api/v1/connections/" + id + "/key-slots/1",
                             "{\"publicKey\":\"" + json(pem("PUBLIC KEY", kp.getPublic().getEncoded())) + "\"}", true),
                             200, 204, "register slot 1 of " + id);
-                    expect(send("POST", rs + "/api/v1/rotation-policies",
-                            "{\"connectionId\":\"" + id + "\",\"schedule\":\"P90D\",\"gracePeriod\":\"PT0S\"}", true),
-                            201, 201, "policy of " + id);
+                    HttpResponse<String> policy = send("POST", rs + "/api/v1/rotation-policies",
+                            "{\"connectionId\":\"" + id + "\",\"schedule\":\"P90D\",\"gracePeriod\":\"PT0S\"}", true);
+                    expect(policy, 201, 201, "policy of " + id);
+                    policies.put(id, field(policy.body(), "id"));
                     return id;
                 }));
             }
@@ -147,13 +156,105 @@ public class RotationLoad {
         // --- (b) every connection at once, twice: the first batch meets a JVM that has run only the
         // set-up and the singles (JIT still compiling); the second, on the same connections (each now
         // rotates back into the other slot), shows the steady state a long-running replica is in.
-        failed += batch("(b) first batch", rs, ids);
-        failed += batch("(c) second batch, same connections (JVM warmed by the first)", rs, ids);
+        // ROTATION_BATCHES picks which of them run, in order (default all: "bcd"); "d" alone shows the
+        // scheduled burst on a JVM that has run only the set-up and the singles.
+        String batches = System.getenv().getOrDefault("ROTATION_BATCHES", "bcd");
+        int rotations = singles;
+        for (char b : batches.toCharArray()) {
+            failed += switch (b) {
+                case 'b' -> batch("(b) first batch", rs, ids);
+                case 'c' -> batch("(c) second batch, same connections (JVM warmed by the first)", rs, ids);
+                case 'd' -> dueAtOnce("(d) due at once", rs, ids, policies);
+                default -> throw new IllegalArgumentException("ROTATION_BATCHES: unknown batch '" + b + "' (b, c, d)");
+            };
+            rotations += ids.size();
+        }
         if (failed > 0) {
             System.out.println("RESULT: FAILED - " + failed + " run(s) did not end DONE");
             System.exit(1);
         }
-        System.out.println("RESULT: all " + (singles + 2 * ids.size()) + " rotations succeeded (DONE)");
+        System.out.println("RESULT: all " + rotations + " rotations succeeded (DONE)");
+    }
+
+    /**
+     * "100 rotations due at once" as a schedule makes them: every connection's policy is given the same
+     * daily cron firing at a whole minute at least {@code DUE_LEAD_SECONDS} (default 60) ahead, so all
+     * fall due at one instant, as when every policy fires at 02:00. Measured from that instant until
+     * all the scheduled runs it made are DONE; rotation-service has the lead time to see them coming
+     * (its key reserve is sized to the policies due within its look-ahead).
+     */
+    private static int dueAtOnce(String label, String rs, List<String> ids, Map<String, String> policies)
+            throws Exception {
+        long lead = Long.parseLong(System.getenv().getOrDefault("DUE_LEAD_SECONDS", "60"));
+        Instant due = Instant.now().plusSeconds(lead).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        ZonedDateTime at = due.atZone(ZoneOffset.UTC);
+        String cron = "0 " + at.getMinute() + " " + at.getHour() + " * * ?";
+        for (String id : ids) {
+            String url = rs + "/api/v1/rotation-policies/" + policies.get(id);
+            HttpResponse<String> current = send("GET", url, null, true);
+            expect(current, 200, 200, "policy of " + id);
+            HttpRequest put = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"connectionId\":\"" + id + "\",\"schedule\":\"" + cron
+                            + "\",\"gracePeriod\":\"PT0S\"}"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .header("If-Match", current.headers().firstValue("ETag").orElseThrow()).build();
+            HttpResponse<String> r = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+            expect(r, 200, 200, "cron policy of " + id);
+            if (!due.toString().equals(field(r.body(), "nextDueAt"))) {
+                throw new IllegalStateException("policy of " + id + " is due at " + field(r.body(), "nextDueAt")
+                        + ", not " + due);
+            }
+        }
+        System.out.printf("%s: %d policies set to \"%s\" (UTC), all due at %s, %.0f s from now%n", label, ids.size(),
+                cron, due, Duration.between(Instant.now(), due).toMillis() / 1e3);
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis() - 500));
+        Map<String, Double> reserveBefore = reserveMetrics();
+        Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
+        while (Instant.now().isBefore(due)) {
+            Thread.sleep(5);
+        }
+        long b0 = System.nanoTime();
+        Set<String> connections = new HashSet<>(ids);
+        Map<String, String> states = new HashMap<>();
+        int maxRunning = 0;
+        while (true) {
+            String list = send("GET", rs + "/api/v1/rotations?size=500&since=" + due.minusSeconds(1), null, true).body();
+            Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\":\"([0-9a-f-]{36})\"[^{}]*?"
+                    + "\"state\":\"([A-Z_]+)\",\"trigger\":\"([a-z]+)\"").matcher(list);
+            states.clear();
+            while (m.find()) {
+                if (connections.contains(m.group(2)) && m.group(4).equals("schedule")) {
+                    states.put(m.group(1), m.group(3));
+                }
+            }
+            long terminal = states.values().stream()
+                    .filter(st -> st.equals("DONE") || st.equals("ROLLED_BACK") || st.equals("NEEDS_ATTENTION")).count();
+            long running = states.size() - terminal
+                    - states.values().stream().filter("PLAN"::equals).count();
+            maxRunning = Math.max(maxRunning, (int) running);
+            if (states.size() == ids.size() && terminal == ids.size()) {
+                break;
+            }
+            if ((System.nanoTime() - b0) / 1e9 > 1800) {
+                throw new IllegalStateException("not all scheduled runs ended within 30 min: " + states.size()
+                        + " made, " + terminal + " ended");
+            }
+            Thread.sleep(100);
+        }
+        double all = (System.nanoTime() - b0) / 1e9;
+        printCpu(label, cpuBefore, StackCpu.cpuSeconds(), ids.size(), all);
+        long done = states.values().stream().filter("DONE"::equals).count();
+        System.out.printf("%s: %d scheduled rotations due at one instant: all ended %.1f s after it, %d DONE, %.2f"
+                + " rotations/s, at most %d past PLAN at once in the samples%n", label, ids.size(), all, done,
+                ids.size() / all, maxRunning);
+        Map<String, Double> reserveAfter = reserveMetrics();
+        if (!reserveBefore.isEmpty() && !reserveAfter.isEmpty()) {
+            System.out.printf("%s: key reserve %.0f keys ready at the due time (size %.0f); %.0f runs took a ready key,"
+                    + " %.0f generated theirs on demand%n", label, reserveBefore.get("ready"), reserveBefore.get("capacity"),
+                    reserveAfter.get("taken_total") - reserveBefore.get("taken_total"),
+                    reserveAfter.get("missed_total") - reserveBefore.get("missed_total"));
+        }
+        return (int) (ids.size() - done);
     }
 
     /** Starts a rotation of every connection at once, waits until all ended; the number that did not end DONE. */

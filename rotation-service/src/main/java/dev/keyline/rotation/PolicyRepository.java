@@ -30,6 +30,17 @@ public interface PolicyRepository {
     /** Oldest first, filtered by whichever criteria are given. */
     ResultPage<RotationPolicy> list(PolicyFilter filter, int page, int size);
 
+    /**
+     * What falls due soon, without locking anything: how many enabled policies of {@code keySize} are
+     * due by {@code until} (overdue ones included), and the earliest due time after {@code now} of
+     * any enabled policy.
+     */
+    Upcoming upcoming(Instant now, Instant until, int keySize);
+
+    /** See {@link #upcoming}. */
+    record Upcoming(int dueBy, Optional<Instant> nextAfterNow) {
+    }
+
     /** Enabled policies due at {@code now}, without locking them (to look at them before runs are made). */
     List<RotationPolicy> due(Instant now, int limit);
 

@@ -55,6 +55,22 @@ public interface RotationServiceConfig {
         /** How long after start-up the reserve begins to fill, so start-up and the first runs go first. */
         @WithDefault("5S")
         Duration keyReserveDelay();
+
+        /**
+         * The reserve also holds a key for every enabled policy (of its key size) due within this
+         * horizon, so a burst of scheduled rotations finds its keys made in the idle time before it;
+         * 0S sizes it by {@code key-reserve} alone. Shorter than the shortest schedule (one hour), a
+         * policy counts once per period.
+         */
+        @WithDefault("15M")
+        Duration keyReserveAhead();
+
+        /**
+         * Keys held at most, expected rotations included: bounds the heap (~5 KB a key) and the
+         * idle-time CPU (one generation, ~0.1 s of one core, a key) a large burst can ask for.
+         */
+        @WithDefault("256")
+        int keyReserveMax();
     }
 
     interface VaultPaths {

@@ -201,6 +201,24 @@ public class JdbcPolicyStore implements PolicyRepository {
     }
 
     @Override
+    public Upcoming upcoming(Instant now, Instant until, int keySize) {
+        // Both on the partial index rotation_policy_due: a range, and its first entry after now.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select (select count(*) from rotation_policy where enabled and next_due_at <= ? and key_size = ?), "
+                        + "(select min(next_due_at) from rotation_policy where enabled and next_due_at > ?)")) {
+            ps.setObject(1, JdbcRunStore.ts(until));
+            ps.setInt(2, keySize);
+            ps.setObject(3, JdbcRunStore.ts(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Upcoming(rs.getInt(1), Optional.ofNullable(JdbcRunStore.instant(rs, 2)));
+            }
+        } catch (SQLException e) {
+            throw new JdbcRunStore.PersistenceException(e);
+        }
+    }
+
+    @Override
     public List<RotationPolicy> due(Instant now, int limit) {
         return query("select " + COLUMNS + " from rotation_policy where enabled and next_due_at <= ? "
                 + "order by next_due_at limit ?", JdbcRunStore.ts(now), limit);

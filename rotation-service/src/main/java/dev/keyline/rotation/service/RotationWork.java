@@ -26,7 +26,8 @@ import io.quarkus.runtime.StartupEvent;
  * Also the {@link KeyReserve} filled on that pool while it is idle, from
  * {@code work.key-reserve-delay} after start-up, and emptied at shutdown. Its metrics:
  * {@code keyline_rotation_key_reserve_ready} (keys ready now), {@code _capacity} (the configured
- * size, 0 when disabled), {@code _taken_total} (runs that got a ready key) and {@code _missed_total}
+ * size, 0 when disabled), {@code _target} (that size plus the rotations due soon, see
+ * {@link ScheduleLookAhead}), {@code _taken_total} (runs that got a ready key) and {@code _missed_total}
  * (runs of the reserve's key size that found it empty and generated on demand: if it grows in
  * bursts, the reserve is too small for them).
  */
@@ -51,11 +52,17 @@ public class RotationWork {
         RotationServiceConfig.Work w = config.work();
         keys = pools.create("keys", "key generation", w.keyThreads(), w.keyQueue(), false, w.retryAfterSeconds(),
                 w.saturatedAfter());
-        reserve = new KeyReserve(w.keyReserve(), w.keyReserveKeySize(), config.worker().pbkdf2Iterations(), keys);
+        reserve = new KeyReserve(w.keyReserve(), Math.max(w.keyReserve(), w.keyReserveMax()), w.keyReserveKeySize(),
+                config.worker().pbkdf2Iterations(), keys);
         Gauge.builder("keyline_rotation_key_reserve_ready", reserve, KeyReserve::ready)
                 .description("RSA keys generated ahead and ready for GENERATE").register(registry);
         Gauge.builder("keyline_rotation_key_reserve_capacity", reserve, KeyReserve::capacity)
-                .description("Keys the reserve holds at most (rotation-service.work.key-reserve); 0 when disabled")
+                .description("Keys the reserve holds while no rotation is due soon (rotation-service.work.key-reserve); "
+                        + "0 when disabled")
+                .register(registry);
+        Gauge.builder("keyline_rotation_key_reserve_target", reserve, KeyReserve::target)
+                .description("Keys the reserve fills up to now: its size plus the rotations due within "
+                        + "rotation-service.work.key-reserve-ahead, at most rotation-service.work.key-reserve-max")
                 .register(registry);
         FunctionCounter.builder("keyline_rotation_key_reserve_taken", reserve, KeyReserve::taken)
                 .description("Runs whose GENERATE took a ready key from the reserve").register(registry);

@@ -33,10 +33,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * The scheduler loop of one replica: every few seconds it turns due policies into runs and claims
+ * The scheduler loop of one replica: every few seconds (and at the next due time when that comes
+ * sooner: {@link ScheduleLookAhead}) it turns due policies into runs and claims
  * due runs (row leases, {@code FOR UPDATE SKIP LOCKED}), executing at most {@code concurrency} at
  * once (platform threads). The lease of a run being executed is renewed while its steps run
  * ({@link LeaseKeeper}); a run that crashed with its replica becomes claimable when its lease
@@ -81,6 +83,7 @@ public class RotationWorker {
     private ExecutorService executor;
     private Semaphore slots;
     private RotationEngine engine;
+    private ScheduleLookAhead lookAhead;
     private LeaseKeeper leases;
     private String owner;
     private volatile boolean stopping;
@@ -97,6 +100,8 @@ public class RotationWorker {
         engine = new RotationEngine(
                 new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock, work.reserve()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
+        lookAhead = new ScheduleLookAhead(policies::upcoming, work.reserve(), config.work().keyReserveAhead(),
+                DurationConverter.parseDuration(config.worker().poll()), this::kick);
     }
 
     /**
@@ -194,6 +199,7 @@ public class RotationWorker {
         }
         try {
             createRunsForDuePolicies();
+            lookAhead();
             int free = slots.availablePermits();
             for (RotationRun run : runs.claimDue(owner, free)) {
                 start(run);
@@ -257,6 +263,14 @@ public class RotationWorker {
             policies.startDueRuns(now, DeletedConnections.LIMIT);
         } catch (RuntimeException e) {
             LOG.warnf("Creating runs for due policies failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private void lookAhead() {
+        try {
+            lookAhead.update(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("Looking at the policies due soon failed: %s", e.getClass().getSimpleName());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationPolicy;
 import dev.keyline.rotation.RotationRun;
 
@@ -40,6 +41,39 @@ class DuePoliciesTest {
         assertThat(store.find(later.id).orElseThrow().nextDueAt).isEqualTo(later.nextDueAt);
         assertThat(store.startDueRuns(Instant.now(), 50)).extracting(r -> r.connectionId)
                 .containsExactly(later.connectionId);
+    }
+
+    /**
+     * What the scheduler's look-ahead reads: the policies of one key size due by a horizon (overdue
+     * ones too: they need keys as much), and the next due time of any enabled policy.
+     */
+    @Test
+    void upcomingCountsAKeySizesPoliciesDueByTheHorizonAndFindsTheNextDueTime() {
+        JdbcPolicyStore store = store();
+        // Far from the other test's policies, which are all due long before it.
+        Instant now = Instant.parse("2100-01-01T00:00:00Z");
+        Instant horizon = now.plusSeconds(600);
+        assertThat(store.insert(policy(now.minusSeconds(60), 4096))).isTrue();
+        assertThat(store.insert(policy(now.plusSeconds(30), 4096))).isTrue();
+        assertThat(store.insert(policy(horizon, 4096))).isTrue();
+        assertThat(store.insert(policy(horizon.plusSeconds(1), 4096))).isTrue();
+        assertThat(store.insert(policy(now.plusSeconds(20), 3072))).isTrue();
+        RotationPolicy disabled = policy(now.plusSeconds(10), 4096);
+        disabled.enabled = false;
+        assertThat(store.insert(disabled)).isTrue();
+
+        PolicyRepository.Upcoming upcoming = store.upcoming(now, horizon, 4096);
+
+        assertThat(upcoming.dueBy()).as("overdue, within, at the horizon; not beyond, disabled or 3072").isEqualTo(3);
+        assertThat(upcoming.nextAfterNow()).as("any key size; not the disabled one").contains(now.plusSeconds(20));
+        assertThat(store.upcoming(Instant.parse("2200-01-01T00:00:00Z"), Instant.parse("2200-01-01T00:10:00Z"), 2048)
+                .nextAfterNow()).isEmpty();
+    }
+
+    private static RotationPolicy policy(Instant due, int keySize) {
+        RotationPolicy p = policy(due);
+        p.keySize = keySize;
+        return p;
     }
 
     private static JdbcPolicyStore store() {

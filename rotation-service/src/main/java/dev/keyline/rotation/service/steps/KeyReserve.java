@@ -33,7 +33,13 @@ import dev.keyline.common.work.WorkRejectedException;
  * waiting for a generation), one key at a time on that same bounded pool, so filling never takes
  * more CPU than {@code key-threads} allows and a live run waits behind at most one reserve key.
  * The filler itself is a daemon thread that only waits: it starts {@link #start a delay} after
- * start-up, stops when the reserve is full and wakes when a key is taken.
+ * start-up, stops when the reserve is full and wakes when a key is taken or more are expected.
+ * <li><b>Sized to what falls due.</b> Beyond its base size the reserve holds a key for every
+ * rotation {@link #expect expected} soon (the scheduler counts the policies due within a horizon),
+ * up to a maximum: a burst of scheduled rotations then finds its keys made in the idle minutes
+ * before it, instead of generating them while it runs. The CPU is the same; it moves out of the
+ * burst. Several replicas each prepare for the whole burst (any of them may claim any run); keys
+ * one does not use stay ready for the next burst.
  * </ul>
  */
 public final class KeyReserve implements AutoCloseable {
@@ -59,6 +65,7 @@ public final class KeyReserve implements AutoCloseable {
     }
 
     private final int capacity;
+    private final int maximum;
     private final int keySize;
     private final int pbkdf2Iterations;
     private final BoundedWork keyWork;
@@ -67,25 +74,39 @@ public final class KeyReserve implements AutoCloseable {
     private final AtomicLong missed = new AtomicLong();
     /** Runs generating their key on demand right now: while there is one, the pool is not idle. */
     private final AtomicInteger demand = new AtomicInteger();
+    /** Rotations expected soon, beyond the base size ({@link #expect}). */
+    private volatile int expected;
     private final Object changed = new Object();
     private volatile boolean closed;
     private volatile Thread filler;
 
+    /** A reserve of a fixed size: {@link #expect} adds nothing. */
+    public KeyReserve(int capacity, int keySize, int pbkdf2Iterations, BoundedWork keyWork) {
+        this(capacity, capacity, keySize, pbkdf2Iterations, keyWork);
+    }
+
     /**
-     * @param capacity         keys held at most; 0 disables the reserve ({@link #take} is always empty)
+     * @param capacity         keys held while no rotation is expected; 0 disables the reserve ({@link #take}
+     *                         is always empty, {@link #expect} adds nothing)
+     * @param maximum          keys held at most, expected rotations included (at least {@code capacity})
      * @param keySize          the only key size held and served
      * @param pbkdf2Iterations PBKDF2 rounds of the stored form's encryption, as GENERATE uses
      * @param keyWork          the bounded key pool: both the reserve's and GENERATE's generations run on it
      */
-    public KeyReserve(int capacity, int keySize, int pbkdf2Iterations, BoundedWork keyWork) {
+    public KeyReserve(int capacity, int maximum, int keySize, int pbkdf2Iterations, BoundedWork keyWork) {
         if (capacity < 0) {
             throw new IllegalArgumentException("the key reserve's size must be at least 0, not " + capacity);
         }
+        if (maximum < capacity) {
+            throw new IllegalArgumentException("the key reserve's maximum (" + maximum + ") is below its size ("
+                    + capacity + ")");
+        }
         this.capacity = capacity;
+        this.maximum = maximum;
         this.keySize = keySize;
         this.pbkdf2Iterations = pbkdf2Iterations;
         this.keyWork = keyWork;
-        this.ready = new ArrayBlockingQueue<>(Math.max(1, capacity));
+        this.ready = new ArrayBlockingQueue<>(Math.max(1, maximum));
     }
 
     /** A reserve that holds nothing: {@link #take} generates every key on demand, as before the reserve. */
@@ -163,7 +184,7 @@ public final class KeyReserve implements AutoCloseable {
 
     private void waitForTake() throws InterruptedException {
         synchronized (changed) {
-            while (!closed && ready.size() >= capacity) {
+            while (!closed && ready.size() >= target()) {
                 changed.wait();
             }
         }
@@ -179,7 +200,7 @@ public final class KeyReserve implements AutoCloseable {
      * @throws IllegalArgumentException when the configured key size cannot be generated
      */
     public Fill fillOne() {
-        if (capacity == 0 || closed || ready.size() >= capacity) {
+        if (capacity == 0 || closed || ready.size() >= target()) {
             return Fill.FULL;
         }
         if (demand.get() > 0 || keyWork.load().queued() > 0) {
@@ -209,12 +230,32 @@ public final class KeyReserve implements AutoCloseable {
         return Fill.ADDED;
     }
 
+    /**
+     * How many rotations of the reserve's key size are expected soon (due within the scheduler's
+     * horizon): the reserve fills up to its size plus these, at most its maximum. A lower count
+     * drops no ready key; they are taken by the runs that come.
+     */
+    public void expect(int rotations) {
+        int was = expected;
+        expected = Math.max(0, rotations);
+        if (expected > was) {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        }
+    }
+
+    /** Keys the reserve fills up to now: its size plus the rotations expected, at most its maximum. */
+    public int target() {
+        return capacity == 0 ? 0 : (int) Math.min(maximum, (long) capacity + expected);
+    }
+
     /** Keys ready now. */
     public int ready() {
         return ready.size();
     }
 
-    /** Keys held at most; 0 when disabled. */
+    /** Keys held while no rotation is expected; 0 when disabled. */
     public int capacity() {
         return capacity;
     }
@@ -257,6 +298,6 @@ public final class KeyReserve implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KeyReserve[ready=" + ready.size() + "/" + capacity + ", " + keySize + " bits]";
+        return "KeyReserve[ready=" + ready.size() + "/" + target() + ", " + keySize + " bits]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.keyline.rotation.service.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,50 @@ class KeyReserveTest {
         reserve.takeReady(2048).orElseThrow();
         assertThat(reserve.fillOne()).as("room again after a take").isEqualTo(Fill.ADDED);
         assertThat(reserve.ready()).isEqualTo(2);
+    }
+
+    @Test
+    void rotationsExpectedSoonRaiseWhatItFillsUpToAtMostItsMaximum() throws Exception {
+        KeyReserve reserve = new KeyReserve(1, 4, 2048, 1000, pool);
+        reserves.add(reserve);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.ADDED);
+        assertThat(reserve.fillOne()).as("its size with nothing expected").isEqualTo(Fill.FULL);
+
+        reserve.expect(2);
+        assertThat(reserve.target()).isEqualTo(3);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.ADDED);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.ADDED);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.FULL);
+        assertThat(reserve.ready()).isEqualTo(3);
+
+        reserve.expect(100);
+        assertThat(reserve.target()).as("bounded by the maximum").isEqualTo(4);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.ADDED);
+        assertThat(reserve.fillOne()).isEqualTo(Fill.FULL);
+
+        reserve.expect(0);
+        assertThat(reserve.ready()).as("fewer expected drops no ready key").isEqualTo(4);
+        reserve.takeReady(2048).orElseThrow();
+        reserve.takeReady(2048).orElseThrow();
+        assertThat(reserve.fillOne()).as("still above its size").isEqualTo(Fill.FULL);
+
+        assertThat(new KeyReserve(0, 8, 2048, 1000, pool).target()).as("disabled stays disabled").isZero();
+    }
+
+    @Test
+    void theBackgroundFillerWakesWhenMoreRotationsAreExpected() throws Exception {
+        KeyReserve reserve = new KeyReserve(1, 8, 2048, 1000, pool);
+        reserves.add(reserve);
+        reserve.start(Duration.ZERO);
+        waitFor(() -> reserve.ready() == 1);
+        reserve.expect(2);
+        waitFor(() -> reserve.ready() == 3);
+    }
+
+    @Test
+    void aMaximumBelowItsSizeIsRefused() {
+        assertThatThrownBy(() -> new KeyReserve(4, 2, 2048, 1000, pool))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximum");
     }
 
     @Test
