@@ -67,7 +67,8 @@ public interface RotationServiceConfig {
 
         /**
          * Keys held at most, expected rotations included: bounds the heap (~5 KB a key) and the
-         * idle-time CPU (one generation, ~0.1 s of one core, a key) a large burst can ask for.
+         * idle-time CPU (one generation, ~0.1 s of one core, a key) a large burst can ask for. Below
+         * {@code key-reserve} it is raised to it.
          */
         @WithDefault("256")
         int keyReserveMax();
