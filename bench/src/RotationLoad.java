@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  * the same cron firing a minute or two ahead, so all fall due at one instant: time from that instant
  * until all the scheduled runs are DONE. Exits 1 unless every run ended DONE.
  *
+ * <p>{@code BENCH_THREADS=connection-service,rotation-service} adds their CPU per rotation by thread group
+ * to each batch (see {@code StackCpu}).
+ *
  * <p>With {@code ROTATION_SERVICE_MANAGEMENT_URL} set (rotation-service's management port), each
  * batch also prints the key reserve as rotation-service's /q/metrics shows it: how many keys were
  * ready when the batch was requested (not waited for: what was there after the preceding work),
@@ -210,6 +213,7 @@ public class RotationLoad {
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis() - 500));
         Map<String, Double> reserveBefore = reserveMetrics();
         Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
+        Map<String, Map<String, Long>> threadsBefore = StackCpu.threadTicks();
         while (Instant.now().isBefore(due)) {
             Thread.sleep(5);
         }
@@ -243,6 +247,7 @@ public class RotationLoad {
         }
         double all = (System.nanoTime() - b0) / 1e9;
         printCpu(label, cpuBefore, StackCpu.cpuSeconds(), ids.size(), all);
+        StackCpu.printThreads(threadsBefore, StackCpu.threadTicks(), ids.size());
         long done = states.values().stream().filter("DONE"::equals).count();
         System.out.printf("%s: %d scheduled rotations due at one instant: all ended %.1f s after it, %d DONE, %.2f"
                 + " rotations/s, at most %d past PLAN at once in the samples%n", label, ids.size(), all, done,
@@ -261,6 +266,7 @@ public class RotationLoad {
     private static int batch(String label, String rs, List<String> ids) throws Exception {
         Map<String, Double> reserveBefore = reserveMetrics();
         Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
+        Map<String, Map<String, Long>> threadsBefore = StackCpu.threadTicks();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -299,6 +305,7 @@ public class RotationLoad {
         }
         double all = (System.nanoTime() - b0) / 1e9;
         printCpu(label, cpuBefore, StackCpu.cpuSeconds(), runIds.size(), all);
+        StackCpu.printThreads(threadsBefore, StackCpu.threadTicks(), runIds.size());
         long done = states.values().stream().filter("DONE"::equals).count();
         System.out.printf("%s: %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
                 + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", label, runIds.size(), requested, all, done,

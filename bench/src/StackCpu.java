@@ -86,7 +86,7 @@ final class StackCpu {
      * milliseconds per thread (printed per group: the thread's name with its digits replaced by #), from
      * /proc/PID/task/TID; a thread that ended between the two readings is not counted.
      */
-    private static Map<String, Map<String, Long>> threadTicks() {
+    static Map<String, Map<String, Long>> threadTicks() {
         Map<String, Map<String, Long>> ticks = new LinkedHashMap<>();
         String names = System.getenv("BENCH_THREADS");
         String file = System.getenv("LOCAL_STACK_PIDS");
@@ -121,7 +121,7 @@ final class StackCpu {
         return ticks;
     }
 
-    private static void printThreads(Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after, int calls) {
+    static void printThreads(Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after, int calls) {
         for (Map.Entry<String, Map<String, Long>> process : after.entrySet()) {
             Map<String, Long> was = before.getOrDefault(process.getKey(), Map.of());
             Map<String, Long> groups = new HashMap<>();
