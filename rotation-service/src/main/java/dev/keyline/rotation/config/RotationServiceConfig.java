@@ -59,8 +59,7 @@ public interface RotationServiceConfig {
         /**
          * The reserve also holds a key for every enabled policy (of its key size) due within this
          * horizon, so a burst of scheduled rotations finds its keys made in the idle time before it;
-         * 0S sizes it by {@code key-reserve} alone. Shorter than the shortest schedule (one hour), a
-         * policy counts once per period.
+         * 0S sizes it by {@code key-reserve} alone. Read on every scheduler round (one indexed query).
          */
         @WithDefault("15M")
         Duration keyReserveAhead();
