@@ -18,8 +18,11 @@ import jdk.jfr.consumer.RecordingFile;
  * recording covers set-up and warm-up too, and the question is usually one phase of it.
  *
  * <pre>
- * java bench/src/JfrHotMethods.java RECORDING.jfr FROM TO [rows=30]     # FROM/TO: ISO-8601 instants
+ * java bench/src/JfrHotMethods.java RECORDING.jfr FROM TO [rows=30] [alloc]   # FROM/TO: ISO-8601 instants
  * </pre>
+ *
+ * With {@code alloc} it reads the allocation samples instead ({@code jdk.ObjectAllocationSample},
+ * weighted by the bytes each stands for): what allocates, by allocated class too.
  *
  * Record with {@code KEYLINE_JAVA_OPTS="-XX:StartFlightRecording=settings=profile,filename=DIR/,dumponexit=true"}
  * (./run-local passes it to the services). Samples are of threads running Java code: time in native
@@ -36,39 +39,51 @@ public class JfrHotMethods {
         Instant from = Instant.parse(args[1]);
         Instant to = Instant.parse(args[2]);
         int rows = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        boolean alloc = args.length > 4 && args[4].equals("alloc");
+        String event = alloc ? "jdk.ObjectAllocationSample" : "jdk.ExecutionSample";
+        Map<String, Integer> allocated = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> firstKeyline = new HashMap<>();
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStartTime().isBefore(from)
+            if (!e.getEventType().getName().equals(event) || e.getStartTime().isBefore(from)
                     || e.getStartTime().isAfter(to)) {
                 continue;
             }
-            samples++;
-            RecordedThread t = e.getThread("sampledThread");
+            // Allocation samples count in KB (the bytes each sample stands for), execution samples one each.
+            int weight = alloc ? (int) Math.max(1, e.getLong("weight") / 1024) : 1;
+            samples += weight;
+            if (alloc) {
+                allocated.merge(e.getClass("objectClass").getName(), weight, Integer::sum);
+            }
+            RecordedThread t = e.getThread(alloc ? "eventThread" : "sampledThread");
             String thread = t == null ? "?" : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
-            threads.merge(thread.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            threads.merge(thread.replaceAll("[0-9]+", "#"), weight, Integer::sum);
             List<RecordedFrame> frames = e.getStackTrace() == null ? List.of() : e.getStackTrace().getFrames();
             if (frames.isEmpty()) {
                 continue;
             }
-            self.merge(name(frames.get(0)), 1, Integer::sum);
+            self.merge(name(frames.get(0)), weight, Integer::sum);
             Set<String> seen = new HashSet<>();
             boolean keylineSeen = false;
             for (RecordedFrame f : frames) {
                 String method = name(f);
                 if (method.startsWith("dev.keyline") && seen.add(method)) {
-                    inclusive.merge(method, 1, Integer::sum);
+                    inclusive.merge(method, weight, Integer::sum);
                 }
                 if (!keylineSeen && method.startsWith("dev.keyline")) {
-                    firstKeyline.merge(method, 1, Integer::sum);
+                    firstKeyline.merge(method, weight, Integer::sum);
                     keylineSeen = true;
                 }
             }
         }
-        System.out.println("Java execution samples from " + from + " to " + to + ": " + samples);
+        System.out.println((alloc ? "KB allocated (sampled) " : "Java execution samples ") + "from " + from + " to " + to
+                + ": " + samples);
+        if (alloc) {
+            print("allocated class", allocated, rows);
+        }
         print("by thread", threads, rows);
         print("top frame", self, rows);
         print("first keyline frame on the stack", firstKeyline, rows);
