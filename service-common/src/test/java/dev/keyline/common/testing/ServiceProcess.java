@@ -129,7 +129,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The wildcard address: a bind there conflicts with a listener on any address, 127.0.0.1 included. */
-    private static boolean listenable(int port) {
+    static boolean listenable(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
             s.bind(new InetSocketAddress(port));
