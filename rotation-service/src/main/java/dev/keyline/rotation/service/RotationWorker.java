@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -101,7 +100,7 @@ public class RotationWorker {
                 new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock, work.reserve()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
         lookAhead = new ScheduleLookAhead(policies::upcoming, work.reserve(), config.work().keyReserveAhead(),
-                DurationConverter.parseDuration(config.worker().poll()), this::kick);
+                ScheduleLookAhead.pollInterval(config.worker().poll()), this::kick);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.PolicyRepository.Upcoming;
 import dev.keyline.rotation.service.steps.KeyReserve;
+import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * What falls due soon, read on every scheduler round (one indexed query). Two uses:
@@ -43,6 +44,19 @@ final class ScheduleLookAhead {
         this.ahead = ahead;
         this.poll = poll;
         this.wake = wake;
+    }
+
+    /**
+     * {@code worker.poll} as a duration. quarkus-scheduler also takes {@code off} / {@code disabled}
+     * there (no polling): then zero, so no wake-up is ever set and due rotations wait for whatever
+     * else starts a round, as without this class.
+     */
+    static Duration pollInterval(String poll) {
+        try {
+            return DurationConverter.parseDuration(poll);
+        } catch (IllegalArgumentException e) {
+            return Duration.ZERO;
+        }
     }
 
     void update(Instant now) {

@@ -82,6 +82,19 @@ class ScheduleLookAheadTest {
         assertThat(woken).isEmpty();
     }
 
+    @Test
+    void aSchedulerPollTurnedOffSetsNoWakeUp() throws Exception {
+        assertThat(ScheduleLookAhead.pollInterval("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ScheduleLookAhead.pollInterval("PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ScheduleLookAhead.pollInterval("off")).isZero();
+        assertThat(ScheduleLookAhead.pollInterval("disabled")).isZero();
+        Instant now = Instant.now();
+        lookAhead(Duration.ofMinutes(15), ScheduleLookAhead.pollInterval("off"), 1, now.plusMillis(300)).update(now);
+        TimeUnit.MILLISECONDS.sleep(1000);
+        assertThat(woken).isEmpty();
+        assertThat(reserve.target()).as("the reserve is still sized").isEqualTo(3);
+    }
+
     private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         // A generous guard for a shared machine, not a timing assertion.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
