@@ -211,47 +211,32 @@ public class RotationLoad {
         System.out.printf("%s: %d policies set to \"%s\" (UTC), all due at %s, %.0f s from now%n", label, ids.size(),
                 cron, due, Duration.between(Instant.now(), due).toMillis() / 1e3);
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis() - 500));
-        Map<String, Double> reserveBefore = reserveMetrics();
-        Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
-        Map<String, Map<String, Long>> threadsBefore = StackCpu.threadTicks();
+        Before before = Before.now();
         while (Instant.now().isBefore(due)) {
             Thread.sleep(5);
         }
         long b0 = System.nanoTime();
         Set<String> connections = new HashSet<>(ids);
-        Map<String, String> states = new HashMap<>();
-        int maxRunning = 0;
-        while (true) {
-            String list = send("GET", rs + "/api/v1/rotations?size=500&since=" + due.minusSeconds(1), null, true).body();
-            Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\":\"([0-9a-f-]{36})\"[^{}]*?"
-                    + "\"state\":\"([A-Z_]+)\",\"trigger\":\"([a-z]+)\"").matcher(list);
-            states.clear();
+        Pattern run = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\":\"([0-9a-f-]{36})\"[^{}]*?"
+                + "\"state\":\"([A-Z_]+)\",\"trigger\":\"([a-z]+)\"");
+        Ended ended = awaitEnded(ids.size(), b0, () -> {
+            Matcher m = run.matcher(send("GET", rs + "/api/v1/rotations?size=500&since=" + due.minusSeconds(1), null, true)
+                    .body());
+            Map<String, String> states = new HashMap<>();
             while (m.find()) {
                 if (connections.contains(m.group(2)) && m.group(4).equals("schedule")) {
                     states.put(m.group(1), m.group(3));
                 }
             }
-            long terminal = states.values().stream()
-                    .filter(st -> st.equals("DONE") || st.equals("ROLLED_BACK") || st.equals("NEEDS_ATTENTION")).count();
-            long running = states.size() - terminal
-                    - states.values().stream().filter("PLAN"::equals).count();
-            maxRunning = Math.max(maxRunning, (int) running);
-            if (states.size() == ids.size() && terminal == ids.size()) {
-                break;
-            }
-            if ((System.nanoTime() - b0) / 1e9 > 1800) {
-                throw new IllegalStateException("not all scheduled runs ended within 30 min: " + states.size()
-                        + " made, " + terminal + " ended");
-            }
-            Thread.sleep(100);
-        }
-        double all = (System.nanoTime() - b0) / 1e9;
-        printCpu(label, cpuBefore, StackCpu.cpuSeconds(), ids.size(), all);
-        StackCpu.printThreads(threadsBefore, StackCpu.threadTicks(), ids.size());
-        long done = states.values().stream().filter("DONE"::equals).count();
+            return states;
+        });
+        double all = ended.seconds();
+        before.printCpu(label, ids.size(), all);
+        long done = ended.states().values().stream().filter("DONE"::equals).count();
         System.out.printf("%s: %d scheduled rotations due at one instant: all ended %.1f s after it, %d DONE, %.2f"
                 + " rotations/s, at most %d past PLAN at once in the samples%n", label, ids.size(), all, done,
-                ids.size() / all, maxRunning);
+                ids.size() / all, ended.maxRunning());
+        Map<String, Double> reserveBefore = before.reserve();
         Map<String, Double> reserveAfter = reserveMetrics();
         if (!reserveBefore.isEmpty() && !reserveAfter.isEmpty()) {
             System.out.printf("%s: key reserve %.0f keys ready at the due time (size %.0f); %.0f runs took a ready key,"
@@ -264,9 +249,7 @@ public class RotationLoad {
 
     /** Starts a rotation of every connection at once, waits until all ended; the number that did not end DONE. */
     private static int batch(String label, String rs, List<String> ids) throws Exception {
-        Map<String, Double> reserveBefore = reserveMetrics();
-        Map<String, Double> cpuBefore = StackCpu.cpuSeconds();
-        Map<String, Map<String, Long>> threadsBefore = StackCpu.threadTicks();
+        Before before = Before.now();
         long b0 = System.nanoTime();
         Set<String> runIds = new HashSet<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -279,37 +262,24 @@ public class RotationLoad {
             }
         }
         double requested = (System.nanoTime() - b0) / 1e9;
-        Map<String, String> states = new HashMap<>();
-        int maxRunning = 0;
-        while (true) {
-            String list = send("GET", rs + "/api/v1/rotations?size=500", null, true).body();
-            Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\"[^{}]*?\"state\":\"([A-Z_]+)\"").matcher(list);
-            states.clear();
+        Pattern run = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"connectionId\"[^{}]*?\"state\":\"([A-Z_]+)\"");
+        Ended ended = awaitEnded(runIds.size(), b0, () -> {
+            Matcher m = run.matcher(send("GET", rs + "/api/v1/rotations?size=500", null, true).body());
+            Map<String, String> states = new HashMap<>();
             while (m.find()) {
                 if (runIds.contains(m.group(1))) {
                     states.put(m.group(1), m.group(2));
                 }
             }
-            long terminal = states.values().stream()
-                    .filter(s -> s.equals("DONE") || s.equals("ROLLED_BACK") || s.equals("NEEDS_ATTENTION")).count();
-            long running = states.values().stream().filter(s -> !s.equals("PLAN") && !s.equals("DONE")
-                    && !s.equals("ROLLED_BACK") && !s.equals("NEEDS_ATTENTION")).count();
-            maxRunning = Math.max(maxRunning, (int) running);
-            if (states.size() == runIds.size() && terminal == runIds.size()) {
-                break;
-            }
-            if ((System.nanoTime() - b0) / 1e9 > 1800) {
-                throw new IllegalStateException("not all runs ended within 30 min: " + states);
-            }
-            Thread.sleep(100);
-        }
-        double all = (System.nanoTime() - b0) / 1e9;
-        printCpu(label, cpuBefore, StackCpu.cpuSeconds(), runIds.size(), all);
-        StackCpu.printThreads(threadsBefore, StackCpu.threadTicks(), runIds.size());
-        long done = states.values().stream().filter("DONE"::equals).count();
+            return states;
+        });
+        double all = ended.seconds();
+        before.printCpu(label, runIds.size(), all);
+        long done = ended.states().values().stream().filter("DONE"::equals).count();
         System.out.printf("%s: %d rotations requested at once (POSTs took %.1f s): all ended after %.1f s, %d DONE,"
                 + " %.2f rotations/s, at most %d past PLAN at once in the samples%n", label, runIds.size(), requested, all, done,
-                runIds.size() / all, maxRunning);
+                runIds.size() / all, ended.maxRunning());
+        Map<String, Double> reserveBefore = before.reserve();
         Map<String, Double> reserveAfter = reserveMetrics();
         if (!reserveBefore.isEmpty() && !reserveAfter.isEmpty()) {
             System.out.printf("%s: key reserve %.0f of %.0f keys ready when the batch was requested; %.0f runs took a"
@@ -319,6 +289,51 @@ public class RotationLoad {
                     reserveAfter.get("missed_total") - reserveBefore.get("missed_total"));
         }
         return (int) (runIds.size() - done);
+    }
+
+    /** What a batch is measured against: the key reserve, the stack's CPU and its threads just before it. */
+    private record Before(Map<String, Double> reserve, Map<String, Double> cpu, Map<String, Map<String, Long>> threads) {
+
+        static Before now() throws Exception {
+            return new Before(reserveMetrics(), StackCpu.cpuSeconds(), StackCpu.threadTicks());
+        }
+
+        /** The CPU the stack used since, per process and (BENCH_THREADS) per thread group, per rotation. */
+        void printCpu(String label, int runs, double seconds) {
+            RotationLoad.printCpu(label, cpu, StackCpu.cpuSeconds(), runs, seconds);
+            StackCpu.printThreads(threads, StackCpu.threadTicks(), runs);
+        }
+    }
+
+    /** A batch's runs once all ended: their last states, the most seen past PLAN at once, seconds since start. */
+    private record Ended(Map<String, String> states, int maxRunning, double seconds) {
+    }
+
+    /** The runs of a batch as one look at the listing shows them: run id to state. */
+    @FunctionalInterface
+    private interface Listing {
+        Map<String, String> states() throws Exception;
+    }
+
+    private static final Set<String> TERMINAL = Set.of("DONE", "ROLLED_BACK", "NEEDS_ATTENTION");
+
+    /** Looks at {@code listing} every 100 ms until it shows {@code runs} runs, all ended (at most 30 min from {@code b0}). */
+    private static Ended awaitEnded(int runs, long b0, Listing listing) throws Exception {
+        int maxRunning = 0;
+        while (true) {
+            Map<String, String> states = listing.states();
+            long terminal = states.values().stream().filter(TERMINAL::contains).count();
+            long running = states.size() - terminal - states.values().stream().filter("PLAN"::equals).count();
+            maxRunning = Math.max(maxRunning, (int) running);
+            if (states.size() == runs && terminal == runs) {
+                return new Ended(states, maxRunning, (System.nanoTime() - b0) / 1e9);
+            }
+            if ((System.nanoTime() - b0) / 1e9 > 1800) {
+                throw new IllegalStateException("not all " + runs + " runs ended within 30 min: " + states.size()
+                        + " seen, " + terminal + " ended");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
