@@ -118,6 +118,20 @@ class CertificateBadInputTest {
     }
 
     @Test
+    void anEmptyNameIsOneErrorNotOnePerConstraint() {
+        // @NotBlank and @ResourceName both refuse "": the caller reads one reason per field, not the same one twice.
+        Map<String, Object> b = new HashMap<>(body(uniqueName("empty")));
+        b.put("name", "");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(b)
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].reason", equalTo("must not be blank"))
+                .body("detail", equalTo("The request has 1 invalid field(s)"));
+    }
+
+    @Test
     void malformedJsonIsAProblem() {
         given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{\"name\": ")
                 .when().post("/api/v1/certificates")

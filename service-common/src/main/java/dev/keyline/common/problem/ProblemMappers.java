@@ -2,7 +2,9 @@ package dev.keyline.common.problem;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
@@ -59,10 +61,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response violations(ConstraintViolationException e, UriInfo uri) {
-        List<FieldError> errors = new ArrayList<>();
+        // A set: two constraints refusing a value for the same reason ("" is blank to @NotBlank and to
+        // @ResourceName) are one error for the caller, not the same line twice.
+        Set<FieldError> distinct = new LinkedHashSet<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            errors.add(new FieldError(fieldOf(v), v.getMessage()));
+            distinct.add(new FieldError(fieldOf(v), v.getMessage()));
         }
+        List<FieldError> errors = new ArrayList<>(distinct);
         errors.sort(Comparator.comparing(FieldError::field));
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "The request has " + errors.size() + " invalid field(s)", path(uri), errors));
