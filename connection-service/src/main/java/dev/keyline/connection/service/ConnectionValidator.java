@@ -63,7 +63,7 @@ public class ConnectionValidator {
         ConnectionType type = ConnectionType.fromWire(d.type());
         if (type == null) {
             errors.add(new FieldError("details.type", "must be snowflake or api"));
-            throw invalid(errors);
+            throw ProblemException.invalidFields(errors);
         }
         if (existing != null && type != existing) {
             errors.add(new FieldError("details.type", "cannot change from " + existing.wire() + " to " + type.wire()
@@ -121,7 +121,7 @@ public class ConnectionValidator {
         }
         List<String> managesUsers = KeyAdminScope.validate(d.managesUsers(), errors);
         if (!errors.isEmpty()) {
-            throw invalid(errors);
+            throw ProblemException.invalidFields(errors);
         }
         boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
         ValidatedKey key = generateBits == 0 && (creating || keyGiven)
@@ -190,7 +190,7 @@ public class ConnectionValidator {
             errors.add(new FieldError("details.baseUrl", e.getMessage()));
         }
         if (!errors.isEmpty()) {
-            throw invalid(errors);
+            throw ProblemException.invalidFields(errors);
         }
         return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.API, null, null, null, null, null,
                 null, null, null, null, null, null, List.of(), baseUrl, d.certificateId(), 0, 0);
@@ -311,11 +311,5 @@ public class ConnectionValidator {
 
     private static String trimToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static ProblemException invalid(List<FieldError> errors) {
-        List<FieldError> sorted = errors.stream().sorted(java.util.Comparator.comparing(FieldError::field)).toList();
-        return new ProblemException(400, "invalid-request", "Invalid request",
-                "The request has " + sorted.size() + " invalid field(s)", sorted);
     }
 }

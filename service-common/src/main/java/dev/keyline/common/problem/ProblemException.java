@@ -1,5 +1,9 @@
 package dev.keyline.common.problem;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -34,6 +38,18 @@ public class ProblemException extends RuntimeException {
     public static ProblemException invalidField(String field, String reason) {
         return new ProblemException(400, "invalid-request", "Invalid request",
                 "The request has an invalid field: " + field, List.of(new FieldError(field, reason)));
+    }
+
+    /**
+     * A 400 for every bad field found at once, ordered by field. A (field, reason) pair given twice is
+     * listed once: two checks refusing a value for the same reason ("" is blank to {@code @NotBlank} and
+     * to {@code @ResourceName}) are one error for the caller, not the same line twice.
+     */
+    public static ProblemException invalidFields(Collection<FieldError> errors) {
+        List<FieldError> distinct = new ArrayList<>(new LinkedHashSet<>(errors));
+        distinct.sort(Comparator.comparing(FieldError::field));
+        return new ProblemException(400, "invalid-request", "Invalid request",
+                "The request has " + distinct.size() + " invalid field(s)", distinct);
     }
 
     public static ProblemException notFound(String what, Object id) {

@@ -1,10 +1,7 @@
 package dev.keyline.common.problem;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
@@ -61,16 +58,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response violations(ConstraintViolationException e, UriInfo uri) {
-        // A set: two constraints refusing a value for the same reason ("" is blank to @NotBlank and to
-        // @ResourceName) are one error for the caller, not the same line twice.
-        Set<FieldError> distinct = new LinkedHashSet<>();
+        List<FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            distinct.add(new FieldError(fieldOf(v), v.getMessage()));
+            errors.add(new FieldError(fieldOf(v), v.getMessage()));
         }
-        List<FieldError> errors = new ArrayList<>(distinct);
-        errors.sort(Comparator.comparing(FieldError::field));
-        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
-                "The request has " + errors.size() + " invalid field(s)", path(uri), errors));
+        return respond(ProblemException.invalidFields(errors).toProblem(path(uri)));
     }
 
     @ServerExceptionMapper(priority = 1)
