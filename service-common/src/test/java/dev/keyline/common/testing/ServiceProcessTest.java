@@ -30,18 +30,19 @@ class ServiceProcessTest {
         }
     }
 
-    /** On a port of its own choosing (not one freePort handed out, which it would skip anyway). */
+    /**
+     * The check freePort relies on, on both sides of one port: refused while something listens on
+     * loopback, accepted once it has closed. The port comes from below the ephemeral range (freePort),
+     * so no outbound connection can take it between the close and the second check.
+     */
     @Test
     void aPortSomeoneListensOnOnLoopbackIsNotFree() throws Exception {
+        int port = ServiceProcess.freePort();
         try (ServerSocket taken = new ServerSocket()) {
             taken.setReuseAddress(false);
-            taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            assertThat(ServiceProcess.listenable(taken.getLocalPort())).isFalse();
+            taken.bind(new InetSocketAddress("127.0.0.1", port));
+            assertThat(ServiceProcess.listenable(port)).isFalse();
         }
-        try (ServerSocket probe = new ServerSocket(0)) {
-            int port = probe.getLocalPort();
-            probe.close();
-            assertThat(ServiceProcess.listenable(port)).as("free again once closed").isTrue();
-        }
+        assertThat(ServiceProcess.listenable(port)).as("free again once closed").isTrue();
     }
 }
