@@ -2,6 +2,7 @@ package dev.keyline.rotation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /** Persistence the rotation engine needs: the run itself, its step log and the keys this system registered. */
@@ -34,10 +35,21 @@ public interface RunStore {
     /** The actor of audit events the worker writes; a run's start names its requester (or "scheduler"). */
     String ACTOR = "rotation-service";
 
-    /** Whether this system registered (or retired) this key for the user. */
+    /** Whether this system registered (or retired) this key for the user; account and user compared as {@link #caseless}. */
     boolean isKnownKey(String account, String user, String fingerprint);
 
+    /** Records a key this system registered or retired for the user, keyed as {@link #caseless}. */
     void recordKey(String account, String user, String fingerprint, UUID runId, String status);
+
+    /**
+     * The form account and user names take as keys of the known-key record. Runs and policies keep the
+     * names as connection-service gives them (what users see there); two connections may spell one
+     * Snowflake user differently ({@code svc_orders}, {@code SVC_ORDERS}), and a key registered through
+     * one must be known through the other. Lower case, as the record has been keyed from the start.
+     */
+    static String caseless(String name) {
+        return name == null ? null : name.toLowerCase(Locale.ROOT);
+    }
 
     class LeaseLostException extends RuntimeException {
         public LeaseLostException(UUID runId) {

@@ -25,6 +25,7 @@ import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.RunState;
+import dev.keyline.rotation.RunStore;
 
 /**
  * Runs, their step log and known keys in PostgreSQL, with plain JDBC so that claiming is one
@@ -360,8 +361,8 @@ public class JdbcRunStore implements RunRepository {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "select 1 from known_key where account=? and snowflake_user=? and fingerprint=?")) {
-            ps.setString(1, account);
-            ps.setString(2, user);
+            ps.setString(1, RunStore.caseless(account));
+            ps.setString(2, RunStore.caseless(user));
             ps.setString(3, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -376,7 +377,7 @@ public class JdbcRunStore implements RunRepository {
         update("insert into known_key (account, snowflake_user, fingerprint, status, run_id, updated_at) "
                 + "values (?,?,?,?,?,now()) on conflict (account, snowflake_user, fingerprint) "
                 + "do update set status=excluded.status, run_id=excluded.run_id, updated_at=now()",
-                account, user, fingerprint, status, runId);
+                RunStore.caseless(account), RunStore.caseless(user), fingerprint, status, runId);
     }
 
     private void update(String sql, Object... args) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -89,7 +88,7 @@ public class RotationService {
             }
             throw e;
         }
-        RotationRun run = RotationRun.create(connectionId, normalise(c.account()), normalise(c.user()), Instant.now());
+        RotationRun run = RotationRun.create(connectionId, c.account(), c.user(), Instant.now());
         run.adopt = adopt;
         run.createdBy = caller;
         run.maxAttempts = config.retry().defaultMaxAttempts();
@@ -268,8 +267,8 @@ public class RotationService {
         p.createdBy = caller;
         apply(p, in, caller);
         ConnectionInfo c = keyPairConnection(in.connectionId(), "connectionId", callerToken);
-        p.account = normalise(c.account());
-        p.snowflakeUser = normalise(c.user());
+        p.account = c.account();
+        p.snowflakeUser = c.user();
         boolean inserted = QuarkusTransaction.requiringNew().call(() -> {
             if (!policies.insert(p)) {
                 return false;
@@ -410,9 +409,5 @@ public class RotationService {
                     List.of(new FieldError(field, "not a Snowflake key-pair connection")));
         }
         return c;
-    }
-
-    static String normalise(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }

@@ -47,6 +47,9 @@ class RotationEndToEndTest {
         assertThat(first.getInt("oldSlot")).isEqualTo(1);
         assertThat(first.getInt("slot")).isEqualTo(2);
         assertThat(first.getString("oldFingerprint")).isEqualTo(svc.initialFingerprint());
+        // The names as the connection has them (upper-case user, lower-case account), not re-spelt.
+        assertThat(first.getString("user")).isEqualTo(svc.user());
+        assertThat(first.getString("account")).isEqualTo(E2e.ACCOUNT.toLowerCase());
         assertThat(first.getList("steps.step")).contains("PLAN", "GENERATE", "REGISTER", "VERIFY", "SWAP", "DRAIN",
                 "RETIRE", "DONE");
         e2e.assertRotated(svc, svc.initialFingerprint(), first.getString("newFingerprint"), 2);
@@ -106,6 +109,7 @@ class RotationEndToEndTest {
         assertThat(first.getString("trigger")).isEqualTo("schedule");
         JsonPath dueAgain = given().header("Authorization", E2e.READER).when()
                 .get("/api/v1/rotation-policies/" + policyId).then().statusCode(200).extract().jsonPath();
+        assertThat(dueAgain.getString("user")).isEqualTo(svc.user());
         // Read before the run list: if the second run did not exist then, it did not when the policy was read.
         if (awaitRun(svc.id(), 1).size() == 1) {
             assertThat(Instant.parse(dueAgain.getString("nextDueAt"))).as("due again after retry.after-rollback")

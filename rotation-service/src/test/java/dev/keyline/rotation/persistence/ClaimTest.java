@@ -112,4 +112,27 @@ class ClaimTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.insert(run(user.toUpperCase())))
                 .isInstanceOf(JdbcRunStore.ActiveRunExistsException.class);
     }
+
+    @Test
+    void aKeyKnownUnderOneSpellingOfTheUserIsKnownUnderAnother() {
+        JdbcRunStore a = db.store();
+        String user = "Svc_" + UUID.randomUUID().toString().substring(0, 8);
+        String fingerprint = "SHA256:" + UUID.randomUUID();
+        a.recordKey("ACME", user.toUpperCase(), fingerprint, UUID.randomUUID(), "REGISTERED");
+        assertThat(a.isKnownKey("acme", user.toLowerCase(), fingerprint)).isTrue();
+        assertThat(a.isKnownKey("Acme", user, fingerprint)).isTrue();
+        assertThat(a.isKnownKey("acme", user + "x", fingerprint)).as("another user").isFalse();
+        assertThat(a.isKnownKey("acme", user, fingerprint + "x")).as("another key").isFalse();
+    }
+
+    @Test
+    void aRunKeepsTheNamesAsGiven() {
+        JdbcRunStore a = db.store();
+        RotationRun r = RotationRun.create(UUID.randomUUID(), "ACME", "SVC_" + UUID.randomUUID().toString()
+                .substring(0, 8).toUpperCase(), Instant.now());
+        a.insert(r);
+        RotationRun read = a.find(r.id).orElseThrow();
+        assertThat(read.account).isEqualTo("ACME");
+        assertThat(read.snowflakeUser).isEqualTo(r.snowflakeUser);
+    }
 }

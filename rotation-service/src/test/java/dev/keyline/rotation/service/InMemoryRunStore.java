@@ -44,11 +44,11 @@ class InMemoryRunStore implements RunStore {
 
     @Override
     public boolean isKnownKey(String account, String user, String fingerprint) {
-        return knownKeys.containsKey(account + "/" + user + "/" + fingerprint);
+        return knownKeys.containsKey(RunStore.caseless(account) + "/" + RunStore.caseless(user) + "/" + fingerprint);
     }
 
     @Override
     public void recordKey(String account, String user, String fingerprint, UUID runId, String status) {
-        knownKeys.put(account + "/" + user + "/" + fingerprint, status);
+        knownKeys.put(RunStore.caseless(account) + "/" + RunStore.caseless(user) + "/" + fingerprint, status);
     }
 }
