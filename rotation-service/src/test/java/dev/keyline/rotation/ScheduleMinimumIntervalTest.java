@@ -11,7 +11,9 @@ class ScheduleMinimumIntervalTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "* * * * * ?", "0 * * * * ?", "0 0/30 * * * ?", "0 0,59 3 * * ?", "0 0,1 * * * ?",
-            "0-59 0 3 * * ?", "0 0/5 3 29 2 ?", "0 0,30 3 1 1 ?" })
+            "0-59 0 3 * * ?", "0 0/5 3 29 2 ?", "0 0,30 3 1 1 ?",
+            // Firing first years from now: as densely then, so the gap is checked from the first firing.
+            "0 0/1 * * * ? 2031-2099", "0 0,30 3 1 1 ? 2040", "* * * 29 2 ? 2096" })
     void cronFiringLessThanAnHourApartIsRefusedNamingTheSchedule(String cron) {
         assertThatThrownBy(() -> Schedule.parse(cron, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
