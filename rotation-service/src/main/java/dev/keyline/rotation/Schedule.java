@@ -56,11 +56,15 @@ public final class Schedule {
 
     /**
      * Parses a new schedule: as {@link #stored} and, for cron, refuses one whose firings come less
-     * than an hour apart, the same minimum as a period.
+     * than an hour apart, the same minimum as a period, and a window that names only its zone.
      *
      * @throws IllegalArgumentException naming the field ("schedule", "window.start", …) in its message prefix
      */
     public static Schedule parse(String expression, String windowStart, String windowEnd, String windowZone) {
+        if (windowStart == null && windowEnd == null && windowZone != null && !windowZone.isBlank()) {
+            // A zone alone used to be stored and ignored: the caller meant a window and got none.
+            throw new IllegalArgumentException("window.start: is required when a window is given (HH:mm)");
+        }
         Schedule schedule = stored(expression, windowStart, windowEnd, windowZone);
         if (schedule.cron != null) {
             Duration gap = schedule.shortestCronGap(Instant.now());
