@@ -56,7 +56,8 @@ public final class Schedule {
 
     /**
      * Parses a new schedule: as {@link #stored} and, for cron, refuses one whose firings come less
-     * than an hour apart, the same minimum as a period, and a window that names only its zone.
+     * than an hour apart, the same minimum as a period, or that never fires again, and a window that
+     * names only its zone.
      *
      * @throws IllegalArgumentException naming the field ("schedule", "window.start", …) in its message prefix
      */
@@ -67,7 +68,13 @@ public final class Schedule {
         }
         Schedule schedule = stored(expression, windowStart, windowEnd, windowZone);
         if (schedule.cron != null) {
-            Duration gap = schedule.shortestCronGap(Instant.now());
+            Instant now = Instant.now();
+            if (schedule.cron.nextExecution(now.atZone(schedule.zone)).isEmpty()) {
+                // 30 February, or only years gone by: an enabled policy that never rotates, due in ten
+                // years (nextDue's fallback), so no overdue alert would ever say so.
+                throw new IllegalArgumentException("schedule: never fires from now on (no such date, or its years are past)");
+            }
+            Duration gap = schedule.shortestCronGap(now);
             if (gap != null && gap.compareTo(MIN_INTERVAL) < 0) {
                 throw new IllegalArgumentException("schedule: fires " + describe(gap)
                         + " apart; a schedule must leave at least one hour (PT1H) between rotations");
