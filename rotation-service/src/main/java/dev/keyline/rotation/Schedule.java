@@ -34,7 +34,8 @@ public final class Schedule {
      * How many consecutive firings the gap check looks at, and over what horizon. A cron is the
      * product of its field sets, so two firings less than an hour apart exist at all only if two
      * fall in the same hour of one firing day (or across one DST change): the first firings show
-     * it. The horizon (from now: firings in the past do not matter) covers 29 February schedules; the count keeps the check cheap for hourly ones.
+     * it. The horizon (from the first firing after now: firings in the past do not matter) covers 29 February
+     * schedules; the count keeps the check cheap for hourly ones.
      */
     private static final int GAP_CHECK_FIRINGS = 400;
     private static final Duration GAP_CHECK_HORIZON = Duration.ofDays(4 * 366 + 1);
@@ -55,14 +56,25 @@ public final class Schedule {
 
     /**
      * Parses a new schedule: as {@link #stored} and, for cron, refuses one whose firings come less
-     * than an hour apart, the same minimum as a period.
+     * than an hour apart, the same minimum as a period, or that never fires again, and a window that
+     * names only its zone.
      *
      * @throws IllegalArgumentException naming the field ("schedule", "window.start", …) in its message prefix
      */
     public static Schedule parse(String expression, String windowStart, String windowEnd, String windowZone) {
+        if (windowStart == null && windowEnd == null && windowZone != null && !windowZone.isBlank()) {
+            // A zone alone used to be stored and ignored: the caller meant a window and got none.
+            throw new IllegalArgumentException("window.start: is required when a window is given (HH:mm)");
+        }
         Schedule schedule = stored(expression, windowStart, windowEnd, windowZone);
         if (schedule.cron != null) {
-            Duration gap = schedule.shortestCronGap(Instant.now());
+            Instant now = Instant.now();
+            if (schedule.cron.nextExecution(now.atZone(schedule.zone)).isEmpty()) {
+                // 30 February, or only years gone by: an enabled policy that never rotates, due in ten
+                // years (nextDue's fallback), so no overdue alert would ever say so.
+                throw new IllegalArgumentException("schedule: never fires from now on (no such date, or its years are past)");
+            }
+            Duration gap = schedule.shortestCronGap(now);
             if (gap != null && gap.compareTo(MIN_INTERVAL) < 0) {
                 throw new IllegalArgumentException("schedule: fires " + describe(gap)
                         + " apart; a schedule must leave at least one hour (PT1H) between rotations");
@@ -128,8 +140,13 @@ public final class Schedule {
      * Also spans the DST changes of the schedule's zone, as the horizon covers whole years.
      */
     Duration shortestCronGap(Instant from) {
-        ZonedDateTime end = from.plus(GAP_CHECK_HORIZON).atZone(zone);
         Optional<ZonedDateTime> previous = cron.nextExecution(from.atZone(zone));
+        if (previous.isEmpty()) {
+            return null;
+        }
+        // From the first firing, not from now: "0 0/1 * * * ? 2031-2099" fires nothing for years, then
+        // every minute; a horizon counted from now saw no firing and let it through.
+        ZonedDateTime end = previous.get().plus(GAP_CHECK_HORIZON);
         Duration shortest = null;
         for (int i = 0; i < GAP_CHECK_FIRINGS && previous.isPresent() && previous.get().isBefore(end); i++) {
             Optional<ZonedDateTime> next = cron.nextExecution(previous.get());

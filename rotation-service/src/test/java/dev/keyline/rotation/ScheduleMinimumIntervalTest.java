@@ -11,7 +11,9 @@ class ScheduleMinimumIntervalTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "* * * * * ?", "0 * * * * ?", "0 0/30 * * * ?", "0 0,59 3 * * ?", "0 0,1 * * * ?",
-            "0-59 0 3 * * ?", "0 0/5 3 29 2 ?", "0 0,30 3 1 1 ?" })
+            "0-59 0 3 * * ?", "0 0/5 3 29 2 ?", "0 0,30 3 1 1 ?",
+            // Firing first years from now: as densely then, so the gap is checked from the first firing.
+            "0 0/1 * * * ? 2031-2099", "0 0,30 3 1 1 ? 2040", "* * * 29 2 ? 2096" })
     void cronFiringLessThanAnHourApartIsRefusedNamingTheSchedule(String cron) {
         assertThatThrownBy(() -> Schedule.parse(cron, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -21,7 +23,7 @@ class ScheduleMinimumIntervalTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "0 0 * * * ?", "0 0 3 * * ?", "0 30 2 ? * SUN", "0 0 3 1 * ?", "0 0 3,4 * * ?",
-            "0 0 3 29 2 ?", "7 30 12 22 11 ? 2026" })
+            "0 0 3 29 2 ?", "7 30 12 22 11 ? 2099" })
     void hourlyOrRarerCronIsAccepted(String cron) {
         assertThat(Schedule.parse(cron, null, null, null)).isNotNull();
     }
@@ -37,6 +39,15 @@ class ScheduleMinimumIntervalTest {
     void periodsBeyondTenYearsAreRefusedInsteadOfOverflowingTheDueTime(String period) {
         assertThatThrownBy(() -> Schedule.parse(period, null, null, null))
                 .hasMessageStartingWith("schedule: period must be at most ten years");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "0 0 0 30 2 ?", "0 0 3 31 4 ?", "0 0 3 1 1 ? 2020", "0 0 3 ? 2 MON#5 2021-2023" })
+    void cronThatNeverFiresAgainIsRefused(String cron) {
+        assertThatThrownBy(() -> Schedule.parse(cron, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("schedule: never fires");
+        assertThat(Schedule.stored(cron, null, null, null)).isNotNull();
     }
 
     @org.junit.jupiter.api.Test

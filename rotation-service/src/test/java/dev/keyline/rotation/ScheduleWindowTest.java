@@ -117,4 +117,13 @@ class ScheduleWindowTest {
         assertThat(due).isBetween(at("2026-03-29T01:00:00Z"), at("2026-03-30T00:30:00Z"));
         assertThat(w.intoWindow(due)).isEqualTo(due);
     }
+
+    @Test
+    void aZoneWithoutStartAndEndIsAFieldErrorNotAWindowSilentlyDropped() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.parse("P1D", null, null, BERLIN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("window.start: is required");
+        // One stored that way before is still read back (as no window), so its policy keeps being scheduled.
+        Schedule stored = Schedule.stored("P1D", null, null, BERLIN);
+        assertThat(stored.intoWindow(at("2026-01-10T21:30:00Z"))).isEqualTo(at("2026-01-10T21:30:00Z"));
+    }
 }

@@ -17,8 +17,9 @@ import dev.keyline.common.problem.ProblemException;
  * above it. The base URL is what an administrator bound the certificate to; a caller holding only
  * {@code connections:use} must not steer the certificate anywhere else on that host, let alone to
  * another host. Refused: absolute URLs and scheme-relative {@code //host}, {@code .} and {@code ..}
- * segments (also percent-encoded), backslashes, a {@code ?} or {@code #} in the path (the query has
- * its own field), and any character outside RFC 3986's path characters.
+ * segments (also percent-encoded, also with {@code ;parameters}), backslashes, a {@code ?} or
+ * {@code #} in the path (the query has its own field), and any character outside RFC 3986's path
+ * characters.
  */
 final class ApiTarget {
 
@@ -97,7 +98,13 @@ final class ApiTarget {
             return "must be a path under the connector's baseUrl, not an absolute URL";
         }
         for (String segment : path.split("/", -1)) {
-            String decoded = segment.replace("%2e", ".").replace("%2E", ".");
+            String decoded = segment.replace("%2e", ".").replace("%2E", ".").replace("%3b", ";").replace("%3B", ";");
+            // RFC 3986 lets a segment carry ;parameters, and servlet containers drop them before they
+            // resolve dot segments: "..;x" climbs like "..".
+            int parameters = decoded.indexOf(';');
+            if (parameters >= 0) {
+                decoded = decoded.substring(0, parameters);
+            }
             if (decoded.equals(".") || decoded.equals("..")) {
                 return "must not contain . or .. segments: it may not leave the connector's baseUrl";
             }

@@ -2,13 +2,13 @@ package dev.keyline.connection.service;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 
@@ -26,6 +26,7 @@ import dev.keyline.keys.Pkcs8;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
 /**
@@ -170,11 +171,11 @@ public class ConnectionStore {
             // ALTER USER, and one slow statement must not stall key changes of every other user (found
             // by TwoInstancesIT: a held ALTER of one user made other users' REGISTER wait 20 s).
             // Users compare as Snowflake resolves them, which SQL cannot, so the ids are picked first.
-            List<UUID> sameUser = ConnectionEntity.getEntityManager()
-                    .createQuery("select c.id, c.user from ConnectionEntity c where c.type = :type "
-                            + "and lower(c.account) = :account", Object[].class)
-                    .setParameter("type", ConnectionType.SNOWFLAKE.wire())
-                    .setParameter("account", account.toLowerCase(Locale.ROOT)).getResultStream()
+            TypedQuery<Object[]> ofAccount = ConnectionEntity.getEntityManager().createQuery(
+                    "select c.id, c.user from ConnectionEntity c where c.type = :type and " + sameAccountWhere("c.account"),
+                    Object[].class).setParameter("type", ConnectionType.SNOWFLAKE.wire());
+            sameAccount(account).map().forEach(ofAccount::setParameter);
+            List<UUID> sameUser = ofAccount.getResultStream()
                     .filter(r -> r[1] != null && SnowflakeIdentifiers.objectName((String) r[1]).equals(user))
                     .map(r -> (UUID) r[0]).toList();
             List<ConnectionEntity> holders = sameUser.isEmpty() ? List.of()
@@ -194,12 +195,28 @@ public class ConnectionStore {
      * {@code target} included, by name: the connections a key of that user may be shared by.
      */
     public List<ConnectionEntity> sameUser(ConnectionEntity target) {
-        return ConnectionEntity.<ConnectionEntity> list("type = ?1 and lower(account) = ?2 order by name, id",
-                ConnectionType.SNOWFLAKE.wire(), target.account.toLowerCase(Locale.ROOT))
+        return ConnectionEntity.<ConnectionEntity> list("type = :type and " + sameAccountWhere("account")
+                + " order by name, id", sameAccount(target.account).and("type", ConnectionType.SNOWFLAKE.wire()))
                 .stream().filter(e -> sameUser(e, target)).toList();
     }
 
-    /** Users compare as Snowflake resolves them ({@code svc_a} is {@code SVC_A}); accounts case-insensitively. */
+    /**
+     * Accounts compare as a key-pair login names them ({@link SnowflakeIdentifiers#loginAccount}):
+     * {@code xy12345} and {@code xy12345.eu-central-1} share one user's key slots, so a connection
+     * spelling the account either way is a holder of that user's keys and under its lock (else a
+     * rotation of one unset the key the other still stored). Its parameters: {@link #sameAccount}.
+     */
+    private static String sameAccountWhere(String path) {
+        return "(lower(" + path + ") = :account or substring(lower(" + path + "), 1, :accountDotLength) = :accountDot)";
+    }
+
+    private static Parameters sameAccount(String account) {
+        String login = SnowflakeIdentifiers.loginAccount(account);
+        return Parameters.with("account", login).and("accountDot", login + ".")
+                .and("accountDotLength", login.length() + 1);
+    }
+
+    /** Users compare as Snowflake resolves them ({@code svc_a} is {@code SVC_A}). */
     private static boolean sameUser(ConnectionEntity a, ConnectionEntity b) {
         return a.user != null && b.user != null
                 && SnowflakeIdentifiers.objectName(a.user).equals(SnowflakeIdentifiers.objectName(b.user));
@@ -232,7 +249,7 @@ public class ConnectionStore {
 
     /** The key-admin connections of an account (those declaring users they manage). */
     public List<ConnectionEntity> keyAdminsOf(String account) {
-        return ConnectionEntity.list("managesUsers is not null and lower(account) = ?1", account.toLowerCase(Locale.ROOT));
+        return ConnectionEntity.list("managesUsers is not null and " + sameAccountWhere("account"), sameAccount(account));
     }
 
     /** A page of connections by name, optionally those whose name contains {@code nameFilter} (any case). */

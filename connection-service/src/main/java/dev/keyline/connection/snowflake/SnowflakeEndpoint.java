@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
 
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
+    private static final Pattern ACCOUNT_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
@@ -29,6 +30,14 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
         if (!ACCOUNT.matcher(account).matches()) {
             return "must be a Snowflake account identifier (letters, digits, '_', '-' and '.'), "
                     + "such as myorg-myaccount or xy12345.eu-central-1";
+        }
+        // It becomes the host name <account>.snowflakecomputing.com ('_' as '-'): "a..b", "x-" or a
+        // 64-character part name no host and only failed at the first login, after being stored.
+        for (String label : account.replace('_', '-').split("\\.", -1)) {
+            if (!ACCOUNT_LABEL.matcher(label).matches()) {
+                return "must be a Snowflake account identifier: each '.'-separated part 1 to 63 characters, "
+                        + "not starting or ending with '-' or '_'";
+            }
         }
         return null;
     }

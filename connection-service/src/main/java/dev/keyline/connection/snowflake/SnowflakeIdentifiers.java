@@ -43,4 +43,16 @@ public final class SnowflakeIdentifiers {
     public static String objectName(String user) {
         return UNQUOTED.matcher(user).matches() ? user.toUpperCase(Locale.ROOT) : user;
     }
+
+    /**
+     * The account as a key-pair login names it, lower-cased: the driver signs its JWT for the account
+     * identifier up to the first {@code .} ({@code xy12345.eu-central-1} and {@code XY12345} are both
+     * {@code XY12345}), so connections spelling one account these ways log in as one user with one
+     * pair of key slots. Wider than "the same account" at worst (one locator in two regions), which
+     * makes the lock-out guards stricter, never looser.
+     */
+    public static String loginAccount(String account) {
+        int dot = account.indexOf('.');
+        return (dot < 0 ? account : account.substring(0, dot)).toLowerCase(Locale.ROOT);
+    }
 }

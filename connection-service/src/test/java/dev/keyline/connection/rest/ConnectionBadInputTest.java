@@ -114,6 +114,17 @@ class ConnectionBadInputTest {
     }
 
     @Test
+    void aPageBeyondTheLastPossibleOneIsAFieldErrorNotAnOverflow() {
+        // page × size is the query's int offset: Integer.MAX_VALUE × 200 overflowed to a negative one (500).
+        given().header("Authorization", READER).queryParam("page", Integer.MAX_VALUE).queryParam("size", 200)
+                .when().get(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("page"));
+        given().header("Authorization", READER).queryParam("page", 1_000_000).queryParam("size", 200)
+                .when().get(BASE).then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
     void oversizedBodiesAreRefusedBeforeParsing() {
         String huge = "A".repeat(1_100_000);
         given().header("Authorization", MANAGER).contentType(ContentType.JSON)

@@ -229,7 +229,7 @@ class HostileInputTest {
                 "http://localhost", "gopher://acme.snowflakecomputing.com", "https://acme_x.snowflakecomputing.com",
                 "https://-acme.snowflakecomputing.com", "https://acme.snowflakecomputing.com\\@evil.test"));
         cases.put("account", List.of("my account", "-acct", "acct/../x", "a".repeat(256), "acct\u0000", "acct%2e",
-                "acct.snowflakecomputing.com/", "", "  "));
+                "acct.snowflakecomputing.com/", "", "  ", "a..b", "acct-", "acct.", "a".repeat(64)));
         cases.put("user", List.of("svc\nx", "svc\u0000", "a".repeat(256), "svc\u007f"));
         cases.put("role", List.of("r\r\nx", "a".repeat(256)));
         cases.put("authType", List.of("password", "oauth", "KEY-PAIR"));

@@ -109,6 +109,37 @@ class SharedKeyTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aConnectionNamingTheAccountWithItsRegionHoldsTheSameUsersKey() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        KeyPair shared = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_REGIONAL", shared.getPublic());
+        String pem = ConnectionFixtures.pkcs8Pem(shared.getPrivate());
+        String a = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("regional-a"),
+                user, pem, null, adminId));
+        // The locator with its region: the login names the account up to the first dot, the same user.
+        Map<String, Object> regional = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("regional-b"), user,
+                pem, null, null);
+        ((Map<String, Object>) regional.get("details")).put("account", ConnectionFixtures.ACCOUNT.toLowerCase() + ".eu-central-1");
+        String b = ConnectionFixtures.create(regional);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + b + "/test").then().statusCode(200)
+                .body("ok", equalTo(true));
+        given().header("Authorization", READER).when().get(BASE + "/" + a + "/key-holders").then().statusCode(200)
+                .body("holders.id", containsInAnyOrder(a, b));
+
+        // A moves to a new key; the old one is B's stored key still, so it stays registered.
+        KeyPair next = ConnectionFixtures.newKey();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(next.getPublic())))
+                .when().put(BASE + "/" + a + "/key-slots/2").then().statusCode(200);
+        swap(a, ConnectionFixtures.pkcs8Pem(next.getPrivate()));
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + a + "/key-slots/1").then().statusCode(409)
+                .body("type", equalTo("urn:keyline:problem:key-in-use")).body("detail", containsString(b));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + b + "/test").then().statusCode(200)
+                .body("ok", equalTo(true));
+    }
+
     private static void swap(String id, String pem) {
         given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
                 .body(Map.of("privateKey", pem, "expectedCredentialVersion", 1))

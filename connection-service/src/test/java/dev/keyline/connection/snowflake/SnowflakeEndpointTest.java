@@ -62,5 +62,11 @@ class SnowflakeEndpointTest {
         assertThat(SnowflakeEndpoint.accountProblem("")).isEqualTo("is required");
         assertThat(SnowflakeEndpoint.accountProblem("acme/../x")).isNotNull();
         assertThat(SnowflakeEndpoint.accountProblem("acme account")).isNotNull();
+        assertThat(SnowflakeEndpoint.accountProblem("myorg-my_account")).isNull();
+        assertThat(SnowflakeEndpoint.accountProblem("a".repeat(63) + ".eu-central-1")).isNull();
+        // Each part becomes a label of <account>.snowflakecomputing.com: no empty, over-long or hyphen-edged ones.
+        for (String bad : new String[] { "a..b", "acme.", "acme-", "acme_", "acme._eu", "a".repeat(64), "xy12345.-eu" }) {
+            assertThat(SnowflakeEndpoint.accountProblem(bad)).as(bad).startsWith("must be a Snowflake account identifier");
+        }
     }
 }

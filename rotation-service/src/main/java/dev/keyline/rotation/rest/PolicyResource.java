@@ -138,8 +138,10 @@ public class PolicyResource {
     @DELETE
     @Path("{id}")
     @RolesAllowed(Permissions.MANAGE)
+    @Operation(summary = "Delete the policy; also needs the caller's connections:manage on its connection (403), "
+            + "unless the connection no longer exists")
     public Response delete(@PathParam("id") UUID id) {
-        if (!service.deletePolicy(id)) {
+        if (!service.deletePolicy(id, caller.bearerToken().orElse(null))) {
             throw ProblemException.notFound("Rotation policy", id);
         }
         return Response.noContent().build();

@@ -237,19 +237,29 @@ public class RotationService {
      * run's connection at connection-service. A connection that no longer exists can only be closed.
      */
     private void operatorMayManage(RotationRun run, String action, String callerToken, boolean goneIsFine) {
+        if (!callerMayManage(run.connectionId, action, "rotation", run.id, callerToken) && !goneIsFine) {
+            throw ProblemException.conflict("connection-deleted", "Connection " + run.connectionId
+                    + " no longer exists at connection-service: there is nothing to retry; close the run instead");
+        }
+    }
+
+    /**
+     * Whether the connection still exists, if the caller's own token lets it manage it at
+     * connection-service (403 {@code connection-not-manageable}, audited {@code DENIED} on the
+     * resource, otherwise).
+     */
+    private boolean callerMayManage(UUID connectionId, String action, String resourceType, UUID resourceId,
+            String callerToken) {
         try {
-            keyPairConnection(run.connectionId, "connectionId", callerToken);
+            keyPairConnection(connectionId, "connectionId", callerToken);
+            return true;
         } catch (ProblemException e) {
-            if (e.status() == 404 && goneIsFine) {
-                return;
+            if (e.status() == 404) {
+                return false;
             }
             if (e.status() == 403) {
-                audit.standalone(action, "rotation", run.id.toString(), Outcome.DENIED, null,
-                        "connection " + run.connectionId + ": " + e.slug());
-            }
-            if (e.status() == 404) {
-                throw ProblemException.conflict("connection-deleted", "Connection " + run.connectionId
-                        + " no longer exists at connection-service: there is nothing to retry; close the run instead");
+                audit.standalone(action, resourceType, resourceId.toString(), Outcome.DENIED, null,
+                        "connection " + connectionId + ": " + e.slug());
             }
             throw e;
         }
@@ -311,8 +321,18 @@ public class RotationService {
                         + " or later: read it again and retry");
     }
 
-    /** Deletes the policy; false when there is none. */
-    public boolean deletePolicy(UUID id) {
+    /**
+     * Deletes the policy for {@code callerToken}'s owner; false when there is none. Deleting stops
+     * the connection's scheduled rotation, as disabling it with PUT does, so it takes the same check:
+     * the caller's own {@code connections:manage} on the connection. A policy whose connection is
+     * gone (the scheduler disabled it) can still be deleted.
+     */
+    public boolean deletePolicy(UUID id, String callerToken) {
+        RotationPolicy found = policies.find(id).orElse(null);
+        if (found == null) {
+            return false;
+        }
+        callerMayManage(found.connectionId, "rotation-policy.deleted", "rotation-policy", id, callerToken);
         return QuarkusTransaction.requiringNew().call(() -> {
             RotationPolicy p = policies.find(id).orElse(null);
             if (p == null || !policies.delete(id)) {

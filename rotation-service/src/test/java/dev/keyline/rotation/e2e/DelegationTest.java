@@ -44,7 +44,7 @@ class DelegationTest {
     }
 
     @Test
-    void rotationsManageAloneRotatesNothingAdoptsNothingAndSchedulesNothing() {
+    void rotationsManageAloneRotatesNothingAdoptsNothingAndSchedulesNothingNorUnschedules() {
         E2e.Svc svc = e2e.newConnection("deputy");
         for (String body : new String[] { "{\"adopt\":false}", "{\"adopt\":true}" }) {
             given().header("Authorization", ROTATIONS_ONLY).contentType(ContentType.JSON).body(body).when()
@@ -66,6 +66,15 @@ class DelegationTest {
                 .then().statusCode(403).body("type", is("urn:keyline:problem:connection-not-manageable"));
         given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId).then()
                 .statusCode(200).body("enabled", is(false)).body("schedule", is("P90D"));
+        // Nor delete it: that stops the connection's scheduled rotation, as disabling it with PUT would.
+        given().header("Authorization", ROTATIONS_ONLY).when().delete("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(403).contentType("application/problem+json")
+                .body("type", is("urn:keyline:problem:connection-not-manageable"));
+        given().header("Authorization", READER).when().get("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(200);
+        given().header("Authorization", READER).queryParam("resourceId", policyId).queryParam("actor", "mallory")
+                .when().get("/api/v1/audit-events").then().statusCode(200).body("size()", is(1))
+                .body("[0].action", is("rotation-policy.deleted")).body("[0].outcome", is("DENIED"));
 
         assertThat(given().header("Authorization", READER).queryParam("connectionId", svc.id()).when()
                 .get("/api/v1/rotations").then().statusCode(200).extract().jsonPath().getList("items")).isEmpty();

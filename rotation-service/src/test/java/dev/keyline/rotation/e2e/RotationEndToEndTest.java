@@ -148,6 +148,27 @@ class RotationEndToEndTest {
         }
     }
 
+    @Test
+    void aConnectionNamingTheAccountWithItsRegionIsTheSameUserForTheOneActiveRun() {
+        E2e.Svc svc = e2e.newConnection("e2e-409-region");
+        // The same user and key, the account written as a locator with its region: the login names it ACME too.
+        Map<String, Object> body = e2e.connectionBody("e2e-409-region-b-" + svc.user(), svc.user(), svc.initial().getPrivate(),
+                null);
+        E2e.details(body).put("account", E2e.ACCOUNT.toLowerCase() + ".eu-central-1");
+        String regional = e2e.createConnection(body);
+        stack.rotationVault().setSealed(true); // keeps the first run active
+        try {
+            given().header("Authorization", E2e.MANAGER).contentType(ContentType.JSON).body("{}").when()
+                    .post("/api/v1/connections/" + svc.id() + "/rotations").then().statusCode(202);
+            given().header("Authorization", E2e.MANAGER).contentType(ContentType.JSON).body("{}").when()
+                    .post("/api/v1/connections/" + regional + "/rotations").then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", Matchers.is("urn:keyline:problem:rotation-active"));
+        } finally {
+            stack.rotationVault().setSealed(false);
+        }
+    }
+
     /** The run ids of the connection, newest first, once there are {@code count}. */
     private List<String> awaitRun(String connectionId, int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

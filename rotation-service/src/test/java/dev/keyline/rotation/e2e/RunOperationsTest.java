@@ -225,6 +225,11 @@ class RunOperationsTest {
                 .body("[0].detail", containsString("connection deleted"));
         assertThat(list("/api/v1/rotation-policies", Map.of("connectionId", svc.id(), "enabled", false))
                 .getList("items.disabledReason")).containsExactly("connection deleted");
+        // Deleting a policy asks connection-service whether the caller manages the connection; gone, it may go too.
+        given().header("Authorization", E2e.MANAGER).when().delete("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(204);
+        given().header("Authorization", E2e.READER).when().get("/api/v1/rotation-policies/" + policyId).then()
+                .statusCode(404);
     }
 
     private static JsonPath list(String path, Map<String, ?> query) {

@@ -84,6 +84,25 @@ class SharedKeyEndToEndTest {
         }
     }
 
+    @Test
+    void aConnectionNamingTheAccountWithItsRegionIsMovedBeforeRetireNotLockedOut() {
+        E2e.Svc a = e2e.newConnection("regional-a");
+        // The same user and key, the account written as a locator with its region: its login names ACME too.
+        Map<String, Object> body = e2e.connectionBody("regional-b-" + a.user(), a.user(), a.initial().getPrivate(), null);
+        E2e.details(body).put("account", E2e.ACCOUNT.toLowerCase() + ".eu-central-1");
+        String b = e2e.createConnection(body);
+        List<String> all = List.of(a.id(), b);
+        assertThat(stored(a.id())).containsOnlyKeys(all);
+
+        JsonPath done = watch(e2e.start(a.id(), false), a, all);
+        assertThat(done.getString("state")).isEqualTo("DONE");
+        String newFp = done.getString("newFingerprint");
+        assertThat(stored(a.id())).allSatisfy((id, fp) -> assertThat(fp).isEqualTo(newFp));
+        given().baseUri(stack.connectionServiceUrl()).header("Authorization", E2e.CS_MANAGER).when()
+                .post("/api/v1/connections/" + b + "/test").then().statusCode(200).body("ok", is(true))
+                .body("keyFingerprint", is(newFp));
+    }
+
     /**
      * Polls the run until it ends, checking at every poll that every connection's stored key is
      * registered in a slot. The stored keys are read before the slots: a slot never loses a key that

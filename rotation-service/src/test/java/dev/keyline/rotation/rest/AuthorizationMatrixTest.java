@@ -39,7 +39,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/rotation-policies", accepts(READ, MANAGE)),
             Map.entry("POST /api/v1/rotation-policies", acceptsDelegating(MANAGES_THE_CONNECTION, MANAGE)),
             Map.entry("GET /api/v1/rotation-policies/{id}", accepts(READ, MANAGE)),
-            // An existing policy's change also asks connection-service with the caller's token; a random
+            // An existing policy's change or deletion also asks connection-service with the caller's token; a random
             // id answers 404 before that question.
             Map.entry("PUT /api/v1/rotation-policies/{id}", accepts(MANAGE)),
             Map.entry("DELETE /api/v1/rotation-policies/{id}", accepts(MANAGE)),
