@@ -117,7 +117,7 @@ public class HostileLoad {
                     int status = post(cert + "/api/v1/certificates", token,
                             certificateBody("hl-kdf-" + uuid(), certPem, encryptedKey, passphrase)).statusCode();
                     uploadAnswers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                    if (status == 503) {
+                    if (status == 503 || status == 429) {
                         Thread.sleep(200); // a client honouring Retry-After would wait longer
                     }
                 }
@@ -129,7 +129,7 @@ public class HostileLoad {
                 while (running.get()) {
                     int status = post(conn + "/api/v1/connections/" + id + "/test", token, "").statusCode();
                     testAnswers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                    if (status == 503) {
+                    if (status == 503 || status == 429) {
                         Thread.sleep(200);
                     }
                 }

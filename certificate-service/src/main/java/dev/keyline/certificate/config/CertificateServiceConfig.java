@@ -62,6 +62,14 @@ public interface CertificateServiceConfig {
         @WithDefault("16")
         int keyQueue();
 
+        /**
+         * Key work one caller (token subject) may have running or waiting at once; beyond it, 429
+         * problem+json with Retry-After. Keeps one caller sending keys at the KDF ceiling from filling
+         * the queue ahead of everyone else. 0: no limit.
+         */
+        @WithDefault("4")
+        int keyTasksPerCaller();
+
         /** The Retry-After (seconds) a refused client is told. */
         @WithDefault("2")
         int retryAfterSeconds();

@@ -14,7 +14,8 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The bounded pool every key parse runs on (upload validation, stored keys read back): a key whose
- * KDF is expensive can occupy this pool, never the request threads that serve lists and reads.
+ * KDF is expensive can occupy this pool, never the request threads that serve lists and reads, and one
+ * caller only its share of it ({@code key-tasks-per-caller}, 429 past it).
  * Started eagerly so its readiness check ({@code work-keys}) and gauges exist from the start.
  */
 @Startup
@@ -33,7 +34,7 @@ public class KeyWork {
     void init() {
         CertificateServiceConfig.Work w = config.work();
         keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
-                w.retryAfterSeconds(), w.saturatedAfter());
+                w.retryAfterSeconds(), w.saturatedAfter(), w.keyTasksPerCaller());
     }
 
     /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */

@@ -38,6 +38,14 @@ public interface ConnectionServiceConfig {
         @WithDefault("16")
         int keyQueue();
 
+        /**
+         * Key work one caller (token subject) may have running or waiting at once; beyond it, 429
+         * problem+json with Retry-After. Keeps one caller sending keys at the KDF ceiling from filling
+         * the queue ahead of everyone else. 0: no limit.
+         */
+        @WithDefault("4")
+        int keyTasksPerCaller();
+
         /** Snowflake JDBC sessions open at once (each a login plus its statements). */
         @WithDefault("16")
         int snowflakeThreads();

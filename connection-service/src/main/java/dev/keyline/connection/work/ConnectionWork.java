@@ -35,12 +35,15 @@ public class ConnectionWork {
     void init() {
         ConnectionServiceConfig.Work w = config.work();
         keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
-                w.retryAfterSeconds(), w.saturatedAfter());
+                w.retryAfterSeconds(), w.saturatedAfter(), w.keyTasksPerCaller());
         snowflake = pools.create("snowflake", "Snowflake sessions", w.snowflakeThreads(), w.snowflakeQueue(), true,
                 w.retryAfterSeconds(), w.saturatedAfter());
     }
 
-    /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */
+    /**
+     * Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full,
+     * 429 {@code too-many-requests} when the caller already has its share of it running or waiting.
+     */
     public <T> T keys(Callable<T> task) {
         return keys.call(task);
     }

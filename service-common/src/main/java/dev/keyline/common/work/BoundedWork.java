@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.keyline.common.logging.MdcHandover;
 
@@ -29,6 +31,12 @@ import dev.keyline.common.logging.MdcHandover;
  * <p>
  * Saturation is tracked as "the queue has been full, without a task leaving it, since …", so a
  * readiness check can turn DOWN when a pool is stuck rather than merely busy ({@link #saturated}).
+ *
+ * <p>
+ * A pool may also limit what one caller holds of it (running and waiting, {@code perCaller}): past
+ * that the caller gets {@link CallerShareExceededException} (429). Why: the queue is first come,
+ * first served, so without a share one caller sending costly work (keys at the KDF ceiling) could
+ * fill it and make every other caller's key work wait behind all of it, or be refused.
  */
 public final class BoundedWork implements AutoCloseable {
 
@@ -45,6 +53,11 @@ public final class BoundedWork implements AutoCloseable {
     private final Duration saturatedAfter;
     private final ThreadPoolExecutor executor;
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong callerRefused = new AtomicLong();
+    private final int perCaller;
+    private final Supplier<String> currentCaller;
+    /** Tasks running or waiting per caller; a caller without any has no entry. */
+    private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     /** System.nanoTime() when the queue was last seen full with no task taken since; 0 when not full. */
     private final AtomicLong fullSince = new AtomicLong();
 
@@ -61,7 +74,20 @@ public final class BoundedWork implements AutoCloseable {
      */
     public BoundedWork(String name, String what, int threads, int queue, boolean virtualThreads, int retryAfterSeconds,
             Duration saturatedAfter) {
-        if (threads < 1 || queue < 0) {
+        this(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter, 0, () -> null);
+    }
+
+    /**
+     * A pool that limits each caller's share; the other parameters as {@link #BoundedWork(String, String, int,
+     * int, boolean, int, Duration) above}.
+     *
+     * @param perCaller     tasks one caller may have running or waiting at once; 0 for no limit
+     * @param currentCaller who is submitting, asked on the submitting thread; null for work of no caller
+     *                      (the service's own), which only the pool's size limits
+     */
+    public BoundedWork(String name, String what, int threads, int queue, boolean virtualThreads, int retryAfterSeconds,
+            Duration saturatedAfter, int perCaller, Supplier<String> currentCaller) {
+        if (threads < 1 || queue < 0 || perCaller < 0) {
             throw new IllegalArgumentException("pool " + name + " needs at least 1 thread and a queue of at least 0");
         }
         this.name = name;
@@ -70,6 +96,8 @@ public final class BoundedWork implements AutoCloseable {
         this.queueCapacity = queue;
         this.retryAfterSeconds = retryAfterSeconds;
         this.saturatedAfter = saturatedAfter;
+        this.perCaller = perCaller;
+        this.currentCaller = currentCaller;
         BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         ThreadFactory factory = virtualThreads ? Thread.ofVirtual().name(name + "-", 0).factory()
                 : Thread.ofPlatform().daemon().name(name + "-", 0).factory();
@@ -95,13 +123,29 @@ public final class BoundedWork implements AutoCloseable {
      * with the caller's log context (its lines name the request's subject and trace).
      *
      * @throws WorkRejectedException when every thread is busy and the queue is full
+     * @throws CallerShareExceededException when the caller already holds its share of the pool
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
+        String caller = perCaller > 0 ? currentCaller.get() : null;
+        if (caller != null) {
+            take(caller);
+        }
         FutureTask<T> future = new FutureTask<>(
-                MdcHandover.wrap(io.opentelemetry.context.Context.current().wrap(task)));
+                MdcHandover.wrap(io.opentelemetry.context.Context.current().wrap(task))) {
+            @Override
+            protected void done() {
+                // Ran, failed or was cancelled (a queued task too): its place is the caller's again.
+                if (caller != null) {
+                    giveBack(caller);
+                }
+            }
+        };
         try {
             executor.execute(future);
         } catch (RejectedExecutionException e) {
+            if (caller != null) {
+                giveBack(caller); // never queued, so never done
+            }
             rejected.incrementAndGet();
             markFull();
             throw new WorkRejectedException(name, what, retryAfterSeconds);
@@ -159,6 +203,36 @@ public final class BoundedWork implements AutoCloseable {
             throw err;
         }
         return new IllegalStateException("work failed: " + (cause == null ? "?" : cause.getClass().getName()), cause);
+    }
+
+    private void take(String caller) {
+        boolean[] taken = { false };
+        held.compute(caller, (c, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= perCaller) {
+                return n;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        if (!taken[0]) {
+            callerRefused.incrementAndGet();
+            throw new CallerShareExceededException(name, what, perCaller, retryAfterSeconds);
+        }
+    }
+
+    private void giveBack(String caller) {
+        held.computeIfPresent(caller, (c, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Tasks {@code caller} has running or waiting in this pool now. */
+    public int heldBy(String caller) {
+        return held.getOrDefault(caller, 0);
+    }
+
+    /** Submissions refused with 429 because their caller held its share ({@code perCaller}). */
+    public long callerRefused() {
+        return callerRefused.get();
     }
 
     /** Whether the queue has been full, with no task leaving it, for longer than the saturation window. */

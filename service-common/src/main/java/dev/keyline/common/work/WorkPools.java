@@ -6,14 +6,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.keyline.common.security.Caller;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
 import io.smallrye.health.api.HealthRegistry;
 
 /**
@@ -21,7 +24,8 @@ import io.smallrye.health.api.HealthRegistry;
  * per pool ({@code work-<pool>}, DOWN while its queue has stayed full past the saturation window, so
  * Kubernetes stops routing to a stalled pod; data: threads, active, queued, queueCapacity, rejected)
  * and gauges {@code keyline_work_active}, {@code keyline_work_queued}, {@code keyline_work_saturated}
- * and the counter {@code keyline_work_rejected_total}, tagged {@code pool}.
+ * and the counters {@code keyline_work_rejected_total} and {@code keyline_work_caller_refused_total},
+ * tagged {@code pool}.
  */
 @ApplicationScoped
 public class WorkPools {
@@ -33,12 +37,26 @@ public class WorkPools {
     @Readiness
     HealthRegistry readiness;
 
+    @Inject
+    Instance<Caller> caller;
+
     private final List<BoundedWork> pools = new CopyOnWriteArrayList<>();
 
     /** A new pool; see {@link BoundedWork#BoundedWork} for the parameters. */
     public BoundedWork create(String name, String what, int threads, int queue, boolean virtualThreads,
             int retryAfterSeconds, Duration saturatedAfter) {
-        BoundedWork pool = new BoundedWork(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter);
+        return create(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter, 0);
+    }
+
+    /**
+     * A new pool in which one caller (the token's subject of the request submitting the work) may hold
+     * at most {@code perCaller} tasks, running or waiting (0: no limit). Work submitted outside a
+     * request (the service's own) is limited only by the pool's size.
+     */
+    public BoundedWork create(String name, String what, int threads, int queue, boolean virtualThreads,
+            int retryAfterSeconds, Duration saturatedAfter, int perCaller) {
+        BoundedWork pool = new BoundedWork(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter,
+                perCaller, this::currentCaller);
         pools.add(pool);
         Gauge.builder("keyline.work.active", pool, p -> p.load().active())
                 .description("Tasks running in a bounded work pool").tag("pool", name).register(registry);
@@ -50,8 +68,20 @@ public class WorkPools {
         FunctionCounter.builder("keyline.work.rejected", pool, p -> p.load().rejected())
                 .description("Submissions refused with 503 because the pool was full").tag("pool", name)
                 .register(registry);
+        FunctionCounter.builder("keyline.work.caller.refused", pool, BoundedWork::callerRefused)
+                .description("Submissions refused with 429 because their caller already held its share of the pool")
+                .tag("pool", name).register(registry);
         readiness.register("work-" + name, () -> check(pool));
         return pool;
+    }
+
+    /** The subject of the request on this thread; null outside a request or for an anonymous one. */
+    String currentCaller() {
+        if (!Arc.container().requestContext().isActive()) {
+            return null;
+        }
+        String name = caller.get().name();
+        return "anonymous".equals(name) ? null : name;
     }
 
     static HealthCheckResponse check(BoundedWork pool) {

@@ -1,0 +1,110 @@
+package dev.keyline.connection.work;
+
+import static dev.keyline.connection.ConnectionFixtures.BASE;
+import static dev.keyline.connection.ConnectionFixtures.MANAGER;
+import static dev.keyline.connection.ConnectionFixtures.READER;
+import static dev.keyline.connection.ConnectionFixtures.USER;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyline.common.work.BoundedWork;
+import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
+import dev.keyline.emulators.snowflake.SnowflakeEmulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * The key pool's per-caller share, with the service's own settings (one thread, a queue of 16, four
+ * tasks per caller): while the pool's thread is busy, one caller's fifth request for key work is
+ * refused with 429 at once and stores nothing, and another caller's request still gets a place.
+ */
+@QuarkusTest
+class KeyShareTest {
+
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+
+    @Inject
+    ConnectionWork work;
+
+    @InjectSnowflakeEmulator
+    SnowflakeEmulator snowflake;
+
+    @AfterAll
+    static void stopClients() {
+        CLIENTS.shutdownNow();
+    }
+
+    @Test
+    void aCallerPastItsShareOfTheKeyPoolGets429AndAnotherCallerIsStillServed() throws Exception {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_SHARE", key.getPublic());
+        String pem = ConnectionFixtures.pkcs8Pem(key.getPrivate());
+        String existing = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(
+                ConnectionFixtures.uniqueName("share"), user, pem, null, null));
+        BoundedWork pool = work.keyPool();
+
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Boolean> occupying = pool.submit(() -> release.await(60, TimeUnit.SECONDS));
+        List<CompletableFuture<Response>> alices = new ArrayList<>();
+        CompletableFuture<Response> umas;
+        String refusedName = ConnectionFixtures.uniqueName("share-refused");
+        try {
+            await(() -> pool.load().active() == 1);
+            for (int i = 0; i < 4; i++) {
+                String name = ConnectionFixtures.uniqueName("share-" + i);
+                alices.add(CompletableFuture.supplyAsync(() -> create(name, user, pem), CLIENTS));
+            }
+            await(() -> pool.heldBy("alice") == 4);
+
+            create(refusedName, user, pem).then().statusCode(429).contentType("application/problem+json")
+                    .header("Retry-After", "2").body("type", equalTo("urn:keyline:problem:too-many-requests"));
+
+            umas = CompletableFuture.supplyAsync(() -> given().header("Authorization", USER).contentType(ContentType.JSON)
+                    .body(Map.of("privateKey", pem)).post(BASE + "/" + existing + "/credentials/test"), CLIENTS);
+            await(() -> pool.heldBy("uma") == 1);
+        } finally {
+            release.countDown();
+        }
+        assertThat(occupying.get(30, TimeUnit.SECONDS)).isTrue();
+        for (CompletableFuture<Response> a : alices) {
+            a.get(60, TimeUnit.SECONDS).then().statusCode(201);
+        }
+        umas.get(60, TimeUnit.SECONDS).then().statusCode(200);
+        given().header("Authorization", READER).queryParam("name", refusedName).get(BASE).then().statusCode(200)
+                .body("total", equalTo(0));
+        assertThat(pool.heldBy("alice")).isZero();
+    }
+
+    private static Response create(String name, String user, String pem) {
+        return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(ConnectionFixtures.snowflakeBody(name, user, pem, null, null)).post(BASE);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in 30 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
