@@ -147,6 +147,25 @@ class CertificateConsumersTest {
         register(id, "c-" + max, "API " + max, 201);
     }
 
+    /**
+     * A consumer's name is shown to whoever deletes the certificate (in the 409 and the console), so
+     * it follows the name rule: NUL (a 500 at the insert before), bidi overrides and markup are 400s.
+     */
+    @Test
+    void aConsumerNameFollowsTheNameRule() {
+        String id = CertificateResourceTest.create(body(uniqueName("named")));
+        for (String name : new String[] { "Orders\u0000", "Orders \u202eIPA", "<b>Orders</b>", "Orders\nAPI" }) {
+            given().header("Authorization", USER).contentType(ContentType.JSON)
+                    .body(Map.of("name", name, "service", "connection-service"))
+                    .when().put(BASE + "/" + id + "/consumers/bad-name")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("name"));
+        }
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200).body("consumers", hasSize(0));
+        register(id, "good-name", "Zahlungen – EU (prod)", 201);
+    }
+
     @Test
     void bindingIsAUseOfTheCertificate() {
         String id = CertificateResourceTest.create(body(uniqueName("bind")));
