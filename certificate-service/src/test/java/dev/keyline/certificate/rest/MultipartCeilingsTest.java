@@ -46,4 +46,18 @@ class MultipartCeilingsTest {
                 .body("description", equalTo(description))
                 .body("authorizedDomains", hasSize(CertificateRequest.MAX_DOMAINS));
     }
+
+    @Test
+    void aFormWithMoreFieldsThanTheParserKeepsIsA400NotA500() {
+        StringBuilder form = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            form.append("--b\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nx\r\n");
+        }
+        form.append("--b--\r\n");
+        given().header("Authorization", MANAGER).contentType("multipart/form-data; boundary=b")
+                .body(form.toString().getBytes(StandardCharsets.US_ASCII))
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].reason", equalTo("too many form fields"));
+    }
 }
