@@ -60,4 +60,29 @@ class MultipartCeilingsTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].reason", equalTo("too many form fields"));
     }
+
+    @Test
+    void aDomainsFieldOfEmptyEntriesIsRefusedNotSkippedWithoutEnd() {
+        String name = uniqueName("commas");
+        Issued client = CertificateFixtures.client(name);
+        String key = SecretLeakGuard.secret(client.privateKeyPkcs8Pem());
+        given().header("Authorization", MANAGER)
+                .multiPart("name", name)
+                .multiPart("authorizedDomains", "a.example.com" + ",".repeat(20_000))
+                .multiPart("clientCertificate", "client.crt", client.certificatePem().getBytes(StandardCharsets.US_ASCII),
+                        "application/x-pem-file")
+                .multiPart("clientKey", "client.key", key.getBytes(StandardCharsets.US_ASCII), "application/x-pem-file")
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("authorizedDomains"));
+        // A trailing comma stays harmless.
+        given().header("Authorization", MANAGER)
+                .multiPart("name", name)
+                .multiPart("authorizedDomains", "a.example.com, b.example.com,")
+                .multiPart("clientCertificate", "client.crt", client.certificatePem().getBytes(StandardCharsets.US_ASCII),
+                        "application/x-pem-file")
+                .multiPart("clientKey", "client.key", key.getBytes(StandardCharsets.US_ASCII), "application/x-pem-file")
+                .when().post("/api/v1/certificates")
+                .then().statusCode(201).body("authorizedDomains", hasSize(2));
+    }
 }
