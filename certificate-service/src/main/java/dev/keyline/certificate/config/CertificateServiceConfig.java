@@ -31,6 +31,19 @@ public interface CertificateServiceConfig {
     /** How many list requests are served at once. */
     Listing listing();
 
+    /** Who uses a certificate (registered consumers). */
+    Consumers consumers();
+
+    interface Consumers {
+        /**
+         * Consumers one certificate may have. Every GET and list of the certificate carries them all
+         * (and a refused delete names them all), and registering needs only {@code certificates:use}:
+         * without a ceiling one caller could make every reader's answer as large as they like.
+         */
+        @WithDefault("100")
+        int maxPerCertificate();
+    }
+
     interface AuthorizedDomains {
         /**
          * Certificate row versions whose parsed authorized domains stay in memory for exchanges and

@@ -47,6 +47,10 @@ public class CertificateConsumerEntity extends PanacheEntityBase {
         return find("certificateId = ?1 and consumerId = ?2", certificateId, consumerId).firstResult();
     }
 
+    public static long countOf(UUID certificateId) {
+        return count("certificateId", certificateId);
+    }
+
     public static List<CertificateConsumerEntity> of(UUID certificateId) {
         return list("certificateId", Sort.ascending("name", "consumerId"), certificateId);
     }

@@ -48,6 +48,12 @@ public class CertificateFiles {
         String certificatePem = read("clientCertificate", certificate, CERTIFICATE_EXTENSIONS, true, errors);
         String keyPem = read("clientKey", key, KEY_EXTENSIONS, true, errors);
         String caPem = read("caCertificate", ca, CERTIFICATE_EXTENSIONS, false, errors);
+        if (entries(domains) > CertificateRequest.MAX_DOMAINS + 1) {
+            // Empty entries are skipped (a trailing comma is harmless), but not without end: a field of
+            // 20,000 commas is no list of domains, and JSON refuses each empty entry.
+            errors.add(new FieldError("authorizedDomains",
+                    "at most " + CertificateRequest.MAX_DOMAINS + " entries (empty ones between commas count too)"));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
                     "The upload was rejected; nothing was stored", errors);
@@ -59,6 +65,17 @@ public class CertificateFiles {
             throw new ConstraintViolationException(violations);
         }
         return request.toUpload();
+    }
+
+    /** How many entries the fields hold, empty ones included: one per field plus one per comma. */
+    static long entries(List<String> fields) {
+        long entries = 0;
+        if (fields != null) {
+            for (String field : fields) {
+                entries += 1 + field.chars().filter(c -> c == ',').count();
+            }
+        }
+        return entries;
     }
 
     /** Comma-separated or repeated fields; at most one entry past the ceiling is kept, so the count check still fires. */

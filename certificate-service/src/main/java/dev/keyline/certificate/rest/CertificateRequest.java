@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.keyline.certificate.service.CertificateUpload;
+import dev.keyline.common.validation.PlainText;
 import dev.keyline.common.validation.ResourceName;
 import dev.keyline.common.validation.ResourceNames;
 
@@ -19,7 +20,7 @@ import dev.keyline.common.validation.ResourceNames;
 @Schema(name = "CertificateRequest")
 public record CertificateRequest(
         @NotBlank @ResourceName String name,
-        @Size(max = CertificateRequest.MAX_DESCRIPTION) String description,
+        @Size(max = CertificateRequest.MAX_DESCRIPTION) @PlainText String description,
         @NotEmpty(message = "at least one authorized domain is required") @Size(max = CertificateRequest.MAX_DOMAINS) List<@NotBlank @Size(max = CertificateRequest.MAX_DOMAIN_LENGTH) String> authorizedDomains,
         @Schema(description = "PEM client certificate, optionally followed by its chain", writeOnly = true) @Size(max = CertificateRequest.MAX_PEM) String clientCertificate,
         @Schema(description = "PEM private key: PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1. Write-only.", writeOnly = true, format = "password") @Size(max = CertificateRequest.MAX_PEM) String clientKey,

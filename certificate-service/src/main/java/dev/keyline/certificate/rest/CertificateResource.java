@@ -45,6 +45,7 @@ import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.validation.ResourceNames;
 import io.smallrye.common.annotation.Blocking;
 
 /** CRUD for certificates plus the authorization question. Thin: the rules live in the services. */
@@ -155,7 +156,7 @@ public class CertificateResource {
             message = "must be 1-100 letters, digits, '.', '_', ':' or '-'") String consumerId,
             @Valid @NotNull ConsumerRequest request) {
         CertificateConsumers.Registration r = audited("certificate.consumer.register", id,
-                () -> consumers.register(id, consumerId, request.name().strip(), request.service()));
+                () -> consumers.register(id, consumerId, ResourceNames.normalize(request.name()), request.service()));
         return Response.status(r.created() ? 201 : 200).entity(ConsumerView.of(r.consumer())).build();
     }
 

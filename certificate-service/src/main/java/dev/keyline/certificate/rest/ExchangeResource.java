@@ -2,10 +2,10 @@ package dev.keyline.certificate.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyline.certificate.Permissions;
 import dev.keyline.certificate.egress.ExchangeRequest;
 import dev.keyline.certificate.egress.OutboundTarget;
+import dev.keyline.certificate.host.HostPort;
 import dev.keyline.certificate.service.ExchangeService;
 import dev.keyline.common.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
@@ -60,14 +61,23 @@ public class ExchangeResource {
         if (hasUrl == hasHost) {
             throw ProblemException.invalidField(hasUrl ? "host" : "url", "give either url or host (with port and path), not both");
         }
-        try {
-            if (hasUrl) {
+        if (hasUrl) {
+            try {
                 return OutboundTarget.parseUrl(body.url());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidField("url", e.getMessage());
             }
-            return OutboundTarget.of(body.host(), body.port() == null ? 443 : body.port(),
-                    body.path() == null ? "/" : body.path());
+        }
+        HostPort address;
+        try {
+            address = new HostPort(body.host(), body.port() == null ? HostPort.DEFAULT_PORT : body.port());
         } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidField(hasUrl ? "url" : "host", e.getMessage());
+            throw ProblemException.invalidField("host", e.getMessage());
+        }
+        try {
+            return new OutboundTarget(address, body.path() == null ? "/" : body.path());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("path", e.getMessage());
         }
     }
 
@@ -82,8 +92,11 @@ public class ExchangeResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalidField("bodyBase64", "is not valid base64");
         }
-        Map<String, List<String>> headers = body.headers() == null ? Map.of()
-                : body.headers().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (body.headers() != null) {
+            // A JSON null value is a header without a value (List.of would throw on it: a 500).
+            body.headers().forEach((name, value) -> headers.put(name, value == null ? null : List.of(value)));
+        }
         try {
             return ExchangeRequest.of(body.method() == null ? "GET" : body.method(), headers, payload);
         } catch (IllegalArgumentException e) {

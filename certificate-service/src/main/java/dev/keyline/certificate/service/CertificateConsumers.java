@@ -9,9 +9,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.persistence.CertificateConsumerEntity;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 
@@ -30,6 +32,9 @@ public class CertificateConsumers {
     @Inject
     Caller caller;
 
+    @Inject
+    CertificateServiceConfig config;
+
     /** What the service knows of a consumer; true when it was not registered before. */
     public record Registration(CertificateConsumerEntity consumer, boolean created) {
     }
@@ -40,6 +45,7 @@ public class CertificateConsumers {
         CertificateConsumerEntity c = CertificateConsumerEntity.find(certificateId, consumerId);
         boolean created = c == null;
         if (created) {
+            requireRoomForOneMore(certificateId);
             c = new CertificateConsumerEntity();
             c.id = UUID.randomUUID();
             c.certificateId = certificateId;
@@ -76,6 +82,17 @@ public class CertificateConsumers {
         List<CertificateConsumerEntity> consumers = CertificateConsumerEntity.of(e.id);
         if (!consumers.isEmpty()) {
             throw new CertificateInUseException(e, consumers);
+        }
+    }
+
+    /** Under the row lock, so concurrent registrations cannot pass the ceiling together. */
+    private void requireRoomForOneMore(UUID certificateId) {
+        int max = config.consumers().maxPerCertificate();
+        if (CertificateConsumerEntity.countOf(certificateId) >= max) {
+            throw new ProblemException(409, "too-many-consumers", "Too many consumers",
+                    "Certificate " + certificateId + " already has the most consumers one certificate may have ("
+                            + max + "); unregister one it no longer has, or use another certificate",
+                    List.of(new FieldError("consumerId", "certificate already has " + max + " consumers")));
         }
     }
 

@@ -92,6 +92,10 @@ class CertificateBadInputTest {
                 Arguments.of("no authorized domain", "authorizedDomains",
                         edit(b -> put(b, "authorizedDomains", List.of()))),
                 Arguments.of("missing name", "name", edit(b -> put(b, "name", null))),
+                // PostgreSQL text cannot hold NUL: this was a 500 at the insert.
+                Arguments.of("NUL in the description", "description", edit(b -> put(b, "description", "a\u0000b"))),
+                Arguments.of("a control character in the description", "description",
+                        edit(b -> put(b, "description", "bell\u0007"))),
                 Arguments.of("unknown field", "privateKeyFile", edit(b -> put(b, "privateKeyFile", "x"))),
                 Arguments.of("domains not a list", "authorizedDomains",
                         edit(b -> put(b, "authorizedDomains", Map.of("a", "b")))));

@@ -122,6 +122,50 @@ class CertificateConsumersTest {
                 .body("find { it.action == 'certificate.consumer.register' }.via", equalTo("connection-service"));
     }
 
+    /**
+     * Registering needs only {@code certificates:use}, and every read of the certificate carries all
+     * its consumers: their number is bounded (default 100), a registration past it is a 409 and
+     * stores nothing; registering an existing one again, or one after another is removed, still works.
+     */
+    @Test
+    void aCertificateHasAtMostTheConfiguredNumberOfConsumers() {
+        String id = CertificateResourceTest.create(body(uniqueName("crowded")));
+        int max = 100;
+        for (int i = 0; i < max; i++) {
+            register(id, "c-" + i, "API " + i, 201);
+        }
+        given().header("Authorization", USER).contentType(ContentType.JSON)
+                .body(Map.of("name", "One too many", "service", "connection-service"))
+                .when().put(BASE + "/" + id + "/consumers/c-" + max)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "too-many-consumers"))
+                .body("errors[0].field", equalTo("consumerId"));
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200).body("consumers", hasSize(max));
+        register(id, "c-0", "API 0 (renamed)", 200);
+        given().header("Authorization", USER).when().delete(BASE + "/" + id + "/consumers/c-1").then().statusCode(204);
+        register(id, "c-" + max, "API " + max, 201);
+    }
+
+    /**
+     * A consumer's name is shown to whoever deletes the certificate (in the 409 and the console), so
+     * it follows the name rule: NUL (a 500 at the insert before), bidi overrides and markup are 400s.
+     */
+    @Test
+    void aConsumerNameFollowsTheNameRule() {
+        String id = CertificateResourceTest.create(body(uniqueName("named")));
+        for (String name : new String[] { "Orders\u0000", "Orders \u202eIPA", "<b>Orders</b>", "Orders\nAPI" }) {
+            given().header("Authorization", USER).contentType(ContentType.JSON)
+                    .body(Map.of("name", name, "service", "connection-service"))
+                    .when().put(BASE + "/" + id + "/consumers/bad-name")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("name"));
+        }
+        given().header("Authorization", READER).when().get(BASE + "/" + id)
+                .then().statusCode(200).body("consumers", hasSize(0));
+        register(id, "good-name", "Zahlungen – EU (prod)", 201);
+    }
+
     @Test
     void bindingIsAUseOfTheCertificate() {
         String id = CertificateResourceTest.create(body(uniqueName("bind")));

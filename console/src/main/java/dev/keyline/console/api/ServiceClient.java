@@ -63,7 +63,7 @@ public final class ServiceClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        if (ifMatch != null && !ifMatch.isBlank()) {
+        if (sendable(ifMatch)) {
             request.header("If-Match", ifMatch);
         }
         if (body != null) {
@@ -104,6 +104,19 @@ public final class ServiceClient {
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException(name, "interrupted");
         }
+    }
+
+    /**
+     * Whether an If-Match value (a form's hidden ETag field, which the browser sends back as it
+     * likes) can go into a header: visible ASCII only. The HTTP client throws on a line break, which
+     * was a 500 logging the value; one that cannot be sent is left out, so the service answers 428
+     * and the page says the version is missing.
+     */
+    static boolean sendable(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.length() > 100) {
+            return false;
+        }
+        return ifMatch.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     private String write(Object body) {

@@ -1,11 +1,7 @@
 package dev.keyline.rotation.rest;
 
 import java.net.URI;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -31,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.PageView;
+import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
@@ -92,8 +89,9 @@ public class RunResource {
             @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId, state(state), instant("since", since),
-                instant("until", until));
+        RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId,
+                QueryValues.oneOf("state", state, RunState.class), QueryValues.instant("since", since),
+                QueryValues.instant("until", until));
         ResultPage<RotationRun> runs = service.runs(filter, page, size);
         return PageView.of(runs.items(), page, size, runs.total(), r -> RunView.of(r, null));
     }
@@ -129,30 +127,5 @@ public class RunResource {
         RotationRun run = service.close(id, body == null ? null : body.reason(), caller.name(),
                 caller.bearerToken().orElse(null));
         return RunView.of(run, service.steps(id));
-    }
-
-    private static RunState state(String state) {
-        if (state == null || state.isBlank()) {
-            return null;
-        }
-        try {
-            return RunState.valueOf(state.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidField("state", "must be one of " + Arrays.toString(RunState.values()));
-        }
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        if (value.length() > 40) {
-            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
-        }
     }
 }

@@ -174,6 +174,11 @@ public class ProblemMappers {
         if (lostOptimisticLock(e)) {
             return concurrentChange(uri);
         }
+        if (tooManyFormFields(e)) {
+            return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                    "The form has more fields than any request here takes", path(uri),
+                    List.of(new FieldError("$", "too many form fields"))));
+        }
         // Log the types and stack frames, not the messages: third-party messages may quote input.
         LOG.errorf("Unexpected %s on %s%s", e.getClass().getName(), path(uri), frames(e));
         return respond(new Problem(Problem.type("internal-error"), "Internal error", 500,
@@ -204,6 +209,18 @@ public class ProblemMappers {
         return respond(new Problem(Problem.type("concurrent-change"), "Conflict", 409,
                 "The resource was changed by another request at the same time; read it again and retry", path(uri),
                 null));
+    }
+
+    /**
+     * Quarkus REST's multipart parser refuses a form with more fields than it keeps with a plain
+     * RuntimeException ("Param limit of N was exceeded") thrown from its FormData: the caller's input,
+     * not a failure of ours.
+     */
+    static boolean tooManyFormFields(Throwable e) {
+        StackTraceElement[] stack = e.getStackTrace();
+        return e.getClass() == RuntimeException.class && stack.length > 0
+                && stack[0].getClassName().endsWith(".multipart.FormData")
+                && String.valueOf(e.getMessage()).startsWith("Param limit of");
     }
 
     private static boolean lostOptimisticLock(Throwable e) {

@@ -1,0 +1,58 @@
+package dev.keyline.common.http;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.keyline.common.problem.ProblemException;
+
+/**
+ * Query parameters that are not plain numbers, read as text and converted here. Why not let
+ * Quarkus REST convert them into an enum or {@link Instant} parameter: a value it cannot convert
+ * becomes a 404 "No such resource" (the JAX-RS rule for parameter conversion), which names no
+ * parameter; here the caller gets a 400 naming the parameter and what it must look like.
+ */
+public final class QueryValues {
+
+    /** Longer than any ISO-8601 instant: refused on its length before parsing. */
+    private static final int MAX_INSTANT_LENGTH = 40;
+
+    private QueryValues() {
+    }
+
+    /**
+     * An ISO-8601 instant ({@code 2026-01-31T00:00:00Z}); null when absent or blank.
+     *
+     * @throws ProblemException 400 naming {@code field} otherwise
+     */
+    public static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > MAX_INSTANT_LENGTH) {
+            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+    }
+
+    /**
+     * One of {@code type}'s constants, in any case; null when absent or blank.
+     *
+     * @throws ProblemException 400 naming {@code field} and listing the constants otherwise
+     */
+    public static <E extends Enum<E>> E oneOf(String field, String value, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
+        }
+    }
+}

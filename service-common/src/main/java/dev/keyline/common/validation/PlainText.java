@@ -1,0 +1,30 @@
+package dev.keyline.common.validation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+
+/**
+ * Free text that is stored (a description): any characters but control characters other than tab,
+ * line feed and carriage return. Why: PostgreSQL's {@code text} cannot hold NUL, so a description
+ * with {@code \u0000} failed at the insert (a 500), and the other C0 controls only garble where the
+ * text is shown or logged. Null is valid.
+ */
+@Documented
+@Constraint(validatedBy = PlainTextValidator.class)
+@Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD,
+        ElementType.TYPE_USE })
+@Retention(RetentionPolicy.RUNTIME)
+public @interface PlainText {
+
+    String message() default "must not contain control characters (tab and line breaks are fine)";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+}
