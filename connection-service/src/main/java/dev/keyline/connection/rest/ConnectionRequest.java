@@ -11,6 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
+import dev.keyline.common.validation.PlainText;
 import dev.keyline.common.validation.ResourceName;
 import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.service.ConnectionDraft;
@@ -24,7 +25,7 @@ import dev.keyline.connection.service.ConnectionValidator;
 @Schema(name = "ConnectionRequest")
 public record ConnectionRequest(
         @NotBlank @ResourceName String name,
-        @Schema(description = "Free text; {} (as Sigma's QuickStart sends it) means none") @JsonDeserialize(using = StringOrEmptyObject.class) @Size(max = 2000) String description,
+        @Schema(description = "Free text; {} (as Sigma's QuickStart sends it) means none") @JsonDeserialize(using = StringOrEmptyObject.class) @Size(max = 2000) @PlainText String description,
         @Schema(description = "Login and query timeout in seconds (default 30, at most 600 as in Sigma's QuickStart)") @Min(1) @Max(ConnectionValidator.MAX_TIMEOUT_SECS) Integer timeoutSecs,
         @Schema(description = "Sigma's display option: show friendly names instead of Snowflake identifiers (default false); stored and returned") Boolean useFriendlyNames,
         @NotNull @Valid DetailsRequest details) {

@@ -43,13 +43,26 @@ final class CertificateServiceProblems {
             case 404 -> new ProblemException(422, "certificate-not-found", "Certificate not found",
                     "certificate-service has no certificate " + e.certificateId,
                     java.util.List.of(new FieldError("details.certificateId", "no such certificate")));
+            case 409 -> "too-many-consumers".equals(x.problemType())
+                    ? new ProblemException(409, "certificate-too-many-consumers", "Certificate has too many users",
+                            "certificate-service refuses another user of certificate " + e.certificateId + ": "
+                                    + x.getMessage() + "; the connector was not saved",
+                            java.util.List.of(new FieldError("details.certificateId", "already has as many users as it may")))
+                    : otherwise(x);
+            case 429 -> new ProblemException(429, "certificate-service-too-many-requests",
+                    "Too many requests at certificate-service", "certificate-service refused your request for now: "
+                            + x.getMessage());
             case 502 -> new ProblemException(502, "api-unreachable", "API unreachable",
                     "The exchange with " + e.baseUrl + " failed: " + x.getMessage());
             case 504 -> new ProblemException(504, "api-timeout", "API timeout",
                     "The exchange with " + e.baseUrl + " timed out: " + x.getMessage());
-            default -> new ProblemException(502, "certificate-service-error", "certificate-service error",
-                    "certificate-service answered HTTP " + x.status() + " (" + x.problemType() + "): " + x.getMessage());
+            default -> otherwise(x);
         };
+    }
+
+    private static ProblemException otherwise(CertificateServiceException x) {
+        return new ProblemException(502, "certificate-service-error", "certificate-service error",
+                "certificate-service answered HTTP " + x.status() + " (" + x.problemType() + "): " + x.getMessage());
     }
 
     static ProblemException unavailable(String detail) {

@@ -53,6 +53,9 @@ class ConnectionBadInputTest {
         String ecPem = ConnectionFixtures.pkcs8Pem(ec().getPrivate());
         return Stream.of(
                 Arguments.of("no details", "details", edit(b -> b.remove("details"))),
+                // PostgreSQL's text cannot hold NUL: it was a 500 at the insert.
+                Arguments.of("description with NUL", "description", edit(b -> b.put("description", "a\u0000b"))),
+                Arguments.of("description with ESC", "description", edit(b -> b.put("description", "a\u001b[31m"))),
                 Arguments.of("unknown type", "details.type", details(d -> d.put("type", "oracle"))),
                 Arguments.of("missing account", "details.account", details(d -> d.remove("account"))),
                 Arguments.of("account with spaces", "details.account", details(d -> d.put("account", "my account"))),
