@@ -88,5 +88,12 @@ public interface ConsoleConfig {
         /** Most sessions kept at once; the least recently used is dropped beyond it. */
         @WithDefault("10000")
         int maxSessions();
+
+        /**
+         * Most sessions one subject keeps at once; beyond it that subject's least recently used one is
+         * dropped, so one person signing in again and again pushes out their own sessions, not others'.
+         */
+        @WithDefault("20")
+        int maxPerSubject();
     }
 }

@@ -51,6 +51,7 @@ public class ConsoleSessions {
     /** Starts a session and answers its id, the cookie's value. */
     public synchronized String open(SignInToken token) {
         String sessionId = randomToken();
+        dropEldestOfSubjectBeyond(token.subject(), config.session().maxPerSubject() - 1);
         sessions.put(sessionId,
                 new Session(token.value(), token.subject(), token.expiresAt(), clock.instant(), randomToken()));
         while (sessions.size() > config.session().maxSessions()) {
@@ -59,6 +60,22 @@ public class ConsoleSessions {
             eldest.remove();
         }
         return sessionId;
+    }
+
+    private void dropEldestOfSubjectBeyond(String subject, int keep) {
+        int held = 0;
+        for (Session s : sessions.values()) {
+            if (s.subject().equals(subject)) {
+                held++;
+            }
+        }
+        // Access order: the first ones met are the subject's least recently used.
+        for (Iterator<Session> it = sessions.values().iterator(); held > keep && it.hasNext();) {
+            if (it.next().subject().equals(subject)) {
+                it.remove();
+                held--;
+            }
+        }
     }
 
     /** The live session with this id; an expired token or an idle session is forgotten. */

@@ -54,6 +54,9 @@ public class SignInResource {
     @Inject
     OidcSignIn oidc;
 
+    @Inject
+    TokenAcceptance acceptance;
+
     /** Cookie binding the provider's callback to the browser that started the sign-in. */
     static final String OIDC_STATE_COOKIE = "keyline-console-oidc-state";
 
@@ -77,13 +80,29 @@ public class SignInResource {
         try {
             signIn = SignInToken.read(token, json, Instant.now());
         } catch (SignInToken.Refused e) {
-            String csrf = sessions.randomToken();
-            return Response.status(400).entity(page(e.getMessage(), csrf))
-                    .cookie(cookie(SignInFilter.SIGN_IN_COOKIE, csrf, 600)).build();
+            return refused(400, e.getMessage());
+        }
+        switch (acceptance.check(signIn.value())) {
+            case REFUSED -> {
+                return refused(400, "no keyline service accepts this token (each answered 401): it is not signed by "
+                        + "their issuer, is meant for other services, or has been revoked");
+            }
+            case UNCHECKED -> {
+                return refused(503, "no keyline service answered, so the token could not be checked; try again shortly");
+            }
+            case ACCEPTED -> {
+                // signed in below
+            }
         }
         String id = sessions.open(signIn);
         return Response.seeOther(URI.create("/")).cookie(cookie(config.session().cookieName(), id, -1),
                 cookie(SignInFilter.SIGN_IN_COOKIE, "", 0)).build();
+    }
+
+    private Response refused(int status, String reason) {
+        String csrf = sessions.randomToken();
+        return Response.status(status).entity(page(reason, csrf)).cookie(cookie(SignInFilter.SIGN_IN_COOKIE, csrf, 600))
+                .build();
     }
 
     /** Starts the authorization-code flow: off to the identity provider. */

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A bearer token pasted on the sign-in page. The console does not verify it (it holds no key and
- * decides nothing: every service verifies signature, issuer, audience and age on each call); it
- * reads the subject to greet the person and the expiry to end the session with the token.
+ * A bearer token pasted on the sign-in page. The console does not verify it itself (it holds no key
+ * and decides nothing: every service verifies signature, issuer, audience and age on each call, and
+ * {@link TokenAcceptance} asks them once before a session is opened); it reads the subject to greet
+ * the person and the expiry to end the session with the token.
  */
 public record SignInToken(String value, String subject, Instant expiresAt) {
 

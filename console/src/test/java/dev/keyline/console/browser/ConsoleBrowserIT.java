@@ -110,6 +110,20 @@ class ConsoleBrowserIT {
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.headers().allValues("Set-Cookie")).isEmpty();
 
+        // A JWT-shaped text no service accepts (unsigned, future expiry) opens no session.
+        String csrf = page.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("keyline-console-sign-in="))
+                .map(c -> c.substring("keyline-console-sign-in=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String unsigned = b64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + b64.encodeToString(
+                ("{\"sub\":\"mallory\",\"exp\":" + (System.currentTimeMillis() / 1000 + 3600) + "}").getBytes()) + ".";
+        HttpResponse<String> unsignedSignIn = http.send(HttpRequest.newBuilder(URI.create(stack.console.url() + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "keyline-console-sign-in=" + csrf)
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf + "&token=" + unsigned)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unsignedSignIn.statusCode()).isEqualTo(400);
+        assertThat(unsignedSignIn.body()).contains("no keyline service accepts this token");
+        assertThat(unsignedSignIn.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("keyline-console-session="));
+
         // The token never reaches a page: the browser only holds an opaque session id.
         browser.get(stack.console.url() + "/");
         assertThat(browser.getPageSource()).doesNotContain(adminToken);
