@@ -42,6 +42,14 @@ public class KeyWork {
         return keys.call(task);
     }
 
+    /**
+     * Runs the parse of key material this service stored and waits; 503 when the pool is full, never 429:
+     * its cost was accepted at upload, not chosen by this caller (an exchange needing a key not yet cached).
+     */
+    public <T> T callStored(Callable<T> task) {
+        return keys.callUncounted(task);
+    }
+
     /** Starts {@code task} on the key pool; {@link #join} waits for it. 503 {@code busy} when the pool is full. */
     public <T> FutureTask<T> submit(Callable<T> task) {
         return keys.submit(task);

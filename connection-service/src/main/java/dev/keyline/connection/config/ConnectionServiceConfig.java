@@ -39,9 +39,9 @@ public interface ConnectionServiceConfig {
         int keyQueue();
 
         /**
-         * Key work one caller (token subject) may have running or waiting at once; beyond it, 429
-         * problem+json with Retry-After. Keeps one caller sending keys at the KDF ceiling from filling
-         * the queue ahead of everyone else. 0: no limit.
+         * Key work one caller (token subject) may have running or waiting at once for keys it sends
+         * (a stored key's parse is not counted); beyond it, 429 problem+json with Retry-After. Keeps one
+         * caller sending keys at the KDF ceiling from filling the queue ahead of everyone else. 0: no limit.
          */
         @WithDefault("4")
         int keyTasksPerCaller();

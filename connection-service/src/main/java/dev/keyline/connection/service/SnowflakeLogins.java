@@ -99,7 +99,7 @@ public class SnowflakeLogins {
     }
 
     private PrivateKey parse(Version v, StoredCredential credential) {
-        return work.keys(() -> {
+        return work.storedKeys(() -> {
             char[] pass = credential.passphraseChars();
             try {
                 // Only records stored before keys were kept as plain PKCS#8 still need a derivation.

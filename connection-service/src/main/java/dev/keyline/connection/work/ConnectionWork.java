@@ -48,6 +48,14 @@ public class ConnectionWork {
         return keys.call(task);
     }
 
+    /**
+     * Runs the parse of a key this service stored on the key pool and waits; 503 when the pool is full,
+     * never 429: its cost was accepted when it was stored (plain PKCS#8 since), not chosen by this caller.
+     */
+    public <T> T storedKeys(Callable<T> task) {
+        return keys.callUncounted(task);
+    }
+
     public BoundedWork keyPool() {
         return keys;
     }

@@ -126,7 +126,21 @@ public final class BoundedWork implements AutoCloseable {
      * @throws CallerShareExceededException when the caller already holds its share of the pool
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
-        String caller = perCaller > 0 ? currentCaller.get() : null;
+        return submit(task, perCaller > 0 ? currentCaller.get() : null);
+    }
+
+    /**
+     * Runs {@code task} on the pool and waits, not counted to the caller's share: for work whose cost
+     * the caller did not choose (a key this service stored, whose cost was accepted when it was
+     * stored, parsed once and cached), so that a burst of cheap reads is never refused with 429.
+     *
+     * @throws WorkRejectedException when the pool is full
+     */
+    public <T> T callUncounted(Callable<T> task) {
+        return join(submit(task, null));
+    }
+
+    private <T> FutureTask<T> submit(Callable<T> task, String caller) {
         if (caller != null) {
             take(caller);
         }

@@ -41,6 +41,13 @@ class CallerShareTest {
             assertThat(pool.callerRefused()).isEqualTo(1);
             assertThat(pool.load().rejected()).as("not a full pool").isZero();
             assertThat(pool.heldBy("mallory")).as("the refused task holds nothing").isEqualTo(2);
+            FutureTask<String> stored = new FutureTask<>(() -> pool.callUncounted(() -> "stored key"));
+            Thread.ofVirtual().start(stored);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.load().queued() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5); // queued while the caller is still mallory, past her share
+            }
+            assertThat(pool.load().queued()).isEqualTo(2);
 
             caller.set("alice");
             FutureTask<String> alices = pool.submit(() -> "a1");
@@ -48,6 +55,7 @@ class CallerShareTest {
             assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("m1");
             assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("m2");
             assertThat(alices.get(10, TimeUnit.SECONDS)).isEqualTo("a1");
+            assertThat(stored.get(10, TimeUnit.SECONDS)).as("work not counted to the share is not refused").isEqualTo("stored key");
             awaitHeld(pool, "mallory", 0);
             awaitHeld(pool, "alice", 0);
 
