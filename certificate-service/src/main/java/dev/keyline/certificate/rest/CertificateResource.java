@@ -60,9 +60,6 @@ public class CertificateResource {
     /** A consumer's id in its own service: a UUID for connection-service, kept general but plain. */
     static final String CONSUMER_ID = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
 
-    /** The last page a list may ask for: page × size (at most 200) stays well inside an int offset. */
-    static final int MAX_PAGE = 1_000_000;
-
     @Inject
     CertificateService certificates;
 
@@ -106,7 +103,7 @@ public class CertificateResource {
     @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "List certificates, optionally filtered by a part of the name")
     public PageView<CertificateView> list(@QueryParam("name") String name,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         return listing.call(() -> {
             CertificateService.Listed found = certificates.list(name, page, size);

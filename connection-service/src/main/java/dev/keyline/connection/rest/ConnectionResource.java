@@ -72,12 +72,6 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ConnectionResource {
 
-    /**
-     * The last page a list may ask for: page × size is the query's int offset, and a page near
-     * {@code Integer.MAX_VALUE} overflowed it to a negative one, which Hibernate refuses (a 500).
-     */
-    static final int MAX_PAGE = 1_000_000;
-
     @Inject
     ConnectionService connections;
 
@@ -120,7 +114,7 @@ public class ConnectionResource {
     @RolesAllowed({ Permissions.READ, Permissions.USE, Permissions.MANAGE })
     @Operation(summary = "List connections, optionally filtered by a part of the name")
     public PageView<ConnectionView> list(@QueryParam("name") String name,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         List<ConnectionView> items = connections.list(name, page, size).stream().map(ConnectionView::of).toList();
         return new PageView<>(items, page, size, connections.count(name));

@@ -102,7 +102,7 @@ public class PolicyResource {
     @Operation(summary = "Rotation policies, oldest first, filtered by connection and enabled, one page at a time")
     public PageView<PolicyView> list(@QueryParam("connectionId") UUID connectionId,
             @QueryParam("enabled") Boolean enabled,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
         // Capped like every list endpoint: one request never reads an unbounded table.
         ResultPage<RotationPolicy> policies = service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled),

@@ -87,7 +87,7 @@ public class RunResource {
             + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time")
     public PageView<RunView> list(@QueryParam("connectionId") UUID connectionId, @QueryParam("state") String state,
             @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId,
                 QueryValues.oneOf("state", state, RunState.class), QueryValues.instant("since", since),

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import io.smallrye.common.annotation.Blocking;
 
@@ -32,9 +33,6 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class AuditEventResource {
 
-    /** The last page a list may ask for: page × size (at most 500) stays well inside an int offset. */
-    static final int MAX_PAGE = 1_000_000;
-
     @Inject
     AuditTrail audit;
 
@@ -43,7 +41,7 @@ public class AuditEventResource {
     public List<AuditEvent> list(@QueryParam("resourceId") String resourceId, @QueryParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("outcome") String outcome,
             @QueryParam("since") String since,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         return audit.find(new AuditTrail.AuditQuery(resourceId, action, actor,
                 QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since), page, size));

@@ -37,10 +37,15 @@ public class Caller {
     CurrentVertxRequest request;
 
     public String name() {
+        return subject().orElse("anonymous");
+    }
+
+    /** The token's subject; empty for an anonymous call. */
+    public Optional<String> subject() {
         if (identity == null || identity.isAnonymous()) {
-            return "anonymous";
+            return Optional.empty();
         }
-        return identity.getPrincipal().getName();
+        return Optional.of(identity.getPrincipal().getName());
     }
 
     /** The service the call came through ({@value #VIA_HEADER}); null for a direct call. */

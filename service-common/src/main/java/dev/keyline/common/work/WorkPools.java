@@ -80,8 +80,7 @@ public class WorkPools {
         if (!Arc.container().requestContext().isActive()) {
             return null;
         }
-        String name = caller.get().name();
-        return "anonymous".equals(name) ? null : name;
+        return caller.get().subject().orElse(null);
     }
 
     static HealthCheckResponse check(BoundedWork pool) {
