@@ -47,6 +47,11 @@ public class CertificateValidator {
             errors.add(new FieldError("clientKey", "is required"));
         } else {
             key = parseKey(upload.clientKey(), upload.passphrase(), keyLimits.kdfLimits(), errors);
+            String sizeRefusal = key == null ? null : keyLimits.sizeRefusal(key).orElse(null);
+            if (sizeRefusal != null) {
+                errors.add(new FieldError("clientKey", sizeRefusal));
+                key = null;
+            }
         }
 
         List<X509Certificate> cas = null;

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.keyline.certificate.CertificateFixtures;
+import dev.keyline.common.testing.HostilePem;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
@@ -119,6 +120,23 @@ class CertificateBadInputTest {
 
         assertThat(total()).as("rows after: " + description).isEqualTo(rows);
         assertThat(vault.secretPaths("secret")).as("vault after: " + description).hasSize(secrets);
+    }
+
+    @Test
+    void anRsaKeyAboveTheDeploymentCeilingIsRefusedOnItsSizeAlone() {
+        // Every handshake signs with the key: at 16384 bits that is ~0.5 s of CPU per new connection.
+        long rows = total();
+        Map<String, Object> b = new HashMap<>(body(uniqueName("huge")));
+        b.put("clientKey", HostilePem.rsaOfBits(12_000));
+        b.put("passphrase", null);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(b)
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("clientKey"))
+                .body("errors[0].reason", equalTo("The RSA key is 12000 bits; this deployment accepts at most 8192 bits "
+                        + "(keyline.keys.max-rsa-bits)."));
+        assertThat(total()).isEqualTo(rows);
     }
 
     @Test

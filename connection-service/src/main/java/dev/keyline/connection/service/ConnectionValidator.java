@@ -229,6 +229,9 @@ public class ConnectionValidator {
             throw invalidKey(keyField, "Snowflake key-pair authentication needs an RSA key; this is an "
                     + parsed.algorithm() + " key.");
         }
+        keyLimits.sizeRefusal(parsed).ifPresent(reason -> {
+            throw invalidKey(keyField, reason);
+        });
         // A passphrase for an unencrypted key decrypts nothing: it is not stored.
         return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.common.testing.HostilePem;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
@@ -106,6 +107,21 @@ class ConnectionBadInputTest {
             given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
                     .then().statusCode(200).body("total", equalTo(0));
         }
+    }
+
+    @Test
+    void anRsaKeyAboveTheDeploymentCeilingIsRefusedOnItsSizeAlone() {
+        // Every login signs its JWT with the stored key: at 16384 bits that is ~0.5 s of CPU per test.
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("huge"), "svc_huge",
+                HostilePem.rsaOfBits(12_000), null, null);
+        int secrets = vault.secretPaths("secret").size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("details.privateKey"))
+                .body("errors[0].reason", equalTo("The RSA key is 12000 bits; this deployment accepts at most 8192 bits "
+                        + "(keyline.keys.max-rsa-bits)."));
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
     }
 
     @Test

@@ -76,6 +76,7 @@ public final class HostilePem {
         cases.put("EC OID over an RSA key", pem("PRIVATE KEY", withAlgorithm(key, new ASN1ObjectIdentifier("1.2.840.10045.2.1"))));
         cases.put("huge integer (320,000-bit modulus)", pem("RSA PRIVATE KEY", rsa(BigInteger.ONE.shiftLeft(320_000).subtract(BigInteger.ONE), 64)));
         cases.put("RSA modulus over 16384 bits", pem("RSA PRIVATE KEY", rsa(BigInteger.ONE.shiftLeft(20_000).add(BigInteger.ONE), 10_000)));
+        cases.put("RSA modulus of 12,000 bits (above keyline.keys.max-rsa-bits)", rsaOfBits(12_000));
         cases.put("negative modulus", pem("RSA PRIVATE KEY", rsa(BigInteger.valueOf(-65537), 64)));
         cases.put("PBKDF2 at 2,147,483,647 iterations", SecretLeakGuard.secret(withIterations(aboveCeiling, Integer.MAX_VALUE)));
         cases.put("PBKDF2 at 1,100,000 iterations", aboveCeiling);
@@ -107,6 +108,24 @@ public final class HostilePem {
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
             return new PrivateKeyInfo(new AlgorithmIdentifier(oid, DERNull.INSTANCE), info.parsePrivateKey()).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A PKCS#1 key whose modulus is exactly {@code bits} long and the product of its two "primes"
+     * (2^(bits/2) + 1 and 2^(bits/2 - 1) + 1): it parses (key-material checks p·q = n, the JDK
+     * accepts up to 16384 bits) but signs nothing correctly, which is all a size check needs;
+     * generating a real key of 12,000 bits takes minutes.
+     */
+    public static String rsaOfBits(int bits) {
+        BigInteger p = BigInteger.ONE.shiftLeft(bits / 2).add(BigInteger.ONE);
+        BigInteger q = BigInteger.ONE.shiftLeft(bits / 2 - 1).add(BigInteger.ONE);
+        BigInteger other = BigInteger.ONE.shiftLeft(bits / 2).add(BigInteger.valueOf(3));
+        try {
+            return pem("RSA PRIVATE KEY", new RSAPrivateKey(p.multiply(q), BigInteger.valueOf(65537), other, p, q,
+                    other, other, other).getEncoded());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
