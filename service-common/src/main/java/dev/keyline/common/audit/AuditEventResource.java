@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
+import dev.keyline.common.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -36,14 +37,23 @@ public class AuditEventResource {
     @Inject
     AuditTrail audit;
 
+    /**
+     * {@code until} (inclusive) pages back through history: ask again with the {@code occurredAt} of
+     * the last event read; the events at exactly that instant come again, so drop ids already seen.
+     */
     @GET
     @RolesAllowed({ "${keyline.permissions.read}", "${keyline.permissions.use}", "${keyline.permissions.manage}" })
     public List<AuditEvent> list(@QueryParam("resourceId") String resourceId, @QueryParam("action") String action,
             @QueryParam("actor") String actor, @QueryParam("outcome") String outcome,
-            @QueryParam("since") String since,
+            @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        if ((long) page * size > AuditTrail.MAX_OFFSET) {
+            throw ProblemException.invalidField("page", "page × size may be at most " + AuditTrail.MAX_OFFSET
+                    + "; read older events with until (the occurredAt of the last event read)");
+        }
         return audit.find(new AuditTrail.AuditQuery(resourceId, action, actor,
-                QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since), page, size));
+                QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since),
+                QueryValues.instant("until", until), page, size));
     }
 }

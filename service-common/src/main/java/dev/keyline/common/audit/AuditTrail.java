@@ -2,6 +2,7 @@ package dev.keyline.common.audit;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,9 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.common.vault.VaultUnavailableException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -39,6 +44,15 @@ public class AuditTrail {
 
     @Inject
     AuditOutbox outbox;
+
+    @ConfigProperty(name = "keyline.audit.query-timeout", defaultValue = "5s")
+    Duration queryTimeout;
+
+    /**
+     * The deepest row a page may reach (page × size): an offset walks every row before it, so without a
+     * bound one request scans the whole table. Older events are read with {@code until} instead.
+     */
+    public static final int MAX_OFFSET = 10_000;
 
     /** A successful change, committed or rolled back together with the change itself. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -94,7 +108,12 @@ public class AuditTrail {
         }
     }
 
-    /** Newest first, filtered by whichever criteria are given. */
+    /**
+     * Newest first, filtered by whichever criteria are given. Why bounded: the table grows with every
+     * exchange and test, and any reader may ask, so one query may cost at most {@code
+     * keyline.audit.query-timeout} of one database process (no parallel workers); past it the caller
+     * is told to narrow the query. Deep pages are bounded by {@link #MAX_OFFSET} (see the resource).
+     */
     public List<AuditEvent> find(AuditQuery q) {
         // Read-your-writes on this replica: the deferred events accepted before this read are in the table.
         outbox.flushForRead();
@@ -120,12 +139,43 @@ public class AuditTrail {
             where.append(" and occurredAt >= :since");
             p.and("since", q.since());
         }
-        return AuditEvent.<AuditEvent> find(where.toString(), Sort.descending("occurredAt"), p)
-                .page(Page.of(q.page(), q.size())).list();
+        if (q.until() != null) {
+            where.append(" and occurredAt <= :until");
+            p.and("until", q.until());
+        }
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                AuditEvent.getEntityManager()
+                        .createNativeQuery("select set_config('statement_timeout', :timeout, true), "
+                                + "set_config('max_parallel_workers_per_gather', '0', true)")
+                        .setParameter("timeout", queryTimeout.toMillis() + "ms")
+                        .getSingleResult();
+                return AuditEvent.<AuditEvent> find(where.toString(), Sort.descending("occurredAt"), p)
+                        .page(Page.of(q.page(), q.size())).list();
+            });
+        } catch (RuntimeException e) {
+            if (cancelledByTimeout(e)) {
+                throw new ProblemException(400, "audit-query-too-broad", "Audit query too broad",
+                        "The query ran longer than " + queryTimeout.toMillis() + " ms and was stopped",
+                        List.of(new FieldError("since", "narrow the query: a later since, an until, or a resourceId, "
+                                + "actor or action")));
+            }
+            throw e;
+        }
+    }
+
+    /** PostgreSQL's query_canceled, which statement_timeout raises, wherever Hibernate wrapped it. */
+    private static boolean cancelledByTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Filters for {@link #find}; null means "any". */
-    public record AuditQuery(String resourceId, String action, String actor, Outcome outcome, Instant since, int page,
-            int size) {
+    public record AuditQuery(String resourceId, String action, String actor, Outcome outcome, Instant since,
+            Instant until, int page, int size) {
     }
 }
