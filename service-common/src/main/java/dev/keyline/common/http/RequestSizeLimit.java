@@ -11,7 +11,8 @@ import io.vertx.ext.web.Router;
 /**
  * Rejects oversized request bodies with problem+json before anything reads them. Vert.x' own
  * body limit ({@code quarkus.http.limits.max-body-size}) stays as the hard stop for bodies that
- * lie about their length, but it answers in plain text; this check gives clients a real error.
+ * lie about their length, but it answers with an empty body; this check gives clients a real error.
+ * A body sent without a length (chunked) is counted while it is read: {@link StreamedBodyLimit}.
  */
 @ApplicationScoped
 public class RequestSizeLimit {
@@ -26,14 +27,26 @@ public class RequestSizeLimit {
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end("{\"type\":\"urn:keyline:problem:request-too-large\",\"title\":\"Request too large\","
-                                + "\"status\":413,\"detail\":\"The request body is larger than " + maxRequestBytes
-                                + " bytes\",\"errors\":[{\"field\":\"$\",\"reason\":\"body larger than "
-                                + maxRequestBytes + " bytes\"}]}");
+                        .end("{\"type\":\"urn:keyline:problem:" + TYPE + "\",\"title\":\"" + TITLE + "\","
+                                + "\"status\":413,\"detail\":\"" + detail(maxRequestBytes)
+                                + "\",\"errors\":[{\"field\":\"$\",\"reason\":\"" + reason(maxRequestBytes) + "\"}]}");
                 return;
             }
             ctx.next();
         });
+    }
+
+    /** The problem type both this check and {@link StreamedBodyLimit}'s answer use. */
+    public static final String TYPE = "request-too-large";
+
+    public static final String TITLE = "Request too large";
+
+    public static String detail(long maxRequestBytes) {
+        return "The request body is larger than " + maxRequestBytes + " bytes";
+    }
+
+    public static String reason(long maxRequestBytes) {
+        return "body larger than " + maxRequestBytes + " bytes";
     }
 
     private boolean exceeds(String length) {

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import dev.keyline.common.http.RequestSizeLimit;
+import dev.keyline.common.http.StreamedBodyLimit;
 import dev.keyline.keys.KeyMaterialException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -47,6 +49,21 @@ public class ProblemMappers {
         }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).header("Retry-After", retryAfter)
                 .entity(problem).build();
+    }
+
+    /** A body sent without a length ran past keyline.http.max-request-bytes while it was read. */
+    @ServerExceptionMapper(priority = 1)
+    public Response bodyTooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
+        return tooLarge(e, uri);
+    }
+
+    private static Response tooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
+                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413,
+                        RequestSizeLimit.detail(e.limit()), path(uri),
+                        List.of(new FieldError("$", RequestSizeLimit.reason(e.limit())))))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -173,6 +190,12 @@ public class ProblemMappers {
         // The transaction manager wraps a lost optimistic-lock race met at commit: still the client's to retry.
         if (lostOptimisticLock(e)) {
             return concurrentChange(uri);
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            // Jackson or the reader may wrap the stream's own exception.
+            if (t instanceof StreamedBodyLimit.BodyTooLargeException tooLarge) {
+                return tooLarge(tooLarge, uri);
+            }
         }
         if (tooManyFormFields(e)) {
             return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
