@@ -4,24 +4,19 @@ import static dev.keyline.connection.ConnectionFixtures.BASE;
 import static dev.keyline.connection.ConnectionFixtures.MANAGER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.ChunkedPost;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A body sent chunked declares no length, so the Content-Length check cannot see it: it is counted
  * while read (service-common's StreamedBodyLimit). It was an empty 413 from Vert.x' hard limit and
- * an "unexpected IOException" in the log. Raw sockets, because HTTP clients choose the framing.
+ * an "unexpected IOException" in the log.
  */
 @QuarkusTest
 class ChunkedBodyTest {
@@ -32,7 +27,8 @@ class ChunkedBodyTest {
     @Test
     void aChunkedBodyPastTheCeilingIsA413Problem() throws IOException {
         for (int size : new int[] { 1_100_000, 3_000_000 }) {
-            String answer = postChunked("{\"name\":\"big\",\"description\":\"" + "A".repeat(size) + "\"}");
+            String answer = ChunkedPost.post(root, BASE, MANAGER,
+                    "{\"name\":\"big\",\"description\":\"" + "A".repeat(size) + "\"}");
             assertThat(answer).as("%d bytes", size).startsWith("HTTP/1.1 413");
             assertThat(answer).containsIgnoringCase("content-type: application/problem+json")
                     .containsIgnoringCase("connection: close")
@@ -44,61 +40,7 @@ class ChunkedBodyTest {
     @Test
     void aSmallChunkedBodyIsReadAsUsual() throws IOException {
         // Not too large: it reaches validation, which names what is missing.
-        String answer = postChunked("{\"name\":\"chunked-small\"}");
+        String answer = ChunkedPost.post(root, BASE, MANAGER, "{\"name\":\"chunked-small\"}");
         assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\":\"details\"");
-    }
-
-    /** POSTs the body in 64 KiB chunks and returns the whole answer (the server may close before all is sent). */
-    private String postChunked(String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + BASE + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + MANAGER
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            try {
-                for (int offset = 0; offset < body.length; offset += 65_536) {
-                    int n = Math.min(65_536, body.length - offset);
-                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(body, offset, n);
-                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (SocketException closedEarly) {
-                // The server answered and closed before the whole body was sent: read what it said.
-            }
-            return readAnswer(socket.getInputStream());
-        }
-    }
-
-    private static String readAnswer(InputStream in) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                answer.write(buffer, 0, n);
-                String text = answer.toString(StandardCharsets.UTF_8);
-                int headEnd = text.indexOf("\r\n\r\n");
-                if (headEnd > 0 && complete(text, headEnd)) {
-                    break;
-                }
-            }
-        } catch (SocketException reset) {
-            // A reset after the answer: keep what arrived.
-        }
-        return answer.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean complete(String text, int headEnd) {
-        String head = text.substring(0, headEnd).toLowerCase();
-        int at = head.indexOf("content-length:");
-        if (at < 0) {
-            return false;
-        }
-        int length = Integer.parseInt(head.substring(at + 15, head.indexOf("\r\n", at) < 0 ? head.length()
-                : head.indexOf("\r\n", at)).trim());
-        return text.getBytes(StandardCharsets.UTF_8).length >= headEnd + 4 + length;
     }
 }

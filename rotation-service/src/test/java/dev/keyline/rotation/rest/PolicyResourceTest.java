@@ -1,6 +1,7 @@
 package dev.keyline.rotation.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -10,10 +11,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.ChunkedPost;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
 import dev.keyline.rotation.e2e.RotationStack;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -27,6 +30,9 @@ class PolicyResourceTest {
             .audience("rotation-service", "connection-service").bearer();
     static final String READER = TestTokens.bearer("erin", "rotations:read");
     static final String BASE = "/api/v1/rotation-policies";
+
+    @TestHTTPResource("/")
+    java.net.URL root;
 
     @BeforeEach
     void guard() {
@@ -68,6 +74,14 @@ class PolicyResourceTest {
                 .post("/api/v1/connections/" + UUID.randomUUID() + "/rotations").then().statusCode(403);
         given().header("Authorization", MANAGER).when().get("/api/v1/rotations/" + UUID.randomUUID()).then()
                 .statusCode(404).body("type", notNullValue());
+    }
+
+    @Test
+    void aChunkedBodyPastTheCeilingIsA413ProblemNotVertxEmptyOne() throws java.io.IOException {
+        // keyline.http.max-request-bytes is 64 KiB here; the body declares no length, so it is counted while read.
+        String answer = ChunkedPost.post(root, BASE, MANAGER,
+                "{\"connectionId\":\"" + "A".repeat(2_000_000) + "\"}");
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("urn:keyline:problem:request-too-large");
     }
 
     private static io.restassured.response.Response post(Map<String, Object> body) {
