@@ -129,6 +129,16 @@ public interface CertificateServiceConfig {
         @WithDefault("262144")
         int maxResponseBytes();
 
+        /**
+         * Exchanges one caller (token subject) may have running at once; one more is answered 429
+         * problem+json with Retry-After ({@code work.retry-after-seconds}). Each holds a request thread
+         * for up to connect-timeout + read-timeout, so without a share one caller aiming hundreds at a
+         * server that never answers took every request thread, and everyone else's requests waited
+         * behind them. 0: no limit.
+         */
+        @WithDefault("16")
+        int exchangesPerCaller();
+
         /** Connections kept for reuse, per (certificate version, checked address, SNI host). */
         Pool pool();
     }

@@ -129,7 +129,7 @@ public final class MtlsExchange {
                 SSLSocket ssl = (SSLSocket) tls.socketFactory().createSocket(raw, target.host(), target.port(), true);
                 ssl.setSSLParameters(parameters(ssl, target));
                 ssl.setSoTimeout(remainingMillis(deadline));
-                SingleKeyManager.clearSentMarker();
+                SingleKeyManager.clearMarkers();
                 ssl.startHandshake();
                 handshaken = System.nanoTime();
                 connection = new PooledConnection(raw, ssl, deadline);
@@ -172,9 +172,7 @@ public final class MtlsExchange {
             }
             throw failure(e, target, deadline, session, answered, kept != null);
         } finally {
-            if (kept == null) {
-                SingleKeyManager.clearSentMarker();
-            }
+            SingleKeyManager.clearMarkers();
             if (!keep) {
                 watchdog.cancel(false);
                 if (connection != null) {
@@ -260,6 +258,11 @@ public final class MtlsExchange {
             return new ExchangeFailedException(rejected.kind(), message, e);
         }
         String alert = receivedAlert(e);
+        if (SingleKeyManager.certificateAskedAgainOnThisThread()) {
+            return new ExchangeFailedException(ExchangeFailedException.Kind.TLS_HANDSHAKE,
+                    where + " asked for the client certificate again on the same connection (TLS renegotiation);"
+                            + " it is presented once per connection", e);
+        }
         if (alert != null && CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
             return new ExchangeFailedException(ExchangeFailedException.Kind.CLIENT_CERTIFICATE_REJECTED,
                     where + " rejected the client certificate (TLS alert " + alert + ")", e);

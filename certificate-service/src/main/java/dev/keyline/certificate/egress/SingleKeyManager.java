@@ -6,6 +6,9 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Key manager holding exactly one client key and chain, built straight from the parsed objects.
@@ -14,6 +17,13 @@ import java.security.cert.X509Certificate;
  * per certificate version for nothing. Why ignore the server's list of acceptable issuers: this
  * context exists to present this one certificate; if the server does not accept it, its rejection
  * alert is a clearer error than silently sending no certificate.
+ *
+ * <p>The certificate is presented at most once per connection. A TLS 1.2 server may renegotiate at
+ * any time and ask for it again, and the JDK client complies: each time it signs with the key, so a
+ * hostile server renegotiating in a loop made one exchange sign until its deadline (an 8192-bit key
+ * 91 times in 15 s, 5.2 s of CPU, where a normal exchange signs once). Asked again, it sends no
+ * certificate; a server that asks for it only in a renegotiation (per-location client
+ * authentication) still gets it there, because it was not presented before.
  */
 final class SingleKeyManager extends X509ExtendedKeyManager {
 
@@ -24,6 +34,11 @@ final class SingleKeyManager extends X509ExtendedKeyManager {
      * mid-handshake had already received our certificate (then a rejection is the likely cause).
      */
     private static final ThreadLocal<Boolean> SENT_ON_THIS_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** Set when a server on this thread asked for the certificate a second time on one connection. */
+    private static final ThreadLocal<Boolean> ASKED_AGAIN_ON_THIS_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /** Connections the certificate was presented on; weak, so a closed connection's entry goes with it. */
+    private final Set<Socket> presentedOn = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private final PrivateKey key;
     private final X509Certificate[] chain;
@@ -43,14 +58,25 @@ final class SingleKeyManager extends X509ExtendedKeyManager {
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
         String alias = chooseAlias(keyTypes);
-        if (alias != null) {
-            SENT_ON_THIS_THREAD.set(Boolean.TRUE);
+        if (alias == null) {
+            return null;
         }
+        if (socket != null && !presentedOn.add(socket)) {
+            ASKED_AGAIN_ON_THIS_THREAD.set(Boolean.TRUE);
+            return null;
+        }
+        SENT_ON_THIS_THREAD.set(Boolean.TRUE);
         return alias;
     }
 
-    static void clearSentMarker() {
+    static void clearMarkers() {
         SENT_ON_THIS_THREAD.remove();
+        ASKED_AGAIN_ON_THIS_THREAD.remove();
+    }
+
+    /** Whether a server on this thread asked for the certificate again on a connection it was presented on. */
+    static boolean certificateAskedAgainOnThisThread() {
+        return ASKED_AGAIN_ON_THIS_THREAD.get();
     }
 
     static boolean certificateSentOnThisThread() {

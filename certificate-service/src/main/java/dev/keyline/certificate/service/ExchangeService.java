@@ -24,6 +24,9 @@ import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.security.Caller;
+import dev.keyline.common.work.CallerShare;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -55,7 +58,12 @@ public class ExchangeService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Caller caller;
+
     private EgressPolicy egress;
+    /** Exchanges each caller has running: each holds a request thread until its deadline. */
+    private CallerShare share;
     private Limits limits;
     private final MtlsExchange exchange = new MtlsExchange();
 
@@ -64,13 +72,29 @@ public class ExchangeService {
         egress = new EgressPolicy(config.egress().allowPrivateAddresses());
         limits = new Limits(config.egress().connectTimeout(), config.egress().readTimeout(),
                 config.egress().maxResponseBytes());
+        share = new CallerShare("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
+                config.work().retryAfterSeconds());
+        FunctionCounter.builder("keyline.work.caller.refused", share, CallerShare::refused)
+                .description("Submissions refused with 429 because their caller already held its share of the pool")
+                .tag("pool", "exchanges").register(registry);
     }
 
     /** The outcome plus the rule that allowed it. */
     public record Exchanged(ExchangeResult result, String matchedRule) {
     }
 
+    /** @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429) */
     public Exchanged exchange(UUID id, OutboundTarget target, ExchangeRequest request) {
+        String subject = caller.subject().orElse(null);
+        share.take(subject);
+        try {
+            return exchangeWithinShare(id, target, request);
+        } finally {
+            share.giveBack(subject);
+        }
+    }
+
+    private Exchanged exchangeWithinShare(UUID id, OutboundTarget target, ExchangeRequest request) {
         ExchangeRow certificate = rows.find(id);
         if (certificate == null) {
             throw ProblemException.notFound("Certificate", id);

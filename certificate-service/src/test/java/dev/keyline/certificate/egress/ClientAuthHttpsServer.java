@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -70,6 +71,17 @@ final class ClientAuthHttpsServer implements AutoCloseable {
     static SSLContext serverContext(TestCertificates.Issued serverCertificate, X509Certificate trustedClientCa)
             throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("client-ca", trustedClientCa);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        context.init(serverKeys(serverCertificate), trustManagers.getTrustManagers(), null);
+        return context;
+    }
+
+    /** The server certificate's key manager. */
+    static KeyManager[] serverKeys(TestCertificates.Issued serverCertificate) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("server", serverCertificate.key(), new char[0], serverCertificate.chain());
@@ -77,13 +89,7 @@ final class ClientAuthHttpsServer implements AutoCloseable {
         // store on every handshake (milliseconds each), which would dominate the timing test.
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
         keyManagers.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("client-ca", trustedClientCa);
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return context;
+        return keyManagers.getKeyManagers();
     }
 
     int port() {

@@ -238,6 +238,37 @@ class MtlsExchangeTest {
     }
 
     @Test
+    void aServerAskingForTheCertificateAgainOnOneConnectionDoesNotGetIt() throws Exception {
+        TestCertificates.Issued serverCertificate =
+                TestCertificates.server(serverCa, "localhost", List.of("localhost"), List.of("127.0.0.1"));
+        try (RenegotiatingTlsServer hostile = new RenegotiatingTlsServer(serverCertificate, true, 20)) {
+
+            ExchangeFailedException e = catchThrowableOfType(ExchangeFailedException.class, () -> exchange.send(
+                    tls, loopback, OutboundTarget.of("localhost", hostile.port(), "/"), ExchangeRequest.get(), LIMITS));
+
+            // Each certificate sent in a full handshake is one signature with the client key.
+            assertThat(hostile.certificatesReceived()).isEqualTo(1);
+            assertThat(e.kind()).isEqualTo(Kind.TLS_HANDSHAKE);
+            assertThat(e.getMessage()).isEqualTo("localhost:" + hostile.port() + " asked for the client certificate"
+                    + " again on the same connection (TLS renegotiation); it is presented once per connection");
+        }
+    }
+
+    @Test
+    void aServerAskingForTheCertificateOnlyAfterTheRequestGetsIt() throws Exception {
+        TestCertificates.Issued serverCertificate =
+                TestCertificates.server(serverCa, "localhost", List.of("localhost"), List.of("127.0.0.1"));
+        try (RenegotiatingTlsServer perLocation = new RenegotiatingTlsServer(serverCertificate, false, 1)) {
+
+            ExchangeResult result = exchange.send(tls, loopback, OutboundTarget.of("localhost", perLocation.port(), "/"),
+                    ExchangeRequest.get(), LIMITS);
+
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(perLocation.certificatesReceived()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void serverSignedByAnotherCaIsUntrusted() {
         ClientTlsContext trustsOtherCa = new ClientTlsContext(client.key(), client.chain(),
                 List.of(TestCertificates.ca("Unrelated CA").certificate()));

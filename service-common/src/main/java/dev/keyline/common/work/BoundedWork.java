@@ -5,7 +5,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,11 +52,8 @@ public final class BoundedWork implements AutoCloseable {
     private final Duration saturatedAfter;
     private final ThreadPoolExecutor executor;
     private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong callerRefused = new AtomicLong();
-    private final int perCaller;
+    private final CallerShare share;
     private final Supplier<String> currentCaller;
-    /** Tasks running or waiting per caller; a caller without any has no entry. */
-    private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     /** System.nanoTime() when the queue was last seen full with no task taken since; 0 when not full. */
     private final AtomicLong fullSince = new AtomicLong();
 
@@ -96,7 +92,7 @@ public final class BoundedWork implements AutoCloseable {
         this.queueCapacity = queue;
         this.retryAfterSeconds = retryAfterSeconds;
         this.saturatedAfter = saturatedAfter;
-        this.perCaller = perCaller;
+        this.share = new CallerShare(name, what, perCaller, retryAfterSeconds);
         this.currentCaller = currentCaller;
         BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         ThreadFactory factory = virtualThreads ? Thread.ofVirtual().name(name + "-", 0).factory()
@@ -126,7 +122,7 @@ public final class BoundedWork implements AutoCloseable {
      * @throws CallerShareExceededException when the caller already holds its share of the pool
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
-        return submit(task, perCaller > 0 ? currentCaller.get() : null);
+        return submit(task, share.limited() ? currentCaller.get() : null);
     }
 
     /**
@@ -141,25 +137,19 @@ public final class BoundedWork implements AutoCloseable {
     }
 
     private <T> FutureTask<T> submit(Callable<T> task, String caller) {
-        if (caller != null) {
-            take(caller);
-        }
+        share.take(caller);
         FutureTask<T> future = new FutureTask<>(
                 MdcHandover.wrap(io.opentelemetry.context.Context.current().wrap(task))) {
             @Override
             protected void done() {
                 // Ran, failed or was cancelled (a queued task too): its place is the caller's again.
-                if (caller != null) {
-                    giveBack(caller);
-                }
+                share.giveBack(caller);
             }
         };
         try {
             executor.execute(future);
         } catch (RejectedExecutionException e) {
-            if (caller != null) {
-                giveBack(caller); // never queued, so never done
-            }
+            share.giveBack(caller); // never queued, so never done
             rejected.incrementAndGet();
             markFull();
             throw new WorkRejectedException(name, what, retryAfterSeconds);
@@ -219,34 +209,14 @@ public final class BoundedWork implements AutoCloseable {
         return new IllegalStateException("work failed: " + (cause == null ? "?" : cause.getClass().getName()), cause);
     }
 
-    private void take(String caller) {
-        boolean[] taken = { false };
-        held.compute(caller, (c, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= perCaller) {
-                return n;
-            }
-            taken[0] = true;
-            return now + 1;
-        });
-        if (!taken[0]) {
-            callerRefused.incrementAndGet();
-            throw new CallerShareExceededException(name, what, perCaller, retryAfterSeconds);
-        }
-    }
-
-    private void giveBack(String caller) {
-        held.computeIfPresent(caller, (c, n) -> n <= 1 ? null : n - 1);
-    }
-
     /** Tasks {@code caller} has running or waiting in this pool now. */
     public int heldBy(String caller) {
-        return held.getOrDefault(caller, 0);
+        return share.heldBy(caller);
     }
 
     /** Submissions refused with 429 because their caller held its share ({@code perCaller}). */
     public long callerRefused() {
-        return callerRefused.get();
+        return share.refused();
     }
 
     /** Whether the queue has been full, with no task leaving it, for longer than the saturation window. */
