@@ -84,11 +84,14 @@ public class RunResource {
     @Path("rotations")
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
     @Operation(summary = "Rotation runs, newest first, filtered by connection, state and creation time "
-            + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time")
+            + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time; page × size at most 10,000 "
+            + "(older runs: until)")
     public PageView<RunView> list(@QueryParam("connectionId") UUID connectionId, @QueryParam("state") String state,
             @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        // Runs are never deleted: a deep offset read the whole table (1 s at a million runs).
+        PageView.requireShallow(page, size, "read older runs with until (the createdAt of the last run read)");
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId,
                 QueryValues.oneOf("state", state, RunState.class), QueryValues.instant("since", since),
                 QueryValues.instant("until", until));
