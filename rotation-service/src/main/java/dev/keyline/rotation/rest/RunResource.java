@@ -30,6 +30,7 @@ import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.validation.PlainText;
 import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
@@ -56,9 +57,10 @@ public class RunResource {
     /**
      * Body of retry and close: why (required, trimmed, at most 500 characters; checked by the
      * service so that the answer is a field error on {@code reason}). The bound here only keeps an
-     * absurd string from being carried further.
+     * absurd string from being carried further. Plain text: it goes into the step log and the audit
+     * trail, where a NUL was a 500 at the insert and an escape sequence reached whoever reads them.
      */
-    public record DecisionRequest(@Size(max = 4000) String reason) {
+    public record DecisionRequest(@Size(max = 4000) @PlainText String reason) {
     }
 
     @Inject
