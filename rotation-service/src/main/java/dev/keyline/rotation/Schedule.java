@@ -40,6 +40,9 @@ public final class Schedule {
     private static final int GAP_CHECK_FIRINGS = 400;
     private static final Duration GAP_CHECK_HORIZON = Duration.ofDays(4 * 366 + 1);
 
+    /** A window's start and end are stored as written, {@code HH:mm}. */
+    private static final int WINDOW_TIME_LENGTH = 5;
+
     private final Duration every;
     private final ExecutionTime cron;
     private final LocalTime windowStart;
@@ -185,6 +188,11 @@ public final class Schedule {
     private static LocalTime time(String field, String value) {
         if (value == null) {
             throw new IllegalArgumentException(field + ": is required when a window is given (HH:mm)");
+        }
+        if (value.length() != WINDOW_TIME_LENGTH) {
+            // LocalTime also reads 02:00:30 and 02:00:00.5, which the window columns (HH:mm) cannot hold:
+            // they were a 500 at the insert.
+            throw new IllegalArgumentException(field + ": must be HH:mm");
         }
         try {
             return LocalTime.parse(value);

@@ -126,4 +126,18 @@ class ScheduleWindowTest {
         Schedule stored = Schedule.stored("P1D", null, null, BERLIN);
         assertThat(stored.intoWindow(at("2026-01-10T21:30:00Z"))).isEqualTo(at("2026-01-10T21:30:00Z"));
     }
+
+    /**
+     * The window is stored as written in HH:mm columns: 02:00:30 (red-team finding) and 02:00:00.5 were
+     * read by LocalTime, then a 500 at the insert; now a field error like any other wrong time.
+     */
+    @Test
+    void aWindowTimeWithSecondsIsAFieldErrorNotA500AtTheInsert() {
+        for (String start : new String[] { "02:00:30", "02:00:00.5", "2:00" }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.parse("P1D", start, "05:00", BERLIN))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("window.start: must be HH:mm");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.parse("P1D", "02:00", "05:00:59", BERLIN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("window.end: must be HH:mm");
+    }
 }

@@ -44,6 +44,20 @@ class SecurityTest {
         SecretLeakGuard.install();
     }
 
+    /**
+     * Red-team finding: a subject longer than created_by/updated_by (200 characters; a Keycloak username
+     * may have 255) was a 500 at the insert. It is recorded under its first 200 characters, as in the audit trail.
+     */
+    @Test
+    void aSubjectLongerThanTheColumnsCreatesAndIsRecordedUnderItsFirst200Characters() {
+        String subject = "svc-" + "x".repeat(246);
+        given().header("Authorization", TestTokens.bearer(subject, Permissions.MANAGE)).contentType(ContentType.JSON)
+                .body(Map.of("name", "long-subject-" + UUID.randomUUID(),
+                        "details", Map.of("type", "api", "baseUrl", "https://api.example.com/v1")))
+                .when().post(BASE).then().statusCode(201).body("createdBy", equalTo(subject.substring(0, 200)))
+                .body("updatedBy", equalTo(subject.substring(0, 200)));
+    }
+
     @Test
     void withoutATokenEverythingIs401() {
         String any = BASE + "/" + UUID.randomUUID();

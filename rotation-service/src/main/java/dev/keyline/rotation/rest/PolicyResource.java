@@ -35,6 +35,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
+import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.rotation.Permissions;
@@ -55,7 +56,7 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class PolicyResource {
 
-    /** Bounded before any time parser runs: {@code HH:mm[:ss]} and a zone id. */
+    /** Bounded before any time parser runs: {@code HH:mm} and a zone id. */
     public record Window(@Size(max = 16) String start, @Size(max = 16) String end, @Size(max = 64) String zone) {
     }
 
@@ -101,12 +102,12 @@ public class PolicyResource {
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
     @Operation(summary = "Rotation policies, oldest first, filtered by connection and enabled, one page at a time")
     public PageView<PolicyView> list(@QueryParam("connectionId") UUID connectionId,
-            @QueryParam("enabled") Boolean enabled,
+            @QueryParam("enabled") String enabled,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("200") @Min(1) @Max(500) int size) {
         // Capped like every list endpoint: one request never reads an unbounded table.
-        ResultPage<RotationPolicy> policies = service.policies(new PolicyRepository.PolicyFilter(connectionId, enabled),
-                page, size);
+        ResultPage<RotationPolicy> policies = service.policies(
+                new PolicyRepository.PolicyFilter(connectionId, QueryValues.bool("enabled", enabled)), page, size);
         return PageView.of(policies.items(), page, size, policies.total(), PolicyView::of);
     }
 

@@ -30,6 +30,7 @@ import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
+import dev.keyline.common.validation.PlainText;
 import dev.keyline.rotation.Permissions;
 import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
@@ -56,9 +57,10 @@ public class RunResource {
     /**
      * Body of retry and close: why (required, trimmed, at most 500 characters; checked by the
      * service so that the answer is a field error on {@code reason}). The bound here only keeps an
-     * absurd string from being carried further.
+     * absurd string from being carried further. Plain text: it goes into the step log and the audit
+     * trail, where a NUL was a 500 at the insert and an escape sequence reached whoever reads them.
      */
-    public record DecisionRequest(@Size(max = 4000) String reason) {
+    public record DecisionRequest(@Size(max = 4000) @PlainText String reason) {
     }
 
     @Inject
@@ -84,11 +86,14 @@ public class RunResource {
     @Path("rotations")
     @RolesAllowed({ Permissions.READ, Permissions.MANAGE })
     @Operation(summary = "Rotation runs, newest first, filtered by connection, state and creation time "
-            + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time")
+            + "(since inclusive, until exclusive; ISO-8601 instants), one page at a time; page × size at most 10,000 "
+            + "(older runs: until)")
     public PageView<RunView> list(@QueryParam("connectionId") UUID connectionId, @QueryParam("state") String state,
             @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        // Runs are never deleted: a deep offset read the whole table (1 s at a million runs).
+        PageView.requireShallow(page, size, "read older runs with until (the createdAt of the last run read)");
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId,
                 QueryValues.oneOf("state", state, RunState.class), QueryValues.instant("since", since),
                 QueryValues.instant("until", until));

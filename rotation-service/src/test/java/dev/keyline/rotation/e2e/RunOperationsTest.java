@@ -83,6 +83,11 @@ class RunOperationsTest {
             decide(E2e.MANAGER, runId, verb, Map.of("reason", "x".repeat(501))).statusCode(400)
                     .body("errors[0].field", is("reason"));
             decide(E2e.MANAGER, runId, verb, Map.of("reason", "ok", "force", true)).statusCode(400);
+            // Red-team finding: a NUL was a 500 at the step log's insert; an escape sequence reached the audit trail.
+            for (String control : List.of("a\0b", "\033[31mred")) {
+                decide(E2e.MANAGER, runId, verb, Map.of("reason", control)).statusCode(400)
+                        .contentType("application/problem+json").body("errors[0].field", is("reason"));
+            }
             decide(E2e.READER, runId, verb, Map.of("reason", "a reader")).statusCode(403);
             decide(ROTATIONS_ONLY, runId, verb, Map.of("reason", "not my connection")).statusCode(403)
                     .body("type", is("urn:keyline:problem:connection-not-manageable"));

@@ -84,6 +84,33 @@ class PolicyResourceTest {
         assertThat(answer).startsWith("HTTP/1.1 413").contains("urn:keyline:problem:request-too-large");
     }
 
+    /**
+     * Red-team findings: runs are never deleted, and page 1,000,000 of 500 walked the whole table (1 s at a
+     * million runs); enabled=maybe filtered on false (JAX-RS reads Boolean with Boolean.valueOf).
+     */
+    @Test
+    void listsRefuseDeepPagesAndABooleanThatIsNotOne() {
+        given().header("Authorization", READER).queryParam("page", 20).queryParam("size", 500).when()
+                .get("/api/v1/rotations").then().statusCode(200);
+        given().header("Authorization", READER).queryParam("page", 21).queryParam("size", 500).when()
+                .get("/api/v1/rotations").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", is("page"));
+        given().header("Authorization", READER).queryParam("page", 1_000_000).queryParam("size", 500).when()
+                .get("/api/v1/rotations").then().statusCode(400).body("errors[0].field", is("page"));
+        given().header("Authorization", READER).queryParam("enabled", "maybe").when().get(BASE).then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", is("enabled"));
+        given().header("Authorization", READER).queryParam("enabled", "FALSE").when().get(BASE).then()
+                .statusCode(200);
+    }
+
+    /** Red-team finding: LocalTime read 02:00:30, which the HH:mm window column cannot hold: a 500 at the insert. */
+    @Test
+    void aWindowWithSecondsIsAFieldError() {
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P1D",
+                "window", Map.of("start", "02:00:30", "end", "05:00"))).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", is("window.start"));
+    }
+
     private static io.restassured.response.Response post(Map<String, Object> body) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).when().post(BASE);
     }

@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
-import dev.keyline.common.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -48,10 +47,7 @@ public class AuditEventResource {
             @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        if ((long) page * size > AuditTrail.MAX_OFFSET) {
-            throw ProblemException.invalidField("page", "page × size may be at most " + AuditTrail.MAX_OFFSET
-                    + "; read older events with until (the occurredAt of the last event read)");
-        }
+        PageView.requireShallow(page, size, "read older events with until (the occurredAt of the last event read)");
         return audit.find(new AuditTrail.AuditQuery(resourceId, action, actor,
                 QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since),
                 QueryValues.instant("until", until), page, size));

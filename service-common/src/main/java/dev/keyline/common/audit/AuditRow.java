@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import dev.keyline.common.security.Caller;
 import dev.keyline.common.tracing.Spans;
 
 /**
@@ -36,7 +37,7 @@ public record AuditRow(String actor, String via, String action, String resourceT
     private static final int STAMPED_COLUMNS = 11;
     /** The most rows {@link #insertAll} writes in one statement: PostgreSQL binds at most 65,535 parameters. */
     public static final int MAX_ROWS_PER_INSERT = 65_535 / STAMPED_COLUMNS;
-    private static final int ACTOR_MAX = 200;
+    private static final int ACTOR_MAX = Caller.MAX_NAME_LENGTH;
     private static final int VIA_MAX = 100;
     private static final int FINGERPRINTS_MAX = 1000;
     /** Below the column's 2000, so a cut detail still fits with room to spare. */

@@ -48,11 +48,6 @@ public class AuditTrail {
     @ConfigProperty(name = "keyline.audit.query-timeout", defaultValue = "5s")
     Duration queryTimeout;
 
-    /**
-     * The deepest row a page may reach (page × size): an offset walks every row before it, so without a
-     * bound one request scans the whole table. Older events are read with {@code until} instead.
-     */
-    public static final int MAX_OFFSET = 10_000;
 
     /** A successful change, committed or rolled back together with the change itself. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -112,7 +107,7 @@ public class AuditTrail {
      * Newest first, filtered by whichever criteria are given. Why bounded: the table grows with every
      * exchange and test, and any reader may ask, so one query may cost at most {@code
      * keyline.audit.query-timeout} of one database process (no parallel workers); past it the caller
-     * is told to narrow the query. Deep pages are bounded by {@link #MAX_OFFSET} (see the resource).
+     * is told to narrow the query. Deep pages are bounded by {@link dev.keyline.common.http.PageView#MAX_OFFSET} (see the resource).
      */
     public List<AuditEvent> find(AuditQuery q) {
         // Read-your-writes on this replica: the deferred events accepted before this read are in the table.

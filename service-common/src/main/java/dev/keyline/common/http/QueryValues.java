@@ -55,4 +55,21 @@ public final class QueryValues {
             throw ProblemException.invalidField(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
         }
     }
+
+    /**
+     * {@code true} or {@code false}, in any case; null when absent or blank. JAX-RS reads a
+     * {@code Boolean} parameter with {@link Boolean#valueOf}, so {@code enabled=yes} filtered on false.
+     *
+     * @throws ProblemException 400 naming {@code field} otherwise
+     */
+    public static Boolean bool(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ProblemException.invalidField(field, "must be true or false");
+        };
+    }
 }

@@ -30,14 +30,27 @@ public class Caller {
     /** A service name: what the audit trail records must be short and free of control characters. */
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+    /**
+     * The longest name recorded: the width of every {@code created_by}/{@code updated_by} column and of
+     * the audit trail's actor. Subjects are the identity provider's, and some are longer (a Keycloak
+     * username may have 255 characters, a Kubernetes service account's subject more): recorded whole,
+     * such a caller's every create or change was a 500 at the insert.
+     */
+    public static final int MAX_NAME_LENGTH = 200;
+
     @Inject
     SecurityIdentity identity;
 
     @Inject
     CurrentVertxRequest request;
 
+    /**
+     * The caller as recorded ({@code created_by}, audit actor): the subject, cut to
+     * {@value #MAX_NAME_LENGTH} characters. Never an identity to compare: {@link #subject()} is whole.
+     */
     public String name() {
-        return subject().orElse("anonymous");
+        String name = subject().orElse("anonymous");
+        return name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH);
     }
 
     /** The token's subject; empty for an anonymous call. */
