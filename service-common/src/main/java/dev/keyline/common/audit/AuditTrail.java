@@ -48,7 +48,6 @@ public class AuditTrail {
     @ConfigProperty(name = "keyline.audit.query-timeout", defaultValue = "5s")
     Duration queryTimeout;
 
-
     /** A successful change, committed or rolled back together with the change itself. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void success(String action, String resourceType, String resourceId, String fingerprints, String detail) {
@@ -107,7 +106,8 @@ public class AuditTrail {
      * Newest first, filtered by whichever criteria are given. Why bounded: the table grows with every
      * exchange and test, and any reader may ask, so one query may cost at most {@code
      * keyline.audit.query-timeout} of one database process (no parallel workers); past it the caller
-     * is told to narrow the query. Deep pages are bounded by {@link dev.keyline.common.http.PageView#MAX_OFFSET} (see the resource).
+     * is told to narrow the query. Deep pages are bounded by {@code PageView.MAX_OFFSET} (see the
+     * resource).
      */
     public List<AuditEvent> find(AuditQuery q) {
         // Read-your-writes on this replica: the deferred events accepted before this read are in the table.
