@@ -93,7 +93,8 @@ public class RunResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         // Runs are never deleted: a deep offset read the whole table (1 s at a million runs).
-        PageView.requireShallow(page, size, "read older runs with until (the createdAt of the last run read)");
+        PageView.requireShallow(page, size, "read older runs with until (exclusive: the createdAt of the last run "
+                + "read plus one microsecond; drop the ids already seen)");
         RunRepository.RunFilter filter = new RunRepository.RunFilter(connectionId,
                 QueryValues.oneOf("state", state, RunState.class), QueryValues.instant("since", since),
                 QueryValues.instant("until", until));
