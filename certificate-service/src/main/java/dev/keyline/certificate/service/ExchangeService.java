@@ -26,7 +26,7 @@ import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.common.work.CallerShare;
-import io.micrometer.core.instrument.FunctionCounter;
+import dev.keyline.common.work.WorkPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -61,6 +61,9 @@ public class ExchangeService {
     @Inject
     Caller caller;
 
+    @Inject
+    WorkPools workPools;
+
     private EgressPolicy egress;
     /** Exchanges each caller has running: each holds a request thread until its deadline. */
     private CallerShare share;
@@ -72,11 +75,8 @@ public class ExchangeService {
         egress = new EgressPolicy(config.egress().allowPrivateAddresses());
         limits = new Limits(config.egress().connectTimeout(), config.egress().readTimeout(),
                 config.egress().maxResponseBytes());
-        share = new CallerShare("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
+        share = workPools.share("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
                 config.work().retryAfterSeconds());
-        FunctionCounter.builder("keyline.work.caller.refused", share, CallerShare::refused)
-                .description("Submissions refused with 429 because their caller already held its share of the pool")
-                .tag("pool", "exchanges").register(registry);
     }
 
     /** The outcome plus the rule that allowed it. */

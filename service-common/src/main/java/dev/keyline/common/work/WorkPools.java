@@ -3,6 +3,7 @@ package dev.keyline.common.work;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,11 +69,26 @@ public class WorkPools {
         FunctionCounter.builder("keyline.work.rejected", pool, p -> p.load().rejected())
                 .description("Submissions refused with 503 because the pool was full").tag("pool", name)
                 .register(registry);
-        FunctionCounter.builder("keyline.work.caller.refused", pool, BoundedWork::callerRefused)
-                .description("Submissions refused with 429 because their caller already held its share of the pool")
-                .tag("pool", name).register(registry);
+        countRefusals(name, pool, BoundedWork::callerRefused);
         readiness.register("work-" + name, () -> check(pool));
         return pool;
+    }
+
+    /**
+     * A per-caller share of work that runs outside any pool (an exchange, on the request's own thread),
+     * its refusals counted like a pool's: {@code keyline_work_caller_refused_total{pool=name}}.
+     * See {@link CallerShare#CallerShare} for the parameters.
+     */
+    public CallerShare share(String name, String what, int perCaller, int retryAfterSeconds) {
+        CallerShare share = new CallerShare(name, what, perCaller, retryAfterSeconds);
+        countRefusals(name, share, CallerShare::refused);
+        return share;
+    }
+
+    private <T> void countRefusals(String name, T source, ToDoubleFunction<T> refused) {
+        FunctionCounter.builder("keyline.work.caller.refused", source, refused)
+                .description("Submissions refused with 429 because their caller already held its share of the pool")
+                .tag("pool", name).register(registry);
     }
 
     /** The subject of the request on this thread; null outside a request or for an anonymous one. */
