@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
  * checked for this call. A new connection is opened only when no idle one is left, so connections
  * in use and idle together never exceed the limit. Idle connections are reused newest first, so
  * the oldest ones age out.
+ *
+ * <p>Every exchange {@link #enter()}s the pool before it waits for a connection and {@link #leave()}s
+ * it at the end; the last one out of a pool that keeps no connection drops it from its owner, as does
+ * the sweep that closes its last idle connection. A dropped pool refuses {@code enter()}, so nobody
+ * waits in a pool that is no longer reachable.
  */
 final class ConnectionPool {
 
@@ -21,12 +26,50 @@ final class ConnectionPool {
     private final Semaphore permits;
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     private final ConnectionPools owner;
+    private final ConnectionPools.Route route;
+    /** Keeps no connection any more (its certificate version closed, or dropped). */
     private boolean closed;
+    /** Removed from its owner: nobody may enter. */
+    private boolean dropped;
+    /** Exchanges between enter() and leave(), waiting for a connection included. */
+    private int users;
 
-    ConnectionPool(PoolSettings settings, ConnectionPools owner) {
+    ConnectionPool(PoolSettings settings, ConnectionPools owner, ConnectionPools.Route route) {
         this.settings = settings;
         this.owner = owner;
+        this.route = route;
         this.permits = new Semaphore(settings.maxConnections(), true);
+    }
+
+    /** Counts one more exchange in this pool; false once the pool was dropped (look it up again). */
+    synchronized boolean enter() {
+        if (dropped) {
+            return false;
+        }
+        users++;
+        return true;
+    }
+
+    /** The end of an exchange in this pool: drops the pool when nobody is left in it and it keeps nothing. */
+    void leave() {
+        boolean drop;
+        synchronized (this) {
+            users--;
+            drop = dropIfUnused();
+        }
+        if (drop) {
+            owner.forget(route, this);
+        }
+    }
+
+    /** Marks the pool dropped when unused; the caller removes it from its owner. Holds the lock. */
+    private boolean dropIfUnused() {
+        if (dropped || users > 0 || !idle.isEmpty()) {
+            return false;
+        }
+        dropped = true;
+        closed = true;
+        return true;
     }
 
     /** Waits for the right to use one connection of this pool. */
@@ -92,9 +135,10 @@ final class ConnectionPool {
         }
     }
 
-    /** Closes idle connections past their time. */
+    /** Closes idle connections past their time, and drops the pool when that left it unused. */
     void evictExpired(long nowNanos) {
         List<PooledConnection> stale = new ArrayList<>();
+        boolean drop;
         synchronized (this) {
             idle.removeIf(connection -> {
                 if (connection.expired(nowNanos)) {
@@ -103,8 +147,12 @@ final class ConnectionPool {
                 }
                 return false;
             });
+            drop = !stale.isEmpty() && dropIfUnused();
         }
         stale.forEach(PooledConnection::close);
+        if (drop) {
+            owner.forget(route, this);
+        }
     }
 
     /** Closes every idle connection now; connections in use are closed when they come back. */

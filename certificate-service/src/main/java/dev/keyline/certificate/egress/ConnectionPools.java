@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * on connections that are already open.
  *
  * <p>Idle connections are closed by a sweep once a second across every certificate version holding
- * idle connections, and also when an exchange finds them past their time. Pools themselves stay (a
- * semaphore and an empty queue each; a version has few routes, and versions are bounded by the
- * TLS context cache), so a pool in use is never dropped under an exchange.
+ * idle connections, and also when an exchange finds them past their time. A pool is dropped as soon
+ * as nobody is in it and it keeps no connection: routes are chosen by callers (a wildcard domain and
+ * DNS the caller controls give any number of host names), so pools that stayed would grow without
+ * bound; this way there are never more pools than exchanges running plus connections kept.
  */
 public final class ConnectionPools {
 
@@ -24,7 +25,7 @@ public final class ConnectionPools {
         EgressTimer.every(SWEEP_MILLIS, ConnectionPools::sweepAll);
     }
 
-    private record Route(InetSocketAddress address, String host) {
+    record Route(InetSocketAddress address, String host) {
     }
 
     private final PoolSettings settings;
@@ -35,15 +36,34 @@ public final class ConnectionPools {
         this.settings = settings;
     }
 
-    /** The pool for a checked address and the host name the connection is verified for. */
-    ConnectionPool pool(InetAddress address, int port, String host) {
-        ConnectionPool pool = pools.computeIfAbsent(new Route(new InetSocketAddress(address, port), host),
-                route -> new ConnectionPool(settings, this));
-        if (closed) {
-            // Lost a race with close(): this pool must not keep anything either.
-            pool.close();
+    /**
+     * Enters the pool for a checked address and the host name the connection is verified for; the
+     * caller must {@link ConnectionPool#leave()} it when done, which drops the pool if it is then unused.
+     */
+    ConnectionPool enter(InetAddress address, int port, String host) {
+        Route route = new Route(new InetSocketAddress(address, port), host);
+        while (true) {
+            ConnectionPool pool = pools.computeIfAbsent(route, key -> new ConnectionPool(settings, this, key));
+            if (pool.enter()) {
+                if (closed) {
+                    // Lost a race with close(): this pool must not keep anything either.
+                    pool.close();
+                }
+                return pool;
+            }
+            // Dropped between the lookup and enter(): its last user already removed it, or is about to.
+            pools.remove(route, pool);
         }
-        return pool;
+    }
+
+    /** Removes a pool that has just become unused. */
+    void forget(Route route, ConnectionPool pool) {
+        pools.remove(route, pool);
+    }
+
+    /** Pools held, for tests and gauges: one per route in use or keeping a connection. */
+    public int routes() {
+        return pools.size();
     }
 
     /** Closes every pool: idle connections now, those in use when their exchange ends. */

@@ -69,22 +69,26 @@ public final class MtlsExchange {
     public ExchangeResult send(ClientTlsContext tls, InetAddress address, OutboundTarget target,
                                ExchangeRequest request, Limits limits) {
         long start = System.nanoTime();
-        ConnectionPool pool = tls.connections().pool(address, target.port(), target.host());
-        acquire(pool, target, limits);
+        ConnectionPool pool = tls.connections().enter(address, target.port(), target.host());
         try {
-            PooledConnection kept = pool.takeIdle(start);
-            if (kept != null) {
-                try {
-                    return exchange(tls, pool, kept, start, address, target, request, limits);
-                } catch (StaleConnection stale) {
-                    // The server had closed the kept connection; send again on a new one (idempotent only).
+            acquire(pool, target, limits);
+            try {
+                PooledConnection kept = pool.takeIdle(start);
+                if (kept != null) {
+                    try {
+                        return exchange(tls, pool, kept, start, address, target, request, limits);
+                    } catch (StaleConnection stale) {
+                        // The server had closed the kept connection; send again on a new one (idempotent only).
+                    }
                 }
+                return exchange(tls, pool, null, start, address, target, request, limits);
+            } catch (StaleConnection impossible) {
+                throw new IllegalStateException("a new connection is never stale", impossible);
+            } finally {
+                pool.release();
             }
-            return exchange(tls, pool, null, start, address, target, request, limits);
-        } catch (StaleConnection impossible) {
-            throw new IllegalStateException("a new connection is never stale", impossible);
         } finally {
-            pool.release();
+            pool.leave();
         }
     }
 

@@ -25,8 +25,6 @@ import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
-import dev.keyline.common.work.CallerShare;
-import dev.keyline.common.work.WorkPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -62,11 +60,9 @@ public class ExchangeService {
     Caller caller;
 
     @Inject
-    WorkPools workPools;
+    ExchangeShare share;
 
     private EgressPolicy egress;
-    /** Exchanges each caller has running: each holds a request thread until its deadline. */
-    private CallerShare share;
     private Limits limits;
     private final MtlsExchange exchange = new MtlsExchange();
 
@@ -75,8 +71,6 @@ public class ExchangeService {
         egress = new EgressPolicy(config.egress().allowPrivateAddresses());
         limits = new Limits(config.egress().connectTimeout(), config.egress().readTimeout(),
                 config.egress().maxResponseBytes());
-        share = workPools.share("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
-                config.work().retryAfterSeconds());
     }
 
     /** The outcome plus the rule that allowed it. */

@@ -115,6 +115,47 @@ class ConnectionReuseTest {
     }
 
     @Test
+    void aRouteThatKeepsNoConnectionLeavesNoPoolBehind() {
+        // A caller picks the host names (a wildcard domain and its own DNS): pools must not pile up.
+        server.sayClose = true;
+        ClientTlsContext tls = context(PoolSettings.DEFAULT);
+
+        send(tls, "localhost", ExchangeRequest.get());
+        send(tls, "127.0.0.1", ExchangeRequest.get());
+
+        assertThat(tls.connections().routes()).isZero();
+        assertThat(server.accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aPoolIsDroppedWithItsLastIdleConnectionAndMadeAgainWhenNeeded() throws Exception {
+        ClientTlsContext tls = context(new PoolSettings(8, Duration.ofMillis(200)));
+        send(tls, "localhost", ExchangeRequest.get());
+        assertThat(tls.connections().routes()).isEqualTo(1);
+
+        assertThat(KeepAliveTlsServer.await(() -> tls.connections().routes() == 0, PATIENCE))
+                .as("pools after the sweep: " + tls.connections().routes()).isTrue();
+        send(tls, "localhost", ExchangeRequest.get());
+        ExchangeResult reused = send(tls, "localhost", ExchangeRequest.get());
+
+        assertThat(reused.timing().connectionReused()).isTrue();
+        assertThat(tls.connections().routes()).isEqualTo(1);
+        assertThat(server.accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedExchangeLeavesNoPoolBehind() {
+        ClientTlsContext tls = context(PoolSettings.DEFAULT);
+
+        // The server's certificate does not name this host: the handshake fails.
+        ExchangeFailedException failed = catchThrowableOfType(ExchangeFailedException.class,
+                () -> send(tls, "not-in-the-certificate.example", ExchangeRequest.get()));
+
+        assertThat(failed).isNotNull();
+        assertThat(tls.connections().routes()).isZero();
+    }
+
+    @Test
     void aZeroIdleTimeoutTurnsReuseOff() {
         ClientTlsContext tls = context(new PoolSettings(8, Duration.ZERO));
 

@@ -1,0 +1,48 @@
+package dev.keyline.certificate.service;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.common.work.CallerShare;
+import dev.keyline.common.work.WorkPools;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The exchanges one caller may have running at once ({@code egress.exchanges-per-caller}): each
+ * holds a request thread until its deadline, so one caller aiming hundreds at a server that never
+ * answers would otherwise hold them all.
+ *
+ * <p>A bean of its own, started eagerly, so that {@code keyline_work_caller_refused_total{pool="exchanges"}}
+ * is on {@code /q/metrics} from the start (at 0) like the key pool's, not only after the first
+ * exchange: a dashboard's {@code rate()} and an alert's {@code absent()} need the series before the
+ * first refusal. {@link ExchangeService} itself stays lazy, its egress classes loaded at the first exchange.
+ */
+@Startup
+@ApplicationScoped
+public class ExchangeShare {
+
+    @Inject
+    WorkPools pools;
+
+    @Inject
+    CertificateServiceConfig config;
+
+    private CallerShare share;
+
+    @PostConstruct
+    void init() {
+        share = pools.share("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
+                config.work().retryAfterSeconds());
+    }
+
+    /** @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429) */
+    public void take(String subject) {
+        share.take(subject);
+    }
+
+    public void giveBack(String subject) {
+        share.giveBack(subject);
+    }
+}
