@@ -1,5 +1,12 @@
 package dev.keyline.certificate.persistence;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,12 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.persistence.Query;
+import javax.sql.DataSource;
 
-import org.hibernate.query.NativeQuery;
-import org.hibernate.type.StandardBasicTypes;
-
-import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * The reads behind {@code GET /api/v1/certificates} and {@code GET /api/v1/certificates/{id}}: each
@@ -20,19 +25,23 @@ import io.quarkus.hibernate.orm.panache.Panache;
  * for the rows, one for the total and one for the consumers.
  *
  * <p>
- * Why a native statement: the page, its total ({@code count(*) over ()}, computed before the
- * offset and limit apply, so it counts every matching row) and the consumers of exactly the page's
- * rows (a left join on the {@code (certificate_id, consumer_id)} index) are one statement only in
- * SQL (a page past the end, which has no row to carry the total, counts in a second). The
- * columns are still mapped by the entities' own annotations ({@code {c.*}}, {@code {k.*}}), so
- * there is no second mapping to keep in step. The entities are loaded read-only (no snapshot
- * for dirty checking): these requests change nothing. Ordering is the same as before: by name, a
- * certificate's consumers by name then consumer id.
+ * Why one statement: the page, its total ({@code count(*) over ()}, computed before the offset and
+ * limit apply, so it counts every matching row) and the consumers of exactly the page's rows (a left
+ * join on the {@code (certificate_id, consumer_id)} index) are one statement only in SQL (a page past
+ * the end, which has no row to carry the total, counts in a second).
+ *
+ * <p>
+ * Why plain JDBC and not a Hibernate native query with the entities' mappings: in a JFR profile of
+ * {@code GET /certificates/{id}} (bench/README.md) Hibernate's work around this one statement (a
+ * result-set mapping resolved anew for every dynamic native query, the session, hydrating each
+ * column through its type descriptors) was 236 of the request thread's 263 samples. These requests
+ * change nothing, so the rows are mapped here into detached entities that no session knows. The
+ * column list is therefore written twice (the entities' annotations and {@link #CERTIFICATE_COLUMNS});
+ * {@code CertificateReadsTest} compares every persistent field of both readings of the same rows, so
+ * a column added to an entity and not here fails the build.
  */
-public final class CertificateReads {
-
-    private CertificateReads() {
-    }
+@ApplicationScoped
+public class CertificateReads {
 
     /** A certificate and who uses it (ordered by name, then consumer id). */
     public record WithConsumers(CertificateEntity certificate, List<CertificateConsumerEntity> consumers) {
@@ -42,64 +51,146 @@ public final class CertificateReads {
     public record Page(List<WithConsumers> items, long total) {
     }
 
+    static final String CERTIFICATE_COLUMNS = "c.id, c.name, c.name_key, c.description, c.authorized_domains, "
+            + "c.subject, c.issuer, c.serial_number, c.not_before, c.not_after, c.sha256_fingerprint, "
+            + "c.key_algorithm, c.key_size_bits, c.chain_length, c.has_passphrase, c.ca_subject, c.vault_path, "
+            + "c.vault_version, c.created_at, c.created_by, c.updated_at, c.updated_by, c.version";
+    private static final int CERTIFICATE_COLUMN_COUNT = 23;
+    static final String CONSUMER_COLUMNS = "k.id, k.certificate_id, k.consumer_id, k.name, k.service, "
+            + "k.registered_at, k.registered_by";
+    private static final int CONSUMER_COLUMN_COUNT = 7;
     private static final String CONSUMERS = " left join certificate_consumer k on k.certificate_id = c.id";
 
+    private static final String BY_ID = "select " + CERTIFICATE_COLUMNS + ", " + CONSUMER_COLUMNS
+            + " from certificate c" + CONSUMERS + " where c.id = ? order by k.name, k.consumer_id";
+
+    @Inject
+    DataSource dataSource;
+
     /** The certificate {@code id} with its consumers, if it exists. */
-    public static Optional<WithConsumers> byId(UUID id) {
-        List<Object[]> rows = query("select {c.*}, {k.*} from certificate c" + CONSUMERS
-                + " where c.id = :id order by k.name, k.consumer_id")
-                .setParameter("id", id).getResultList();
-        List<WithConsumers> found = group(rows);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    public Optional<WithConsumers> byId(UUID id) {
+        Page found = read(BY_ID, "certificate " + id, rs -> group(rs, false), id);
+        return found.items().isEmpty() ? Optional.empty() : Optional.of(found.items().get(0));
     }
 
     /**
      * Certificates ordered by name from {@code offset}, at most {@code limit}, with the consumers of
      * those rows only; {@code likePattern} (for {@code lower(name) like …}, backslash escapes) or null for all.
      */
-    public static Page page(String likePattern, long offset, int limit) {
-        String where = likePattern == null ? "" : " where lower(name) like :pattern";
-        NativeQuery<Object[]> q = query("with c as (select *, count(*) over () as total from certificate" + where
-                + " order by name offset :offset limit :limit)"
-                + " select {c.*}, {k.*}, c.total as total from c" + CONSUMERS
-                + " order by c.name, k.name, k.consumer_id")
-                .addScalar("total", StandardBasicTypes.LONG);
-        List<Object[]> rows = withPattern(q, likePattern).setParameter("offset", offset).setParameter("limit", limit)
-                .getResultList();
-        if (!rows.isEmpty()) {
-            return new Page(group(rows), (Long) rows.get(0)[2]);
+    public Page page(String likePattern, long offset, int limit) {
+        String where = likePattern == null ? "" : " where lower(name) like ?";
+        String sql = "with c as (select *, count(*) over () as total from certificate" + where
+                + " order by name offset ? limit ?)"
+                + " select " + CERTIFICATE_COLUMNS + ", " + CONSUMER_COLUMNS + ", c.total from c" + CONSUMERS
+                + " order by c.name, k.name, k.consumer_id";
+        Object[] parameters = likePattern == null ? new Object[] { offset, limit }
+                : new Object[] { likePattern, offset, limit };
+        Page found = read(sql, "certificates", rs -> group(rs, true), parameters);
+        if (!found.items().isEmpty()) {
+            return found;
         }
         // A page past the end has no row to carry the total: count in a second statement.
-        Number total = (Number) withPattern(Panache.getEntityManager()
-                .createNativeQuery("select count(*) from certificate" + where), likePattern).getSingleResult();
-        return new Page(List.of(), total.longValue());
+        long total = read("select count(*) from certificate" + where, "certificates", rs -> rs.next() ? rs.getLong(1) : 0L,
+                likePattern == null ? new Object[0] : new Object[] { likePattern });
+        return new Page(List.of(), total);
     }
 
-    private static <Q extends Query> Q withPattern(Q q, String likePattern) {
-        if (likePattern != null) {
-            q.setParameter("pattern", likePattern);
+    @FunctionalInterface
+    private interface RowsReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private <T> T read(String sql, String what, RowsReader<T> reader, Object... parameters) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            // The SQLState only: never the parameters (a name filter is the caller's text).
+            throw new IllegalStateException("Reading " + what + " failed (SQLState " + e.getSQLState() + ")", e);
         }
-        return q;
     }
 
-    @SuppressWarnings("unchecked")
-    private static NativeQuery<Object[]> query(String sql) {
-        return ((NativeQuery<Object[]>) Panache.getEntityManager().createNativeQuery(sql).unwrap(NativeQuery.class))
-                .addEntity("c", CertificateEntity.class)
-                .addEntity("k", CertificateConsumerEntity.class)
-                .setReadOnly(true);
-    }
-
-    /** Rows of (certificate, consumer or null[, total]) in order, one certificate per run of rows. */
-    private static List<WithConsumers> group(List<Object[]> rows) {
+    /**
+     * Rows of (certificate, consumer or nulls[, total]) in order, one certificate per run of rows; the
+     * total is the last column's when {@code withTotal}, else the number of certificates.
+     */
+    private static Page group(ResultSet rs, boolean withTotal) throws SQLException {
         Map<UUID, WithConsumers> byId = new LinkedHashMap<>();
-        for (Object[] row : rows) {
-            CertificateEntity c = (CertificateEntity) row[0];
-            WithConsumers w = byId.computeIfAbsent(c.id, x -> new WithConsumers(c, new ArrayList<>()));
-            if (row[1] != null) {
-                w.consumers().add((CertificateConsumerEntity) row[1]);
+        long total = 0;
+        while (rs.next()) {
+            UUID id = rs.getObject(1, UUID.class);
+            WithConsumers w = byId.get(id);
+            if (w == null) {
+                w = new WithConsumers(certificate(rs), new ArrayList<>());
+                byId.put(id, w);
+            }
+            if (rs.getObject(CERTIFICATE_COLUMN_COUNT + 1) != null) {
+                w.consumers().add(consumer(rs, CERTIFICATE_COLUMN_COUNT + 1));
+            }
+            if (withTotal) {
+                total = rs.getLong(CERTIFICATE_COLUMN_COUNT + CONSUMER_COLUMN_COUNT + 1);
             }
         }
-        return List.copyOf(byId.values());
+        return new Page(List.copyOf(byId.values()), withTotal ? total : byId.size());
+    }
+
+    static CertificateEntity certificate(ResultSet rs) throws SQLException {
+        CertificateEntity e = new CertificateEntity();
+        e.id = rs.getObject(1, UUID.class);
+        e.name = rs.getString(2);
+        e.nameKey = rs.getString(3);
+        e.description = rs.getString(4);
+        e.authorizedDomains = strings(rs.getArray(5));
+        e.subject = rs.getString(6);
+        e.issuer = rs.getString(7);
+        e.serialNumber = rs.getString(8);
+        e.notBefore = instant(rs, 9);
+        e.notAfter = instant(rs, 10);
+        e.sha256Fingerprint = rs.getString(11);
+        e.keyAlgorithm = rs.getString(12);
+        e.keySizeBits = rs.getInt(13);
+        e.chainLength = rs.getInt(14);
+        e.hasPassphrase = rs.getBoolean(15);
+        e.caSubject = rs.getString(16);
+        e.vaultPath = rs.getString(17);
+        e.vaultVersion = rs.getInt(18);
+        e.createdAt = instant(rs, 19);
+        e.createdBy = rs.getString(20);
+        e.updatedAt = instant(rs, 21);
+        e.updatedBy = rs.getString(22);
+        e.version = rs.getLong(23);
+        return e;
+    }
+
+    static CertificateConsumerEntity consumer(ResultSet rs, int first) throws SQLException {
+        CertificateConsumerEntity k = new CertificateConsumerEntity();
+        k.id = rs.getObject(first, UUID.class);
+        k.certificateId = rs.getObject(first + 1, UUID.class);
+        k.consumerId = rs.getString(first + 2);
+        k.name = rs.getString(first + 3);
+        k.service = rs.getString(first + 4);
+        k.registeredAt = instant(rs, first + 5);
+        k.registeredBy = rs.getString(first + 6);
+        return k;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        if (array == null) {
+            return null;
+        }
+        try {
+            return List.of((String[]) array.getArray());
+        } finally {
+            array.free();
+        }
     }
 }

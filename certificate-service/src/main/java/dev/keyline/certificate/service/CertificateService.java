@@ -74,6 +74,9 @@ public class CertificateService {
     @Inject
     NameHolders nameHolders;
 
+    @Inject
+    CertificateReads reads;
+
     @Transactional
     public CertificateEntity create(CertificateUpload upload) {
         // Parsing and decrypting the key (most of a create's time) runs on the key pool while this
@@ -201,14 +204,14 @@ public class CertificateService {
      * ({@link CertificateReads#page}).
      */
     public Listed list(String nameFilter, int page, int size) {
-        CertificateReads.Page found = CertificateReads.page(ResourceNames.containsPattern(nameFilter),
+        CertificateReads.Page found = reads.page(ResourceNames.containsPattern(nameFilter),
                 (long) page * size, size);
         return new Listed(found.items(), found.total());
     }
 
     /** The certificate with its consumers, in one statement; 404 when it does not exist. */
     public CertificateReads.WithConsumers getWithConsumers(UUID id) {
-        return CertificateReads.byId(id).orElseThrow(() -> ProblemException.notFound("Certificate", id));
+        return reads.byId(id).orElseThrow(() -> ProblemException.notFound("Certificate", id));
     }
 
     /**
