@@ -73,11 +73,13 @@ public class HostileLoad {
         List<String> connections = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String name = "hl-silent-" + i + "-" + uuid();
-            String created = untilAccepted(() -> post(conn + "/api/v1/connections", token,
+            HttpResponse<String> created = untilAccepted(() -> post(conn + "/api/v1/connections", token,
                     connectionBody(name, silentHost, plainKey, 1)), 201, "create connection " + name);
-            String id = created.replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+            String id = created.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+            String etag = created.headers().firstValue("ETag").orElseThrow();
             untilAccepted(() -> send(HttpRequest.newBuilder(URI.create(conn + "/api/v1/connections/" + id))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("If-Match", etag)
                     .PUT(HttpRequest.BodyPublishers.ofString(connectionBody(name, silentHost, null, testTimeout)))),
                     200, "replace connection " + name);
             connections.add(id);
@@ -211,12 +213,12 @@ public class HostileLoad {
         HttpResponse<String> send() throws Exception;
     }
 
-    /** The body of the first answer with {@code status}; waits out 429/503 (Retry-After); anything else fails the run. */
-    static String untilAccepted(Call call, int status, String what) throws Exception {
+    /** The first answer with {@code status}; waits out 429/503 (Retry-After); anything else fails the run. */
+    static HttpResponse<String> untilAccepted(Call call, int status, String what) throws Exception {
         for (int attempt = 0; attempt < 50; attempt++) {
             HttpResponse<String> r = call.send();
             if (r.statusCode() == status) {
-                return r.body();
+                return r;
             }
             if (r.statusCode() != 429 && r.statusCode() != 503) {
                 throw new IllegalStateException(what + ": " + r.statusCode() + " " + r.body());
