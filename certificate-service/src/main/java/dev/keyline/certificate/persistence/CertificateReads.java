@@ -1,12 +1,9 @@
 package dev.keyline.certificate.persistence;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +15,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import dev.keyline.common.jdbc.RowRead;
 
 /**
  * The reads behind {@code GET /api/v1/certificates} and {@code GET /api/v1/certificates/{id}}: each
@@ -144,12 +143,12 @@ public class CertificateReads {
         e.name = rs.getString(2);
         e.nameKey = rs.getString(3);
         e.description = rs.getString(4);
-        e.authorizedDomains = strings(rs.getArray(5));
+        e.authorizedDomains = RowRead.texts(rs, 5);
         e.subject = rs.getString(6);
         e.issuer = rs.getString(7);
         e.serialNumber = rs.getString(8);
-        e.notBefore = instant(rs, 9);
-        e.notAfter = instant(rs, 10);
+        e.notBefore = RowRead.instant(rs, 9);
+        e.notAfter = RowRead.instant(rs, 10);
         e.sha256Fingerprint = rs.getString(11);
         e.keyAlgorithm = rs.getString(12);
         e.keySizeBits = rs.getInt(13);
@@ -158,9 +157,9 @@ public class CertificateReads {
         e.caSubject = rs.getString(16);
         e.vaultPath = rs.getString(17);
         e.vaultVersion = rs.getInt(18);
-        e.createdAt = instant(rs, 19);
+        e.createdAt = RowRead.instant(rs, 19);
         e.createdBy = rs.getString(20);
-        e.updatedAt = instant(rs, 21);
+        e.updatedAt = RowRead.instant(rs, 21);
         e.updatedBy = rs.getString(22);
         e.version = rs.getLong(23);
         return e;
@@ -173,24 +172,9 @@ public class CertificateReads {
         k.consumerId = rs.getString(first + 2);
         k.name = rs.getString(first + 3);
         k.service = rs.getString(first + 4);
-        k.registeredAt = instant(rs, first + 5);
+        k.registeredAt = RowRead.instant(rs, first + 5);
         k.registeredBy = rs.getString(first + 6);
         return k;
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
-        return at == null ? null : at.toInstant();
-    }
-
-    private static List<String> strings(Array array) throws SQLException {
-        if (array == null) {
-            return null;
-        }
-        try {
-            return List.of((String[]) array.getArray());
-        } finally {
-            array.free();
-        }
-    }
 }

@@ -1,8 +1,5 @@
 package dev.keyline.certificate.persistence;
 
-import java.sql.Array;
-import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -34,15 +31,7 @@ public class ExchangeRows {
     /** The row of certificate {@code id}; null when there is none. */
     public ExchangeRow find(UUID id) {
         return RowRead.first(dataSource, SELECT,
-                rs -> new ExchangeRow(id, rs.getLong(1), rs.getInt(2), rs.getString(3), rules(rs.getArray(4))),
+                rs -> new ExchangeRow(id, rs.getLong(1), rs.getInt(2), rs.getString(3), RowRead.texts(rs, 4)),
                 "certificate " + id, id);
-    }
-
-    private static List<String> rules(Array array) throws SQLException {
-        try {
-            return List.of((String[]) array.getArray());
-        } finally {
-            array.free();
-        }
     }
 }

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 
 import dev.keyline.common.audit.AuditRow;
 import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.jdbc.RowRead;
 import dev.keyline.rotation.ResultPage;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
@@ -448,8 +449,7 @@ public class JdbcRunStore implements RunRepository {
     }
 
     static Instant instant(ResultSet rs, int col) throws SQLException {
-        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+        return RowRead.instant(rs, col);
     }
 
     static OffsetDateTime ts(Instant i) {

@@ -1,9 +1,13 @@
 package dev.keyline.common.jdbc;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -44,6 +48,25 @@ public final class RowRead {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading " + what + " failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** A {@code timestamp with time zone} column as an instant; null for SQL NULL. */
+    public static Instant instant(ResultSet row, int column) throws SQLException {
+        OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** A {@code text[]} / {@code varchar[]} column as an immutable list; null for SQL NULL. */
+    public static List<String> texts(ResultSet row, int column) throws SQLException {
+        Array array = row.getArray(column);
+        if (array == null) {
+            return null;
+        }
+        try {
+            return List.of((String[]) array.getArray());
+        } finally {
+            array.free();
         }
     }
 }
