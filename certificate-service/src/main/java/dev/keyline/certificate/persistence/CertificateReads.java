@@ -1,7 +1,5 @@
 package dev.keyline.certificate.persistence;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -68,7 +66,7 @@ public class CertificateReads {
 
     /** The certificate {@code id} with its consumers, if it exists. */
     public Optional<WithConsumers> byId(UUID id) {
-        Page found = read(BY_ID, "certificate " + id, rs -> group(rs, false), id);
+        Page found = RowRead.all(dataSource, BY_ID, rs -> group(rs, false), "certificate " + id, id);
         return found.items().isEmpty() ? Optional.empty() : Optional.of(found.items().get(0));
     }
 
@@ -84,33 +82,15 @@ public class CertificateReads {
                 + " order by c.name, k.name, k.consumer_id";
         Object[] parameters = likePattern == null ? new Object[] { offset, limit }
                 : new Object[] { likePattern, offset, limit };
-        Page found = read(sql, "certificates", rs -> group(rs, true), parameters);
+        Page found = RowRead.all(dataSource, sql, rs -> group(rs, true), "certificates", parameters);
         if (!found.items().isEmpty()) {
             return found;
         }
         // A page past the end has no row to carry the total: count in a second statement.
-        long total = read("select count(*) from certificate" + where, "certificates", rs -> rs.next() ? rs.getLong(1) : 0L,
+        long total = RowRead.all(dataSource, "select count(*) from certificate" + where,
+                rs -> rs.next() ? rs.getLong(1) : 0L, "certificates",
                 likePattern == null ? new Object[0] : new Object[] { likePattern });
         return new Page(List.of(), total);
-    }
-
-    @FunctionalInterface
-    private interface RowsReader<T> {
-        T read(ResultSet rows) throws SQLException;
-    }
-
-    private <T> T read(String sql, String what, RowsReader<T> reader, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                return reader.read(rs);
-            }
-        } catch (SQLException e) {
-            // The SQLState only: never the parameters (a name filter is the caller's text).
-            throw new IllegalStateException("Reading " + what + " failed (SQLState " + e.getSQLState() + ")", e);
-        }
     }
 
     /**

@@ -12,9 +12,10 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * One row read with a plain JDBC query on a pooled connection, for hot read-only paths (a connection
- * test, an exchange) where loading a JPA entity (a Hibernate session, hydration of every column, the
- * session's clean-up at the end of the request) was the largest item in their profiles.
+ * Rows read with a plain JDBC query on a pooled connection, for hot read-only paths (a connection
+ * test, an exchange, a certificate's GET and list) where loading JPA entities (a Hibernate session,
+ * hydration of every column, the session's clean-up at the end of the request) was the largest item
+ * in their profiles.
  *
  * <p>
  * The row is read on every call, never cached; the connection joins the caller's transaction if one
@@ -29,6 +30,12 @@ public final class RowRead {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Reads a whole result set (its cursor before the first row). */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
     private RowRead() {
     }
 
@@ -39,12 +46,21 @@ public final class RowRead {
      * @param what names the row in the failure's message, e.g. {@code "certificate 1b4e…"}
      */
     public static <T> T first(DataSource dataSource, String select, Mapper<T> mapper, String what, Object... parameters) {
+        return all(dataSource, select, rows -> rows.next() ? mapper.map(rows) : null, what, parameters);
+    }
+
+    /**
+     * What {@code reader} makes of the whole result of {@code select} with {@code parameters} bound in order.
+     *
+     * @param what names the rows in the failure's message, e.g. {@code "certificates"}
+     */
+    public static <T> T all(DataSource dataSource, String select, Reader<T> reader, String what, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(select)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? mapper.map(rs) : null;
+                return reader.read(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading " + what + " failed (SQLState " + e.getSQLState() + ")", e);
