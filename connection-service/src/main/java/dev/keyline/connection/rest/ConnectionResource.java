@@ -47,6 +47,7 @@ import dev.keyline.connection.Permissions;
 import dev.keyline.connection.SetupSql;
 import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.persistence.ConnectionReads;
 import dev.keyline.connection.service.ApiCalls;
 import dev.keyline.connection.service.CatalogService;
 import dev.keyline.connection.service.ConnectionService;
@@ -116,8 +117,8 @@ public class ConnectionResource {
     public PageView<ConnectionView> list(@QueryParam("name") String name,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
-        List<ConnectionView> items = connections.list(name, page, size).stream().map(ConnectionView::of).toList();
-        return new PageView<>(items, page, size, connections.count(name));
+        ConnectionReads.Page found = connections.list(name, page, size);
+        return new PageView<>(found.items().stream().map(ConnectionView::of).toList(), page, size, found.total());
     }
 
     @GET

@@ -9,8 +9,10 @@ import jakarta.inject.Inject;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.validation.ResourceNames;
 import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
+import dev.keyline.connection.persistence.ConnectionReads;
 import dev.keyline.connection.work.ConnectionWork;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
@@ -28,6 +30,9 @@ public class ConnectionService {
 
     @Inject
     ConnectionStore store;
+
+    @Inject
+    ConnectionReads reads;
 
     @Inject
     ConnectionTester tester;
@@ -131,16 +136,18 @@ public class ConnectionService {
         gateway.forgetKeyAdminSessions(id);
     }
 
+    /** The connection for {@code GET …/{id}}, read without Hibernate ({@link ConnectionReads}); 404 when absent. */
     public ConnectionEntity get(UUID id) {
-        return store.get(id);
+        ConnectionEntity e = reads.byId(id);
+        if (e == null) {
+            throw ProblemException.notFound("Connection", id);
+        }
+        return e;
     }
 
-    public List<ConnectionEntity> list(String nameFilter, int page, int size) {
-        return store.list(nameFilter, page, size);
-    }
-
-    public long count(String nameFilter) {
-        return store.count(nameFilter);
+    /** One page by name, and how many match, in one statement ({@link ConnectionReads#page}). */
+    public ConnectionReads.Page list(String nameFilter, int page, int size) {
+        return reads.page(ResourceNames.containsPattern(nameFilter), (long) page * size, size);
     }
 
     /**

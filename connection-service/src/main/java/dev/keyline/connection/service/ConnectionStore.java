@@ -23,11 +23,8 @@ import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import dev.keyline.connection.vault.ConnectionSecrets;
 import dev.keyline.connection.vault.StoredCredential;
 import dev.keyline.keys.Pkcs8;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 
 /**
  * The writes that must keep PostgreSQL and Vault in agreement, each in one transaction.
@@ -250,23 +247,6 @@ public class ConnectionStore {
     /** The key-admin connections of an account (those declaring users they manage). */
     public List<ConnectionEntity> keyAdminsOf(String account) {
         return ConnectionEntity.list("managesUsers is not null and " + sameAccountWhere("account"), sameAccount(account));
-    }
-
-    /** A page of connections by name, optionally those whose name contains {@code nameFilter} (any case). */
-    public List<ConnectionEntity> list(String nameFilter, int page, int size) {
-        return query(nameFilter).page(Page.of(page, size)).list();
-    }
-
-    public long count(String nameFilter) {
-        return query(nameFilter).count();
-    }
-
-    private static PanacheQuery<ConnectionEntity> query(String nameFilter) {
-        String pattern = ResourceNames.containsPattern(nameFilter);
-        if (pattern == null) {
-            return ConnectionEntity.findAll(Sort.ascending("name"));
-        }
-        return ConnectionEntity.find("lower(name) like ?1", Sort.ascending("name"), pattern);
     }
 
     public ConnectionEntity get(UUID id) {
