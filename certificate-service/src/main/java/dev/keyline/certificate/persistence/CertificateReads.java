@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.jdbc.NameFilteredPage;
 import dev.keyline.common.jdbc.RowRead;
 
 /**
@@ -25,7 +26,7 @@ import dev.keyline.common.jdbc.RowRead;
  * Why one statement: the page, its total ({@code count(*) over ()}, computed before the offset and
  * limit apply, so it counts every matching row) and the consumers of exactly the page's rows (a left
  * join on the {@code (certificate_id, consumer_id)} index) are one statement only in SQL (a page past
- * the end, which has no row to carry the total, counts in a second).
+ * the end, which has no row to carry the total, counts in a second: {@link NameFilteredPage}).
  *
  * <p>
  * Why plain JDBC and not a Hibernate native query with the entities' mappings: in a JFR profile of
@@ -75,22 +76,13 @@ public class CertificateReads {
      * those rows only; {@code likePattern} (for {@code lower(name) like …}, backslash escapes) or null for all.
      */
     public Page page(String likePattern, long offset, int limit) {
-        String where = likePattern == null ? "" : " where lower(name) like ?";
-        String sql = "with c as (select *, count(*) over () as total from certificate" + where
+        NameFilteredPage filter = new NameFilteredPage(likePattern);
+        String sql = "with c as (select *, count(*) over () as total from certificate" + filter.where()
                 + " order by name offset ? limit ?)"
                 + " select " + CERTIFICATE_COLUMNS + ", " + CONSUMER_COLUMNS + ", c.total from c" + CONSUMERS
                 + " order by c.name, k.name, k.consumer_id";
-        Object[] parameters = likePattern == null ? new Object[] { offset, limit }
-                : new Object[] { likePattern, offset, limit };
-        Page found = RowRead.all(dataSource, sql, rs -> group(rs, true), "certificates", parameters);
-        if (!found.items().isEmpty()) {
-            return found;
-        }
-        // A page past the end has no row to carry the total: count in a second statement.
-        long total = RowRead.all(dataSource, "select count(*) from certificate" + where,
-                rs -> rs.next() ? rs.getLong(1) : 0L, "certificates",
-                likePattern == null ? new Object[0] : new Object[] { likePattern });
-        return new Page(List.of(), total);
+        Page found = RowRead.all(dataSource, sql, rs -> group(rs, true), "certificates", filter.parameters(offset, limit));
+        return found.items().isEmpty() ? new Page(List.of(), filter.count(dataSource, "certificate")) : found;
     }
 
     /**

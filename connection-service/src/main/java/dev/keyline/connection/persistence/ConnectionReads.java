@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.jdbc.NameFilteredPage;
 import dev.keyline.common.jdbc.RowRead;
 
 /**
@@ -53,11 +54,9 @@ public class ConnectionReads {
      * {@code likePattern} (for {@code lower(name) like …}, backslash escapes) or null for all.
      */
     public Page page(String likePattern, long offset, int limit) {
-        String where = likePattern == null ? "" : " where lower(name) like ?";
-        Object[] parameters = likePattern == null ? new Object[] { offset, limit }
-                : new Object[] { likePattern, offset, limit };
+        NameFilteredPage filter = new NameFilteredPage(likePattern);
         // The total is computed before offset and limit apply, so it counts every matching row.
-        Page found = RowRead.all(dataSource, "select " + COLUMNS + ", count(*) over () from connection" + where
+        Page found = RowRead.all(dataSource, "select " + COLUMNS + ", count(*) over () from connection" + filter.where()
                 + " order by name offset ? limit ?", rows -> {
                     List<ConnectionEntity> items = new ArrayList<>();
                     long total = 0;
@@ -66,15 +65,9 @@ public class ConnectionReads {
                         total = rows.getLong(COLUMN_COUNT + 1);
                     }
                     return new Page(List.copyOf(items), total);
-                }, "connections", parameters);
-        if (!found.items().isEmpty()) {
-            return found;
-        }
-        // A page past the end has no row to carry the total: count in a second statement.
-        long total = RowRead.all(dataSource, "select count(*) from connection" + where,
-                rows -> rows.next() ? rows.getLong(1) : 0L, "connections",
-                likePattern == null ? new Object[0] : new Object[] { likePattern });
-        return new Page(List.of(), total);
+                }, "connections", filter.parameters(offset, limit));
+        // A page past the end has no row to carry the total.
+        return found.items().isEmpty() ? new Page(List.of(), filter.count(dataSource, "connection")) : found;
     }
 
     private static ConnectionEntity entity(ResultSet rs) throws SQLException {
