@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -59,8 +60,10 @@ public class RunResource {
      * service so that the answer is a field error on {@code reason}). The bound here only keeps an
      * absurd string from being carried further. Plain text: it goes into the step log and the audit
      * trail, where a NUL was a 500 at the insert and an escape sequence reached whoever reads them.
+     * The schema states the service's limit (500), not this guard's, so clients read the real one.
      */
-    public record DecisionRequest(@Size(max = 4000) @PlainText String reason) {
+    public record DecisionRequest(@Schema(maxLength = RotationService.MAX_REASON_LENGTH,
+            description = "Why (required); trimmed, at most 500 characters") @Size(max = 4000) @PlainText String reason) {
     }
 
     @Inject

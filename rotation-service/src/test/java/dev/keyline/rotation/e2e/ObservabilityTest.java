@@ -128,6 +128,8 @@ class ObservabilityTest {
                 .body("paths", hasKey("/api/v1/rotation-policies"))
                 .body("paths", hasKey("/api/v1/connections/{connectionId}/rotations"))
                 .body("paths", hasKey("/api/v1/audit-events"))
+                // the limit the service enforces (RotationService.MAX_REASON_LENGTH), not the bean's guard
+                .body("components.schemas.DecisionRequest.properties.reason.maxLength", equalTo(500))
                 .body(not(containsString("BEGIN PRIVATE KEY")));
     }
 
