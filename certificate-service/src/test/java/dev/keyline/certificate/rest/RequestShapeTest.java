@@ -1,0 +1,70 @@
+package dev.keyline.certificate.rest;
+
+import static dev.keyline.certificate.CertificateFixtures.MANAGER;
+import static dev.keyline.certificate.CertificateFixtures.READER;
+import static dev.keyline.certificate.CertificateFixtures.body;
+import static dev.keyline.certificate.CertificateFixtures.uniqueName;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.keyline.certificate.CertificateFixtures;
+import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.keys.testing.Issued;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Requests of the wrong shape are the client's error, answered as such: an unreadable Content-Type
+ * (415), an unreadable multipart body, unknown or repeated parts, a passphrase with nothing to
+ * decrypt on PUT, a host that is no host name (400), a wrong method on an existing path (405).
+ */
+@QuarkusTest
+class RequestShapeTest {
+
+    private static final String BASE = "/api/v1/certificates";
+
+    @TestHTTPResource(BASE)
+    URI certificates;
+
+    private HttpResponse<String> rawPost(String contentType, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(certificates).header("Authorization", MANAGER)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "garbage", "/", "application/", "multipart/form-data; boundary=" })
+    void anUnreadableContentTypeIsA415(String contentType) throws Exception {
+        HttpResponse<String> response = rawPost(contentType, "x");
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("Content-Type");
+    }
+
+    @Test
+    void aMultipartBodyThatIsNoFormIsA400() throws Exception {
+        HttpResponse<String> response = rawPost("multipart/form-data; boundary=zzz", "garbage garbage");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("multipart");
+    }
+
+}
