@@ -67,4 +67,36 @@ class RequestShapeTest {
         assertThat(response.body()).contains("multipart");
     }
 
+    private static RequestSpecification upload(String name, Issued client) {
+        String key = SecretLeakGuard.secret(client.privateKeyPkcs8Pem());
+        return given().header("Authorization", MANAGER)
+                .multiPart("name", name)
+                .multiPart("authorizedDomains", "a.example.com")
+                .multiPart("clientCertificate", "client.crt", client.certificatePem().getBytes(StandardCharsets.US_ASCII),
+                        "application/x-pem-file")
+                .multiPart("clientKey", "client.key", key.getBytes(StandardCharsets.US_ASCII), "application/x-pem-file");
+    }
+
+    @Test
+    void anUnknownPartIsRefusedByName() {
+        String name = uniqueName("bogus");
+        upload(name, CertificateFixtures.client(name)).multiPart("bogus", "1")
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("bogus")).body("errors[0].reason", equalTo("unknown field"));
+    }
+
+    @Test
+    void aRepeatedPartIsRefusedByName() {
+        String name = uniqueName("twice");
+        upload(name, CertificateFixtures.client(name)).multiPart("name", "other-name")
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name")).body("errors[0].reason", containsString("more than once"));
+        // authorizedDomains is the one part that may repeat (one domain a part).
+        upload(name, CertificateFixtures.client(name)).multiPart("authorizedDomains", "b.example.com")
+                .when().post(BASE)
+                .then().statusCode(201);
+    }
+
 }
