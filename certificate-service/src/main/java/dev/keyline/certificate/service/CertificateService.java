@@ -125,6 +125,12 @@ public class CertificateService {
             throw new ProblemException(412, "stale-version", "Precondition failed",
                     "The certificate changed since version " + expectedVersion + "; it is now at version " + e.version);
         }
+        if (upload.clientKey() == null && upload.passphrase() != null && !upload.passphrase().isBlank()) {
+            // The stored key is plain PKCS#8: a passphrase alone has nothing to decrypt, and dropping
+            // it silently would let the caller believe something changed.
+            throw ProblemException.invalidField("passphrase",
+                    "a passphrase only decrypts an uploaded key; send it with clientKey");
+        }
         requireUniqueName(upload.name(), id);
         String oldFingerprint = e.sha256Fingerprint;
         if (upload.changesMaterial()) {
@@ -132,7 +138,7 @@ public class CertificateService {
             CertificateUpload merged = new CertificateUpload(upload.name(), upload.description(), upload.authorizedDomains(),
                     or(upload.clientCertificate(), stored.certificatePem()),
                     or(upload.clientKey(), stored.privateKeyPem()),
-                    upload.clientKey() != null ? upload.passphrase() : or(upload.passphrase(), stored.passphrase()),
+                    upload.clientKey() != null ? upload.passphrase() : stored.passphrase(),
                     or(upload.caCertificate(), stored.caCertificatePem()));
             ValidatedCertificate valid = keyWork.call(() -> validator.validate(merged));
             boolean uploadedWithPassphrase = e.hasPassphrase;

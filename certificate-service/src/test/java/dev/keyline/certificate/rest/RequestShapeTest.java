@@ -99,4 +99,41 @@ class RequestShapeTest {
                 .then().statusCode(201);
     }
 
+    @Test
+    void aPassphraseWithAPlainKeyIsIgnoredAndNotReported() {
+        String name = uniqueName("plainpass");
+        Issued client = CertificateFixtures.client(name);
+        Map<String, Object> json = body(name, client, java.util.List.of("a.example.com"));
+        json.put("clientKey", SecretLeakGuard.secret(client.privateKeyPkcs8Pem()));
+        json.put("passphrase", CertificateFixtures.passphrase());
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(json)
+                .when().post(BASE)
+                .then().statusCode(201).body("hasPassphrase", equalTo(false));
+        String multipartName = uniqueName("plainpass-mp");
+        upload(multipartName, CertificateFixtures.client(multipartName)).multiPart("passphrase", "unused")
+                .when().post(BASE)
+                .then().statusCode(201).body("hasPassphrase", equalTo(false));
+        // An encrypted key with its passphrase still says so.
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body(uniqueName("encrypted")))
+                .when().post(BASE)
+                .then().statusCode(201).body("hasPassphrase", equalTo(true));
+    }
+
+    @Test
+    void aPassphraseWithoutAKeyOnReplaceIsRefused() {
+        String name = uniqueName("putpass");
+        Map<String, Object> json = body(name);
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(json)
+                .when().post(BASE).then().statusCode(201).extract().path("id");
+        Map<String, Object> update = new java.util.LinkedHashMap<>();
+        update.put("name", name);
+        update.put("authorizedDomains", java.util.List.of("a.example.com"));
+        update.put("passphrase", "lonely");
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON).body(update)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("passphrase"))
+                .body("errors[0].reason", containsString("send it with clientKey"));
+    }
+
 }
