@@ -136,4 +136,18 @@ class RequestShapeTest {
                 .body("errors[0].reason", containsString("send it with clientKey"));
     }
 
+    @Test
+    void aWrongMethodOnTheExchangePathIsA405() {
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body(uniqueName("m405")))
+                .when().post(BASE).then().statusCode(201).extract().path("id");
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/exchange")
+                .then().statusCode(405).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:method-not-allowed"));
+        given().header("Authorization", MANAGER).when().delete(BASE + "/" + id + "/exchange")
+                .then().statusCode(405);
+        // An unknown path under a certificate is still a 404.
+        given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/nothing-here")
+                .then().statusCode(404);
+    }
+
 }
