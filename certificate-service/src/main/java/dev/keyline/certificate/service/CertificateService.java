@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
+import dev.keyline.certificate.host.HostName;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.persistence.CertificateReads;
 import dev.keyline.certificate.persistence.NameHolders;
@@ -194,6 +195,12 @@ public class CertificateService {
     /** Answers whether the certificate may be presented to host:port under its stored rules. */
     public DomainMatch authorize(UUID id, String host, int port) {
         CertificateEntity e = get(id);
+        try {
+            // A host that is no host name is bad input (400), not one more way of being refused.
+            HostName.normalise(host);
+        } catch (IllegalArgumentException ex) {
+            throw ProblemException.invalidField("host", "invalid host: " + ex.getMessage());
+        }
         try {
             return domainsCache.of(e).match(host, port);
         } catch (IllegalArgumentException ex) {

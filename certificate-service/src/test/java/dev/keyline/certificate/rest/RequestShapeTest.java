@@ -150,4 +150,28 @@ class RequestShapeTest {
                 .then().statusCode(404);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "\u0000", "api.example.com:443", "*.example.com", "http://api.example.com" })
+    void anInvalidHostIsA400NamingHost(String host) {
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body(uniqueName("host")))
+                .when().post(BASE).then().statusCode(201).extract().path("id");
+        given().header("Authorization", READER).queryParam("host", host).when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("host"));
+    }
+
+    @Test
+    void aUrlIsNotCalledAHostWithAPort() {
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body(uniqueName("url")))
+                .when().post(BASE).then().statusCode(201).extract().path("id");
+        given().header("Authorization", READER).queryParam("host", "http://api.example.com").when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(400)
+                .body("errors[0].reason", containsString("not a URL"));
+        // A valid host that is simply not covered stays a 200 refusal.
+        given().header("Authorization", READER).queryParam("host", "elsewhere.test").when()
+                .get(BASE + "/" + id + "/authorization")
+                .then().statusCode(200).body("allowed", equalTo(false));
+    }
 }
