@@ -45,6 +45,10 @@ public final class HostName {
             throw new IllegalArgumentException("host is longer than 253 characters");
         }
         String text = host.strip();
+        if (text.contains("://")) {
+            // Else "http://a.example.com" reads as a host with a port (its colon), which misleads.
+            throw new IllegalArgumentException("give a host name, not a URL (no scheme)");
+        }
         if (text.startsWith("[") || text.endsWith("]")) {
             if (!(text.startsWith("[") && text.endsWith("]")) || text.length() < 3) {
                 throw new IllegalArgumentException("brackets are only allowed around a whole IPv6 address");

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +67,38 @@ public class CertificateFiles {
             throw new ConstraintViolationException(violations);
         }
         return request.toUpload();
+    }
+
+    /** The parts a multipart create takes; only authorizedDomains may come more than once (a domain a part). */
+    static final Set<String> PARTS = Set.of("name", "description", "authorizedDomains", "clientCertificate", "clientKey",
+            "passphrase", "caCertificate");
+    static final String REPEATABLE_PART = "authorizedDomains";
+
+    /**
+     * Refuses parts the upload does not take and parts sent twice, as a JSON body refuses unknown and
+     * duplicate keys: a misspelt {@code caCertficate} must not leave the server silently unpinned, and
+     * of two {@code name} parts neither is silently the one kept.
+     */
+    static void requireKnownParts(Map<String, ? extends Collection<?>> parts) {
+        List<FieldError> errors = new ArrayList<>();
+        parts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(part -> {
+            if (!PARTS.contains(part.getKey())) {
+                errors.add(new FieldError(shown(part.getKey()), "unknown field"));
+            } else if (part.getValue().size() > 1 && !REPEATABLE_PART.equals(part.getKey())) {
+                errors.add(new FieldError(part.getKey(), "sent more than once; send each part once"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "invalid-request", "Invalid request",
+                    "The form has " + errors.size() + " part(s) this upload does not take (see errors); it takes "
+                            + PARTS.stream().sorted().toList() + ", each once except authorizedDomains",
+                    errors);
+        }
+    }
+
+    /** A part name as the caller sent it, cut short: it is echoed back, and any name is accepted by the parser. */
+    private static String shown(String partName) {
+        return partName.length() <= 100 ? partName : partName.substring(0, 100) + "...";
     }
 
     /** How many entries the fields hold, empty ones included: one per field plus one per comma. */

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 import dev.keyline.certificate.DomainMatch;
 import dev.keyline.certificate.Permissions;
@@ -93,7 +94,9 @@ public class CertificateResource {
     public Response upload(@RestForm String name, @RestForm String description,
             @RestForm List<String> authorizedDomains, @RestForm FileUpload clientCertificate,
             @RestForm FileUpload clientKey, @RestForm String passphrase, @RestForm FileUpload caCertificate,
-            UriInfo uri) {
+            MultipartFormDataInput form, UriInfo uri) {
+        // The parameters above see only the parts they name, and the first of each: the rest are checked here.
+        CertificateFiles.requireKnownParts(form.getValues());
         CertificateUpload upload = files.toUpload(name, description, authorizedDomains, clientCertificate, clientKey,
                 passphrase, caCertificate);
         return created(audited("certificate.create", null, () -> certificates.create(upload)), uri);

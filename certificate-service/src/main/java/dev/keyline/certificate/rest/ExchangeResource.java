@@ -35,7 +35,10 @@ import io.smallrye.common.annotation.Blocking;
  * caller's own {@code certificates:use}: connection-service forwards its caller's token here, so a
  * connector presents a certificate only for someone who may.
  */
-@Path("/api/v1/certificates/{id}/exchange")
+// The class shares CertificateResource's root path and names {id}/exchange on the method: as a root
+// of its own (/api/v1/certificates/{id}/exchange) a GET fell through to CertificateResource and was
+// a 404; under one root the method match sees both classes' methods and answers 405 with Allow.
+@Path("/api/v1/certificates")
 @Tag(name = "certificates")
 @SecurityRequirement(name = "jwt")
 // Worker (platform) threads, as in every service: README.md, "Threads".
@@ -46,6 +49,7 @@ public class ExchangeResource {
     ExchangeService exchanges;
 
     @POST
+    @Path("{id}/exchange")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.USE)

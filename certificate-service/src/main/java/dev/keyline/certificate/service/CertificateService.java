@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import dev.keyline.certificate.AuthorizedDomains;
 import dev.keyline.certificate.DomainMatch;
+import dev.keyline.certificate.host.HostName;
 import dev.keyline.certificate.persistence.CertificateEntity;
 import dev.keyline.certificate.persistence.CertificateReads;
 import dev.keyline.certificate.persistence.NameHolders;
@@ -125,6 +126,12 @@ public class CertificateService {
             throw new ProblemException(412, "stale-version", "Precondition failed",
                     "The certificate changed since version " + expectedVersion + "; it is now at version " + e.version);
         }
+        if (upload.clientKey() == null && upload.passphrase() != null && !upload.passphrase().isBlank()) {
+            // The stored key is plain PKCS#8: a passphrase alone has nothing to decrypt, and dropping
+            // it silently would let the caller believe something changed.
+            throw ProblemException.invalidField("passphrase",
+                    "a passphrase only decrypts an uploaded key; send it with clientKey");
+        }
         requireUniqueName(upload.name(), id);
         String oldFingerprint = e.sha256Fingerprint;
         if (upload.changesMaterial()) {
@@ -132,7 +139,7 @@ public class CertificateService {
             CertificateUpload merged = new CertificateUpload(upload.name(), upload.description(), upload.authorizedDomains(),
                     or(upload.clientCertificate(), stored.certificatePem()),
                     or(upload.clientKey(), stored.privateKeyPem()),
-                    upload.clientKey() != null ? upload.passphrase() : or(upload.passphrase(), stored.passphrase()),
+                    upload.clientKey() != null ? upload.passphrase() : stored.passphrase(),
                     or(upload.caCertificate(), stored.caCertificatePem()));
             ValidatedCertificate valid = keyWork.call(() -> validator.validate(merged));
             boolean uploadedWithPassphrase = e.hasPassphrase;
@@ -188,6 +195,12 @@ public class CertificateService {
     /** Answers whether the certificate may be presented to host:port under its stored rules. */
     public DomainMatch authorize(UUID id, String host, int port) {
         CertificateEntity e = get(id);
+        try {
+            // A host that is no host name is bad input (400), not one more way of being refused.
+            HostName.normalise(host);
+        } catch (IllegalArgumentException ex) {
+            throw ProblemException.invalidField("host", "invalid host: " + ex.getMessage());
+        }
         try {
             return domainsCache.of(e).match(host, port);
         } catch (IllegalArgumentException ex) {

@@ -83,7 +83,7 @@ public class CertificateValidator {
         }
         X509Certificate leaf = chain.get(0);
         return new ValidatedCertificate(chain, key, cas == null ? List.of() : cas, domains, CertificateSummary.of(leaf),
-                Certificates.toPem(chain), isBlank(upload.passphrase()) ? null : upload.passphrase(), cas == null ? null : Certificates.toPem(cas));
+                Certificates.toPem(chain), usedPassphrase(upload.passphrase(), key), cas == null ? null : Certificates.toPem(cas));
     }
 
     /** Validates the domains alone, for updates that keep the stored material. */
@@ -131,6 +131,14 @@ public class CertificateValidator {
             errors.add(new FieldError(field, e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * The passphrase only when it decrypted the key: one sent with a plain key is ignored (as
+     * connection-service does), so hasPassphrase means "the uploaded key was encrypted".
+     */
+    private static String usedPassphrase(String passphrase, ParsedPrivateKey key) {
+        return isBlank(passphrase) || !key.wasEncrypted() ? null : passphrase;
     }
 
     private static boolean isBlank(String s) {
