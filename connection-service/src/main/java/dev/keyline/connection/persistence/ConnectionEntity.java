@@ -143,4 +143,24 @@ public class ConnectionEntity extends PanacheEntityBase {
     public boolean isKeyAdmin() {
         return managesUsers != null && !managesUsers.isEmpty();
     }
+
+    /**
+     * The unique indexes on the name (migrations V1 and V12_2). The name is checked before a row is
+     * written, but a create or rename racing another for the same name passes that check too; the
+     * index then refuses the loser's row, which means the name is taken (as certificate-service's
+     * CertificateEntity reads it: shared code would have to live in service-common).
+     */
+    private static final java.util.Set<String> NAME_CONSTRAINTS = java.util.Set.of("connection_name_key_unique",
+            "connection_name_unique");
+
+    /** Whether {@code failure} (from a flush) is a unique index on the name refusing the row. */
+    public static boolean nameTakenIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cve && cve.getConstraintName() != null
+                    && NAME_CONSTRAINTS.contains(cve.getConstraintName().toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
