@@ -14,8 +14,9 @@ import dev.keyline.connection.ConnectionType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * Metadata of one connection. Everything here is public information; the private key and its
- * passphrase live in Vault at {@link #vaultPath}, version {@link #vaultVersion}.
+ * Metadata of one connection. Everything here is public information; the private key lives in
+ * Vault at {@link #vaultPath}, version {@link #vaultVersion}, as plain PKCS#8 (an encrypted upload is
+ * decrypted once and its passphrase dropped; versions written before that hold key and passphrase).
  */
 @Entity
 @Table(name = "connection")
@@ -76,6 +77,7 @@ public class ConnectionEntity extends PanacheEntityBase {
     @Column(name = "key_size_bits")
     public Integer keySizeBits;
 
+    /** Whether the key as uploaded was encrypted (came with a passphrase); the passphrase is not stored. */
     @Column(name = "has_passphrase", nullable = false)
     public boolean hasPassphrase;
 
