@@ -14,8 +14,9 @@ import dev.keyline.connection.ConnectionType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * Metadata of one connection. Everything here is public information; the private key and its
- * passphrase live in Vault at {@link #vaultPath}, version {@link #vaultVersion}.
+ * Metadata of one connection. Everything here is public information; the private key lives in
+ * Vault at {@link #vaultPath}, version {@link #vaultVersion}, as plain PKCS#8 (an encrypted upload is
+ * decrypted once and its passphrase dropped; versions written before that hold key and passphrase).
  */
 @Entity
 @Table(name = "connection")
@@ -76,6 +77,7 @@ public class ConnectionEntity extends PanacheEntityBase {
     @Column(name = "key_size_bits")
     public Integer keySizeBits;
 
+    /** Whether the key as uploaded was encrypted (came with a passphrase); the passphrase is not stored. */
     @Column(name = "has_passphrase", nullable = false)
     public boolean hasPassphrase;
 
@@ -142,5 +144,25 @@ public class ConnectionEntity extends PanacheEntityBase {
     /** A connection that declares users it manages is a key-admin. */
     public boolean isKeyAdmin() {
         return managesUsers != null && !managesUsers.isEmpty();
+    }
+
+    /**
+     * The unique indexes on the name (migrations V1 and V12_2). The name is checked before a row is
+     * written, but a create or rename racing another for the same name passes that check too; the
+     * index then refuses the loser's row, which means the name is taken (as certificate-service's
+     * CertificateEntity reads it: shared code would have to live in service-common).
+     */
+    private static final java.util.Set<String> NAME_CONSTRAINTS = java.util.Set.of("connection_name_key_unique",
+            "connection_name_unique");
+
+    /** Whether {@code failure} (from a flush) is a unique index on the name refusing the row. */
+    public static boolean nameTakenIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cve && cve.getConstraintName() != null
+                    && NAME_CONSTRAINTS.contains(cve.getConstraintName().toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

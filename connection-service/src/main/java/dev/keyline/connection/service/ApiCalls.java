@@ -44,6 +44,11 @@ public class ApiCalls {
 
     public ApiCallResult call(UUID id, String method, String path, Map<String, String> query,
             Map<String, String> headers, String body, String callerToken) {
+        // First: a control character cannot be audited (NUL) nor sent (CR/LF would split a header).
+        List<FieldError> controls = ApiTarget.controlCharacterProblems(path, query, headers);
+        if (!controls.isEmpty()) {
+            throw ProblemException.invalidFields(controls);
+        }
         ConnectionEntity e = store.get(id);
         String verb = method == null ? "GET" : method;
         String shown = verb + " " + (path == null ? "" : path.length() > 200 ? path.substring(0, 200) + "…" : path);

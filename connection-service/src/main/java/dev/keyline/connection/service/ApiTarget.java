@@ -115,6 +115,42 @@ final class ApiTarget {
         return null;
     }
 
+    /**
+     * Control characters (C0 including tab, CR, LF and NUL; DEL; C1) in {@code path}, a {@code query}
+     * name or value, or a header name or value, as field errors: {@code path}, {@code query.<name>}
+     * (the value), {@code headers.<name>} (the value), and {@code query} or {@code headers} alone for a
+     * name holding one (such a name is not echoed back). None of them has a meaning in a URL or an
+     * HTTP header, a CR or LF would split one, and a NUL cannot be stored in the audit trail: checked
+     * before anything is looked up, audited or sent.
+     */
+    static List<FieldError> controlCharacterProblems(String path, Map<String, String> query, Map<String, String> headers) {
+        List<FieldError> errors = new ArrayList<>();
+        String reason = "must not contain control characters";
+        if (hasControl(path)) {
+            errors.add(new FieldError("path", reason));
+        }
+        fieldsWithControl("query", query, errors);
+        fieldsWithControl("headers", headers, errors);
+        return errors;
+    }
+
+    private static void fieldsWithControl(String field, Map<String, String> entries, List<FieldError> errors) {
+        if (entries == null) {
+            return;
+        }
+        new TreeMap<>(entries).forEach((name, value) -> {
+            if (hasControl(name)) {
+                errors.add(new FieldError(field, "a name must not contain control characters"));
+            } else if (hasControl(value)) {
+                errors.add(new FieldError(field + "." + name, "must not contain control characters"));
+            }
+        });
+    }
+
+    private static boolean hasControl(String s) {
+        return s != null && s.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
+    }
+
     /** Header problems as field errors ({@code headers.<name>}). */
     static List<FieldError> headerProblems(Map<String, String> headers) {
         List<FieldError> errors = new ArrayList<>();

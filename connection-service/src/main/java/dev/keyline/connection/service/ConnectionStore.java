@@ -72,7 +72,7 @@ public class ConnectionStore {
             e.credentialVersion = 1;
             e.vaultVersion = 0;
         }
-        e.persistAndFlush();
+        writeNamed(e, e::persistAndFlush);
         if (in.isSnowflake()) {
             e.vaultVersion = secrets.createInTransaction(e.id, credential(in.key()));
         }
@@ -95,7 +95,7 @@ public class ConnectionStore {
         String changes = ConnectionChanges.describe(e, in);
         UUID certificateBefore = e.certificateId;
         apply(e, in);
-        e.flush();
+        writeNamed(e, () -> ConnectionEntity.flush());
         // Registered on every save (idempotent: keeps the name current, and registers connectors saved
         // before registrations existed); a new certificate first (before the commit), the old one left after it.
         boolean newCertificate = !java.util.Objects.equals(certificateBefore, e.certificateId);
@@ -281,10 +281,32 @@ public class ConnectionStore {
     void requireUniqueName(String name, UUID self) {
         ConnectionEntity other = ConnectionEntity.find("nameKey", ResourceNames.key(name)).firstResult();
         if (other != null && !other.id.equals(self)) {
-            throw new ProblemException(409, "name-taken", "Conflict", "A connection named '" + other.name
-                    + "' already exists (names are unique regardless of case)",
-                    List.of(new FieldError("name", "already in use")));
+            throw nameTaken(other.name);
         }
+    }
+
+    /**
+     * Writes the row now ({@code write}: its insert or flush). The name was checked before, but a
+     * create or rename racing this one passes that check too: the unique index then refuses the
+     * loser's row (PostgreSQL holds the loser's insert until the winner commits), and that is the
+     * same 409 {@code name-taken} as the check's, not a 500. It happens before Vault is written, and
+     * the rollback undoes anything written in the transaction.
+     */
+    private static void writeNamed(ConnectionEntity e, Runnable write) {
+        try {
+            write.run();
+        } catch (jakarta.persistence.PersistenceException ex) {
+            if (ConnectionEntity.nameTakenIn(ex)) {
+                throw nameTaken(e.name);
+            }
+            throw ex;
+        }
+    }
+
+    private static ProblemException nameTaken(String name) {
+        return new ProblemException(409, "name-taken", "Conflict", "A connection named '" + name
+                + "' already exists (names are unique regardless of case)",
+                List.of(new FieldError("name", "already in use")));
     }
 
     private void apply(ConnectionEntity e, ConnectionInput in) {

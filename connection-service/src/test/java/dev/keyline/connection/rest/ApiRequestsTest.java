@@ -4,9 +4,13 @@ import static dev.keyline.connection.ConnectionFixtures.BASE;
 import static dev.keyline.connection.ConnectionFixtures.MANAGER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -83,6 +87,39 @@ class ApiRequestsTest {
                 .when().post(BASE + "/" + id + "/requests")
                 .then().statusCode(400).body("errors.field", hasItem("headers.Authorization"));
         assertThat(certificates.received(certificateId)).isEmpty();
+    }
+
+    /**
+     * A control character in the path, a query name or value, or a header name or value is a 400
+     * naming the field, before anything is audited or sent (a NUL in the path was a 500: the refusal's
+     * audit insert failed on it; a CR/LF in a query value was sent, percent-encoded).
+     */
+    @Test
+    void controlCharactersAreRefusedNamingTheFieldBeforeAnythingIsAuditedOrSent() {
+        String certificateId = UUID.randomUUID().toString();
+        String id = connector(certificateId);
+        certificates.exchangeAnswers(certificateId, 200);
+        List<Map.Entry<Map<String, Object>, String>> cases = new ArrayList<>();
+        for (String control : new String[] { "\u0000", "\r", "\n", "\r\n", "\t", "\u001b", "\u007f", "\u0085",
+                "\u009f" }) {
+            cases.add(Map.entry(Map.of("path", "a" + control + "b"), "path"));
+            cases.add(Map.entry(Map.of("path", "x", "query", Map.of("q", "v" + control)), "query.q"));
+            cases.add(Map.entry(Map.of("path", "x", "query", Map.of("q" + control, "v")), "query"));
+            cases.add(Map.entry(Map.of("path", "x", "headers", Map.of("X-Trace", "v" + control + "Injected: 1")),
+                    "headers.X-Trace"));
+            cases.add(Map.entry(Map.of("path", "x", "headers", Map.of("X-Trace" + control, "v")), "headers"));
+        }
+        for (var c : cases) {
+            given().header("Authorization", CALLER).contentType(ContentType.JSON).body(c.getKey())
+                    .when().post(BASE + "/" + id + "/requests")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("urn:keyline:problem:invalid-request"))
+                    .body("errors.field", hasItem(c.getValue()))
+                    .body("errors.reason", hasItem(containsString("control characters")));
+        }
+        assertThat(certificates.received(certificateId)).isEmpty();
+        given().header("Authorization", MANAGER).queryParam("resourceId", id).when().get("/api/v1/audit-events")
+                .then().statusCode(200).body("action", not(hasItem("connection.request")));
     }
 
     @Test

@@ -5,7 +5,9 @@ import static dev.keyline.connection.ConnectionFixtures.MANAGER;
 import static dev.keyline.connection.ConnectionFixtures.READER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -77,7 +79,12 @@ class ConditionalPutTest {
                 .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(ConnectionFixtures.newKey().getPrivate()),
                         "expectedCredentialVersion", 1))
                 .when().put(BASE + "/" + id + "/credentials")
-                .then().statusCode(428).body("type", equalTo("urn:keyline:problem:precondition-required"));
+                .then().statusCode(428).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:precondition-required"))
+                .body("errors[0].field", equalTo("If-Match"))
+                // The ETag of GET is the row version, which this endpoint does not take: say what it needs.
+                .body("detail", containsString("credentialVersion"))
+                .body("detail", not(containsString("ETag")));
         given().header("Authorization", READER).when().get(BASE + "/" + id)
                 .then().statusCode(200).body("details.credentialVersion", equalTo(1));
     }
