@@ -2,6 +2,7 @@ package dev.keyline.certificate.persistence;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -13,6 +14,7 @@ import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import dev.keyline.common.jdbc.UniqueViolation;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
@@ -100,17 +102,11 @@ public class CertificateEntity extends PanacheEntityBase {
      * The unique indexes on the name (migrations V1 and V12_2): an insert refused by one of them means
      * the name is taken, which a create learns from the insert instead of a SELECT before it.
      */
-    private static final java.util.Set<String> NAME_CONSTRAINTS = java.util.Set.of("certificate_name_key_unique",
+    private static final Set<String> NAME_CONSTRAINTS = Set.of("certificate_name_key_unique",
             "certificate_name_unique");
 
-    /** Whether {@code failure} (from a flush) is a unique index on the name refusing the row. */
+    /** Whether {@code failure} (from an insert or a flush) is a unique index on the name refusing the row. */
     public static boolean nameTakenIn(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.hibernate.exception.ConstraintViolationException cve && cve.getConstraintName() != null
-                    && NAME_CONSTRAINTS.contains(cve.getConstraintName().toLowerCase(java.util.Locale.ROOT))) {
-                return true;
-            }
-        }
-        return false;
+        return UniqueViolation.of(failure, NAME_CONSTRAINTS);
     }
 }

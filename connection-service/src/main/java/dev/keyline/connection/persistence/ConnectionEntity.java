@@ -2,6 +2,7 @@ package dev.keyline.connection.persistence;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -10,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import dev.keyline.common.jdbc.UniqueViolation;
 import dev.keyline.connection.ConnectionType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -147,22 +149,14 @@ public class ConnectionEntity extends PanacheEntityBase {
     }
 
     /**
-     * The unique indexes on the name (migrations V1 and V12_2). The name is checked before a row is
-     * written, but a create or rename racing another for the same name passes that check too; the
-     * index then refuses the loser's row, which means the name is taken (as certificate-service's
-     * CertificateEntity reads it: shared code would have to live in service-common).
+     * The unique indexes on the name (migrations V1 and V12_2): a create or rename that lost a race for
+     * a name learns it from the index ({@link UniqueViolation}).
      */
-    private static final java.util.Set<String> NAME_CONSTRAINTS = java.util.Set.of("connection_name_key_unique",
+    private static final Set<String> NAME_CONSTRAINTS = Set.of("connection_name_key_unique",
             "connection_name_unique");
 
-    /** Whether {@code failure} (from a flush) is a unique index on the name refusing the row. */
+    /** Whether {@code failure} (from an insert or a flush) is a unique index on the name refusing the row. */
     public static boolean nameTakenIn(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.hibernate.exception.ConstraintViolationException cve && cve.getConstraintName() != null
-                    && NAME_CONSTRAINTS.contains(cve.getConstraintName().toLowerCase(java.util.Locale.ROOT))) {
-                return true;
-            }
-        }
-        return false;
+        return UniqueViolation.of(failure, NAME_CONSTRAINTS);
     }
 }
