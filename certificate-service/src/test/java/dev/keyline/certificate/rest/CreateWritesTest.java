@@ -14,15 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.AtOnce;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
@@ -88,7 +86,7 @@ class CreateWritesTest {
                 Map<String, Object> upper = body(name.toUpperCase());
                 Set<String> before = Set.copyOf(vault.secretPaths(MOUNT));
 
-                List<Response> answers = atOnce(pool, List.of(() -> post(lower), () -> post(upper)));
+                List<Response> answers = AtOnce.run(pool, List.of(() -> post(lower), () -> post(upper)));
 
                 List<Integer> statuses = new ArrayList<>();
                 String createdId = null;
@@ -148,7 +146,7 @@ class CreateWritesTest {
                 }
 
                 List<Integer> statuses = new ArrayList<>();
-                for (Response r : atOnce(pool, renames)) {
+                for (Response r : AtOnce.run(pool, renames)) {
                     statuses.add(r.statusCode());
                     if (r.statusCode() != 200) {
                         assertNameTaken(r);
@@ -161,23 +159,6 @@ class CreateWritesTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Sends {@code calls} on {@code pool}, released together by a barrier so they race; their answers in order. */
-    private static List<Response> atOnce(ExecutorService pool, List<Callable<Response>> calls) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(calls.size());
-        List<Future<Response>> answers = new ArrayList<>();
-        for (Callable<Response> call : calls) {
-            answers.add(pool.submit(() -> {
-                start.await(10, TimeUnit.SECONDS);
-                return call.call();
-            }));
-        }
-        List<Response> out = new ArrayList<>();
-        for (Future<Response> f : answers) {
-            out.add(f.get(60, TimeUnit.SECONDS));
-        }
-        return out;
     }
 
     private static void assertNameTaken(Response r) {

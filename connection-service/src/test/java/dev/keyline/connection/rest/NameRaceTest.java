@@ -14,15 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.AtOnce;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
 import dev.keyline.connection.ConnectionFixtures;
@@ -84,7 +82,7 @@ class NameRaceTest {
 
                 List<Integer> statuses = new ArrayList<>();
                 String createdId = null;
-                for (Response r : atOnce(pool, creates)) {
+                for (Response r : AtOnce.run(pool, creates)) {
                     statuses.add(r.statusCode());
                     if (r.statusCode() == 201) {
                         createdId = r.path("id");
@@ -127,7 +125,7 @@ class NameRaceTest {
                 }
 
                 List<Integer> statuses = new ArrayList<>();
-                for (Response r : atOnce(pool, renames)) {
+                for (Response r : AtOnce.run(pool, renames)) {
                     statuses.add(r.statusCode());
                     if (r.statusCode() != 200) {
                         assertNameTaken(r);
@@ -141,23 +139,6 @@ class NameRaceTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Sends {@code calls} on {@code pool}, released together by a barrier so they race; their answers in order. */
-    private static List<Response> atOnce(ExecutorService pool, List<Callable<Response>> calls) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(calls.size());
-        List<Future<Response>> answers = new ArrayList<>();
-        for (Callable<Response> call : calls) {
-            answers.add(pool.submit(() -> {
-                start.await(10, TimeUnit.SECONDS);
-                return call.call();
-            }));
-        }
-        List<Response> out = new ArrayList<>();
-        for (Future<Response> f : answers) {
-            out.add(f.get(60, TimeUnit.SECONDS));
-        }
-        return out;
     }
 
     private static void assertNameTaken(Response r) {
