@@ -94,15 +94,46 @@ public class ProblemMappers {
         String field = jsonPath(e);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " has the wrong type", path(uri), List.of(new FieldError(field,
-                        "expected " + e.getTargetType().getSimpleName()))));
+                        "expected " + expected(e.getTargetType())))));
     }
 
     @ServerExceptionMapper(priority = 1)
     public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        // StrictJsonParsing: the original message names the token's type, never a value.
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
+                    "The request body has more after its JSON value", path(uri),
+                    List.of(new FieldError("$", "content after the JSON value"))));
+        }
         String field = jsonPath(e);
+        Class<?> target = e.getTargetType();
+        boolean scalar = target != null && (target.isPrimitive() || target == String.class
+                || Number.class.isAssignableFrom(target) || target == Boolean.class);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " has the wrong type or shape", path(uri),
-                List.of(new FieldError(field, "wrong type or shape"))));
+                List.of(new FieldError(field, scalar ? "expected " + expected(target) : "wrong type or shape"))));
+    }
+
+    /** The JSON type a field takes, as a client knows it: "expected boolean" rather than "expected Boolean". */
+    static String expected(Class<?> target) {
+        if (target == null) {
+            return "another type";
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return "boolean (true or false)";
+        }
+        if (target == String.class) {
+            return "string";
+        }
+        if (target == int.class || target == long.class || target == short.class || target == byte.class
+                || target == Integer.class || target == Long.class || target == Short.class || target == Byte.class
+                || target == java.math.BigInteger.class) {
+            return "whole number";
+        }
+        if (target == double.class || target == float.class || Number.class.isAssignableFrom(target)) {
+            return "number";
+        }
+        return target.getSimpleName();
     }
 
     @ServerExceptionMapper(priority = 1)
