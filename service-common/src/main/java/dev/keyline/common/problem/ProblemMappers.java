@@ -1,6 +1,8 @@
 package dev.keyline.common.problem;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 import jakarta.persistence.OptimisticLockException;
@@ -19,7 +21,10 @@ import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -138,12 +143,50 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        // Reached also through web() for whatever Quarkus REST wrapped: the more specific answers first.
+        if (e instanceof InvalidFormatException f) {
+            return badFormat(f, uri);
+        }
+        if (e instanceof MismatchedInputException m) {
+            return mismatched(m, uri);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputCoercionException c) {
+                return outOfRange(e, c, uri);
+            }
+        }
         String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
         // StrictJsonParsing: the original message names the key, never a value.
         boolean duplicate = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field");
         return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
                 duplicate ? "The request body names a key twice" : "The request body is not valid JSON", path(uri),
                 List.of(new FieldError(field, duplicate ? "duplicate key" : "not valid JSON"))));
+    }
+
+    /**
+     * A valid JSON number too large for its field ({@code "maxAttempts": 1099511627776} for an int):
+     * Jackson's parser throws this; databind wraps it with the field's path, or, where it does not,
+     * the parser's context still knows where it was.
+     */
+    private static Response outOfRange(JsonProcessingException e, InputCoercionException coercion, UriInfo uri) {
+        String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? jsonPath(m)
+                : coercion.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "$";
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "Field " + field + " is out of range", path(uri), List.of(new FieldError(field, "number out of range"))));
+    }
+
+    /** {@code a.b[2]} for the value a parser is at, as {@link #jsonPath} writes a mapping exception's path. */
+    static String contextPath(JsonStreamContext context) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        String path = String.join("", parts);
+        return path.isEmpty() ? "$" : path.startsWith(".") ? path.substring(1) : path;
     }
 
     @ServerExceptionMapper(priority = 1)

@@ -6,7 +6,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -21,7 +24,7 @@ import dev.keyline.common.json.StrictJsonParsing;
 class JsonProblemMappingTest {
 
     record Body(Boolean adopt, boolean enabled, Integer keySize, int maxAttempts, long timeoutSecs, String name,
-            Nested nested) {
+            Nested nested, java.util.List<Integer> list) {
     }
 
     record Nested(int count) {
@@ -48,6 +51,35 @@ class JsonProblemMappingTest {
     void contentAfterTheJsonValueIsMalformed() {
         assertFieldError("{\"name\":\"n\"} {\"enabled\":false}", "malformed-json", "$", "content after the JSON value");
         assertFieldError("{\"name\":\"n\"} garbage", "malformed-json", "$", "not valid JSON");
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsOutOfRangeNotMalformed() {
+        assertFieldError("{\"maxAttempts\":1099511627776}", "invalid-request", "maxAttempts", "number out of range");
+        assertFieldError("{\"keySize\":1099511627776}", "invalid-request", "keySize", "number out of range");
+        assertFieldError("{\"timeoutSecs\":99999999999999999999}", "invalid-request", "timeoutSecs",
+                "number out of range");
+        assertFieldError("{\"nested\":{\"count\":1099511627776}}", "invalid-request", "nested.count",
+                "number out of range");
+        assertFieldError("{\"list\":[1, 1099511627776]}", "invalid-request", "list[1]", "number out of range");
+        // A fraction is refused for an integer field before its size matters.
+        assertFieldError("{\"timeoutSecs\":1e20}", "invalid-request", "timeoutSecs", "expected whole number");
+    }
+
+    @Test
+    void anOverflowTheParserThrowsUnwrappedIsPlacedByItsContext() throws Exception {
+        InputCoercionException overflow = null;
+        try (JsonParser p = mapper.createParser("{\"a\":{\"b\":[0, 1099511627776]}}")) {
+            while (p.nextToken() != null) {
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                    p.getIntValue();
+                }
+            }
+        } catch (InputCoercionException e) {
+            overflow = e;
+        }
+        Problem p = (Problem) mappers.malformedJson(overflow, null).getEntity();
+        assertThat(p.errors()).containsExactly(new FieldError("a.b[1]", "number out of range"));
     }
 
     private void assertFieldError(String body, String type, String field, String reason) {
