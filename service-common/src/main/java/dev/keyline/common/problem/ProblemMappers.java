@@ -63,11 +63,15 @@ public class ProblemMappers {
     }
 
     private static Response tooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
+        return tooLarge(RequestSizeLimit.detail(e.limit()), RequestSizeLimit.reason(e.limit()), uri);
+    }
+
+    /** Every oversized body gets the same problem type, whichever limit stopped it. */
+    private static Response tooLarge(String detail, String reason, UriInfo uri) {
         // The rest of the body is never read: the connection cannot carry another request.
         return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
-                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413,
-                        RequestSizeLimit.detail(e.limit()), path(uri),
-                        List.of(new FieldError("$", RequestSizeLimit.reason(e.limit())))))
+                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413, detail,
+                        path(uri), List.of(new FieldError("$", reason))))
                 .build();
     }
 
@@ -240,6 +244,10 @@ public class ProblemMappers {
             if (c instanceof JsonProcessingException json) {
                 return malformedJson(json, uri);
             }
+        }
+        if (status == 413) {
+            // Quarkus REST's multipart reader stops a chunked upload at its own limit with a plain 413.
+            return tooLarge("The request body is larger than this service accepts", "body too large", uri);
         }
         if (status >= 500) {
             LOG.errorf("Request to %s failed with %d: %s", path(uri), status, e.getClass().getName());
