@@ -45,6 +45,7 @@ import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
+import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.validation.ResourceNames;
 import io.smallrye.common.annotation.Blocking;
@@ -109,7 +110,7 @@ public class CertificateResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         return listing.call(() -> {
-            CertificateService.Listed found = certificates.list(name, page, size);
+            CertificateService.Listed found = certificates.list(QueryValues.text("name", name), page, size);
             return new PageView<>(found.items().stream().map(this::view).toList(), page, size, found.total());
         });
     }

@@ -36,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
+import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -118,7 +119,7 @@ public class ConnectionResource {
     public PageView<ConnectionView> list(@QueryParam("name") String name,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
-        ConnectionReads.Page found = connections.list(name, page, size);
+        ConnectionReads.Page found = connections.list(QueryValues.text("name", name), page, size);
         return new PageView<>(found.items().stream().map(ConnectionView::of).toList(), page, size, found.total());
     }
 

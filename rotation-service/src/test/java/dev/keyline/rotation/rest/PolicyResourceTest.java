@@ -111,6 +111,31 @@ class PolicyResourceTest {
                 .contentType("application/problem+json").body("errors[0].field", is("window.start"));
     }
 
+    /** {"adopt": 1} was read as true, and adopt overrides a safety guard: only a JSON boolean is one. */
+    @Test
+    void aValueOfAnotherJsonTypeIsRefusedNotConverted() {
+        for (String start : new String[] { "{\"adopt\":1}", "{\"adopt\":\"true\"}" }) {
+            given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(start).when()
+                    .post("/api/v1/connections/" + UUID.randomUUID() + "/rotations").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", is("adopt"));
+        }
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body("{} {\"adopt\":true}").when()
+                .post("/api/v1/connections/" + UUID.randomUUID() + "/rotations").then().statusCode(400)
+                .body("type", is("urn:keyline:problem:malformed-json"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P90D", "keySize", 2048.7)).then()
+                .statusCode(400).body("errors[0].field", is("keySize"));
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "P90D", "maxAttempts", 1099511627776L))
+                .then().statusCode(400).body("type", is("urn:keyline:problem:invalid-request"))
+                .body("errors[0].field", is("maxAttempts")).body("errors[0].reason", is("number out of range"));
+    }
+
+    @Test
+    void anInstantBeyondPostgresIs400NamingTheParameter() {
+        given().header("Authorization", READER).queryParam("until", "+999999999-12-31T23:59:59Z").when()
+                .get("/api/v1/rotations").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", is("until"));
+    }
+
     private static io.restassured.response.Response post(Map<String, Object> body) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).when().post(BASE);
     }

@@ -48,7 +48,8 @@ public class AuditEventResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         PageView.requireShallow(page, size, "read older events with until (the occurredAt of the last event read)");
-        return audit.find(new AuditTrail.AuditQuery(resourceId, action, actor,
+        return audit.find(new AuditTrail.AuditQuery(QueryValues.text("resourceId", resourceId),
+                QueryValues.text("action", action), QueryValues.text("actor", actor),
                 QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since),
                 QueryValues.instant("until", until), page, size));
     }

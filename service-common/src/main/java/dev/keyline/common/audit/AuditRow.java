@@ -43,7 +43,10 @@ public record AuditRow(String actor, String via, String action, String resourceT
     /** Below the column's 2000, so a cut detail still fits with room to spare. */
     private static final int DETAIL_MAX = 1900;
 
-    /** Inserts this row on {@code c}; values longer than their column are cut, never refused. */
+    /**
+     * Inserts this row on {@code c}; values longer than their column are cut and characters the
+     * column cannot hold replaced, never refused.
+     */
     public void insert(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             // The trace of the work being audited (null when tracing is off): operators go from an
@@ -97,18 +100,47 @@ public record AuditRow(String actor, String via, String action, String resourceT
     /** Binds this row's ten columns from parameter {@code offset + 1} on. */
     private void bind(PreparedStatement ps, int offset, String traceId) throws SQLException {
         ps.setObject(offset + 1, UUID.randomUUID());
-        ps.setString(offset + 2, cut(actor, ACTOR_MAX));
-        ps.setString(offset + 3, cut(via, VIA_MAX));
-        ps.setString(offset + 4, action);
-        ps.setString(offset + 5, resourceType);
-        ps.setString(offset + 6, resourceId);
+        ps.setString(offset + 2, text(actor, ACTOR_MAX));
+        ps.setString(offset + 3, text(via, VIA_MAX));
+        ps.setString(offset + 4, text(action, Integer.MAX_VALUE));
+        ps.setString(offset + 5, text(resourceType, Integer.MAX_VALUE));
+        ps.setString(offset + 6, text(resourceId, Integer.MAX_VALUE));
         ps.setString(offset + 7, outcome.name());
-        ps.setString(offset + 8, cut(fingerprints, FINGERPRINTS_MAX));
-        ps.setString(offset + 9, cut(detail, DETAIL_MAX));
+        ps.setString(offset + 8, text(fingerprints, FINGERPRINTS_MAX));
+        ps.setString(offset + 9, text(detail, DETAIL_MAX));
         ps.setString(offset + 10, traceId);
     }
 
-    private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+    /**
+     * {@code value} cut to {@code max} characters, with every character PostgreSQL text cannot hold
+     * (U+0000, and a surrogate without its pair, which a cut may also leave) replaced by U+FFFD:
+     * an audit event carries what the caller sent (a request path, a name) and must never fail for it.
+     */
+    static String text(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String cut = value.length() <= max ? value : value.substring(0, max);
+        StringBuilder sb = null;
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            boolean pairStart = Character.isHighSurrogate(c) && i + 1 < cut.length()
+                    && Character.isLowSurrogate(cut.charAt(i + 1));
+            if (pairStart) {
+                if (sb != null) {
+                    sb.append(c).append(cut.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            boolean unstorable = c == 0 || Character.isSurrogate(c);
+            if (unstorable && sb == null) {
+                sb = new StringBuilder(cut.length()).append(cut, 0, i);
+            }
+            if (sb != null) {
+                sb.append(unstorable ? '\uFFFD' : c);
+            }
+        }
+        return sb == null ? cut : sb.toString();
     }
 }

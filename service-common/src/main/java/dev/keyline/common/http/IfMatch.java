@@ -25,16 +25,47 @@ public final class IfMatch {
         return version;
     }
 
-    /** The version, or null when the header is absent; a malformed value is a 400 naming the header. */
+    /**
+     * The version, or null when the header is absent. The header must be one strong entity-tag,
+     * {@code "7"}, as the services send it in ETag (RFC 9110 8.8.3). If-Match compares strongly
+     * (13.1.1): a weak tag ({@code W/"7"}) never matches, 412. Anything that is not an entity-tag
+     * ({@code 7}, an unterminated {@code "7}, {@code *}, a list) is a 400 naming the header: read
+     * loosely, all of these were taken as the version.
+     */
     public static Long version(String header) {
         if (header == null || header.isBlank()) {
             return null;
         }
-        String v = header.trim().replace("W/", "").replace("\"", "");
+        String v = header.strip();
+        boolean weak = v.startsWith("W/");
+        String opaque = weak ? v.substring(2) : v;
+        if (!isOpaqueTag(opaque)) {
+            throw ProblemException.invalidField("If-Match",
+                    "must be the ETag returned by GET, a version in double quotes such as \"3\"");
+        }
+        if (weak) {
+            throw new ProblemException(412, "stale-version", "Precondition failed",
+                    "If-Match compares entity-tags strongly: a weak tag (W/...) never matches; send the ETag read with GET",
+                    List.of(new FieldError("If-Match", "a weak entity-tag never matches")));
+        }
         try {
-            return Long.parseLong(v);
+            return Long.parseLong(opaque.substring(1, opaque.length() - 1));
         } catch (NumberFormatException e) {
             throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
         }
+    }
+
+    /** RFC 9110's opaque-tag: {@code DQUOTE *etagc DQUOTE}, etagc being %x21 / %x23-7E / %x80-FF. */
+    private static boolean isOpaqueTag(String s) {
+        if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
+            return false;
+        }
+        for (int i = 1; i < s.length() - 1; i++) {
+            char c = s.charAt(i);
+            if (!(c == 0x21 || (c >= 0x23 && c <= 0x7e) || (c >= 0x80 && c <= 0xff))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,6 +17,13 @@ public final class QueryValues {
 
     /** Longer than any ISO-8601 instant: refused on its length before parsing. */
     private static final int MAX_INSTANT_LENGTH = 40;
+    /**
+     * The instants a filter may name: years 0001 to 9999, what an ISO-8601 date writes without a
+     * sign. PostgreSQL's timestamptz holds more (4713 BC to 294276 AD) but not what {@link Instant}
+     * holds (years -1,000,000,000 to 1,000,000,000): such a bound failed the query with a 500.
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private QueryValues() {
     }
@@ -33,11 +40,31 @@ public final class QueryValues {
         if (value.length() > MAX_INSTANT_LENGTH) {
             throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
+        Instant instant;
         try {
-            return Instant.parse(value.strip());
+            instant = Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField(field, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ProblemException.invalidField(field,
+                    "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z");
+        }
+        return instant;
+    }
+
+    /**
+     * Free text for a filter ({@code name}, {@code actor}, …), as sent; null when absent. A control
+     * character (U+0000 to U+001F, U+007F) is in no name, actor, action or id, and PostgreSQL cannot
+     * even hold U+0000 in a text parameter: the query failed with a 500.
+     *
+     * @throws ProblemException 400 naming {@code field} when the value holds a control character
+     */
+    public static String text(String field, String value) {
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ProblemException.invalidField(field, "must not contain control characters");
+        }
+        return value;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.keyline.common.json;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -11,7 +12,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
- * Two leniencies of Jackson that let a request mean something other than what it says:
+ * Leniencies of Jackson that let a request mean something other than what it says:
  *
  * <ul>
  * <li>A JSON object naming the same key twice: Jackson keeps the last value, so
@@ -20,6 +21,14 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * <li>An empty or blank string where a UUID, number or boolean belongs: Jackson reads it as null,
  * so 64 KiB of spaces in {@code keyAdminConnectionId} silently means "the default". Refused as the
  * wrong type.
+ * <li>A value of another JSON type converted to the field's: {@code "adopt": 1} read as true (adopt
+ * overrides a safety guard), {@code "enabled": 0} as false, {@code "enabled": "true"} as true,
+ * {@code "keySize": 2048.7} as 2048, {@code "timeoutSecs": "30"} as 30, {@code "name": 123} as "123".
+ * Refused as the wrong type: a boolean must be {@code true} or {@code false}, a number a JSON number
+ * (an integer field a whole one), a string a JSON string. The console sends real numbers and
+ * booleans (text that is not a number only to have it refused naming the field).
+ * <li>Content after the JSON value ({@code {…} {"enabled":false} garbage}): Jackson stopped after the
+ * first value, so the body meant one thing to whatever read all of it and another here. Refused.
  * </ul>
  */
 @Singleton
@@ -28,10 +37,25 @@ public class StrictJsonParsing implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        refuse(mapper, LogicalType.Boolean, CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.String);
+        refuse(mapper, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean,
+                CoercionInputShape.String);
+        refuse(mapper, LogicalType.Float, CoercionInputShape.Boolean, CoercionInputShape.String);
+        refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
         for (LogicalType type : new LogicalType[] { LogicalType.OtherScalar, LogicalType.Integer, LogicalType.Float,
                 LogicalType.Boolean }) {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                     .setAcceptBlankAsEmpty(false);
+        }
+    }
+
+    private static void refuse(ObjectMapper mapper, LogicalType type, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.keyline.common.problem;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 import jakarta.persistence.OptimisticLockException;
@@ -19,7 +21,10 @@ import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -58,11 +63,15 @@ public class ProblemMappers {
     }
 
     private static Response tooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
+        return tooLarge(RequestSizeLimit.detail(e.limit()), RequestSizeLimit.reason(e.limit()), uri);
+    }
+
+    /** Every oversized body gets the same problem type, whichever limit stopped it. */
+    private static Response tooLarge(String detail, String reason, UriInfo uri) {
         // The rest of the body is never read: the connection cannot carry another request.
         return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
-                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413,
-                        RequestSizeLimit.detail(e.limit()), path(uri),
-                        List.of(new FieldError("$", RequestSizeLimit.reason(e.limit())))))
+                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413, detail,
+                        path(uri), List.of(new FieldError("$", reason))))
                 .build();
     }
 
@@ -94,25 +103,94 @@ public class ProblemMappers {
         String field = jsonPath(e);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " has the wrong type", path(uri), List.of(new FieldError(field,
-                        "expected " + e.getTargetType().getSimpleName()))));
+                        "expected " + expected(e.getTargetType())))));
     }
 
     @ServerExceptionMapper(priority = 1)
     public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        // StrictJsonParsing: the original message names the token's type, never a value.
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
+                    "The request body has more after its JSON value", path(uri),
+                    List.of(new FieldError("$", "content after the JSON value"))));
+        }
         String field = jsonPath(e);
+        Class<?> target = e.getTargetType();
+        boolean scalar = target != null && (target.isPrimitive() || target == String.class
+                || Number.class.isAssignableFrom(target) || target == Boolean.class);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " has the wrong type or shape", path(uri),
-                List.of(new FieldError(field, "wrong type or shape"))));
+                List.of(new FieldError(field, scalar ? "expected " + expected(target) : "wrong type or shape"))));
+    }
+
+    /** The JSON type a field takes, as a client knows it: "expected boolean" rather than "expected Boolean". */
+    static String expected(Class<?> target) {
+        if (target == null) {
+            return "another type";
+        }
+        if (target == boolean.class || target == Boolean.class) {
+            return "boolean (true or false)";
+        }
+        if (target == String.class) {
+            return "string";
+        }
+        if (target == int.class || target == long.class || target == short.class || target == byte.class
+                || target == Integer.class || target == Long.class || target == Short.class || target == Byte.class
+                || target == java.math.BigInteger.class) {
+            return "whole number";
+        }
+        if (target == double.class || target == float.class || Number.class.isAssignableFrom(target)) {
+            return "number";
+        }
+        return target.getSimpleName();
     }
 
     @ServerExceptionMapper(priority = 1)
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        // Reached also through web() for whatever Quarkus REST wrapped: the more specific answers first.
+        if (e instanceof InvalidFormatException f) {
+            return badFormat(f, uri);
+        }
+        if (e instanceof MismatchedInputException m) {
+            return mismatched(m, uri);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputCoercionException c) {
+                return outOfRange(e, c, uri);
+            }
+        }
         String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
         // StrictJsonParsing: the original message names the key, never a value.
         boolean duplicate = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field");
         return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
                 duplicate ? "The request body names a key twice" : "The request body is not valid JSON", path(uri),
                 List.of(new FieldError(field, duplicate ? "duplicate key" : "not valid JSON"))));
+    }
+
+    /**
+     * A valid JSON number too large for its field ({@code "maxAttempts": 1099511627776} for an int):
+     * Jackson's parser throws this; databind wraps it with the field's path, or, where it does not,
+     * the parser's context still knows where it was.
+     */
+    private static Response outOfRange(JsonProcessingException e, InputCoercionException coercion, UriInfo uri) {
+        String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? jsonPath(m)
+                : coercion.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "$";
+        return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
+                "Field " + field + " is out of range", path(uri), List.of(new FieldError(field, "number out of range"))));
+    }
+
+    /** {@code a.b[2]} for the value a parser is at, as {@link #jsonPath} writes a mapping exception's path. */
+    static String contextPath(JsonStreamContext context) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        String path = String.join("", parts);
+        return path.isEmpty() ? "$" : path.startsWith(".") ? path.substring(1) : path;
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -166,6 +244,10 @@ public class ProblemMappers {
             if (c instanceof JsonProcessingException json) {
                 return malformedJson(json, uri);
             }
+        }
+        if (status == 413) {
+            // Quarkus REST's multipart reader stops a chunked upload at its own limit with a plain 413.
+            return tooLarge("The request body is larger than this service accepts", "body too large", uri);
         }
         if (status >= 500) {
             LOG.errorf("Request to %s failed with %d: %s", path(uri), status, e.getClass().getName());

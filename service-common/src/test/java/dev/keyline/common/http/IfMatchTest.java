@@ -22,15 +22,32 @@ class IfMatchTest {
     }
 
     @Test
-    void theVersionIsReadFromStrongWeakAndBareTags() {
+    void theVersionIsReadFromAStrongTag() {
         assertThat(IfMatch.required("\"7\"")).isEqualTo(7L);
-        assertThat(IfMatch.required("W/\"7\"")).isEqualTo(7L);
-        assertThat(IfMatch.required("7")).isEqualTo(7L);
+        assertThat(IfMatch.required(" \"7\" ")).isEqualTo(7L);
+        assertThat(IfMatch.version(null)).isNull();
+    }
+
+    /** RFC 9110 13.1.1: If-Match uses the strong comparison, a weak entity-tag never matches. */
+    @Test
+    void aWeakTagNeverMatches412() {
+        for (String weak : new String[] { "W/\"7\"", "W/\"\"", "W/\"abc\"" }) {
+            assertThatThrownBy(() -> IfMatch.required(weak)).as(weak)
+                    .isInstanceOfSatisfying(ProblemException.class, p -> {
+                        assertThat(p.status()).isEqualTo(412);
+                        assertThat(p.errors()).extracting(e -> e.field()).containsExactly("If-Match");
+                    });
+        }
     }
 
     @Test
-    void aMalformedTagIs400() {
-        assertThatThrownBy(() -> IfMatch.required("\"abc\"")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.status()).isEqualTo(400));
+    void aValueThatIsNotAnEntityTagIs400NamingTheHeader() {
+        for (String bad : new String[] { "7", "\"7", "7\"", "W/7", "W/\"7", "*", "\"7\", \"8\"", "\"7\"x",
+                "\"a\"b\"", "\"7 \"", "\"\"", "\"abc\"" }) {
+            assertThatThrownBy(() -> IfMatch.required(bad)).as(bad).isInstanceOfSatisfying(ProblemException.class, p -> {
+                assertThat(p.status()).isEqualTo(400);
+                assertThat(p.errors()).extracting(e -> e.field()).containsExactly("If-Match");
+            });
+        }
     }
 }

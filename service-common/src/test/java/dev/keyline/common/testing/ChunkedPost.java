@@ -20,12 +20,18 @@ public final class ChunkedPost {
 
     /** POSTs the body in 64 KiB chunks and returns the whole answer (the server may close before all is sent). */
     public static String post(URL root, String path, String authorization, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return post(root, path, authorization, "application/json", json);
+    }
+
+    /** {@link #post(URL, String, String, String)} with a body of {@code contentType} (a multipart form, say). */
+    public static String post(URL root, String path, String authorization, String contentType, String content)
+            throws IOException {
+        byte[] body = content.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(root.getHost(), root.getPort())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int offset = 0; offset < body.length; offset += 65_536) {
