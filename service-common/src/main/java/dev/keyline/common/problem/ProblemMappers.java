@@ -190,7 +190,7 @@ public class ProblemMappers {
             }
         }
         String path = String.join("", parts);
-        return path.isEmpty() ? "$" : path.startsWith(".") ? path.substring(1) : path;
+        return path.isEmpty() ? "$" : shown(path.startsWith(".") ? path.substring(1) : path);
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -364,7 +364,14 @@ public class ProblemMappers {
                 sb.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return sb.isEmpty() ? "$" : sb.toString();
+        return sb.isEmpty() ? "$" : shown(sb.toString());
+    }
+
+    /** The longest field path echoed back: a map key in the path is the caller's own text, of any length. */
+    static final int MAX_FIELD_PATH = 200;
+
+    private static String shown(String fieldPath) {
+        return fieldPath.length() <= MAX_FIELD_PATH ? fieldPath : fieldPath.substring(0, MAX_FIELD_PATH) + "…";
     }
 
     /**

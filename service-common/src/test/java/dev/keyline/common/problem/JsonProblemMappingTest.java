@@ -24,7 +24,7 @@ import dev.keyline.common.json.StrictJsonParsing;
 class JsonProblemMappingTest {
 
     record Body(Boolean adopt, boolean enabled, Integer keySize, int maxAttempts, long timeoutSecs, String name,
-            Nested nested, java.util.List<Integer> list) {
+            Nested nested, java.util.List<Integer> list, java.util.Map<String, String> query) {
     }
 
     record Nested(int count) {
@@ -45,6 +45,16 @@ class JsonProblemMappingTest {
         assertFieldError("{\"timeoutSecs\":\"30\"}", "invalid-request", "timeoutSecs", "expected whole number");
         assertFieldError("{\"name\":123}", "invalid-request", "name", "expected string");
         assertFieldError("{\"nested\":{\"count\":true}}", "invalid-request", "nested.count", "expected whole number");
+    }
+
+    @Test
+    void aLongMapKeyInTheFieldPathIsCutBeforeItIsEchoed() {
+        String key = "k".repeat(5000);
+        Problem p = (Problem) answer("{\"query\":{\"" + key + "\":5}}").getEntity();
+        assertThat(p.errors()).hasSize(1);
+        assertThat(p.errors().get(0).field()).startsWith("query.kkk").hasSize(ProblemMappers.MAX_FIELD_PATH + 1)
+                .endsWith("…");
+        assertThat(p.errors().get(0).reason()).isEqualTo("expected string");
     }
 
     @Test
