@@ -38,7 +38,6 @@ import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.audit.AuditTrail;
-import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.connection.ApiCallResult;
@@ -280,16 +279,9 @@ public class ConnectionResource {
             + "(If-Match: the credentialVersion read, as in expectedCredentialVersion; 428 without it)")
     public Response swapCredentials(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull CredentialsRequest request) {
-        Long sent = IfMatch.version(ifMatch);
-        if (sent == null) {
-            // Not IfMatch.required: its detail asks for the ETag (the row version), and this resource's
-            // entity tag is the credential version, which the GET body shows as details.credentialVersion.
-            throw new ProblemException(428, "precondition-required", "Precondition required",
-                    "Send If-Match with the credentialVersion you read with GET (details.credentialVersion, the same "
-                            + "number as expectedCredentialVersion), so that a key swapped since is not overwritten",
-                    List.of(new FieldError("If-Match", "is required: the credentialVersion")));
-        }
-        long expected = sent;
+        // This resource's entity-tag is the credential version (details.credentialVersion), not the row's ETag.
+        long expected = IfMatch.required(ifMatch, "the credentialVersion you read with GET (details.credentialVersion, "
+                + "the same number as expectedCredentialVersion)", "a key swapped since", "is required: the credentialVersion");
         if (expected != request.expectedCredentialVersion()) {
             throw ProblemException.invalidField("If-Match", "must name the same credential version as expectedCredentialVersion");
         }

@@ -16,11 +16,24 @@ public final class IfMatch {
      * the same version would silently overwrite each other's change: 428 Precondition Required.
      */
     public static long required(String header) {
+        return required(header, "the ETag (version) you read with GET", "a change made since", "is required");
+    }
+
+    /**
+     * As {@link #required(String)} for a resource whose entity-tag is another version than the row's
+     * (a connection's credentials: the credentialVersion): the 428 names {@code tag}, so the client
+     * is not sent to the wrong number.
+     *
+     * @param tag what to send, for the detail ("the credentialVersion you read with GET …")
+     * @param change what If-Match protects, for the detail ("a key swapped since")
+     * @param reason the field error's reason on If-Match
+     */
+    public static long required(String header, String tag, String change, String reason) {
         Long version = version(header);
         if (version == null) {
             throw new ProblemException(428, "precondition-required", "Precondition required",
-                    "Send If-Match with the ETag (version) you read with GET, so that a change made since is not overwritten",
-                    List.of(new FieldError("If-Match", "is required")));
+                    "Send If-Match with " + tag + ", so that " + change + " is not overwritten",
+                    List.of(new FieldError("If-Match", reason)));
         }
         return version;
     }
