@@ -2,6 +2,7 @@ package dev.keyline.connection.service;
 
 import java.util.List;
 
+import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 
@@ -34,15 +35,9 @@ public record SlotPrecondition(String fingerprint) {
         if (!match) {
             return null;
         }
-        String v = ifMatch.trim();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
-        }
-        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-            v = v.substring(1, v.length() - 1);
-        }
-        if (!v.startsWith("SHA256:") || v.length() == "SHA256:".length() || v.contains("\"") || v.contains(",")
-                || v.contains(" ")) {
+        // One strong entity-tag, as everywhere else: a weak one never matches (412), an unquoted one is a 400.
+        String v = IfMatch.strongTag(ifMatch);
+        if (!v.startsWith("SHA256:") || v.length() == "SHA256:".length()) {
             throw ProblemException.invalidField("If-Match",
                     "must be one key fingerprint \"SHA256:…\" as GET …/key-slots shows it (If-None-Match: * for an empty slot)");
         }

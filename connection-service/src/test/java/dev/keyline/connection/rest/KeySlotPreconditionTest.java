@@ -170,6 +170,11 @@ class KeySlotPreconditionTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("If-Match"));
         manager().header("If-Match", "*").when().delete(BASE + "/" + f.connectionId() + "/key-slots/2")
                 .then().statusCode(400).body("errors[0].field", equalTo("If-Match"));
+        // The slot's own fingerprint, but not as one strong entity-tag: unquoted is 400, weak never matches (412).
+        manager().header("If-Match", fp).when().delete(BASE + "/" + f.connectionId() + "/key-slots/1")
+                .then().statusCode(400).body("errors[0].field", equalTo("If-Match"));
+        manager().header("If-Match", "W/\"" + fp + "\"").when().delete(BASE + "/" + f.connectionId() + "/key-slots/1")
+                .then().statusCode(412).body("errors[0].field", equalTo("If-Match"));
         manager().header("If-None-Match", "\"" + fp + "\"").when().delete(BASE + "/" + f.connectionId() + "/key-slots/2")
                 .then().statusCode(400).body("errors[0].field", equalTo("If-None-Match"));
         manager().header("If-Match", "\"" + fp + "\"").header("If-None-Match", "*")

@@ -40,12 +40,28 @@ public final class IfMatch {
 
     /**
      * The version, or null when the header is absent. The header must be one strong entity-tag,
-     * {@code "7"}, as the services send it in ETag (RFC 9110 8.8.3). If-Match compares strongly
-     * (13.1.1): a weak tag ({@code W/"7"}) never matches, 412. Anything that is not an entity-tag
-     * ({@code 7}, an unterminated {@code "7}, {@code *}, a list) is a 400 naming the header: read
-     * loosely, all of these were taken as the version.
+     * {@code "7"}, as the services send it in ETag: see {@link #strongTag(String)}.
      */
     public static Long version(String header) {
+        String tag = strongTag(header);
+        if (tag == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(tag);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
+        }
+    }
+
+    /**
+     * What is between the quotes of the one strong entity-tag the header holds ({@code "7"} gives
+     * {@code 7}), or null when the header is absent (RFC 9110 8.8.3). If-Match compares strongly
+     * (13.1.1): a weak tag ({@code W/"7"}) never matches, 412. Anything that is not an entity-tag
+     * ({@code 7}, an unterminated {@code "7}, {@code *}, a list) is a 400 naming the header: read
+     * loosely, all of these were taken as the tag.
+     */
+    public static String strongTag(String header) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -54,18 +70,14 @@ public final class IfMatch {
         String opaque = weak ? v.substring(2) : v;
         if (!isOpaqueTag(opaque)) {
             throw ProblemException.invalidField("If-Match",
-                    "must be the ETag returned by GET, a version in double quotes such as \"3\"");
+                    "must be the ETag returned by GET, in double quotes such as \"3\"");
         }
         if (weak) {
             throw new ProblemException(412, "stale-version", "Precondition failed",
                     "If-Match compares entity-tags strongly: a weak tag (W/...) never matches; send the ETag read with GET",
                     List.of(new FieldError("If-Match", "a weak entity-tag never matches")));
         }
-        try {
-            return Long.parseLong(opaque.substring(1, opaque.length() - 1));
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
-        }
+        return opaque.substring(1, opaque.length() - 1);
     }
 
     /** RFC 9110's opaque-tag: {@code DQUOTE *etagc DQUOTE}, etagc being %x21 / %x23-7E / %x80-FF. */

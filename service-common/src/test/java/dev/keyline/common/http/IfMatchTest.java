@@ -50,4 +50,15 @@ class IfMatchTest {
             });
         }
     }
+
+    /** The key slots' tag is a fingerprint, not a version: the same entity-tag rule, the content handed back. */
+    @Test
+    void strongTagGivesWhatIsBetweenTheQuotes() {
+        assertThat(IfMatch.strongTag("\"SHA256:ab+/c=\"")).isEqualTo("SHA256:ab+/c=");
+        assertThat(IfMatch.strongTag(null)).isNull();
+        assertThatThrownBy(() -> IfMatch.strongTag("SHA256:abc")).isInstanceOfSatisfying(ProblemException.class,
+                p -> assertThat(p.status()).isEqualTo(400));
+        assertThatThrownBy(() -> IfMatch.strongTag("W/\"SHA256:abc\"")).isInstanceOfSatisfying(ProblemException.class,
+                p -> assertThat(p.status()).isEqualTo(412));
+    }
 }
