@@ -37,7 +37,7 @@ import io.smallrye.common.annotation.Blocking;
  */
 // The class shares CertificateResource's root path and names {id}/exchange on the method: as a root
 // of its own (/api/v1/certificates/{id}/exchange) a GET fell through to CertificateResource and was
-// a 404; under one root the method match sees both classes' methods and answers 405 with Allow.
+// a 404; under one root the method match sees both classes' methods and answers 405 (ProblemMappers adds Allow).
 @Path("/api/v1/certificates")
 @Tag(name = "certificates")
 @SecurityRequirement(name = "jwt")

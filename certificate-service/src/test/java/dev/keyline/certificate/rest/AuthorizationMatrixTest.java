@@ -47,6 +47,11 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void aMethodNoOperationHasIs405NamingTheOnesThatExist() {
+        AuthorizationMatrix.verifyMethodNotAllowed(openapi);
+    }
+
+    @Test
     void everyOperationAcceptsExactlyItsPermissions() {
         new AuthorizationMatrix(TABLE).verify(openapi);
     }

@@ -142,9 +142,15 @@ class RequestShapeTest {
                 .when().post(BASE).then().statusCode(201).extract().path("id");
         given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/exchange")
                 .then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", "OPTIONS, POST")
                 .body("type", equalTo("urn:keyline:problem:method-not-allowed"));
         given().header("Authorization", MANAGER).when().delete(BASE + "/" + id + "/exchange")
-                .then().statusCode(405);
+                .then().statusCode(405).header("Allow", "OPTIONS, POST");
+        // The methods of the path asked for, not of every path of the resource class.
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id)
+                .then().statusCode(405).header("Allow", "DELETE, GET, HEAD, OPTIONS, PUT");
+        given().header("Authorization", MANAGER).when().delete(BASE)
+                .then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS, POST");
         // An unknown path under a certificate is still a 404.
         given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/nothing-here")
                 .then().statusCode(404);

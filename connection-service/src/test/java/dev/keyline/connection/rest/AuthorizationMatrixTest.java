@@ -58,6 +58,11 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void aMethodNoOperationHasIs405NamingTheOnesThatExist() {
+        AuthorizationMatrix.verifyMethodNotAllowed(openapi);
+    }
+
+    @Test
     void everyOperationAcceptsExactlyItsPermissions() {
         new AuthorizationMatrix(TABLE).parameter("slot", "2").verify(openapi);
     }

@@ -63,6 +63,11 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void aMethodNoOperationHasIs405NamingTheOnesThatExist() {
+        AuthorizationMatrix.verifyMethodNotAllowed(openapi);
+    }
+
+    @Test
     void everyOperationAcceptsExactlyItsPermissions() {
         new AuthorizationMatrix(TABLE)
                 .body("POST /api/v1/rotation-policies",

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
@@ -226,8 +227,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response notAllowed(NotAllowedException e, UriInfo uri) {
-        return respond(new Problem(Problem.type("method-not-allowed"), "Method not allowed", 405,
-                "This resource does not support that method", path(uri), null));
+        Problem problem = new Problem(Problem.type("method-not-allowed"), "Method not allowed", 405,
+                "This resource does not support that method", path(uri), null);
+        Set<String> allowed = uri == null ? Set.of() : ResourceRoutes.allowed().forPath(uri.getPath());
+        if (allowed.isEmpty()) {
+            return respond(problem);
+        }
+        return Response.status(405).type(Problem.MEDIA_TYPE).header("Allow", String.join(", ", allowed))
+                .entity(problem).build();
     }
 
     @ServerExceptionMapper(priority = 1)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -155,6 +156,49 @@ public final class AuthorizationMatrix {
         }
         if (!problems.isEmpty()) {
             throw new AssertionError("Authorization matrix: " + problems.size() + " problem(s)\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * Every documented /api path × every method it does not document → 405 whose {@code Allow} names
+     * exactly the documented ones (with HEAD beside GET, and OPTIONS): RFC 9110 15.5.6. The document
+     * and the service's {@code Allow} are read from the code by two different scanners, so either
+     * drifting from the other fails here.
+     */
+    public static void verifyMethodNotAllowed(URL openapi) {
+        Map<String, Set<String>> byPath = new TreeMap<>();
+        for (Operation op : operations(openapi)) {
+            byPath.computeIfAbsent(op.path(), k -> new TreeSet<>()).add(op.method().toUpperCase(Locale.ROOT));
+        }
+        String everything = everyAudience(ALL_PERMISSIONS.toArray(String[]::new));
+        List<String> problems = new ArrayList<>();
+        AuthorizationMatrix anyIds = new AuthorizationMatrix(Map.of());
+        for (Map.Entry<String, Set<String>> path : byPath.entrySet()) {
+            Set<String> expected = new TreeSet<>(path.getValue());
+            if (expected.contains("GET")) {
+                expected.add("HEAD");
+            }
+            expected.add("OPTIONS");
+            for (String method : List.of("GET", "PUT", "POST", "DELETE", "PATCH")) {
+                if (path.getValue().contains(method)) {
+                    continue;
+                }
+                var answer = given().redirects().follow(false).header("Authorization", everything).when()
+                        .request(method, anyIds.concrete(path.getKey())).then().extract();
+                String allow = answer.header("Allow");
+                Set<String> allowed = allow == null ? Set.of() : new TreeSet<>(List.of(allow.split(",\\s*")));
+                if (answer.statusCode() != 405 || !allowed.equals(expected)) {
+                    problems.add(method + " " + path.getKey() + ": expected 405 with Allow " + expected + ", got "
+                            + answer.statusCode() + " with Allow " + allow);
+                }
+            }
+        }
+        if (byPath.isEmpty()) {
+            problems.add("the OpenAPI document lists no /api operation");
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("Method not allowed: " + problems.size() + " problem(s)\n  "
                     + String.join("\n  ", problems));
         }
     }
