@@ -94,6 +94,9 @@ class KdfLimitsTest {
     assertThat(e.getMessage()).contains("N=1048576");
     // Within the memory ceiling, but p = 2^20 parallel passes of CPU work.
     refused(pbes2Scrypt(1 << 10, 8, 1 << 20), Reason.KDF_TOO_COSTLY);
+    // Within N·r·p and 128·N·r, but scrypt's expansion writes and reads 128·r·p bytes: 64 MiB, seconds of CPU.
+    refused(pbes2Scrypt(2, 1, 1 << 19), Reason.KDF_TOO_COSTLY);
+    assertThat(refused(pbes2Scrypt(2, 1 << 19, 1), Reason.KDF_TOO_COSTLY).getMessage()).contains("r·p of 1024");
   }
 
   @Test
