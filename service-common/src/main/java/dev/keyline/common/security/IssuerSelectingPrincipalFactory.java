@@ -66,8 +66,21 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
             return known;
         }
         JWTCallerPrincipal principal = verify(token, authContextInfo);
+        refuseIssuedInTheFuture(principal, authContextInfo.getClockSkew(), System.currentTimeMillis() / 1000);
         verified.remember(token, principal, authContextInfo.getTokenAge());
         return principal;
+    }
+
+    /**
+     * smallrye-jwt bounds a token's age by {@code now - iat} only, so an {@code iat} in the future made
+     * the age negative and the maximum age (KEYLINE_JWT_MAX_TOKEN_AGE) void: a token "issued" a year
+     * ahead was good for a year. Beyond the clock skew the verification allows, it is refused.
+     */
+    static void refuseIssuedInTheFuture(JWTCallerPrincipal principal, long clockSkewSeconds, long nowSeconds)
+            throws ParseException {
+        if (principal.getIssuedAtTime() > nowSeconds + clockSkewSeconds) {
+            throw new ParseException("The token's iat is in the future");
+        }
     }
 
     private JWTCallerPrincipal verify(String token, JWTAuthContextInfo authContextInfo) throws ParseException {

@@ -83,6 +83,15 @@ class IssuerSelectingPrincipalFactoryTest {
         }
     }
 
+    @Test
+    void aTokenIssuedInTheFutureBeyondTheSkewIsRefused() throws Exception {
+        JWTCallerPrincipal principal = factory.parse(sign(issuerKey, "alice"), context);
+        long iat = principal.getIssuedAtTime();
+        IssuerSelectingPrincipalFactory.refuseIssuedInTheFuture(principal, 60, iat - 60);
+        assertThatThrownBy(() -> IssuerSelectingPrincipalFactory.refuseIssuedInTheFuture(principal, 60, iat - 61))
+                .isInstanceOf(ParseException.class);
+    }
+
     private static String sign(KeyPair key, String subject) throws Exception {
         return sign(key, subject, "certificate-service");
     }

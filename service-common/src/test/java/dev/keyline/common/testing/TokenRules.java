@@ -56,6 +56,14 @@ public final class TokenRules {
         // A little younger than the limit is still fine: the limit is the configured age, not less.
         given().header("Authorization", TestTokens.mint("tia", readPermission()).issuedAt(now.minusSeconds(maxAge - 120))
                 .expiresAt(now.plus(Duration.ofHours(1))).bearer()).when().get(AUDIT).then().statusCode(200);
+        // Issued "in the future": the age would be negative and the maximum age void (a token dated a year
+        // ahead was good for a year). Beyond the clock skew it is 401; a clock a few seconds ahead is fine.
+        for (Duration ahead : new Duration[] { Duration.ofHours(1), Duration.ofDays(365) }) {
+            expect401(TestTokens.mint("tia", readPermission()).issuedAt(now.plus(ahead))
+                    .expiresAt(now.plus(ahead).plus(Duration.ofHours(1))).bearer());
+        }
+        given().header("Authorization", TestTokens.mint("tia", readPermission()).issuedAt(now.plusSeconds(5))
+                .expiresAt(now.plus(Duration.ofHours(1))).bearer()).when().get(AUDIT).then().statusCode(200);
     }
 
     /** Expired: 401. */
