@@ -286,6 +286,14 @@ public class ProblemMappers {
                 return tooLarge(tooLarge, uri);
             }
         }
+        if (DatabaseUnreachable.in(e)) {
+            LOG.warnf("PostgreSQL unreachable on %s (%s): answered 503", path(uri), e.getClass().getName());
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
+                    .entity(new Problem(Problem.type("database-unavailable"), "Database unavailable", 503,
+                            "The database is unavailable or has no connection free; nothing was changed. Retry later.",
+                            path(uri), null))
+                    .build();
+        }
         if (tooManyFormFields(e)) {
             return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                     "The form has more fields than any request here takes", path(uri),

@@ -1,0 +1,45 @@
+package dev.keyline.common.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * No PostgreSQL connection to be had (server stopped, its slots used up, the pool's wait over) is
+ * 503 with Retry-After, however Hibernate or a store wrapped it; a statement that failed stays 500.
+ */
+class DatabaseUnreachableMappingTest {
+
+    private final ProblemMappers mappers = new ProblemMappers();
+
+    @Test
+    void noConnectionIs503WithRetryAfter() {
+        for (SQLException cause : new SQLException[] {
+                new SQLException("Connection to 127.0.0.1:5432 refused", "08001"),
+                new SQLException("An I/O error occurred while sending to the backend", "08006"),
+                new SQLException("FATAL: remaining connection slots are reserved", "53300"),
+                new SQLException("FATAL: the database system is shutting down", "57P03"),
+                new SQLException("Sorry, acquisition timeout!") }) {
+            Response response = mappers.unexpected(
+                    new PersistenceException("could not prepare statement", new IllegalStateException("read", cause)), null);
+            assertThat(response.getStatus()).as(cause.getMessage()).isEqualTo(503);
+            assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+            assertThat(((Problem) response.getEntity()).type().toString()).isEqualTo("urn:keyline:problem:database-unavailable");
+        }
+    }
+
+    @Test
+    void aFailedStatementStaysAnInternalError() {
+        for (SQLException cause : new SQLException[] {
+                new SQLException("syntax error", "42601"),
+                new SQLException("deadlock detected", "40P01"),
+                new SQLException("no state") }) {
+            assertThat(mappers.unexpected(new PersistenceException("x", cause), null).getStatus()).isEqualTo(500);
+        }
+    }
+}
