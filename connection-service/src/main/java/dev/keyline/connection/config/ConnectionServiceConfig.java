@@ -54,6 +54,14 @@ public interface ConnectionServiceConfig {
         @WithDefault("64")
         int snowflakeQueue();
 
+        /**
+         * Snowflake sessions one caller (token subject) may have running or waiting at once; beyond it,
+         * 429 problem+json with Retry-After. Without it one caller's parallel tests against a slow
+         * Snowflake held all of the pool's threads and queue, and every other caller got 503. 0: no limit.
+         */
+        @WithDefault("4")
+        int snowflakeSessionsPerCaller();
+
         /** The Retry-After (seconds) a refused client is told. */
         @WithDefault("2")
         int retryAfterSeconds();

@@ -37,7 +37,7 @@ public class ConnectionWork {
         keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
                 w.retryAfterSeconds(), w.saturatedAfter(), w.keyTasksPerCaller());
         snowflake = pools.create("snowflake", "Snowflake sessions", w.snowflakeThreads(), w.snowflakeQueue(), true,
-                w.retryAfterSeconds(), w.saturatedAfter());
+                w.retryAfterSeconds(), w.saturatedAfter(), w.snowflakeSessionsPerCaller());
     }
 
     /**
