@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
+import dev.keyline.common.security.Caller;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -36,6 +37,12 @@ public class AuditEventResource {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    AuditQueryShare share;
+
+    @Inject
+    Caller caller;
+
     /**
      * {@code until} (inclusive) pages back through history: ask again with the {@code occurredAt} of
      * the last event read; the events at exactly that instant come again, so drop ids already seen.
@@ -48,9 +55,10 @@ public class AuditEventResource {
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(PageView.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         PageView.requireShallow(page, size, "read older events with until (the occurredAt of the last event read)");
-        return audit.find(new AuditTrail.AuditQuery(QueryValues.text("resourceId", resourceId),
+        AuditTrail.AuditQuery query = new AuditTrail.AuditQuery(QueryValues.text("resourceId", resourceId),
                 QueryValues.text("action", action), QueryValues.text("actor", actor),
                 QueryValues.oneOf("outcome", outcome, Outcome.class), QueryValues.instant("since", since),
-                QueryValues.instant("until", until), page, size));
+                QueryValues.instant("until", until), page, size);
+        return share.call(caller.subject().orElse(null), () -> audit.find(query));
     }
 }
