@@ -83,6 +83,16 @@ public class KvStore {
         };
     }
 
+    /** The newest version Vault holds of the secret (destroyed ones included); 0 when there is none. */
+    public int currentVersion(String key) {
+        try {
+            Integer current = await("read metadata", kv().readSecretMetadata(pathOf(key))).getCurrentVersion();
+            return current == null ? 0 : current;
+        } catch (SecretNotFoundException e) {
+            return 0;
+        }
+    }
+
     /** Reads one exact version. */
     public Map<String, Object> read(String key, int version) {
         Map<String, Object> data = await("read", kv().readSecret(pathOf(key), version)).getData();
@@ -104,7 +114,12 @@ public class KvStore {
 
     /** Permanently destroys one version: used to undo a write whose database transaction did not commit. */
     public void destroyVersion(String key, int version) {
-        await("destroy", kv().destroySecretVersions(pathOf(key), List.of(version)));
+        destroyVersions(key, List.of(version));
+    }
+
+    /** Permanently destroys these versions (one call). */
+    public void destroyVersions(String key, List<Integer> versions) {
+        await("destroy", kv().destroySecretVersions(pathOf(key), versions));
     }
 
     /** Checks that Vault answers and accepts our token, for readiness probes. */

@@ -1,6 +1,10 @@
 package dev.keyline.common.vault;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.jboss.logging.Logger;
 
 import dev.keyline.common.tx.RollbackUndo;
 
@@ -16,6 +20,8 @@ import dev.keyline.common.tx.RollbackUndo;
  * fails after the Vault write succeeded.
  */
 public class VersionedSecrets<T> {
+
+    private static final Logger LOG = Logger.getLogger(VersionedSecrets.class);
 
     /** The version Vault gives a secret's first write (check-and-set 0). */
     public static final int FIRST_VERSION = 1;
@@ -86,10 +92,31 @@ public class VersionedSecrets<T> {
     /**
      * Writes the version after {@code expectedVersion} inside the current transaction; if it does not
      * commit, that version is destroyed again and the row keeps pointing at the one before.
+     *
+     * <p>The caller holds the row's lock ({@code SELECT … FOR UPDATE}, or its flushed {@code UPDATE}), so
+     * no other writer can be between its own Vault write and its commit: a version above
+     * {@code expectedVersion} is then one no row points at or ever will. It is left by a write whose
+     * answer timed out (counted as failed, so nothing undid it) and that Vault applied afterwards. Such
+     * versions are destroyed and this write goes on top of them; before, every later check-and-set on
+     * the row's version failed, and the row could never change its material again.
      */
     public int writeInTransaction(UUID id, T value, int expectedVersion) {
-        int version = write(id, value, expectedVersion);
-        rollbackUndo.register(() -> destroyVersion(id, version));
+        int version;
+        try {
+            version = write(id, value, expectedVersion);
+        } catch (VaultVersionConflictException conflict) {
+            int current = store.currentVersion(id.toString());
+            if (current <= expectedVersion) {
+                throw conflict;
+            }
+            List<Integer> orphans = IntStream.rangeClosed(expectedVersion + 1, current).boxed().toList();
+            LOG.warnf("Vault holds version(s) %s of %s that no row points at (a write that timed out and was "
+                    + "applied later): destroyed, and the new version written after them", orphans, pathOf(id));
+            store.destroyVersions(id.toString(), orphans);
+            version = write(id, value, current);
+        }
+        int written = version;
+        rollbackUndo.register(() -> destroyVersion(id, written));
         return version;
     }
 
