@@ -36,6 +36,9 @@ import dev.keyline.rotation.RunStore;
 @ApplicationScoped
 public class JdbcRunStore implements RunRepository {
 
+    /** The readiness check's and the metrics' read of NEEDS_ATTENTION runs waits this long at most. */
+    static final int ATTENTION_READ_TIMEOUT_MILLIS = 2000;
+
     static final String TERMINAL = "('DONE', 'ROLLED_BACK', 'NEEDS_ATTENTION', 'CLOSED')";
     private static final String COLUMNS = "id, connection_id, policy_id, account, snowflake_user, state, trigger_kind, adopt, "
             + "key_size, grace_period_seconds, max_attempts, attempts, old_fingerprint, old_slot, target_slot, "
@@ -286,7 +289,9 @@ public class JdbcRunStore implements RunRepository {
 
     @Override
     public List<RotationRun> needingAttention() {
-        return query("select " + COLUMNS + " from rotation_run where state='NEEDS_ATTENTION' "
+        // Read by the readiness check and the metrics: a database that does not answer must make them
+        // say so within a probe's timeout, not wait for the socket timeout of every other read (30 s).
+        return query(ATTENTION_READ_TIMEOUT_MILLIS, "select " + COLUMNS + " from rotation_run where state='NEEDS_ATTENTION' "
                 + "and not exists (select 1 from rotation_run later where later.connection_id = rotation_run.connection_id "
                 + "and later.created_at > rotation_run.created_at and later.state = 'DONE') order by created_at desc limit 100");
     }
@@ -393,17 +398,32 @@ public class JdbcRunStore implements RunRepository {
     }
 
     private List<RotationRun> query(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+        return query(0, sql, args);
+    }
+
+    /** @param readTimeoutMillis how long to wait for the database's reply (0: the connection's own socket timeout) */
+    private List<RotationRun> query(int readTimeoutMillis, String sql, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            int before = c.getNetworkTimeout();
+            if (readTimeoutMillis > 0) {
+                c.setNetworkTimeout(Runnable::run, readTimeoutMillis);
             }
-            List<RotationRun> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                List<RotationRun> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            } finally {
+                if (readTimeoutMillis > 0 && !c.isClosed()) {
+                    c.setNetworkTimeout(Runnable::run, before);
                 }
             }
-            return out;
         } catch (SQLException e) {
             throw new PersistenceException(e);
         }

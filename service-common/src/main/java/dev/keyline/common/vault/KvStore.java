@@ -36,6 +36,9 @@ public class KvStore {
     private final String prefix;
     private final Duration timeout;
 
+    /** The longest a readiness ping waits for Vault. */
+    static final long PING_TIMEOUT_MILLIS = 2000;
+
     /** {@code timeout} bounds every call ({@link VaultConfig#timeout()}); past it Vault counts as unavailable. */
     public KvStore(VaultClient vault, String mount, String prefix, Duration timeout) {
         this.vault = vault;
@@ -122,10 +125,14 @@ public class KvStore {
         await("destroy", kv().destroySecretVersions(pathOf(key), versions));
     }
 
-    /** Checks that Vault answers and accepts our token, for readiness probes. */
+    /**
+     * Checks that Vault answers and accepts our token, for readiness probes: within 2 s at most (less
+     * when the configured timeout is shorter), so a Vault that does not answer is reported inside a
+     * probe's own timeout (Kubernetes: 5 s) instead of the probe timing out with nothing said.
+     */
     public void ping() {
         try {
-            await("ping", kv().listSecrets(prefix));
+            await("ping", kv().listSecrets(prefix), Math.min(timeout.toMillis(), PING_TIMEOUT_MILLIS));
         } catch (SecretNotFoundException e) {
             // Nothing stored yet: Vault answered and accepted the token.
         }
@@ -136,20 +143,24 @@ public class KvStore {
     }
 
     private <T> T await(String operation, CompletionStage<T> stage) {
-        return Spans.in("vault kv " + operation, SpanKind.CLIENT,
-                new String[] { "keyline.vault.mount", mount, "keyline.vault.operation", operation },
-                () -> awaitTraced(operation, stage));
+        return await(operation, stage, timeout.toMillis());
     }
 
-    private <T> T awaitTraced(String operation, CompletionStage<T> stage) {
+    private <T> T await(String operation, CompletionStage<T> stage, long timeoutMillis) {
+        return Spans.in("vault kv " + operation, SpanKind.CLIENT,
+                new String[] { "keyline.vault.mount", mount, "keyline.vault.operation", operation },
+                () -> awaitTraced(operation, stage, timeoutMillis));
+    }
+
+    private <T> T awaitTraced(String operation, CompletionStage<T> stage, long timeoutMillis) {
         try {
-            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return stage.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VaultUnavailableException(operation, null);
+            throw new VaultUnavailableException(operation, "interrupted");
         } catch (TimeoutException e) {
-            LOG.warnf("Vault %s timed out after %d ms", operation, timeout.toMillis());
-            throw new VaultUnavailableException(operation, null);
+            LOG.warnf("Vault %s timed out after %d ms", operation, timeoutMillis);
+            throw new VaultUnavailableException(operation, "no answer within " + timeoutMillis + " ms");
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof VaultClientException vce) {
@@ -165,7 +176,7 @@ public class KvStore {
             }
             // Connection refused, TLS failure and the like: the class name is enough to diagnose.
             LOG.warnf("Vault %s failed: %s", operation, cause.getClass().getName());
-            throw new VaultUnavailableException(operation, null);
+            throw new VaultUnavailableException(operation, cause.getClass().getSimpleName());
         }
     }
 }
