@@ -22,10 +22,18 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
+    /** Snowflake's domain, which {@link #resolve} appends to the account: never part of the account. */
+    private static final String DOMAIN = ".snowflakecomputing.com";
+    private static final String PRIVATELINK = ".privatelink" + DOMAIN;
+
     /** Why an account identifier is unusable, or null when it is fine. */
     public static String accountProblem(String account) {
         if (account == null || account.isBlank()) {
             return "is required";
+        }
+        String hostProblem = hostGivenAsAccount(account);
+        if (hostProblem != null) {
+            return hostProblem;
         }
         if (!ACCOUNT.matcher(account).matches()) {
             return "must be a Snowflake account identifier (letters, digits, '_', '-' and '.'), "
@@ -40,6 +48,38 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
             }
         }
         return null;
+    }
+
+    /**
+     * The reason for an account given as Snowflake's host name or URL ({@code xy12345.snowflakecomputing.com},
+     * {@code https://xy12345.privatelink.snowflakecomputing.com/}, any case), naming the identifier to send
+     * instead: taken as it is, it became the host {@code xy12345.snowflakecomputing.com.snowflakecomputing.com},
+     * which no login reaches. Null for anything else.
+     */
+    private static String hostGivenAsAccount(String account) {
+        String host = account.strip();
+        int scheme = host.indexOf("://");
+        if (scheme >= 0) {
+            host = host.substring(scheme + 3);
+        }
+        for (char end : new char[] { '/', '?', '#', ':' }) {
+            int at = host.indexOf(end);
+            if (at >= 0) {
+                host = host.substring(0, at);
+            }
+        }
+        String lower = host.toLowerCase(Locale.ROOT);
+        boolean privatelink = lower.endsWith(PRIVATELINK);
+        if (!privatelink && !lower.endsWith(DOMAIN)) {
+            return scheme >= 0 ? "must be a Snowflake account identifier, not a URL: such as myorg-myaccount or "
+                    + "xy12345.eu-central-1 (the part before .snowflakecomputing.com); a different host goes in "
+                    + "details.host" : null;
+        }
+        String identifier = host.substring(0, host.length() - (privatelink ? PRIVATELINK : DOMAIN).length());
+        String send = ACCOUNT.matcher(identifier).matches() ? "\"" + identifier + "\"" : "the part before it";
+        return "must be the account identifier without '" + (privatelink ? PRIVATELINK : DOMAIN)
+                + "' (Keyline adds the domain): send " + send
+                + (privatelink ? ", and the private-link host name in details.host" : "");
     }
 
     /**
