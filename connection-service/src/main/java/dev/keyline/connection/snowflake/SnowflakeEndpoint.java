@@ -24,7 +24,9 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
 
     /** Snowflake's domain, which {@link #resolve} appends to the account: never part of the account. */
     private static final String DOMAIN = ".snowflakecomputing.com";
-    private static final String PRIVATELINK = ".privatelink" + DOMAIN;
+    /** Host-name endings of Snowflake endpoints, longest first; all but {@link #DOMAIN} also need details.host. */
+    private static final java.util.List<String> DOMAINS = java.util.List.of(".privatelink.snowflakecomputing.com",
+            ".privatelink.snowflakecomputing.cn", DOMAIN, ".snowflakecomputing.cn");
 
     /** Why an account identifier is unusable, or null when it is fine. */
     public static String accountProblem(String account) {
@@ -69,17 +71,19 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
             }
         }
         String lower = host.toLowerCase(Locale.ROOT);
-        boolean privatelink = lower.endsWith(PRIVATELINK);
-        if (!privatelink && !lower.endsWith(DOMAIN)) {
+        String domain = DOMAINS.stream().filter(lower::endsWith).findFirst().orElse(null);
+        if (domain == null) {
             return scheme >= 0 ? "must be a Snowflake account identifier, not a URL: such as myorg-myaccount or "
                     + "xy12345.eu-central-1 (the part before .snowflakecomputing.com); a different host goes in "
                     + "details.host" : null;
         }
-        String identifier = host.substring(0, host.length() - (privatelink ? PRIVATELINK : DOMAIN).length());
-        String send = ACCOUNT.matcher(identifier).matches() ? "\"" + identifier + "\"" : "the part before it";
-        return "must be the account identifier without '" + (privatelink ? PRIVATELINK : DOMAIN)
-                + "' (Keyline adds the domain): send " + send
-                + (privatelink ? ", and the private-link host name in details.host" : "");
+        String identifier = host.substring(0, host.length() - domain.length());
+        // Only a well-formed identifier is quoted back (with its host); anything else is not echoed.
+        boolean wellFormed = ACCOUNT.matcher(identifier).matches();
+        return "must be the account identifier without '" + domain + "' (Keyline adds the domain): send "
+                + (wellFormed ? "\"" + identifier + "\"" : "the part before it")
+                + (domain.equals(DOMAIN) ? ""
+                        : ", and the host name " + (wellFormed ? lower + " " : "") + "in details.host");
     }
 
     /**

@@ -72,7 +72,11 @@ class SnowflakeEndpointTest {
                 .contains("send \"xy12345.eu-central-1\"");
         assertThat(SnowflakeEndpoint.accountProblem("xy12345.privatelink.snowflakecomputing.com"))
                 .isEqualTo("must be the account identifier without '.privatelink.snowflakecomputing.com' (Keyline adds "
-                        + "the domain): send \"xy12345\", and the private-link host name in details.host");
+                        + "the domain): send \"xy12345\", and the host name xy12345.privatelink.snowflakecomputing.com in "
+                        + "details.host");
+        assertThat(SnowflakeEndpoint.accountProblem("XY12345.cn-north-1.SnowflakeComputing.CN"))
+                .contains("without '.snowflakecomputing.cn'", "send \"XY12345.cn-north-1\"",
+                        "xy12345.cn-north-1.snowflakecomputing.cn in details.host");
         assertThat(SnowflakeEndpoint.accountProblem("https://example.com")).contains("not a URL", "details.host");
         assertThat(SnowflakeEndpoint.accountProblem(".snowflakecomputing.com")).contains("send the part before it");
         assertThat(SnowflakeEndpoint.accountProblem("a".repeat(63) + ".eu-central-1")).isNull();
