@@ -64,10 +64,12 @@ class KeySlotPublicKeyFormsTest {
         }
     }
 
-    private void put(String id, String publicKey, String fingerprint) {
-        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(Map.of("publicKey", publicKey))
-                .when().put(BASE + "/" + id + "/key-slots/2")
-                .then().statusCode(200).body("slots[1].fingerprint", equalTo(fingerprint));
+    private void put(String id, String form, String publicKey, String fingerprint) {
+        var response = given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", publicKey))
+                .when().put(BASE + "/" + id + "/key-slots/2");
+        assertThat(response.statusCode()).as(form + ": " + response.asString()).isEqualTo(200);
+        assertThat(response.jsonPath().getString("slots[1].fingerprint")).as(form).isEqualTo(fingerprint);
     }
 
     @Test
@@ -86,7 +88,7 @@ class KeySlotPublicKeyFormsTest {
                 default -> lines(pkcs1Pem(key));
             };
             String fingerprint = Fingerprints.spkiSha256(key.getPublic());
-            put(id, text, fingerprint);
+            put(id, form, text, fingerprint);
             assertThat(snowflake.keySlots(ConnectionFixtures.ACCOUNT, user).rsaPublicKey2Fp()).as(form)
                     .isEqualTo(fingerprint);
         }
