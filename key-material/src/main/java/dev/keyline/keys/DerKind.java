@@ -26,6 +26,8 @@ enum DerKind {
   SEC1_EC_PRIVATE_KEY("EC PRIVATE KEY"),
   TRADITIONAL_DSA_PRIVATE_KEY("DSA PRIVATE KEY"),
   SUBJECT_PUBLIC_KEY_INFO("PUBLIC KEY"),
+  /** RSAPublicKey of PKCS#1 (modulus, public exponent), as {@code openssl rsa -RSAPublicKey_out} writes it. */
+  PKCS1_RSA_PUBLIC_KEY("RSA PUBLIC KEY"),
   CERTIFICATE("CERTIFICATE"),
   PKCS12(null),
   UNKNOWN(null);
@@ -55,6 +57,14 @@ enum DerKind {
     }
     ASN1Encodable first = seq.getObjectAt(0);
     ASN1Encodable second = seq.getObjectAt(1);
+    if (n == 2 && first instanceof ASN1Integer modulus && second instanceof ASN1Integer exponent) {
+      // No versioned structure has two members; a modulus of 512 bits or more and an odd exponent
+      // above 1 is an RSA public key (a small pair of integers, e.g. a DSA signature, is not).
+      BigInteger e = exponent.getValue();
+      return modulus.getValue().bitLength() >= 512 && e.testBit(0) && e.compareTo(BigInteger.ONE) > 0
+          ? PKCS1_RSA_PUBLIC_KEY
+          : UNKNOWN;
+    }
     if (first instanceof ASN1Integer integer) {
       return ofVersioned(integer.getValue(), seq);
     }

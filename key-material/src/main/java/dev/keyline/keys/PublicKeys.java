@@ -28,6 +28,11 @@ public final class PublicKeys {
       "1.3.101.112", "Ed25519",
       "1.3.101.113", "Ed448");
 
+  /** What {@link #parse} accepts, for messages that refuse something else. */
+  static final String ACCEPTED = "Give the output of `openssl rsa -in rsa_key.p8 -pubout` (-----BEGIN PUBLIC KEY-----"
+      + " ... -----END PUBLIC KEY-----, or only the base64 lines between them) or a PKCS#1"
+      + " -----BEGIN RSA PUBLIC KEY----- block.";
+
   private PublicKeys() {}
 
   /** "-----BEGIN PUBLIC KEY-----" PEM of the SubjectPublicKeyInfo, as {@code openssl pkey -pubout} writes it. */
@@ -59,8 +64,10 @@ public final class PublicKeys {
   }
 
   /**
-   * Accepts PEM "PUBLIC KEY" (also PKCS#1 "RSA PUBLIC KEY") or bare base64 of the SPKI DER, with
-   * any whitespace, quotes or escapes as {@link PemText#normalize} tolerates. Any algorithm the JDK
+   * Accepts PEM "PUBLIC KEY" (also PKCS#1 "RSA PUBLIC KEY") or bare base64 of the SPKI or PKCS#1
+   * DER, with any whitespace, quotes or escapes as {@link PemText#normalize} tolerates (the same
+   * reading {@link PrivateKeys#parse} uses). A PKCS#1 key comes back as the SPKI-encoded JDK key, so
+   * its {@link Fingerprints#spkiSha256} is the one Snowflake shows. Any algorithm the JDK
    * knows is accepted (RSA, EC, Ed25519, ...).
    *
    * @throws KeyMaterialException MALFORMED for anything else (PKCS12_NOT_SUPPORTED for PKCS#12)
@@ -82,16 +89,23 @@ public final class PublicKeys {
       throw new KeyMaterialException(
           Reason.MALFORMED,
           publicKeys.isEmpty()
-              ? "Expected a PUBLIC KEY but found: " + String.join(", ", blocks.stream().map(PemBlock::label).distinct().toList()) + "."
+              ? "Expected a PUBLIC KEY but found: " + String.join(", ", blocks.stream().map(PemBlock::label).distinct().toList())
+                  + ". " + ACCEPTED
               : "Expected one public key but found " + publicKeys.size() + ".");
     }
     PemBlock block = publicKeys.get(0);
     try {
-      SubjectPublicKeyInfo spki = block.label().equals("RSA PUBLIC KEY")
-          ? new SubjectPublicKeyInfo(
-              new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-              RSAPublicKey.getInstance(block.der()))
-          : SubjectPublicKeyInfo.getInstance(block.der());
+      // By shape, not label (as for private keys): some tools label SPKI "RSA PUBLIC KEY" and the reverse.
+      byte[] der = block.der();
+      SubjectPublicKeyInfo spki = switch (DerKind.of(der)) {
+        case SUBJECT_PUBLIC_KEY_INFO -> SubjectPublicKeyInfo.getInstance(der);
+        // PKCS#1 becomes the SPKI Snowflake fingerprints (and stores): rsaEncryption with NULL parameters.
+        case PKCS1_RSA_PUBLIC_KEY -> new SubjectPublicKeyInfo(
+            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+            RSAPublicKey.getInstance(der));
+        default -> throw new KeyMaterialException(
+            Reason.MALFORMED, "The " + block.label() + " block is not a public key (it may be truncated or damaged). " + ACCEPTED);
+      };
       String oid = spki.getAlgorithm().getAlgorithm().getId();
       String algorithm = JDK_ALGORITHMS.get(oid);
       if (algorithm == null) {
@@ -101,7 +115,7 @@ public final class PublicKeys {
     } catch (KeyMaterialException e) {
       throw e;
     } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
-      throw new KeyMaterialException(Reason.MALFORMED, "The public key cannot be decoded.", ScrubbedCause.of(e));
+      throw new KeyMaterialException(Reason.MALFORMED, "The public key cannot be decoded. " + ACCEPTED, ScrubbedCause.of(e));
     }
   }
 }

@@ -109,7 +109,8 @@ public class ConnectionService {
             gateway.withSession(logins.with(in, in.key().parsed().privateKey()), s -> s.identity());
         } catch (SnowflakeFailure f) {
             throw CredentialService.newKeyLoginFailed(f, new SnowflakeProblems.Who(in.name(), in.account(), in.user(),
-                    in.role(), in.key().fingerprint(), null), ", so the generated key was unregistered and nothing stored");
+                    in.role(), in.key().fingerprint(), null), ", so the generated key was unregistered and nothing stored",
+                    "details.generateKeyPair");
         }
         return new LoginCheck(true, null, null, "Logged in as " + in.user() + " with the generated key",
                 java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());

@@ -1,6 +1,7 @@
 package dev.keyline.connection.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,7 +79,9 @@ public class ConnectionTester {
         } catch (SnowflakeFailure f) {
             String slug = SnowflakeProblems.slug(f.kind());
             timed("snowflake", slug, System.nanoTime() - start);
-            return new LoginCheck(false, f.code(), slug, SnowflakeProblems.detail(f, who), null);
+            FieldError field = SnowflakeProblems.fieldError(f, who);
+            return new LoginCheck(false, f.code(), slug, SnowflakeProblems.detail(f, who), null,
+                    field == null ? null : List.of(field));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.keyline.connection.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import jakarta.inject.Inject;
 
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
@@ -125,7 +127,7 @@ public class CredentialService {
         try {
             return gateway.withSession(login, s -> s.identity());
         } catch (SnowflakeFailure f) {
-            throw newKeyLoginFailed(f, logins.who(e, key.fingerprint(), null), consequence);
+            throw newKeyLoginFailed(f, logins.who(e, key.fingerprint(), null), consequence, "privateKey");
         }
     }
 
@@ -133,15 +135,22 @@ public class CredentialService {
      * The problem for a failed login with a new key: 422 {@code credential-login-failed} only when
      * Snowflake rejected the key (give it up), otherwise what {@code /test} answers (retry later).
      * Also used when a generated key's first login fails.
+     *
+     * @param keyField the request's field that gave the key ({@code privateKey}, {@code details.generateKeyPair}):
+     *        the field error of {@code credential-login-failed}
      */
-    static ProblemException newKeyLoginFailed(SnowflakeFailure f, SnowflakeProblems.Who who, String consequence) {
+    static ProblemException newKeyLoginFailed(SnowflakeFailure f, SnowflakeProblems.Who who, String consequence,
+            String keyField) {
         String why = " (" + SnowflakeProblems.slug(f.kind()) + "): " + SnowflakeProblems.detail(f, who);
         if (f.kind() == SnowflakeFailure.Kind.JWT_REJECTED) {
             return new ProblemException(422, "credential-login-failed", "Login with the new key failed",
-                    "Logging in with the new key failed" + consequence + why);
+                    "Logging in with the new key failed" + consequence + why,
+                    List.of(new FieldError(keyField, "Snowflake rejected the key with fingerprint " + who.fingerprint()
+                            + " for user " + who.user() + " in account " + who.account()
+                            + ": it is in neither RSA_PUBLIC_KEY_FP nor RSA_PUBLIC_KEY_2_FP of DESC USER [code 390144]")));
         }
-        // Not a verdict on the key (an outage, a timeout, a privilege): the same problem /test answers.
-        return SnowflakeProblems.problem(f, "The login with the new key did not complete" + consequence + why);
+        // Not a verdict on the key (an outage, a timeout, a privilege, a role): the same problem /test answers.
+        return SnowflakeProblems.problem(f, "The login with the new key did not complete" + consequence + why, who);
     }
 
     private void record(ConnectionEntity e, String newFingerprint, String detail) {

@@ -1,5 +1,8 @@
 package dev.keyline.connection.service;
 
+import java.util.List;
+
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 
@@ -10,6 +13,7 @@ import dev.keyline.connection.snowflake.SnowflakeFailure;
 public final class SnowflakeProblems {
 
     public static final String JWT_REJECTED = "snowflake-jwt-rejected";
+    public static final String ROLE_NOT_GRANTED = "snowflake-role-not-granted";
     public static final String INSUFFICIENT_PRIVILEGES = "snowflake-insufficient-privileges";
     public static final String OBJECT_NOT_FOUND = "snowflake-object-not-found";
     public static final String TIMEOUT = "snowflake-timeout";
@@ -32,6 +36,7 @@ public final class SnowflakeProblems {
     public static String slug(SnowflakeFailure.Kind kind) {
         return switch (kind) {
             case JWT_REJECTED -> JWT_REJECTED;
+            case ROLE_NOT_GRANTED -> ROLE_NOT_GRANTED;
             case INSUFFICIENT_PRIVILEGES -> INSUFFICIENT_PRIVILEGES;
             case OBJECT_NOT_FOUND -> OBJECT_NOT_FOUND;
             case TIMEOUT -> TIMEOUT;
@@ -42,7 +47,7 @@ public final class SnowflakeProblems {
 
     public static int status(SnowflakeFailure.Kind kind) {
         return switch (kind) {
-            case JWT_REJECTED, INSUFFICIENT_PRIVILEGES, OBJECT_NOT_FOUND -> 422;
+            case JWT_REJECTED, ROLE_NOT_GRANTED, INSUFFICIENT_PRIVILEGES, OBJECT_NOT_FOUND -> 422;
             case TIMEOUT -> 504;
             case UNREACHABLE, OTHER -> 502;
         };
@@ -51,6 +56,7 @@ public final class SnowflakeProblems {
     public static String title(SnowflakeFailure.Kind kind) {
         return switch (kind) {
             case JWT_REJECTED -> "Snowflake rejected the key";
+            case ROLE_NOT_GRANTED -> "Snowflake role not granted";
             case INSUFFICIENT_PRIVILEGES -> "Insufficient Snowflake privileges";
             case OBJECT_NOT_FOUND -> "Snowflake object not found";
             case TIMEOUT -> "Snowflake timeout";
@@ -69,6 +75,11 @@ public final class SnowflakeProblems {
                     + " is not registered for user " + who.user() + " in account " + who.account()
                     + ", or the account identifier is wrong — compare with DESC USER " + who.user()
                     + " (RSA_PUBLIC_KEY_FP / RSA_PUBLIC_KEY_2_FP)" + code;
+            case ROLE_NOT_GRANTED -> as + "The role " + (who.role() == null ? "(default role)" : who.role())
+                    + " (details.role) is not granted to user " + who.user() + " in account " + who.account()
+                    + ": grant it (GRANT ROLE " + (who.role() == null ? "<role>" : who.role()) + " TO USER " + who.user()
+                    + "), or set details.role to a role the user has (SHOW GRANTS TO USER " + who.user()
+                    + "), or leave it empty for the user's default role. Snowflake said: " + f.getMessage() + code;
             case INSUFFICIENT_PRIVILEGES -> as + "The role " + (who.role() == null ? "(default role)" : who.role())
                     + " of user " + who.user() + " lacks the privilege"
                     + (who.keyAdminFor() == null ? "" : " on user " + who.keyAdminFor())
@@ -84,12 +95,35 @@ public final class SnowflakeProblems {
         };
     }
 
-    public static ProblemException problem(SnowflakeFailure f, Who who) {
-        return problem(f, detail(f, who));
+    /**
+     * The field error when the failure is about one of the connection's settings, else null: a role not
+     * granted is the user's configuration ({@code details.role}, or {@code details.keyAdminConnectionId}
+     * when it is the key-admin connection's role), to be answered like a wrong key, not like an outage.
+     */
+    public static FieldError fieldError(SnowflakeFailure f, Who who) {
+        if (f.kind() != SnowflakeFailure.Kind.ROLE_NOT_GRANTED) {
+            return null;
+        }
+        String role = who.role() == null ? "(default role)" : who.role();
+        return who.keyAdminFor() == null
+                ? new FieldError("details.role", "role " + role + " is not granted to user " + who.user()
+                        + " in Snowflake (code 390189)")
+                : new FieldError("details.keyAdminConnectionId", "the role " + role + " of key-admin connection '"
+                        + who.connectionName() + "' is not granted to its user " + who.user()
+                        + " in Snowflake (code 390189)");
     }
 
-    /** The failure's problem (status, type, title) with a detail of the caller's own. */
-    public static ProblemException problem(SnowflakeFailure f, String detail) {
-        return new ProblemException(status(f.kind()), slug(f.kind()), title(f.kind()), detail);
+    public static ProblemException problem(SnowflakeFailure f, Who who) {
+        return problem(f, detail(f, who), who);
+    }
+
+    /**
+     * The failure's problem (status, type, title) with a detail of the caller's own; a field error
+     * when the failure is about one of the connection's settings ({@link #fieldError}).
+     */
+    public static ProblemException problem(SnowflakeFailure f, String detail, Who who) {
+        FieldError field = fieldError(f, who);
+        return new ProblemException(status(f.kind()), slug(f.kind()), title(f.kind()), detail,
+                field == null ? List.of() : List.of(field));
     }
 }

@@ -22,10 +22,20 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
+    /** Snowflake's domain, which {@link #resolve} appends to the account: never part of the account. */
+    private static final String DOMAIN = ".snowflakecomputing.com";
+    /** Host-name endings of Snowflake endpoints, longest first; all but {@link #DOMAIN} also need details.host. */
+    private static final java.util.List<String> DOMAINS = java.util.List.of(".privatelink.snowflakecomputing.com",
+            ".privatelink.snowflakecomputing.cn", DOMAIN, ".snowflakecomputing.cn");
+
     /** Why an account identifier is unusable, or null when it is fine. */
     public static String accountProblem(String account) {
         if (account == null || account.isBlank()) {
             return "is required";
+        }
+        String hostProblem = hostGivenAsAccount(account);
+        if (hostProblem != null) {
+            return hostProblem;
         }
         if (!ACCOUNT.matcher(account).matches()) {
             return "must be a Snowflake account identifier (letters, digits, '_', '-' and '.'), "
@@ -40,6 +50,40 @@ public record SnowflakeEndpoint(String url, String jdbcUrl, boolean plainHttp) {
             }
         }
         return null;
+    }
+
+    /**
+     * The reason for an account given as Snowflake's host name or URL ({@code xy12345.snowflakecomputing.com},
+     * {@code https://xy12345.privatelink.snowflakecomputing.com/}, any case), naming the identifier to send
+     * instead: taken as it is, it became the host {@code xy12345.snowflakecomputing.com.snowflakecomputing.com},
+     * which no login reaches. Null for anything else.
+     */
+    private static String hostGivenAsAccount(String account) {
+        String host = account.strip();
+        int scheme = host.indexOf("://");
+        if (scheme >= 0) {
+            host = host.substring(scheme + 3);
+        }
+        for (char end : new char[] { '/', '?', '#', ':' }) {
+            int at = host.indexOf(end);
+            if (at >= 0) {
+                host = host.substring(0, at);
+            }
+        }
+        String lower = host.toLowerCase(Locale.ROOT);
+        String domain = DOMAINS.stream().filter(lower::endsWith).findFirst().orElse(null);
+        if (domain == null) {
+            return scheme >= 0 ? "must be a Snowflake account identifier, not a URL: such as myorg-myaccount or "
+                    + "xy12345.eu-central-1 (the part before .snowflakecomputing.com); a different host goes in "
+                    + "details.host" : null;
+        }
+        String identifier = host.substring(0, host.length() - domain.length());
+        // Only a well-formed identifier is quoted back (with its host); anything else is not echoed.
+        boolean wellFormed = ACCOUNT.matcher(identifier).matches();
+        return "must be the account identifier without '" + domain + "' (Keyline adds the domain): send "
+                + (wellFormed ? "\"" + identifier + "\"" : "the part before it")
+                + (domain.equals(DOMAIN) ? ""
+                        : ", and the host name " + (wellFormed ? lower + " " : "") + "in details.host");
     }
 
     /**

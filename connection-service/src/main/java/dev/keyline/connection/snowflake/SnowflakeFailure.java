@@ -10,6 +10,8 @@ public class SnowflakeFailure extends RuntimeException {
     public enum Kind {
         /** 390144: the JWT's key is not registered for the user, or the account/user is wrong. */
         JWT_REJECTED,
+        /** 390189: the connection's role (details.role) is not granted to its user. */
+        ROLE_NOT_GRANTED,
         /** 003001: the active role may not do this. */
         INSUFFICIENT_PRIVILEGES,
         /** 002003 / 002043: the user, database or object does not exist (or is not visible). */

@@ -438,6 +438,7 @@ public class SnowflakeGateway {
         String message = firstLine(e.getMessage());
         SnowflakeFailure.Kind kind = switch (vendor) {
             case 390144 -> SnowflakeFailure.Kind.JWT_REJECTED;
+            case 390189 -> SnowflakeFailure.Kind.ROLE_NOT_GRANTED; // "Role '…' specified in the connect string is not granted to this user."
             case 3001 -> SnowflakeFailure.Kind.INSUFFICIENT_PRIVILEGES;
             case 2003, 2043 -> SnowflakeFailure.Kind.OBJECT_NOT_FOUND;
             case 200005 -> SnowflakeFailure.Kind.TIMEOUT; // query cancelled at its timeout

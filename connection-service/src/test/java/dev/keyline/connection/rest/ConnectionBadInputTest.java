@@ -60,6 +60,13 @@ class ConnectionBadInputTest {
                 Arguments.of("unknown type", "details.type", details(d -> d.put("type", "oracle"))),
                 Arguments.of("missing account", "details.account", details(d -> d.remove("account"))),
                 Arguments.of("account with spaces", "details.account", details(d -> d.put("account", "my account"))),
+                // It became https://xy12345.snowflakecomputing.com.snowflakecomputing.com, which no login reaches.
+                Arguments.of("account with .snowflakecomputing.com", "details.account",
+                        details(d -> d.put("account", "xy12345.snowflakecomputing.com"))),
+                Arguments.of("account with .privatelink.snowflakecomputing.com", "details.account",
+                        details(d -> d.put("account", "xy12345.eu-central-1.PrivateLink.SnowflakeComputing.com"))),
+                Arguments.of("account as a URL", "details.account",
+                        details(d -> d.put("account", "https://xy12345.snowflakecomputing.com/"))),
                 Arguments.of("missing user", "details.user", details(d -> d.remove("user"))),
                 Arguments.of("user with a newline", "details.user", details(d -> d.put("user", "svc\nx"))),
                 Arguments.of("basic auth", "details.authType", details(d -> d.put("authType", "basic"))),
@@ -107,6 +114,21 @@ class ConnectionBadInputTest {
             given().header("Authorization", READER).queryParam("name", name).when().get(BASE)
                     .then().statusCode(200).body("total", equalTo(0));
         }
+    }
+
+    @Test
+    void anAccountWithSnowflakesDomainNamesTheIdentifierToSend() {
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("acct"), "svc_acct",
+                ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details = (Map<String, Object>) body.get("details");
+        details.put("account", "XY12345.SnowflakeComputing.COM");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("details.account"))
+                .body("errors[0].reason", equalTo("must be the account identifier without '.snowflakecomputing.com' "
+                        + "(Keyline adds the domain): send \"XY12345\""));
     }
 
     @Test

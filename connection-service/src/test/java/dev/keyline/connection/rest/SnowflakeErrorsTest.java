@@ -77,7 +77,12 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEM + "credential-login-failed"))
                 .body("detail", allOf(containsString("nothing was stored"), containsString("snowflake-jwt-rejected"),
-                        containsString(Fingerprints.spkiSha256(unregistered.getPublic()))));
+                        containsString(Fingerprints.spkiSha256(unregistered.getPublic()))))
+                // The field that gave the refused key, with why.
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("privateKey"))
+                .body("errors[0].reason", allOf(containsString("rejected"),
+                        containsString(Fingerprints.spkiSha256(unregistered.getPublic())), containsString("390144")));
 
         given().header("Authorization", READER).when().get(BASE + "/" + id)
                 .then().statusCode(200)
@@ -103,7 +108,9 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                 .when().post(path)
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEM + "credential-login-failed"))
-                .body("detail", allOf(containsString("not stored"), containsString(candidateFp)));
+                .body("detail", allOf(containsString("not stored"), containsString(candidateFp)))
+                .body("errors[0].field", equalTo("privateKey"))
+                .body("errors[0].reason", containsString(candidateFp));
 
         snowflake.setKeySlot(ACCOUNT, user, 2, candidate.getPublic());
         int loginsBefore = snowflake.logins().size();
@@ -328,6 +335,45 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                 .then().statusCode(502)
                 .body("type", equalTo(PROBLEM + "snowflake-unreachable"))
                 .body("detail", allOf(containsString("http://127.0.0.1:1"), containsString("connection refused")));
+    }
+
+    /**
+     * A role the user does not have: Snowflake (and the emulator) refuse the login with 390189 "Role '…'
+     * specified in the connect string is not granted to this user". The user's configuration, like a
+     * rejected key: 422 naming details.role, not 502 snowflake-error.
+     */
+    @Test
+    void aRoleNotGrantedToTheUserNamesDetailsRole() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = user("SVC_NOROLE", key, null);
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("norole"), user,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        ConnectionFixtures.details(body).put("role", "ANALYST_NOT_GRANTED");
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.code", equalTo("390189"))
+                .body("testLogin.type", equalTo("snowflake-role-not-granted"))
+                .body("testLogin.errors[0].field", equalTo("details.role"))
+                .extract().path("id");
+
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "snowflake-role-not-granted"))
+                .body("detail", allOf(containsString("ANALYST_NOT_GRANTED"), containsString("user " + user),
+                        containsString("GRANT ROLE ANALYST_NOT_GRANTED TO USER " + user), containsString("390189")))
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("details.role"))
+                .body("errors[0].reason", allOf(containsString("ANALYST_NOT_GRANTED"), containsString("not granted")));
+
+        // A candidate key that logs in but under that role: the role is named, not the key (not credential-login-failed).
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(key.getPrivate())))
+                .when().post(BASE + "/" + id + "/credentials/test")
+                .then().statusCode(422)
+                .body("type", equalTo(PROBLEM + "snowflake-role-not-granted"))
+                .body("errors[0].field", equalTo("details.role"));
     }
 
     @Test

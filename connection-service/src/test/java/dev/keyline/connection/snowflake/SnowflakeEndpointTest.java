@@ -63,6 +63,22 @@ class SnowflakeEndpointTest {
         assertThat(SnowflakeEndpoint.accountProblem("acme/../x")).isNotNull();
         assertThat(SnowflakeEndpoint.accountProblem("acme account")).isNotNull();
         assertThat(SnowflakeEndpoint.accountProblem("myorg-my_account")).isNull();
+        // Snowflake's host name (or URL) pasted as the account: the reason names what to send.
+        assertThat(SnowflakeEndpoint.accountProblem("xy12345.snowflakecomputing.com"))
+                .isEqualTo("must be the account identifier without '.snowflakecomputing.com' (Keyline adds the domain): "
+                        + "send \"xy12345\"");
+        assertThat(SnowflakeEndpoint.accountProblem("myorg-myaccount.SNOWFLAKECOMPUTING.com")).contains("\"myorg-myaccount\"");
+        assertThat(SnowflakeEndpoint.accountProblem("https://xy12345.eu-central-1.snowflakecomputing.com/console"))
+                .contains("send \"xy12345.eu-central-1\"");
+        assertThat(SnowflakeEndpoint.accountProblem("xy12345.privatelink.snowflakecomputing.com"))
+                .isEqualTo("must be the account identifier without '.privatelink.snowflakecomputing.com' (Keyline adds "
+                        + "the domain): send \"xy12345\", and the host name xy12345.privatelink.snowflakecomputing.com in "
+                        + "details.host");
+        assertThat(SnowflakeEndpoint.accountProblem("XY12345.cn-north-1.SnowflakeComputing.CN"))
+                .contains("without '.snowflakecomputing.cn'", "send \"XY12345.cn-north-1\"",
+                        "xy12345.cn-north-1.snowflakecomputing.cn in details.host");
+        assertThat(SnowflakeEndpoint.accountProblem("https://example.com")).contains("not a URL", "details.host");
+        assertThat(SnowflakeEndpoint.accountProblem(".snowflakecomputing.com")).contains("send the part before it");
         assertThat(SnowflakeEndpoint.accountProblem("a".repeat(63) + ".eu-central-1")).isNull();
         // Each part becomes a label of <account>.snowflakecomputing.com: no empty, over-long or hyphen-edged ones.
         for (String bad : new String[] { "a..b", "acme.", "acme-", "acme_", "acme._eu", "a".repeat(64), "xy12345.-eu" }) {
