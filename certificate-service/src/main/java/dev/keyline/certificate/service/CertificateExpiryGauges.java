@@ -76,10 +76,18 @@ public class CertificateExpiryGauges {
     void refresh() {
         // Only certificates known before the read may be dropped: one created meanwhile is not in the rows yet.
         Set<UUID> knownBefore = Set.copyOf(tracked.keySet());
-        List<Object[]> rows = QuarkusTransaction.requiringNew()
-                .call(() -> CertificateEntity.getEntityManager()
-                        .createQuery("select c.id, c.name, c.notAfter from CertificateEntity c", Object[].class)
-                        .getResultList());
+        List<Object[]> rows;
+        try {
+            rows = QuarkusTransaction.requiringNew()
+                    .call(() -> CertificateEntity.getEntityManager()
+                            .createQuery("select c.id, c.name, c.notAfter from CertificateEntity c", Object[].class)
+                            .getResultList());
+        } catch (RuntimeException e) {
+            // The database is away (readiness says so): one line a minute, the gauges keep their last values
+            // (they are also kept current by every change on this replica), not a stack trace each time.
+            LOG.warnf("Certificate expiry gauges not refreshed: %s (kept as they were)", e.getClass().getName());
+            return;
+        }
         Set<UUID> present = new HashSet<>();
         for (Object[] row : rows) {
             UUID id = (UUID) row[0];
