@@ -44,9 +44,11 @@ class AlertMetricsTest {
 
     static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
     static final Path MONITORING = DEPLOY.resolve("monitoring");
-    static final List<String> THIS_SERVICE_RULES = List.of("rules/certificate-service.yaml", "rules/keyline-http.yaml");
-    static final List<String> OTHER_SOURCES_RULES = List.of("rules/keyline-platform.yaml", "rules/connection-service.yaml",
-            "rules/rotation-service.yaml");
+    static final List<String> THIS_SERVICE_RULES = List.of("rules/certificate-service.yaml", "rules/keyline-http.yaml",
+            "rules/keyline-service.yaml");
+    /** keyline-peers.yaml: this service watches no peer. */
+    static final List<String> OTHER_SOURCES_RULES = List.of("rules/keyline-platform.yaml", "rules/keyline-peers.yaml",
+            "rules/connection-service.yaml", "rules/rotation-service.yaml");
     static final Path MANIFEST = DEPLOY.resolve("kubernetes/base/certificate-service/kubernetes.yml");
 
     @TestHTTPResource(value = "/metrics", management = true)

@@ -46,7 +46,8 @@ class AlertMetricsTest {
 
     static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
     static final Path MONITORING = DEPLOY.resolve("monitoring");
-    static final List<String> THIS_SERVICE_RULES = List.of("rules/connection-service.yaml", "rules/keyline-http.yaml");
+    static final List<String> THIS_SERVICE_RULES = List.of("rules/connection-service.yaml", "rules/keyline-http.yaml",
+            "rules/keyline-service.yaml", "rules/keyline-peers.yaml");
     /** Dashboard metrics this service must expose: its own and those every Quarkus service exposes. */
     static final Pattern THIS_SERVICE_DASHBOARD_METRICS = Pattern.compile("keyline_connection_.*|http_server_.*|jvm_.*|process_.*");
     static final Path MANIFEST = DEPLOY.resolve("kubernetes/base/connection-service/kubernetes.yml");

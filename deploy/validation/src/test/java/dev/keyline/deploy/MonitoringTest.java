@@ -55,7 +55,8 @@ class MonitoringTest {
     static final Set<String> DASHBOARD_ONLY = Set.of("keyline_rotation_key_age_seconds");
     static final Set<String> REQUIRED_ALERTS = Set.of("KeylineCertificateExpiringSoon", "KeylineCertificateExpired",
             "KeylineRotationNeedsAttention", "KeylineRotationOverdue", "KeylineTargetDown", "KeylineReplicasNotReady",
-            "KeylineHighErrorRate");
+            "KeylineHighErrorRate", "KeylineAuditEventsLost", "KeylineAuditWritesFailing", "KeylineWorkPoolSaturated",
+            "KeylinePeerDown");
 
     @Test
     void rulesRenderStrictlyAndEveryAlertIsCompleteAndLinksAnExistingRunbook() throws IOException {

@@ -37,7 +37,8 @@ import dev.keyline.common.testing.PromQl;
 class AlertMetricsTest {
 
     static final Path MONITORING = Path.of("..", "deploy", "monitoring").toAbsolutePath().normalize();
-    static final List<String> THIS_SERVICE_RULES = List.of("rules/rotation-service.yaml", "rules/keyline-http.yaml");
+    static final List<String> THIS_SERVICE_RULES = List.of("rules/rotation-service.yaml", "rules/keyline-http.yaml",
+            "rules/keyline-service.yaml", "rules/keyline-peers.yaml");
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;

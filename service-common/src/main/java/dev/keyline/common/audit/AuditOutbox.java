@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 
 /**
  * Writes audit events of uses (a connection test, say) after the answer instead of before it: the
@@ -46,6 +47,9 @@ import io.quarkus.runtime.ShutdownEvent;
  * </ul>
  * Changes are never audited through this class: their events commit with the change ({@link AuditTrail#success}).
  */
+// Created at start (its writer thread still starts with the first event): the counters exist from the
+// start at 0, as the alerts on keyline_audit_outbox_lost_total / _failures_total need (rate(), absent()).
+@Startup
 @ApplicationScoped
 public class AuditOutbox {
 
