@@ -1,9 +1,6 @@
 package dev.keyline.console.overview;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -12,12 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.keyline.console.ConsoleConfig;
-import dev.keyline.console.api.ApiResponse;
-import dev.keyline.console.api.ServiceClient;
-import dev.keyline.console.api.ServiceUnavailableException;
 import dev.keyline.console.api.Services;
 import dev.keyline.console.certificates.Certificate;
 import dev.keyline.console.rotations.Policy;
@@ -29,8 +21,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * The operators' page. Each panel is fetched on its own: a service that is down makes its panels
- * say so, and every other panel still shows what it knows.
+ * The operators' page. Each panel is fetched on its own, all at once ({@link OverviewFetch}): a service that is
+ * down or slow makes its panels say so, every other panel still shows what it knows, and the page takes as long
+ * as its slowest call (at most the call timeout), not the sum of them.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -71,7 +64,7 @@ public class OverviewResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance overview(List<Health> health, Panel<Certificate> expiring, Panel<Policy> due,
-                Panel<Run> attention, Panel<AuditRow> audit, List<String> auditUnavailable);
+                Panel<Run> attention, Panel<AuditRow> audit, List<String> auditUnavailable, boolean auditAnswered);
     }
 
     @Inject
@@ -85,117 +78,10 @@ public class OverviewResource {
 
     @GET
     public String overview() {
-        List<Health> health = List.of(health(Services.CERTIFICATE_SERVICE), health(Services.CONNECTION_SERVICE),
-                health(Services.ROTATION_SERVICE));
-        List<String> auditUnavailable = new ArrayList<>();
-        List<AuditRow> audit = new ArrayList<>();
-        for (String service : List.of(Services.CERTIFICATE_SERVICE, Services.CONNECTION_SERVICE,
-                Services.ROTATION_SERVICE)) {
-            try {
-                audit.addAll(auditEvents(service));
-            } catch (ServiceUnavailableException e) {
-                auditUnavailable.add(e.getMessage());
-            }
-        }
-        audit.sort(Comparator.comparing(AuditRow::occurredAt, Comparator.nullsLast(Comparator.reverseOrder())));
-        return Templates.overview(health, expiring(), due(), attention(),
-                Panel.of(audit.subList(0, Math.min(20, audit.size()))), auditUnavailable).render();
-    }
-
-    private Health health(String service) {
-        try {
-            ApiResponse r = services.byName(service).getUnauthenticated(services.healthUrl(service));
-            JsonNode body = r.body();
-            if (body == null) {
-                return new Health(service, "DOWN", List.of(), "answered HTTP " + r.status() + " without a health report");
-            }
-            List<Check> checks = new ArrayList<>();
-            for (JsonNode c : body.path("checks")) {
-                JsonNode data = c.get("data");
-                checks.add(new Check(c.path("name").asText(), c.path("status").asText(),
-                        data == null || data.isNull() ? "" : data.toString()));
-            }
-            return new Health(service, body.path("status").asText("DOWN"), checks, null);
-        } catch (ServiceUnavailableException e) {
-            return new Health(service, "UNREACHABLE", List.of(), e.getMessage());
-        }
-    }
-
-    private Panel<Certificate> expiring() {
-        try {
-            ApiResponse r = services.certificates().get("/api/v1/certificates?size=200", user.token());
-            if (!r.ok()) {
-                return Panel.missing(Services.CERTIFICATE_SERVICE + " refused: " + r.problem().detail());
-            }
-            long limit = config.expiringSoon().toSeconds();
-            List<Certificate> list = new ArrayList<>();
-            for (JsonNode n : r.body().path("items")) {
-                Certificate c = services.certificates().json().convertValue(n, Certificate.class);
-                if (c.secondsUntilExpiry() < limit) {
-                    list.add(c);
-                }
-            }
-            list.sort(Comparator.comparingLong(Certificate::secondsUntilExpiry));
-            return Panel.of(list);
-        } catch (ServiceUnavailableException e) {
-            return Panel.missing(e.getMessage());
-        }
-    }
-
-    private Panel<Policy> due() {
-        try {
-            ApiResponse r = services.rotations().get("/api/v1/rotation-policies", user.token());
-            if (!r.ok()) {
-                return Panel.missing(Services.ROTATION_SERVICE + " refused: " + r.problem().detail());
-            }
-            Instant horizon = Instant.now().plus(Duration.ofDays(7));
-            List<Policy> list = new ArrayList<>();
-            // A page of rotation-service's list: {items, page, size, total}.
-            for (JsonNode n : r.body().path("items")) {
-                Policy p = services.rotations().json().convertValue(n, Policy.class);
-                if (p.enabled() && p.nextDueAt() != null && p.nextDueAt().isBefore(horizon)) {
-                    list.add(p);
-                }
-            }
-            list.sort(Comparator.comparing(Policy::nextDueAt));
-            return Panel.of(list);
-        } catch (ServiceUnavailableException e) {
-            return Panel.missing(e.getMessage());
-        }
-    }
-
-    private Panel<Run> attention() {
-        try {
-            ApiResponse r = services.rotations().get("/api/v1/rotations?state=NEEDS_ATTENTION&size=200",
-                    user.token());
-            if (!r.ok()) {
-                return Panel.missing(Services.ROTATION_SERVICE + " refused: " + r.problem().detail());
-            }
-            List<Run> list = new ArrayList<>();
-            for (JsonNode n : r.body().path("items")) {
-                Run run = services.rotations().json().convertValue(n, Run.class);
-                if (run.needsAttention()) {
-                    list.add(run);
-                }
-            }
-            return Panel.of(list);
-        } catch (ServiceUnavailableException e) {
-            return Panel.missing(e.getMessage());
-        }
-    }
-
-    private List<AuditRow> auditEvents(String service) {
-        ServiceClient client = services.byName(service);
-        ApiResponse r = client.get("/api/v1/audit-events?size=20", user.token());
-        List<AuditRow> rows = new ArrayList<>();
-        if (!r.ok()) {
-            return rows; // no read permission there: nothing to show from it
-        }
-        for (JsonNode n : r.body()) {
-            rows.add(new AuditRow(service, n.hasNonNull("occurredAt") ? Instant.parse(n.get("occurredAt").asText()) : null,
-                    n.path("actor").asText(), n.path("action").asText(), n.path("resourceType").asText(),
-                    n.path("resourceId").asText(""), n.path("outcome").asText(), n.path("detail").asText("")));
-        }
-        return rows;
+        // The token is read here: the request scope does not reach the threads that fetch the panels.
+        OverviewFetch.Page page = new OverviewFetch(services, config.expiringSoon(), config.callTimeout())
+                .fetch(user.token());
+        return Templates.overview(page.health(), page.expiring(), page.due(), page.attention(), page.audit(),
+                page.auditUnavailable(), page.auditAnswered()).render();
     }
 }

@@ -124,6 +124,12 @@ class ConsoleBrowserIT {
         assertThat(unsignedSignIn.body()).contains("no keyline service accepts this token");
         assertThat(unsignedSignIn.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("keyline-console-session="));
 
+        // The management port serves health only (console/README.md): no metrics.
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(stack.console.managementUrl() + "/q/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(stack.console.managementUrl() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
         // The token never reaches a page: the browser only holds an opaque session id.
         browser.get(stack.console.url() + "/");
         assertThat(browser.getPageSource()).doesNotContain(adminToken);

@@ -1,30 +1,18 @@
 package dev.keyline.rotation.client;
 
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.keyline.common.security.ServiceToken;
-import dev.keyline.common.security.ServiceTokenUnavailableException;
 import dev.keyline.rotation.ConnectionInfo;
 import dev.keyline.rotation.ConnectionPort;
 import dev.keyline.rotation.ConnectionServiceException;
@@ -32,14 +20,12 @@ import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.SlotsView;
 
 /**
- * connection-service with timeouts, retries on idempotent calls and a circuit breaker. No fallback
- * pretends success: every failure becomes a {@link ConnectionServiceException} carrying the problem
- * type connection-service answered (or "unavailable" when it did not answer).
- *
- * <p>
- * Two identities: {@link #manageable} carries a caller's own token (is this person allowed to manage
- * the connection?); everything else is the run's work, under this service's identity, whose token
- * holds only {@code connections:rotate}.
+ * connection-service, as the runs and the API see it: the calls of {@link ConnectionServiceCalls} (timeouts,
+ * retries, circuit breaker), with what their fault-tolerance interceptor throws itself, outside those methods
+ * ({@link CircuitBreakerOpenException}, {@link TimeoutException}, {@link BulkheadException}), turned into the
+ * same {@link ConnectionServiceException#UNAVAILABLE} as a peer that does not answer: a transient failure the
+ * runs retry and the API answers with 503 {@code connection-service-unavailable}. They used to escape as bare
+ * exceptions, so a run ended with {@code internal-error} / {@code CircuitBreakerOpenException}.
  */
 @ApplicationScoped
 public class ConnectionServiceClient implements ConnectionPort {
@@ -47,196 +33,96 @@ public class ConnectionServiceClient implements ConnectionPort {
     private static final Logger LOG = Logger.getLogger(ConnectionServiceClient.class);
 
     @Inject
-    @RestClient
-    ConnectionServiceApi api;
+    ConnectionServiceCalls calls;
 
-    @Inject
-    ObjectMapper mapper;
+    ConnectionServiceClient() {
+    }
 
-    /** rotation-service's own identity (only connections:rotate), obtained per call, never configured. */
-    @Inject
-    ServiceToken serviceToken;
-
-    private String bearer() {
-        return serviceToken.bearer();
+    /** Outside CDI (tests): around calls whose fault-tolerance failures are simulated. */
+    public ConnectionServiceClient(ConnectionServiceCalls calls) {
+        this.calls = calls;
     }
 
     @Override
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public ConnectionInfo connection(UUID id) {
-        return info(call(() -> api.get(bearer(), id)));
+        return guarded(() -> calls.connection(id));
     }
 
     /**
-     * The connection, asked WITH THE CALLER'S TOKEN: connection-service answers only when the caller
-     * may manage it (403 otherwise, as a {@link ConnectionServiceException}). Delegation, not ambient
-     * authority: rotation-service's own identity never vouches for a person.
+     * The connection, asked WITH THE CALLER'S TOKEN: connection-service answers only when the caller may manage
+     * it (403 otherwise, as a {@link ConnectionServiceException}).
      */
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public ConnectionInfo manageable(UUID id, String callerToken) {
-        if (callerToken == null || callerToken.isBlank()) {
-            throw new ConnectionServiceException(401, "urn:keyline:problem:unauthenticated", "no caller token to forward");
-        }
-        return info(call(() -> api.manageable("Bearer " + callerToken, id)));
-    }
-
-    private static ConnectionInfo info(ConnectionServiceApi.Connection c) {
-        ConnectionServiceApi.Details d = c.details();
-        return d == null ? new ConnectionInfo(c.id(), null, null, null, null, null, null)
-                : new ConnectionInfo(c.id(), d.type(), d.account(), d.user(), d.authType(), d.keyFingerprint(),
-                        d.credentialVersion());
+        return guarded(() -> calls.manageable(id, callerToken));
     }
 
     @Override
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public SlotsView keySlots(UUID id) {
-        return view(call(() -> api.keySlots(bearer(), id)));
-    }
-
-    private static SlotsView view(ConnectionServiceApi.KeySlots k) {
-        String s1 = null;
-        String s2 = null;
-        for (ConnectionServiceApi.Slot s : k.slots()) {
-            if (s.slot() == 1) {
-                s1 = s.fingerprint();
-            } else if (s.slot() == 2) {
-                s2 = s.fingerprint();
-            }
-        }
-        return new SlotsView(k.storedKeyFingerprint(), k.credentialVersion(), s1, s2);
+        return guarded(() -> calls.keySlots(id));
     }
 
     @Override
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public List<KeyHolder> keyHolders(UUID id) {
-        String body = call(() -> api.keyHolders(bearer(), id));
-        JsonNode n;
-        try {
-            n = mapper.readTree(body);
-        } catch (java.io.IOException e) {
-            throw new ConnectionServiceException(502, null, "connection-service's key holders are not JSON");
-        }
-        JsonNode items = n != null && n.isObject() ? n.path("holders") : n;
-        if (items == null || !items.isArray()) {
-            throw new ConnectionServiceException(502, null, "connection-service's key holders are not a list");
-        }
-        List<KeyHolder> holders = new ArrayList<>();
-        for (JsonNode h : items) {
-            JsonNode version = h.path("credentialVersion");
-            holders.add(new KeyHolder(UUID.fromString(h.path("id").asText()), h.path("name").asText(null),
-                    h.path("keyFingerprint").asText(null), version.isInt() ? version.asInt() : null));
-        }
-        return holders;
+        return guarded(() -> calls.keyHolders(id));
     }
 
-    /**
-     * Retried: a repeat whose first try did land meets a slot holding the new key, not the expected
-     * one, and answers 409 {@code key-slot-changed}; REGISTER then reads the slots and finds its key there.
-     */
     @Override
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem, String expectedFingerprint) {
-        return view(call(() -> api.setKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint),
-                id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
+        return guarded(() -> calls.setKeySlot(id, slot, publicKeyPem, expectedFingerprint));
     }
 
-    /** Not retried here: the step re-reads the slot before unsetting again. */
     @Override
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void unsetKeySlot(UUID id, int slot, String expectedFingerprint) {
-        call(() -> api.unsetKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint), id, slot));
+        guarded(() -> {
+            calls.unsetKeySlot(id, slot, expectedFingerprint);
+            return null;
+        });
     }
 
-    /** A slot's entity tag is the fingerprint of the key it holds; an empty slot has none (If-None-Match: *). */
-    private static String ifMatch(String expectedFingerprint) {
-        return expectedFingerprint == null ? null : "\"" + expectedFingerprint + "\"";
-    }
-
-    private static String ifNoneMatch(String expectedFingerprint) {
-        return expectedFingerprint == null ? "*" : null;
-    }
-
-    /** Changes nothing, so an outage is retried here. */
     @Override
-    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void checkKey(UUID id, String privateKeyPem, String passphrase) {
-        call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)));
+        guarded(() -> {
+            calls.checkKey(id, privateKeyPem, passphrase);
+            return null;
+        });
     }
 
-    /**
-     * Never retried blindly: the SWAP step reads the stored fingerprint and decides. Compare-and-set
-     * on the credential version, sent as If-Match too (connection-service refuses a PUT without it).
-     */
     @Override
-    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
     public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
-        call(() -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
-                new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)));
+        guarded(() -> {
+            calls.swapCredentials(id, privateKeyPem, passphrase, expectedCredentialVersion);
+            return null;
+        });
     }
 
     /** Whether a login with the stored key works (connection-service's test). */
-    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public boolean test(UUID id) {
-        return call(() -> api.test(bearer(), id)).ok();
+        return guarded(() -> calls.test(id));
     }
 
-    private <T> T call(Supplier<T> call) {
+    static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
-        } catch (WebApplicationException e) {
-            throw problem(e.getResponse());
-        } catch (ServiceTokenUnavailableException e) {
-            // The identity provider (or the token file) failed, not connection-service: retry later.
-            LOG.debugf("no service token: %s", e.getMessage());
-            throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE,
-                    "no service token for connection-service: " + e.getMessage());
-        } catch (ProcessingException | TimeoutException | CircuitBreakerOpenException e) {
-            LOG.debugf("connection-service unreachable: %s", e.getClass().getSimpleName());
-            throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE,
-                    "connection-service did not answer (" + e.getClass().getSimpleName() + ")");
+        } catch (FaultToleranceException e) {
+            LOG.debugf("connection-service call not completed: %s", e.getClass().getSimpleName());
+            throw unavailable(e);
         }
     }
 
-    private ConnectionServiceException problem(Response r) {
-        int status = r.getStatus();
-        String type = null;
-        String detail = "connection-service answered HTTP " + status;
-        try {
-            String body = r.readEntity(String.class);
-            JsonNode n = mapper.readTree(body);
-            if (n != null && n.hasNonNull("type")) {
-                type = n.get("type").asText();
-            }
-            if (n != null && n.hasNonNull("detail")) {
-                detail = n.get("detail").asText();
-            }
-        } catch (RuntimeException | java.io.IOException ignored) {
-            // not problem+json: keep the status only
+    /** The problem for a call the fault-tolerance guard ended or refused; never the exception's message. */
+    static ConnectionServiceException unavailable(FaultToleranceException e) {
+        String detail;
+        if (e instanceof CircuitBreakerOpenException) {
+            detail = "connection-service was not called: most recent calls to it failed, so its circuit breaker "
+                    + "is open (CircuitBreakerOpenException). Retry later.";
+        } else if (e instanceof TimeoutException) {
+            detail = "connection-service did not answer in time (TimeoutException). Retry later.";
+        } else if (e instanceof BulkheadException) {
+            detail = "connection-service was not called: too many calls to it are under way (BulkheadException). "
+                    + "Retry later.";
+        } else {
+            detail = "connection-service was not called (" + e.getClass().getSimpleName() + "). Retry later.";
         }
-        if (status >= 500 || status == 408 || status == 429) {
-            return new RetriableException(status, type, detail);
-        }
-        return new ConnectionServiceException(status, type, detail);
-    }
-
-    /** The failures worth retrying and counting towards the circuit breaker. */
-    public static class RetriableException extends ConnectionServiceException {
-        public RetriableException(int status, String type, String detail) {
-            super(status, type, detail);
-        }
+        return new ConnectionServiceCalls.RetriableException(0, ConnectionServiceException.UNAVAILABLE, detail);
     }
 }

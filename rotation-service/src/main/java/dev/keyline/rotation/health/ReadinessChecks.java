@@ -17,8 +17,8 @@ import dev.keyline.rotation.vault.PendingKeyVault;
 
 /**
  * Readiness: Vault, and a "rotations" check that lists NEEDS_ATTENTION runs but stays UP. Not
- * connection-service: while it is away runs retry with backoff and the operations that need it
- * answer 503; it is watched as a peer ({@link ConnectionServicePeer}).
+ * connection-service: while it is away runs retry with backoff up to their {@code maxAttempts} and the
+ * operations that need it answer 503; it is watched as a peer ({@link ConnectionServicePeer}).
  */
 @ApplicationScoped
 public class ReadinessChecks {

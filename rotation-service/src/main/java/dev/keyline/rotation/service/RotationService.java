@@ -417,8 +417,9 @@ public class RotationService {
                         "connection-service has no connection " + id, List.of(new FieldError(field, "unknown connection")));
             }
             if (e.transientFailure()) {
-                throw new ProblemException(503, "connection-service-unavailable", "connection-service unavailable",
-                        "connection-service could not be asked about connection " + id + "; nothing was changed. Retry later.");
+                throw new ConnectionServiceUnavailable("connection-service could not be asked about connection " + id
+                        + "; nothing was changed. " + (e.status() == 0 ? e.getMessage()
+                                : "It answered " + e.status() + " (" + e.problemType() + "). Retry later."));
             }
             throw new ProblemException(502, "connection-service-refused", "connection-service refused",
                     "connection-service answered " + e.status() + " (" + e.problemType() + ")");

@@ -14,6 +14,8 @@ class InMemoryRunStore implements RunStore {
 
     final Map<UUID, RotationRun> runs = new HashMap<>();
     final List<String> steps = new ArrayList<>();
+    /** The same rows with their detail: "REGISTER:RETRY connection-service did not answer …". */
+    final List<String> stepDetails = new ArrayList<>();
     final Map<String, String> knownKeys = new HashMap<>();
     /** Audit events as "action outcome fingerprints | detail", in order. */
     final List<String> audit = new ArrayList<>();
@@ -27,6 +29,7 @@ class InMemoryRunStore implements RunStore {
         runs.put(run.id, run.copy());
         for (StepLog s : stepLog) {
             steps.add(s.step() + ":" + s.outcome());
+            stepDetails.add(s.step() + ":" + s.outcome() + " " + s.detail());
         }
         for (AuditNote e : events) {
             audit.add(e.action() + " " + e.outcome() + " " + e.fingerprints() + " | " + e.detail());
