@@ -46,10 +46,17 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    /** The Retry-After of a 503 whose problem names none. */
+    static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
+
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         Problem problem = e.toProblem(path(uri));
         Integer retryAfter = e.retryAfterSeconds();
+        if (retryAfter == null && problem.status() == 503) {
+            // Every 503 here is a dependency that is away for now: say when to come back (RFC 9110 10.2.3).
+            retryAfter = DEFAULT_RETRY_AFTER_SECONDS;
+        }
         if (retryAfter == null) {
             return respond(problem);
         }
@@ -288,7 +295,7 @@ public class ProblemMappers {
         }
         if (DatabaseUnreachable.in(e)) {
             LOG.warnf("PostgreSQL unreachable on %s (%s): answered 503", path(uri), e.getClass().getName());
-            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", DEFAULT_RETRY_AFTER_SECONDS)
                     .entity(new Problem(Problem.type("database-unavailable"), "Database unavailable", 503,
                             "The database is unavailable or has no connection free; nothing was changed. Retry later.",
                             path(uri), null))

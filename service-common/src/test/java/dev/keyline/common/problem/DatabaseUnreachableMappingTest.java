@@ -42,4 +42,15 @@ class DatabaseUnreachableMappingTest {
             assertThat(mappers.unexpected(new PersistenceException("x", cause), null).getStatus()).isEqualTo(500);
         }
     }
+
+    /** Any 503 problem says when to come back, also one thrown without a Retry-After of its own. */
+    @Test
+    void every503ProblemCarriesRetryAfter() {
+        Response response = mappers.problem(new ProblemException(503,
+                "certificate-service-unavailable", "certificate-service unavailable", "away"), null);
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+        assertThat(mappers.problem(new ProblemException(409, "conflict", "Conflict", "x"), null)
+                .getHeaderString("Retry-After")).isNull();
+    }
 }
