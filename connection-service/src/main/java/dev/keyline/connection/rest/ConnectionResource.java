@@ -152,9 +152,10 @@ public class ConnectionResource {
     public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
             @Valid @NotNull ConnectionRequest request) {
         long expected = IfMatch.required(ifMatch);
-        ConnectionEntity e = audited("connection.update", id,
-                () -> connections.replace(id, request.toDraft(), expected));
-        return Response.ok(ConnectionView.of(e)).tag(etag(e)).build();
+        ConnectionService.Replaced replaced = audited("connection.update", id,
+                () -> connections.replaceAndTryLogin(id, request.toDraft(), expected));
+        ConnectionEntity e = replaced.connection();
+        return Response.ok(ConnectionView.of(e, replaced.testLogin())).tag(etag(e)).build();
     }
 
     @DELETE

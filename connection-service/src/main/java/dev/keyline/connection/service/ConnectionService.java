@@ -116,6 +116,29 @@ public class ConnectionService {
                 java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
+    /** A replaced connection with how a login with its stored key went, when the change touched the login (else null). */
+    public record Replaced(ConnectionEntity connection, LoginCheck testLogin) {
+    }
+
+    /**
+     * Replaces a connection. When a Snowflake connection holding a key changed what its login uses
+     * (account, host, user, role, warehouse, database, schema), it logs in once more with the stored key
+     * and says how that went, as a create does: a role the user lacks would otherwise only show at the
+     * next test or rotation.
+     */
+    public Replaced replaceAndTryLogin(UUID id, ConnectionDraft draft, Long expectedVersion) {
+        ConnectionEntity existing = store.get(id);
+        List<String> before = loginSettings(existing);
+        ConnectionEntity replaced = replace(id, draft, expectedVersion);
+        boolean loginChanged = replaced.isSnowflake() && replaced.keyFingerprint != null
+                && !before.equals(loginSettings(replaced));
+        return new Replaced(replaced, loginChanged ? tester.tryStoredLogin(id) : null);
+    }
+
+    private static List<String> loginSettings(ConnectionEntity e) {
+        return java.util.Arrays.asList(e.account, e.host, e.user, e.role, e.warehouse, e.database, e.schema);
+    }
+
     public ConnectionEntity replace(UUID id, ConnectionDraft draft, Long expectedVersion) {
         ConnectionEntity existing = store.get(id);
         ConnectionInput in = validator.validateReplacement(draft, existing.connectionType());

@@ -86,6 +86,23 @@ public class ConnectionTester {
     }
 
     /**
+     * A test of a stored Snowflake connection reported the way a create reports its first login: a
+     * failure is an answer (its problem type, detail and field), not an error of the request.
+     */
+    public LoginCheck tryStoredLogin(UUID id) {
+        try {
+            TestResult r = test(id, null);
+            return new LoginCheck(true, null, null, "Logged in as " + r.user(), r.latencyMillis());
+        } catch (ProblemException p) {
+            return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors().isEmpty() ? null : p.errors());
+        } catch (VaultUnavailableException v) {
+            // The change is committed: its answer must not turn into a 503 because the check could not run.
+            return new LoginCheck(false, null, "vault-unavailable",
+                    "The stored key could not be read from Vault, so no login was tried; test the connection later", null);
+        }
+    }
+
+    /**
      * Tests a connection. {@code callerToken} is the caller's own bearer token: an API connector's
      * exchange forwards it, so certificate-service checks the caller's {@code certificates:use}, not
      * this service's.

@@ -376,6 +376,38 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                 .body("errors[0].field", equalTo("details.role"));
     }
 
+    /**
+     * A PUT that changes what the login uses logs in once more and says how it went (the change is saved
+     * either way); one that changes nothing the login uses does not log in.
+     */
+    @Test
+    void aReplaceThatChangesTheLoginReportsTestLogin() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = user("SVC_PUTROLE", key, null);
+        String name = ConnectionFixtures.uniqueName("putrole");
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(name, user, ConnectionFixtures.pkcs8Pem(key.getPrivate()),
+                null, null);
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE).then().statusCode(201).body("testLogin.ok", equalTo(true)).extract().path("id");
+
+        Map<String, Object> changed = ConnectionFixtures.snowflakeBody(name, user, null, null, null);
+        ConnectionFixtures.details(changed).put("role", "NOPE_NOT_GRANTED");
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON)
+                .body(changed).when().put(BASE + "/" + id)
+                .then().statusCode(200)
+                .body("details.role", equalTo("NOPE_NOT_GRANTED"))
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.type", equalTo("snowflake-role-not-granted"))
+                .body("testLogin.errors[0].field", equalTo("details.role"));
+
+        int logins = snowflake.logins().size();
+        changed.put("description", "only the description");
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id)).contentType(ContentType.JSON)
+                .body(changed).when().put(BASE + "/" + id)
+                .then().statusCode(200).body("testLogin", org.hamcrest.Matchers.nullValue());
+        assertThat(snowflake.logins()).hasSize(logins);
+    }
+
     @Test
     void otherSnowflakeErrorsCarryTheirCode() {
         KeyPair key = ConnectionFixtures.newKey();
