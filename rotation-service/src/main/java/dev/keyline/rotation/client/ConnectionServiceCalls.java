@@ -62,6 +62,9 @@ public class ConnectionServiceCalls {
     @Inject
     ObjectMapper mapper;
 
+    /** connection-service's problem types for what Snowflake did (or did not) answer. */
+    static final String SNOWFLAKE_PROBLEMS = "urn:keyline:problem:snowflake-";
+
     /** rotation-service's own identity (only connections:rotate), obtained per call, never configured. */
     @Inject
     ServiceToken serviceToken;
@@ -72,7 +75,8 @@ public class ConnectionServiceCalls {
 
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public ConnectionInfo connection(UUID id) {
         return info(call(() -> api.get(bearer(), id)));
     }
@@ -84,7 +88,8 @@ public class ConnectionServiceCalls {
      */
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public ConnectionInfo manageable(UUID id, String callerToken) {
         if (callerToken == null || callerToken.isBlank()) {
             throw new ConnectionServiceException(401, "urn:keyline:problem:unauthenticated", "no caller token to forward");
@@ -100,7 +105,8 @@ public class ConnectionServiceCalls {
     }
 
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public SlotsView keySlots(UUID id) {
         return view(call(() -> api.keySlots(bearer(), id)));
     }
@@ -120,7 +126,8 @@ public class ConnectionServiceCalls {
 
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public List<KeyHolder> keyHolders(UUID id) {
         String body = call(() -> api.keyHolders(bearer(), id));
         JsonNode n;
@@ -147,14 +154,16 @@ public class ConnectionServiceCalls {
      * one, and answers 409 {@code key-slot-changed}; REGISTER then reads the slots and finds its key there.
      */
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem, String expectedFingerprint) {
         return view(call(() -> api.setKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint),
                 id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
     }
 
     /** Not retried here: the step re-reads the slot before unsetting again. */
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public void unsetKeySlot(UUID id, int slot, String expectedFingerprint) {
         call(() -> api.unsetKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint), id, slot));
     }
@@ -170,7 +179,8 @@ public class ConnectionServiceCalls {
 
     /** Changes nothing, so an outage is retried here. */
     @Retry(maxRetries = 1, delay = 500, retryOn = RetriableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public void checkKey(UUID id, String privateKeyPem, String passphrase) {
         call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)));
     }
@@ -179,7 +189,8 @@ public class ConnectionServiceCalls {
      * Never retried blindly: the SWAP step reads the stored fingerprint and decides. Compare-and-set
      * on the credential version, sent as If-Match too (connection-service refuses a PUT without it).
      */
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
+            skipOn = SnowflakeSideFailure.class)
     public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
         call(() -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
                 new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)));
@@ -224,6 +235,14 @@ public class ConnectionServiceCalls {
         } catch (RuntimeException | java.io.IOException ignored) {
             // not problem+json: keep the status only
         }
+        return classify(status, type, detail);
+    }
+
+    /** The exception for connection-service's answer: retriable or not, and whether it was Snowflake's doing. */
+    static ConnectionServiceException classify(int status, String type, String detail) {
+        if (status >= 500 && type != null && type.startsWith(SNOWFLAKE_PROBLEMS)) {
+            return new SnowflakeSideFailure(status, type, detail);
+        }
         if (status >= 500 || status == 408 || status == 429) {
             return new RetriableException(status, type, detail);
         }
@@ -233,6 +252,18 @@ public class ConnectionServiceCalls {
     /** The failures worth retrying and counting towards the circuit breaker. */
     public static class RetriableException extends ConnectionServiceException {
         public RetriableException(int status, String type, String detail) {
+            super(status, type, detail);
+        }
+    }
+
+    /**
+     * connection-service answered, for Snowflake ({@code snowflake-timeout}, {@code snowflake-unreachable},
+     * …): retried like any retriable failure, but not counted by the circuit breakers, which are about
+     * connection-service itself. Counted, one account whose Snowflake is slow opened the breaker of a
+     * call for every connection, and their runs reported "circuit breaker is open".
+     */
+    public static class SnowflakeSideFailure extends RetriableException {
+        public SnowflakeSideFailure(int status, String type, String detail) {
             super(status, type, detail);
         }
     }
