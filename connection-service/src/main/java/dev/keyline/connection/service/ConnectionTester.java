@@ -123,8 +123,11 @@ public class ConnectionTester {
         try {
             login = logins.stored(e);
         } catch (VaultUnavailableException ex) {
-            audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id().toString(), Outcome.FAILED, e.keyFingerprint(),
-                    "vault-unavailable");
+            // No login was tried: counted and audited, not timed.
+            failed("snowflake", "vault-unavailable", -1, e.id(), e.keyFingerprint());
+            throw ex;
+        } catch (ProblemException ex) {
+            failed("snowflake", ex.slug(), -1, e.id(), e.keyFingerprint()); // e.g. material-missing
             throw ex;
         }
         long start = System.nanoTime();
@@ -199,8 +202,11 @@ public class ConnectionTester {
         }
     }
 
+    /** @param nanos how long the attempt took; negative when none was made (not timed, only counted) */
     private void failed(String type, String slug, long nanos, UUID id, String keyFingerprint) {
-        timed(type, slug, nanos);
+        if (nanos >= 0) {
+            timed(type, slug, nanos);
+        }
         registry.counter("keyline.connection.test.failures", "type", type, "error", slug).increment();
         audit.standalone(ACTION, ConnectionStore.RESOURCE, id.toString(), Outcome.FAILED, keyFingerprint, slug);
     }

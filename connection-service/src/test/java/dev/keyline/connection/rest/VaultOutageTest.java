@@ -41,6 +41,9 @@ class VaultOutageTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
     @BeforeAll
     static void guard() {
         SecretLeakGuard.install();
@@ -115,6 +118,9 @@ class VaultOutageTest {
                 .then().statusCode(503).body("type", equalTo("urn:keyline:problem:vault-unavailable"));
         given().header("Authorization", MANAGER).when().get(BASE + "/" + id + "/key-slots")
                 .then().statusCode(503);
+        // A test that failed before any login is still a failed test for the alert on failures.
+        given().when().get(metrics).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "keyline_connection_test_failures_total{error=\"vault-unavailable\",type=\"snowflake\"}"));
     }
 
     @Test
