@@ -15,7 +15,7 @@ import jakarta.ws.rs.Path;
 
 /**
  * The methods a request path supports, read from the resource classes' own JAX-RS annotations: a 405
- * must say them in {@code Allow} (RFC 9110 15.5.5), and Quarkus REST's {@code NotAllowedException}
+ * must say them in {@code Allow} (RFC 9110 15.5.6), and Quarkus REST's {@code NotAllowedException}
  * does not carry them. Read from the code, not from a list, so a new endpoint needs nothing here.
  */
 public final class AllowedMethods {
