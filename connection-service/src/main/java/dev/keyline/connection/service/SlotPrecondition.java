@@ -36,7 +36,7 @@ public record SlotPrecondition(String fingerprint) {
             return null;
         }
         // One strong entity-tag, as everywhere else: a weak one never matches (412), an unquoted one is a 400.
-        String v = IfMatch.strongTag(ifMatch);
+        String v = IfMatch.strongTag(ifMatch, "\"SHA256:…\" (the fingerprint GET …/key-slots shows)");
         if (!v.startsWith("SHA256:") || v.length() == "SHA256:".length()) {
             throw ProblemException.invalidField("If-Match",
                     "must be one key fingerprint \"SHA256:…\" as GET …/key-slots shows it (If-None-Match: * for an empty slot)");

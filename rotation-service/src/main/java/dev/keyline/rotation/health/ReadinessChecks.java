@@ -16,7 +16,8 @@ import dev.keyline.rotation.RunRepository;
 import dev.keyline.rotation.vault.PendingKeyVault;
 
 /**
- * Readiness: Vault, and a "rotations" check that lists NEEDS_ATTENTION runs but stays UP. Not
+ * Readiness: Vault, and a "rotations" check that lists NEEDS_ATTENTION runs but stays UP (DOWN only
+ * while the database cannot be read). Not
  * connection-service: while it is away runs retry with backoff up to their {@code maxAttempts} and the
  * operations that need it answer 503; it is watched as a peer ({@link ConnectionServicePeer}).
  */
@@ -47,7 +48,8 @@ public class ReadinessChecks {
                     b.withData("run." + r.id, "connection " + r.connectionId + ": " + r.lastErrorType);
                 }
             } catch (RuntimeException e) {
-                b.withData("error", "database unavailable");
+                // Not UP beside an error: the runs needing attention are unknown while the database is away.
+                b.down().withData("error", "database unavailable");
             }
             return b.build();
         };

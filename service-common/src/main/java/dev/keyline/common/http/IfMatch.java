@@ -62,6 +62,11 @@ public final class IfMatch {
      * loosely, all of these were taken as the tag.
      */
     public static String strongTag(String header) {
+        return strongTag(header, "\"3\"");
+    }
+
+    /** As {@link #strongTag(String)}, the 400's reason showing {@code example}: what this resource's tag looks like. */
+    public static String strongTag(String header, String example) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -70,7 +75,7 @@ public final class IfMatch {
         String opaque = weak ? v.substring(2) : v;
         if (!isOpaqueTag(opaque)) {
             throw ProblemException.invalidField("If-Match",
-                    "must be the ETag returned by GET, in double quotes such as \"3\"");
+                    "must be the ETag returned by GET, in double quotes such as " + example);
         }
         if (weak) {
             throw new ProblemException(412, "stale-version", "Precondition failed",

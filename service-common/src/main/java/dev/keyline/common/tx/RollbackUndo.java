@@ -24,6 +24,14 @@ public class RollbackUndo {
 
     /** Runs {@code undo} after the current transaction ends in anything but a commit. */
     public void register(Runnable undo) {
+        register("an outside write", undo);
+    }
+
+    /**
+     * As {@link #register(Runnable)}; {@code what} names what would be left behind if the undo fails
+     * (a Vault path and version, never data), so the error line tells an operator what to clean up.
+     */
+    public void register(String what, Runnable undo) {
         txRegistry.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -35,7 +43,8 @@ public class RollbackUndo {
                     try {
                         undo.run();
                     } catch (RuntimeException ex) {
-                        LOG.errorf("Could not undo an outside write after a rollback: %s", ex.getClass().getName());
+                        LOG.errorf("Could not undo %s after a rollback (%s): it may be left behind with no row "
+                                + "pointing at it; remove it once the dependency is back", what, ex.getClass().getName());
                     }
                 }
             }

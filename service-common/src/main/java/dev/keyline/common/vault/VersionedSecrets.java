@@ -53,7 +53,7 @@ public class VersionedSecrets<T> {
     /** Writes the first version inside the current transaction; if it does not commit, the secret is deleted again. */
     public int createInTransaction(UUID id, T value) {
         int version = write(id, value, 0);
-        rollbackUndo.register(() -> deleteAll(id));
+        rollbackUndo.register("the Vault secret " + pathOf(id), () -> deleteAll(id));
         return version;
     }
 
@@ -66,7 +66,7 @@ public class VersionedSecrets<T> {
      * write is still in flight. Throws what {@code alongside} threw, else Vault's failure.
      */
     public void createInTransaction(UUID id, T value, Runnable alongside) {
-        rollbackUndo.register(() -> deleteAll(id));
+        rollbackUndo.register("the Vault secret " + pathOf(id), () -> deleteAll(id));
         KvStore.PendingWrite write = store.startWrite(id.toString(), codec.encode(value), 0);
         RuntimeException failure = null;
         try {
@@ -116,7 +116,7 @@ public class VersionedSecrets<T> {
             version = write(id, value, current);
         }
         int written = version;
-        rollbackUndo.register(() -> destroyVersion(id, written));
+        rollbackUndo.register("version " + written + " of the Vault secret " + pathOf(id), () -> destroyVersion(id, written));
         return version;
     }
 

@@ -76,7 +76,7 @@ class VersionedSecretsTest {
 
     final RollbackUndo rollbackUndo = new RollbackUndo() {
         @Override
-        public void register(Runnable undo) {
+        public void register(String what, Runnable undo) {
             undos.add(undo);
         }
     };
