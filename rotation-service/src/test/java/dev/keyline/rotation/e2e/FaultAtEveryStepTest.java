@@ -237,7 +237,10 @@ class FaultAtEveryStepTest {
         if (s.note() != null) {
             assertThat(end.getList("steps.detail", String.class)).as("step log").contains(s.note());
         }
-        List<Instant[]> failedStepRows = rows(end, s.failsIn(), s.outcome());
+        // In the step under test, whatever that attempt's outcome: the client's own retries and its circuit
+        // breaker decide how many of the armed failures one attempt meets, so the last one may fall in the
+        // attempt that then succeeds (seen once in CI: two failures in a RETRY row, the third in the OK row).
+        List<Instant[]> failedStepRows = rows(end, s.failsIn(), null);
         assertThat(descUser(svc.user(), false)).as("every DESC USER Snowflake failed ran in %s", s.failsIn())
                 .allMatch(at -> within(at, failedStepRows));
         if (s.readsIn() != null) {
@@ -265,7 +268,7 @@ class FaultAtEveryStepTest {
                 .map(ExecutedStatement::at).toList();
     }
 
-    /** The [started, finished] intervals of the run's step-log rows of {@code step} with {@code outcome}. */
+    /** The [started, finished] intervals of the run's step-log rows of {@code step} with {@code outcome} (null: any). */
     private static List<Instant[]> rows(JsonPath run, String step, String outcome) {
         List<String> steps = run.getList("steps.step", String.class);
         List<String> outcomes = run.getList("steps.outcome", String.class);
@@ -273,7 +276,7 @@ class FaultAtEveryStepTest {
         List<String> finished = run.getList("steps.finishedAt", String.class);
         List<Instant[]> rows = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i).equals(step) && outcomes.get(i).equals(outcome)) {
+            if (steps.get(i).equals(step) && (outcome == null || outcomes.get(i).equals(outcome))) {
                 rows.add(new Instant[] { Instant.parse(started.get(i)), Instant.parse(finished.get(i)) });
             }
         }
