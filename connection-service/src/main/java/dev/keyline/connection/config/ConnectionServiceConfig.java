@@ -57,9 +57,12 @@ public interface ConnectionServiceConfig {
         /**
          * Snowflake sessions one caller (token subject) may have running or waiting at once; beyond it,
          * 429 problem+json with Retry-After. Without it one caller's parallel tests against a slow
-         * Snowflake held all of the pool's threads and queue, and every other caller got 503. 0: no limit.
+         * Snowflake held all of the pool's threads and queue, and every other caller got 503. As many as
+         * the pool's threads, so the queue always has room for others: rotation-service's one identity
+         * serves all its replicas' workers, and each of their calls keeps its place until its session's
+         * logout ends (a lower share refused them among themselves). 0: no limit.
          */
-        @WithDefault("4")
+        @WithDefault("16")
         int snowflakeSessionsPerCaller();
 
         /** The Retry-After (seconds) a refused client is told. */
