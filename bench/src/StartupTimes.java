@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,8 @@ public class StartupTimes {
      * it, the Java main thread's. They move far less with outside load than the wall time, so they show
      * an A/B difference on a busy machine better (10 ms resolution: /proc clock ticks).
      */
-    record Sample(long readyMillis, long rssKb, long anonKb, long cpuMillis, long mainCpuMillis) {
+    record Sample(long readyMillis, long rssKb, long anonKb, long cpuMillis, long mainCpuMillis,
+            Map<String, Long> threadGroupCpuMillis) {
     }
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -206,12 +208,13 @@ public class StartupTimes {
         long anon = statusKb(l.process.pid(), "RssAnon:");
         long cpu = StackCpu.cpuMillis(Path.of("/proc", Long.toString(l.process.pid()), "stat"));
         long mainCpu = mainThreadCpuMillis(l.process.pid());
+        Map<String, Long> groups = threadGroupCpuMillis(l.process.pid());
         atReady(l);
         l.process.destroy();
         if (!l.process.waitFor(60, TimeUnit.SECONDS)) {
             l.process.destroyForcibly().waitFor();
         }
-        return new Sample(ready, rss, anon, cpu, mainCpu);
+        return new Sample(ready, rss, anon, cpu, mainCpu, groups);
     }
 
     /**
@@ -338,6 +341,32 @@ public class StartupTimes {
         return -1;
     }
 
+    /**
+     * CPU to ready per thread group (the thread's name with its digits replaced by #; the Java main
+     * thread as "main"), to say which threads the CPU above the floor's went to: on 2 cores the JIT's
+     * and the other threads' CPU delays the main thread as much as its own.
+     */
+    static Map<String, Long> threadGroupCpuMillis(long pid) throws IOException {
+        Map<String, Long> groups = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (name.equals("java")) {
+                        name = task.getFileName().toString().equals(Long.toString(pid)) ? "launcher" : "main";
+                    }
+                    long cpu = StackCpu.cpuMillis(task.resolve("stat"));
+                    if (cpu > 0) {
+                        groups.merge(name.replaceAll("[0-9]+", "#"), cpu, Long::sum);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile (its CPU is in the process's total only)
+                }
+            }
+        }
+        return groups;
+    }
+
     static String load() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -377,6 +406,21 @@ public class StartupTimes {
                         app.name, mode.equals("aot") ? "yes" : "no", ready, (double) ready / floorReady, rss / 1024,
                         (double) rss / floorRss, anon / 1024, (double) anon / floorAnon, cpu, mainCpu,
                         (double) cpu / floorCpu, s.stream().map(x -> Long.toString(x.readyMillis)).toList());
+            }
+        }
+        System.out.println();
+        System.out.println("CPU to ready by thread group, median ms (groups under 50 ms left out):");
+        for (String mode : modes) {
+            for (App app : apps) {
+                List<Sample> s = samples.get(app.name + " " + mode);
+                Map<String, Long> medians = new HashMap<>();
+                s.stream().flatMap(x -> x.threadGroupCpuMillis().keySet().stream()).distinct().forEach(g -> medians.put(g,
+                        median(s.stream().map(x -> x.threadGroupCpuMillis().getOrDefault(g, 0L)).toList())));
+                StringBuilder line = new StringBuilder();
+                medians.entrySet().stream().filter(e -> e.getValue() >= 50)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .forEach(e -> line.append(String.format(Locale.ROOT, " %s %d,", e.getKey(), e.getValue())));
+                System.out.printf(Locale.ROOT, "  %-22s %-6s%s%n", app.name, mode, line);
             }
         }
         System.out.println();
