@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
  * Seeds one service user, creates its key-pair connection (key registered in slot 1 through the
  * key-admin connection), warms both JVMs up, then alternates blocks of ten service tests
  * ({@code POST /connections/{id}/test}) and ten bare logins ({@code Driver.connect} + the same
- * {@code SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()}), so that load from elsewhere
+ * {@code SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT(), CURRENT_WAREHOUSE(), …} as the service), so that load from elsewhere
  * falls on both alike. Prints p50/p90/p99 of each and the ratio of the medians.
  *
  * <p>
@@ -112,7 +112,7 @@ public class ConnectionTestLoad {
         Runnable bare = () -> {
             long start = System.nanoTime();
             try (Connection c = driver.connect(url, props); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
+                    ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT(), CURRENT_WAREHOUSE(), CURRENT_DATABASE(), CURRENT_SCHEMA()")) {
                 if (!rs.next() || !user.equals(rs.getString(1))) {
                     throw new IllegalStateException("the bare login returned another user");
                 }
@@ -221,7 +221,7 @@ public class ConnectionTestLoad {
         return () -> {
             try (Connection c = driver.connect(url, properties); Statement s = c.createStatement()) {
                 s.setQueryTimeout(60);
-                try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()")) {
+                try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT(), CURRENT_WAREHOUSE(), CURRENT_DATABASE(), CURRENT_SCHEMA()")) {
                     if (!rs.next() || !user.equals(rs.getString(1))) {
                         throw new IllegalStateException("the bare login returned another user");
                     }

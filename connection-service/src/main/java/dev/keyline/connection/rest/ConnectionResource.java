@@ -173,7 +173,7 @@ public class ConnectionResource {
     @POST
     @Path("{id}/test")
     @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
-    @Operation(summary = "Log in with the stored key and run SELECT CURRENT_USER(), CURRENT_ROLE() (API connectors: one exchange)")
+    @Operation(summary = "Log in with the stored key and run SELECT CURRENT_USER(), CURRENT_ROLE() and the session's warehouse, database and schema (a setting the session did not get: 422); API connectors: one exchange")
     public TestResult test(@PathParam("id") UUID id) {
         return tester.test(id, caller.bearerToken().orElse(null));
     }

@@ -14,9 +14,11 @@ import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.persistence.ConnectionReads;
 import dev.keyline.connection.work.ConnectionWork;
+import dev.keyline.connection.snowflake.SessionIdentity;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
+import dev.keyline.connection.snowflake.SnowflakeLogin;
 
 /**
  * Creates, replaces and deletes connections. Validation and the create-time test login happen
@@ -105,12 +107,20 @@ public class ConnectionService {
     /** A login with the generated key that must succeed: its failure is the creation's (nothing stored). */
     private LoginCheck verifiedLogin(ConnectionInput in) {
         long start = System.nanoTime();
+        SnowflakeLogin login = logins.with(in, in.key().parsed().privateKey());
+        SessionIdentity session;
         try {
-            gateway.withSession(logins.with(in, in.key().parsed().privateKey()), s -> s.identity());
+            session = gateway.withSession(login, s -> s.identity());
         } catch (SnowflakeFailure f) {
             throw CredentialService.newKeyLoginFailed(f, new SnowflakeProblems.Who(in.name(), in.account(), in.user(),
                     in.role(), in.key().fingerprint(), null), ", so the generated key was unregistered and nothing stored",
                     "details.generateKeyPair");
+        }
+        // The key works (it is kept); a warehouse or database the session did not get is the test's answer.
+        List<FieldError> notApplied = SessionSettings.notApplied(login, session);
+        if (!notApplied.isEmpty()) {
+            ProblemException p = SessionSettings.problem(login, session, notApplied);
+            return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
         }
         return new LoginCheck(true, null, null, "Logged in as " + in.user() + " with the generated key",
                 java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());

@@ -32,7 +32,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Tests connections: a real JDBC login plus {@code SELECT CURRENT_USER(), CURRENT_ROLE(),
- * CURRENT_ACCOUNT()} for Snowflake, one GET of the base URL through certificate-service's mTLS
+ * CURRENT_ACCOUNT()} and the session's warehouse, database and schema for Snowflake (a setting the
+ * session did not get fails the test: {@link SessionSettings}), one GET of the base URL through certificate-service's mTLS
  * exchange for API connectors. Every test is timed ({@code keyline.connection.test}, tagged by
  * outcome) and every failure counted by its problem type ({@code keyline.connection.test.failures}).
  */
@@ -72,8 +73,14 @@ public class ConnectionTester {
                 in.key().fingerprint(), null);
         long start = System.nanoTime();
         try {
-            gateway.withSession(login, s -> s.identity());
+            SessionIdentity session = gateway.withSession(login, s -> s.identity());
             long nanos = System.nanoTime() - start;
+            List<FieldError> notApplied = SessionSettings.notApplied(login, session);
+            if (!notApplied.isEmpty()) {
+                ProblemException p = SessionSettings.problem(login, session, notApplied);
+                timed("snowflake", p.slug(), nanos);
+                return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
+            }
             timed("snowflake", "ok", nanos);
             return new LoginCheck(true, null, null, "Logged in as " + in.user(), Duration.ofNanos(nanos).toMillis());
         } catch (SnowflakeFailure f) {
@@ -137,12 +144,18 @@ public class ConnectionTester {
                     new SnowflakeGateway.SharedKey(e.id(), e.rowVersion(), e.credentialVersion(), "test"), login,
                     s -> s.identity());
             long nanos = System.nanoTime() - start;
+            List<FieldError> notApplied = SessionSettings.notApplied(login, identity);
+            if (!notApplied.isEmpty()) {
+                ProblemException p = SessionSettings.problem(login, identity, notApplied);
+                failed("snowflake", p.slug(), nanos, e.id(), e.keyFingerprint());
+                throw p;
+            }
             timed("snowflake", "ok", nanos);
             // A use that changed nothing: written right after the answer (AuditOutbox), not before it.
             audit.deferred(ACTION, ConnectionStore.RESOURCE, e.id().toString(), Outcome.SUCCESS, e.keyFingerprint(),
                     "user=" + identity.user() + " role=" + identity.role());
-            return TestResult.snowflake(Duration.ofNanos(nanos).toMillis(), identity.user(), identity.role(),
-                    identity.account(), e.keyFingerprint(), login.endpoint().url());
+            return TestResult.snowflake(Duration.ofNanos(nanos).toMillis(), identity, e.keyFingerprint(),
+                    login.endpoint().url());
         } catch (SnowflakeFailure f) {
             ProblemException problem = SnowflakeProblems.problem(f, logins.who(e, e.keyFingerprint(), null));
             failed("snowflake", problem.slug(), System.nanoTime() - start, e.id(), e.keyFingerprint());

@@ -110,8 +110,7 @@ public class CredentialService {
             // Only checked, nothing stored: written after the answer (AuditOutbox).
             audit.deferred(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.SUCCESS, fingerprint,
                     "user=" + identity.user() + " role=" + identity.role());
-            return TestResult.snowflake(millis, identity.user(), identity.role(), identity.account(), fingerprint,
-                    login.endpoint().url());
+            return TestResult.snowflake(millis, identity, fingerprint, login.endpoint().url());
         } catch (ProblemException p) {
             audit.standalone(CHECK_ACTION, ConnectionStore.RESOURCE, e.id.toString(), Outcome.FAILED, fingerprint,
                     p.slug());

@@ -534,9 +534,10 @@ public class SnowflakeGateway {
 
         @Override
         public SessionIdentity identity() {
-            List<List<String>> rows = query("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT()", 1, 2, 3);
+            List<List<String>> rows = query("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_ACCOUNT(), CURRENT_WAREHOUSE(),"
+                    + " CURRENT_DATABASE(), CURRENT_SCHEMA()", 1, 2, 3, 4, 5, 6);
             List<String> row = rows.isEmpty() ? List.of() : rows.get(0);
-            return new SessionIdentity(at(row, 0), at(row, 1), at(row, 2));
+            return new SessionIdentity(at(row, 0), at(row, 1), at(row, 2), at(row, 3), at(row, 4), at(row, 5));
         }
 
         @Override

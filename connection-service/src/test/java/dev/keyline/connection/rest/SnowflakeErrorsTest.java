@@ -435,4 +435,60 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
         given().header("Authorization", READER).when().get(BASE + "/" + id)
                 .then().body("details.credentialVersion", equalTo(1));
     }
+
+    /**
+     * Snowflake logs in with a warehouse or database that does not exist (or the role may not use) and
+     * leaves the session without it; the test must say so, naming the setting, where a bare login
+     * would report success and the first query ("No active warehouse selected") fail later.
+     */
+    @Test
+    void aWarehouseOrDatabaseTheSessionDidNotGetFailsTheTestNamingTheSetting() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = user("SVC_NOWH", key, null);
+        String warehouse = "WH_" + user;
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("nowh"), user,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        ConnectionFixtures.details(body).put("warehouse", warehouse);
+        String id = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.type", equalTo("snowflake-object-not-found"))
+                .body("testLogin.errors.field", org.hamcrest.Matchers.contains("details.warehouse"))
+                .extract().path("id");
+
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "snowflake-object-not-found"))
+                .body("detail", allOf(containsString("did not get warehouse"), containsString("No active warehouse")))
+                .body("errors.field", org.hamcrest.Matchers.contains("details.warehouse"))
+                .body("errors[0].reason", allOf(containsString(warehouse), containsString("GRANT USAGE ON WAREHOUSE"),
+                        containsString("LOADER")));
+        // A candidate key is about the key: the same session settings do not fail its check.
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(key.getPrivate())))
+                .when().post(BASE + "/" + id + "/credentials/test")
+                .then().statusCode(200).body("ok", equalTo(true));
+
+        snowflake.account(ACCOUNT).warehouse(warehouse);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("warehouse", equalTo(warehouse));
+
+        // A database that does not exist: named on its own field.
+        String etag = given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(200)
+                .extract().header("ETag");
+        ConnectionFixtures.details(body).put("database", "NO_SUCH_DB");
+        ConnectionFixtures.details(body).remove("privateKey");
+        given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(200)
+                .body("testLogin.ok", equalTo(false))
+                .body("testLogin.errors.field", org.hamcrest.Matchers.contains("details.database"));
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.contains("details.database"))
+                .body("errors[0].reason", containsString("NO_SUCH_DB"));
+    }
 }
