@@ -79,13 +79,7 @@ public class ExchangeService {
 
     /** @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429) */
     public Exchanged exchange(UUID id, OutboundTarget target, ExchangeRequest request) {
-        String subject = caller.subject().orElse(null);
-        share.take(subject);
-        try {
-            return exchangeWithinShare(id, target, request);
-        } finally {
-            share.giveBack(subject);
-        }
+        return share.call(caller.subject().orElse(null), () -> exchangeWithinShare(id, target, request));
     }
 
     private Exchanged exchangeWithinShare(UUID id, OutboundTarget target, ExchangeRequest request) {

@@ -1,5 +1,7 @@
 package dev.keyline.certificate.service;
 
+import java.util.function.Supplier;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,12 +39,12 @@ public class ExchangeShare {
                 config.work().retryAfterSeconds());
     }
 
-    /** @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429) */
-    public void take(String subject) {
-        share.take(subject);
-    }
-
-    public void giveBack(String subject) {
-        share.giveBack(subject);
+    /**
+     * Runs {@code exchange} counted to {@code subject}'s share.
+     *
+     * @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429)
+     */
+    public <T> T call(String subject, Supplier<T> exchange) {
+        return share.call(subject, exchange);
     }
 }

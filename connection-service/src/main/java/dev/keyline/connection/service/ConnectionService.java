@@ -117,13 +117,10 @@ public class ConnectionService {
                     "details.generateKeyPair");
         }
         // The key works (it is kept); a warehouse or database the session did not get is the test's answer.
-        List<FieldError> notApplied = SessionSettings.notApplied(login, session);
-        if (!notApplied.isEmpty()) {
-            ProblemException p = SessionSettings.problem(login, session, notApplied);
-            return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
-        }
-        return new LoginCheck(true, null, null, "Logged in as " + in.user() + " with the generated key",
-                java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());
+        LoginCheck notApplied = SessionSettings.notAppliedCheck(login, session);
+        return notApplied != null ? notApplied
+                : new LoginCheck(true, null, null, "Logged in as " + in.user() + " with the generated key",
+                        java.time.Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
     /** A replaced connection with how a login with its stored key went, when the change touched the login (else null). */

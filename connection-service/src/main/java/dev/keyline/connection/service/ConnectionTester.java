@@ -75,11 +75,10 @@ public class ConnectionTester {
         try {
             SessionIdentity session = gateway.withSession(login, s -> s.identity());
             long nanos = System.nanoTime() - start;
-            List<FieldError> notApplied = SessionSettings.notApplied(login, session);
-            if (!notApplied.isEmpty()) {
-                ProblemException p = SessionSettings.problem(login, session, notApplied);
-                timed("snowflake", p.slug(), nanos);
-                return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
+            LoginCheck notApplied = SessionSettings.notAppliedCheck(login, session);
+            if (notApplied != null) {
+                timed("snowflake", notApplied.type(), nanos);
+                return notApplied;
             }
             timed("snowflake", "ok", nanos);
             return new LoginCheck(true, null, null, "Logged in as " + in.user(), Duration.ofNanos(nanos).toMillis());

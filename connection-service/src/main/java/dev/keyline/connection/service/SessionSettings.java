@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.snowflake.SessionIdentity;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
 
@@ -59,6 +60,16 @@ public final class SessionSettings {
                         + ": queries through this connection would fail (\"No active warehouse selected\" and the like). "
                         + "Check the names (unquoted names are upper-cased by Snowflake) and the role's grants",
                 errors);
+    }
+
+    /** How a create's or a change's login is reported when the session lacks some settings; null when it has them all. */
+    public static LoginCheck notAppliedCheck(SnowflakeLogin login, SessionIdentity session) {
+        List<FieldError> errors = notApplied(login, session);
+        if (errors.isEmpty()) {
+            return null;
+        }
+        ProblemException p = problem(login, session, errors);
+        return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
     }
 
     private static String names(List<FieldError> errors) {

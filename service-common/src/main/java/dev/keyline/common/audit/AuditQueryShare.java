@@ -45,11 +45,6 @@ public class AuditQueryShare {
      * @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429)
      */
     public <T> T call(String caller, Supplier<T> query) {
-        share.take(caller);
-        try {
-            return query.get();
-        } finally {
-            share.giveBack(caller);
-        }
+        return share.call(caller, query);
     }
 }

@@ -2,6 +2,7 @@ package dev.keyline.common.work;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * How many of one kind of task each caller (token subject) holds at once, and the refusal past its
@@ -71,6 +72,20 @@ public final class CallerShare {
             return;
         }
         held.computeIfPresent(caller, (c, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * Runs {@code work} counted to {@code caller}'s share, given back however it ends.
+     *
+     * @throws CallerShareExceededException when the caller already holds its share (work not run)
+     */
+    public <T> T call(String caller, Supplier<T> work) {
+        take(caller);
+        try {
+            return work.get();
+        } finally {
+            giveBack(caller);
+        }
     }
 
     /** Tasks {@code caller} holds now. */
