@@ -249,7 +249,8 @@ class ConsoleBrowserIT {
 
         browser.findElement(By.id("test")).click();
         WebElement result = await(d -> d.findElement(By.id("test-result")));
-        assertThat(result.getText()).startsWith("OK").contains("SVC_ORDERS").contains("LOADER");
+        assertThat(result.getText()).startsWith("OK").contains("SVC_ORDERS").contains("LOADER")
+                .contains("warehouse COMPUTE_WH");
         Browser.screenshot(browser, "connection-tested");
 
         browser.findElement(By.id("browse")).click();
