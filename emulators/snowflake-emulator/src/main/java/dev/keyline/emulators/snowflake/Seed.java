@@ -118,7 +118,7 @@ final class Seed {
 
       for (JsonNode warehouse : array(accountNode, "warehouses", where)) {
         String name = identifier(warehouse.asText(null), where + " warehouse");
-        steps.add(() -> backend.account(accountName).warehouses.putIfAbsent(name, now));
+        steps.add(() -> backend.account(accountName).warehouse(name, now).usage.add(Account.PUBLIC));
       }
       for (JsonNode databaseNode : array(accountNode, "databases", where)) {
         fields(databaseNode, DATABASE_FIELDS, where + " database");
@@ -131,8 +131,8 @@ final class Seed {
             () ->
                 backend
                     .account(accountName)
-                    .database(name, now, true)
-                    .schemas(now, schemas.toArray(String[]::new)));
+                    .database(name, Set.of(Account.PUBLIC), now)
+                    .schemas(now, Set.of(Account.PUBLIC), schemas.toArray(String[]::new)));
       }
       for (JsonNode roleNode : array(accountNode, "roles", where)) {
         fields(roleNode, ROLE_FIELDS, where + " role");
