@@ -28,7 +28,8 @@ import java.util.Set;
  *   "roles": [{"name": "KEY_ADMIN", "roles": ["SYSADMIN"],
  *              "grants": [{"privilege": "MODIFY PROGRAMMATIC AUTHENTICATION METHODS", "on": "USER", "name": "SVC_A"},
  *                         {"privilege": "MODIFY PROGRAMMATIC AUTHENTICATION METHODS", "on": "ACCOUNT"},
- *                         {"privilege": "OWNERSHIP", "on": "USER", "name": "SVC_B"}]}],
+ *                         {"privilege": "OWNERSHIP", "on": "USER", "name": "SVC_B"}]},
+ *             {"name": "FINANCE"}, {"name": "AUDITOR"}],
  *   "users": [{"name": "SVC_A", "loginName": "SVC_A", "defaultRole": "LOADER", "roles": ["LOADER"],
  *              "defaultWarehouse": "ETL_WH", "owner": "USERADMIN", "type": "SERVICE", "comment": "…",
  *              "rsaPublicKey": "MIIBIjAN…", "rsaPublicKey2": null}]
