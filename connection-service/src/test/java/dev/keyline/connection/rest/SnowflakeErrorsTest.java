@@ -491,4 +491,37 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                 .body("errors.field", org.hamcrest.Matchers.contains("details.database"))
                 .body("errors[0].reason", containsString("NO_SUCH_DB"));
     }
+
+    /**
+     * A warehouse that exists but the connection's role may not use: Snowflake logs in without it, as for a
+     * missing one, so the test names details.warehouse and the GRANT to run; once the role has USAGE the
+     * session gets it and the test passes.
+     */
+    @Test
+    void aWarehouseTheRoleHasNoUsageOnFailsTheTestUntilUsageIsGranted() {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = user("SVC_NOUSAGE", key, null);
+        String warehouse = "WH_" + user;
+        // Exists, but USAGE is granted to no role: only its owner SYSADMIN (and ACCOUNTADMIN) may use it.
+        snowflake.account(ACCOUNT).restrictedWarehouse(warehouse);
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("nousage"), user,
+                ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
+        ConnectionFixtures.details(body).put("warehouse", warehouse);
+        String id = ConnectionFixtures.create(body);
+
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "snowflake-object-not-found"))
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("details.warehouse"))
+                .body("errors[0].reason", allOf(containsString(warehouse),
+                        containsString("GRANT USAGE ON WAREHOUSE " + warehouse + " TO ROLE "
+                                + ConnectionFixtures.SERVICE_ROLE)));
+
+        snowflake.account(ACCOUNT).role(ConnectionFixtures.SERVICE_ROLE).usageOnWarehouse(warehouse);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("warehouse", equalTo(warehouse));
+    }
 }

@@ -126,16 +126,19 @@ final class Backend {
     if (warehouse == null) {
       warehouse = user.defaultWarehouse;
     }
-    session.warehouse = warehouse != null && account.warehouses.containsKey(warehouse) ? warehouse : null;
-    String database = connectStringName(query.get("databaseName"));
-    Account.Database db = database == null ? null : account.databases.get(database);
+    // Snowflake logs in without a warehouse, database or schema that does not exist or that the
+    // role may not use: the session just has none (CURRENT_WAREHOUSE() is NULL).
+    Account.Warehouse usableWarehouse = account.usableWarehouse(role, warehouse);
+    session.warehouse = usableWarehouse == null ? null : usableWarehouse.name;
+    Account.Database db =
+        account.usableDatabase(role, connectStringName(query.get("databaseName")));
     if (db != null) {
       session.database = db.name;
       String schema = connectStringName(query.get("schemaName"));
       if (schema == null) {
         schema = Account.PUBLIC;
       }
-      session.schema = db.schemas.containsKey(schema) ? schema : null;
+      session.schema = account.mayUseSchema(role, db, schema) ? schema : null;
     }
 
     successfulLogins++;

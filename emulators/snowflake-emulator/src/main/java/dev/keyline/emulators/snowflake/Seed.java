@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +21,15 @@ import java.util.Set;
  * <pre>
  * {"accounts": [{
  *   "name": "ACME",
- *   "warehouses": ["COMPUTE_WH", "ETL_WH"],
- *   "databases": [{"name": "ANALYTICS", "schemas": ["RAW", "MART"]}],
+ *   "warehouses": ["COMPUTE_WH", "ETL_WH", {"name": "FINANCE_WH", "usage": ["FINANCE"]}],
+ *   "databases": [{"name": "ANALYTICS", "schemas": ["RAW", "MART"]},
+ *                 {"name": "FINANCE", "usage": ["FINANCE", "AUDITOR"],
+ *                  "schemas": ["PUBLIC", {"name": "PAYROLL", "usage": ["FINANCE"]}]}],
  *   "roles": [{"name": "KEY_ADMIN", "roles": ["SYSADMIN"],
  *              "grants": [{"privilege": "MODIFY PROGRAMMATIC AUTHENTICATION METHODS", "on": "USER", "name": "SVC_A"},
  *                         {"privilege": "MODIFY PROGRAMMATIC AUTHENTICATION METHODS", "on": "ACCOUNT"},
- *                         {"privilege": "OWNERSHIP", "on": "USER", "name": "SVC_B"}]}],
+ *                         {"privilege": "OWNERSHIP", "on": "USER", "name": "SVC_B"}]},
+ *             {"name": "FINANCE"}, {"name": "AUDITOR"}],
  *   "users": [{"name": "SVC_A", "loginName": "SVC_A", "defaultRole": "LOADER", "roles": ["LOADER"],
  *              "defaultWarehouse": "ETL_WH", "owner": "USERADMIN", "type": "SERVICE", "comment": "…",
  *              "rsaPublicKey": "MIIBIjAN…", "rsaPublicKey2": null}]
@@ -33,7 +37,12 @@ import java.util.Set;
  * </pre>
  *
  * Names follow Snowflake's identifier rules (unquoted upper-cased, {@code "\"quoted\""} kept);
- * account and login names are case-insensitive. Keys are PEM or bare base64 of the SPKI DER. Roles
+ * account and login names are case-insensitive. Keys are PEM or bare base64 of the SPKI DER.
+ * A warehouse given by its name alone, and a database without {@code usage}, are usable by every
+ * role (USAGE granted to PUBLIC); {@code usage} lists the only roles granted USAGE (they must be
+ * known; SYSADMIN, the owner, may always use them). A database's schemas get the database's
+ * {@code usage} unless given as an object with their own; a database created by the seed grants it
+ * on its PUBLIC schema too, unless PUBLIC is listed. Grants are added, never revoked. Roles
  * named in a user's {@code roles} are created when missing; a user's {@code owner} defaults to
  * USERADMIN. Loading merges into the existing state; unknown fields are refused (typos would
  * otherwise silently weaken a test).
@@ -43,7 +52,9 @@ final class Seed {
   private static final Set<String> ROOT_FIELDS = Set.of("accounts", "sessions", "loginCount", "tokenRenewalCount");
   private static final Set<String> ACCOUNT_FIELDS =
       Set.of("name", "warehouses", "databases", "roles", "users");
-  private static final Set<String> DATABASE_FIELDS = Set.of("name", "schemas");
+  private static final Set<String> DATABASE_FIELDS = Set.of("name", "usage", "schemas");
+  /** A warehouse or schema given as an object rather than by its name. */
+  private static final Set<String> NAMED_FIELDS = Set.of("name", "usage");
   private static final Set<String> ROLE_FIELDS = Set.of("name", "roles", "grants");
   private static final Set<String> GRANT_FIELDS = Set.of("privilege", "on", "name");
   private static final Set<String> USER_FIELDS =
@@ -66,6 +77,8 @@ final class Seed {
 
   static final String OWNERSHIP = "OWNERSHIP";
   static final String MPAM = "MODIFY PROGRAMMATIC AUTHENTICATION METHODS";
+  /** What a plain warehouse name or a database without {@code usage} grants. */
+  private static final Set<String> EVERY_ROLE = Set.of(Account.PUBLIC);
 
   private Seed() {}
 
@@ -116,23 +129,40 @@ final class Seed {
                   ? new Account(accountName, now).roles.keySet()
                   : existing.roles.keySet());
 
-      for (JsonNode warehouse : array(accountNode, "warehouses", where)) {
-        String name = identifier(warehouse.asText(null), where + " warehouse");
-        steps.add(() -> backend.account(accountName).warehouses.putIfAbsent(name, now));
-      }
-      for (JsonNode databaseNode : array(accountNode, "databases", where)) {
-        fields(databaseNode, DATABASE_FIELDS, where + " database");
-        String name = identifier(required(databaseNode, "name", where + " database"), where + " database");
-        List<String> schemas = new ArrayList<>();
-        for (JsonNode schema : array(databaseNode, "schemas", where + " database " + name)) {
-          schemas.add(identifier(schema.asText(null), where + " database " + name + " schema"));
-        }
+      // USAGE grants, checked against the roles once all are known
+      List<Named> usageGrants = new ArrayList<>();
+      for (JsonNode warehouseNode : array(accountNode, "warehouses", where)) {
+        Named warehouse = named(warehouseNode, where + " warehouse", EVERY_ROLE);
+        usageGrants.add(warehouse);
         steps.add(
             () ->
                 backend
                     .account(accountName)
-                    .database(name, now, true)
-                    .schemas(now, schemas.toArray(String[]::new)));
+                    .warehouse(warehouse.name(), now)
+                    .usage
+                    .addAll(warehouse.usage()));
+      }
+      for (JsonNode databaseNode : array(accountNode, "databases", where)) {
+        fields(databaseNode, DATABASE_FIELDS, where + " database");
+        String name = identifier(required(databaseNode, "name", where + " database"), where + " database");
+        String databaseWhere = where + " database " + name;
+        Named database = new Named(name, usage(databaseNode, databaseWhere, EVERY_ROLE), databaseWhere);
+        usageGrants.add(database);
+        List<Named> schemas = new ArrayList<>();
+        for (JsonNode schemaNode : array(databaseNode, "schemas", database.where())) {
+          schemas.add(named(schemaNode, database.where() + " schema", database.usage()));
+        }
+        usageGrants.addAll(schemas);
+        // A database the seed creates grants its usage on PUBLIC too, unless PUBLIC is listed.
+        boolean publicListed =
+            schemas.stream().anyMatch(schema -> schema.name().equals(Account.PUBLIC));
+        Set<String> publicUsage = publicListed ? Set.of() : database.usage();
+        steps.add(
+            () -> {
+              Account.Database created =
+                  backend.account(accountName).database(name, database.usage(), publicUsage, now);
+              schemas.forEach(schema -> created.schemas(now, schema.usage(), schema.name()));
+            });
       }
       for (JsonNode roleNode : array(accountNode, "roles", where)) {
         fields(roleNode, ROLE_FIELDS, where + " role");
@@ -222,6 +252,15 @@ final class Seed {
             });
       }
 
+      for (Named grant : usageGrants) {
+        for (String role : grant.usage()) {
+          if (!knownRoles.contains(role)) {
+            throw new IllegalArgumentException(
+                "seed: " + grant.where() + " grants USAGE to unknown role " + role);
+          }
+        }
+      }
+
       // role hierarchy and grants, once all users and roles exist
       for (JsonNode roleNode : array(accountNode, "roles", where)) {
         String name = identifier(roleNode.path("name").asText(), where + " role");
@@ -299,13 +338,30 @@ final class Seed {
             ObjectNode a = accounts.addObject();
             a.put("name", account.name);
             ArrayNode warehouses = a.putArray("warehouses");
-            account.warehouses.keySet().forEach(w -> warehouses.add(Identifiers.sql(w)));
+            for (Account.Warehouse warehouse : account.warehouses.values()) {
+              if (warehouse.usage.equals(EVERY_ROLE)) {
+                warehouses.add(Identifiers.sql(warehouse.name));
+              } else {
+                ObjectNode w = warehouses.addObject().put("name", Identifiers.sql(warehouse.name));
+                putUsage(w, warehouse.usage);
+              }
+            }
             ArrayNode databases = a.putArray("databases");
             for (Account.Database database : account.databases.values()) {
               ObjectNode d = databases.addObject();
               d.put("name", Identifiers.sql(database.name));
+              putUsage(d, database.usage);
               ArrayNode schemas = d.putArray("schemas");
-              database.schemas.keySet().forEach(s -> schemas.add(Identifiers.sql(s)));
+              database.schemas.forEach(
+                  (name, schema) -> {
+                    // INFORMATION_SCHEMA follows the database whatever its own grants
+                    if (name.equals(Account.INFORMATION_SCHEMA)
+                        || schema.usage.equals(database.usage)) {
+                      schemas.add(Identifiers.sql(name));
+                    } else {
+                      putUsage(schemas.addObject().put("name", Identifiers.sql(name)), schema.usage);
+                    }
+                  });
             }
             ArrayNode roles = a.putArray("roles");
             for (Role role : account.roles.values()) {
@@ -353,6 +409,40 @@ final class Seed {
           root.put("tokenRenewalCount", backend.tokenRenewals());
           return root;
         });
+  }
+
+  private static void putUsage(ObjectNode node, Set<String> roles) {
+    ArrayNode usage = node.putArray("usage");
+    roles.forEach(role -> usage.add(Identifiers.sql(role)));
+  }
+
+  /** A warehouse, database or schema and the roles the seed grants USAGE on it. */
+  private record Named(String name, Set<String> usage, String where) {}
+
+  /** A plain name (USAGE granted to {@code defaultUsage}) or {@code {"name": …, "usage": […]}}. */
+  private static Named named(JsonNode node, String where, Set<String> defaultUsage) {
+    if (node.isTextual()) {
+      String name = identifier(node.asText(), where);
+      return new Named(name, defaultUsage, where + " " + name);
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("seed: " + where + " must be a name or a JSON object");
+    }
+    fields(node, NAMED_FIELDS, where);
+    String name = identifier(required(node, "name", where), where);
+    return new Named(name, usage(node, where + " " + name, defaultUsage), where + " " + name);
+  }
+
+  /** The roles in {@code usage}, or {@code defaultUsage} without that field. */
+  private static Set<String> usage(JsonNode node, String where, Set<String> defaultUsage) {
+    if (node.path("usage").isMissingNode() || node.path("usage").isNull()) {
+      return defaultUsage;
+    }
+    Set<String> roles = new LinkedHashSet<>();
+    for (JsonNode role : array(node, "usage", where)) {
+      roles.add(identifier(role.asText(null), where + " usage"));
+    }
+    return roles;
   }
 
   private static void putIdentifier(ObjectNode node, String field, String value) {

@@ -1,6 +1,8 @@
 package dev.keyline.emulators.snowflake;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A live handle on one emulated account; every call changes the running emulator at once.
@@ -24,31 +26,83 @@ public final class SnowflakeAccount {
     return name;
   }
 
-  /** Adds warehouses (COMPUTE_WH exists from the start). */
+  /**
+   * Adds warehouses every role may use: USAGE granted to PUBLIC (also on an existing one).
+   * COMPUTE_WH exists from the start and is usable by every role.
+   */
   public SnowflakeAccount warehouse(String... warehouses) {
+    for (String warehouse : warehouses) {
+      declareWarehouse(warehouse, List.of(Account.PUBLIC));
+    }
+    return this;
+  }
+
+  /**
+   * A warehouse only these roles may use (with the roles that inherit them, and SYSADMIN, which owns
+   * it): created when absent, then {@code GRANT USAGE ON WAREHOUSE w TO ROLE r} for each role.
+   * Nothing is revoked: on a warehouse PUBLIC may use, every role still may. A session whose role
+   * may not use it gets no warehouse at login, and USE WAREHOUSE answers as for a missing one.
+   *
+   * @param usageRoles existing roles (none: only SYSADMIN and ACCOUNTADMIN may use it)
+   */
+  public SnowflakeAccount restrictedWarehouse(String warehouse, String... usageRoles) {
+    declareWarehouse(warehouse, List.of(usageRoles));
+    return this;
+  }
+
+  private void declareWarehouse(String warehouse, List<String> usageRoles) {
+    String normalized = Identifiers.normalize(warehouse);
+    Set<String> roles = normalizeAll(usageRoles);
     backend.locked(
         () -> {
           Account account = backend.account(name);
-          for (String warehouse : warehouses) {
-            account.warehouses.putIfAbsent(Identifiers.normalize(warehouse), backend.now());
-          }
+          account.requireRoles(roles);
+          account.warehouse(normalized, backend.now()).usage.addAll(roles);
+          return null;
+        });
+  }
+
+  /**
+   * Adds a database (with PUBLIC and INFORMATION_SCHEMA) and extra schemas, all usable by every
+   * role: USAGE granted to PUBLIC on the database and these schemas (and PUBLIC when created).
+   */
+  public SnowflakeAccount database(String database, String... schemas) {
+    return restrictedDatabase(database, List.of(Account.PUBLIC), schemas);
+  }
+
+  /**
+   * A database only these roles may use (with the roles that inherit them, and SYSADMIN, which owns
+   * it): created when absent with INFORMATION_SCHEMA and PUBLIC, then USAGE granted to each role on
+   * the database, on the schemas named here (created when absent) and, when this call created the
+   * database, on its PUBLIC schema. INFORMATION_SCHEMA is open to every role that may use the
+   * database. Nothing is revoked. A session whose role may not use the database gets none at login,
+   * and USE DATABASE answers as for a missing one; SHOW DATABASES does not list it.
+   *
+   * @param usageRoles existing roles (empty: only SYSADMIN and ACCOUNTADMIN may use it)
+   */
+  public SnowflakeAccount restrictedDatabase(
+      String database, List<String> usageRoles, String... schemas) {
+    String normalized = Identifiers.normalize(database);
+    Set<String> roles = normalizeAll(usageRoles);
+    Set<String> schemaNames = normalizeAll(List.of(schemas));
+    backend.locked(
+        () -> {
+          Account account = backend.account(name);
+          account.requireRoles(roles);
+          account
+              .database(normalized, roles, backend.now())
+              .schemas(backend.now(), roles, schemaNames.toArray(String[]::new));
           return null;
         });
     return this;
   }
 
-  /** Adds a database (with PUBLIC and INFORMATION_SCHEMA) and extra schemas. */
-  public SnowflakeAccount database(String database, String... schemas) {
-    backend.locked(
-        () -> {
-          Account.Database db =
-              backend.account(name).database(Identifiers.normalize(database), backend.now(), true);
-          for (String schema : schemas) {
-            db.schemas(backend.now(), Identifiers.normalize(schema));
-          }
-          return null;
-        });
-    return this;
+  private static Set<String> normalizeAll(List<String> names) {
+    Set<String> normalized = new LinkedHashSet<>();
+    for (String name : names) {
+      normalized.add(Identifiers.normalize(name));
+    }
+    return normalized;
   }
 
   /** The role, created when absent. */

@@ -277,6 +277,7 @@ final class SqlEngine {
     if (!describeOnly) {
       Pattern like = likePattern(show.like());
       session.account.databases.values().stream()
+          .filter(d -> session.account.mayUse(session.role, d.usage))
           .filter(d -> like == null || like.matcher(d.name).matches())
           .sorted((a, b) -> a.name.compareTo(b.name))
           .forEach(
@@ -307,15 +308,19 @@ final class SqlEngine {
     if (describeOnly) {
       return new QueryResult(SCHEMA_COLUMNS, List.of(), show.statementTypeId());
     }
+    // Only what the role may use is listed; a database it may not use "does not exist".
+    Account account = session.account;
     List<Account.Database> databases = new ArrayList<>();
     if (show.inAccount()) {
-      databases.addAll(session.account.databases.values());
+      account.databases.values().stream()
+          .filter(d -> account.mayUse(session.role, d.usage))
+          .forEach(databases::add);
     } else {
       String name = show.database() != null ? show.database() : session.database;
       if (name == null) {
         throw SnowflakeSqlError.noCurrentDatabase("SCHEMAS");
       }
-      Account.Database database = session.account.databases.get(name);
+      Account.Database database = account.usableDatabase(session.role, name);
       if (database == null) {
         throw SnowflakeSqlError.databaseDoesNotExist(Identifiers.sql(name));
       }
@@ -328,6 +333,7 @@ final class SqlEngine {
         .forEach(
             d ->
                 d.schemas.entrySet().stream()
+                    .filter(e -> account.mayUseSchema(session.role, d, e.getKey()))
                     .filter(e -> like == null || like.matcher(e.getKey()).matches())
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(
@@ -335,7 +341,7 @@ final class SqlEngine {
                           boolean infoSchema = e.getKey().equals("INFORMATION_SCHEMA");
                           rows.add(
                               QueryResult.row(
-                                  timestamp(e.getValue()),
+                                  timestamp(e.getValue().createdOn),
                                   e.getKey(),
                                   "N",
                                   d.name.equals(session.database)
@@ -391,24 +397,26 @@ final class SqlEngine {
         }
         session.role = use.name();
       }
+      // A missing object and one the role may not use give the same error, as on Snowflake.
       case WAREHOUSE -> {
-        if (!account.warehouses.containsKey(use.name())) {
+        if (account.usableWarehouse(session.role, use.name()) == null) {
           throw SnowflakeSqlError.objectDoesNotExist();
         }
         session.warehouse = use.name();
       }
       case DATABASE -> {
-        Account.Database database = account.databases.get(use.name());
+        Account.Database database = account.usableDatabase(session.role, use.name());
         if (database == null) {
           throw SnowflakeSqlError.objectDoesNotExist();
         }
         session.database = database.name;
-        session.schema = database.schemas.containsKey(Account.PUBLIC) ? Account.PUBLIC : null;
+        session.schema =
+            account.mayUseSchema(session.role, database, Account.PUBLIC) ? Account.PUBLIC : null;
       }
       case SCHEMA -> {
         String databaseName = use.database() != null ? use.database() : session.database;
-        Account.Database database = databaseName == null ? null : account.databases.get(databaseName);
-        if (database == null || !database.schemas.containsKey(use.name())) {
+        Account.Database database = account.usableDatabase(session.role, databaseName);
+        if (database == null || !account.mayUseSchema(session.role, database, use.name())) {
           throw SnowflakeSqlError.objectDoesNotExist();
         }
         session.database = database.name;

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /** The seed format, the state dump and the admin endpoints. */
@@ -87,25 +88,134 @@ class SeedAndAdminTest {
     }
   }
 
+  /** What starting an emulator with this seed throws. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> seedRefused(String json) {
+    return assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(json)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void mistakesInASeedAreRefusedWithTheirLocation() {
-    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
-            "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsa_public_key\":\"x\"}]}]}")))
-        .isInstanceOf(IllegalArgumentException.class)
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsa_public_key\":\"x\"}]}]}")
         .hasMessageContaining("account A user")
         .hasMessageContaining("unknown field 'rsa_public_key'");
-    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
-            "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsaPublicKey\":\"not a key\"}]}]}")))
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\",\"rsaPublicKey\":\"not a key\"}]}]}")
         .hasMessageContaining("user U rsaPublicKey");
-    assertThatThrownBy(() -> SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(
-            "{\"accounts\":[{\"name\":\"A\",\"roles\":[{\"name\":\"R\",\"grants\":"
-                + "[{\"privilege\":\"OWNERSHIP\",\"on\":\"USER\",\"name\":\"GHOST\"}]}]}]}")))
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"roles\":[{\"name\":\"R\",\"grants\":"
+            + "[{\"privilege\":\"OWNERSHIP\",\"on\":\"USER\",\"name\":\"GHOST\"}]}]}]}")
         .hasMessageContaining("grant on unknown user GHOST");
     try (SnowflakeEmulator snowflake = SnowflakeEmulator.start()) {
       assertThatThrownBy(() -> snowflake.loadSeed(
               "{\"accounts\":[{\"name\":\"A\",\"users\":[{\"name\":\"U\"},{\"name\":\"V\",\"loginName\":\"u\"}]}]}"))
           .hasMessageContaining("login name U is already used");
     }
+  }
+
+  static String restrictedSeed() {
+    return """
+        {"accounts": [{
+          "name": "restricted",
+          "warehouses": ["OPEN_WH", {"name": "LOCKED_WH", "usage": ["FINANCE"]}, {"name": "OWNER_ONLY_WH", "usage": []}],
+          "databases": [
+            {"name": "OPEN_DB", "schemas": ["RAW"]},
+            {"name": "FIN_DB", "usage": ["FINANCE", "AUDITOR"],
+             "schemas": ["RAW", {"name": "PAYROLL", "usage": ["FINANCE"]}]},
+            {"name": "LISTED_DB", "usage": ["AUDITOR"], "schemas": [{"name": "PUBLIC", "usage": ["FINANCE"]}]}
+          ],
+          "roles": [{"name": "FINANCE"}, {"name": "AUDITOR"}],
+          "users": [
+            {"name": "CLERK", "defaultRole": "LOADER", "roles": ["LOADER"], "rsaPublicKey": "%s"},
+            {"name": "AUDIT", "defaultRole": "AUDITOR", "roles": ["AUDITOR"], "rsaPublicKey": "%s"}
+          ]
+        }]}
+        """
+        .formatted(PublicKeys.toBase64Der(SVC.getPublic()), PublicKeys.toBase64Der(ADMIN.getPublic()));
+  }
+
+  private static Map<String, String> session(SnowflakeEmulator snowflake, String user, KeyPair key, String warehouse,
+      String database, String schema) throws SQLException {
+    java.util.Properties props = TestDriver.props("restricted", user, key.getPrivate(), null);
+    props.put("warehouse", warehouse);
+    props.put("db", database);
+    props.put("schema", schema);
+    try (Connection connection = DriverManager.getConnection(snowflake.jdbcUrl(), props)) {
+      Map<String, String> row = new java.util.HashMap<>(
+          TestDriver.query(connection, "SELECT CURRENT_WAREHOUSE() w, CURRENT_DATABASE() d, CURRENT_SCHEMA() s").get(0));
+      row.values().removeIf(java.util.Objects::isNull);
+      return row;
+    }
+  }
+
+  @Test
+  void warehousesAndDatabasesMayBeRestrictedToRolesInTheSeed() throws SQLException {
+    try (SnowflakeEmulator snowflake = SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(restrictedSeed()))) {
+      // LOADER holds no USAGE: the plain names only (granted to PUBLIC).
+      assertThat(session(snowflake, "CLERK", SVC, "LOCKED_WH", "FIN_DB", "RAW")).isEmpty();
+      assertThat(session(snowflake, "CLERK", SVC, "OPEN_WH", "OPEN_DB", "RAW"))
+          .isEqualTo(Map.of("W", "OPEN_WH", "D", "OPEN_DB", "S", "RAW"));
+      // AUDITOR may use FIN_DB and its schemas given by name, not PAYROLL, nor LOCKED_WH.
+      assertThat(session(snowflake, "AUDIT", ADMIN, "LOCKED_WH", "FIN_DB", "RAW"))
+          .isEqualTo(Map.of("D", "FIN_DB", "S", "RAW"));
+      assertThat(session(snowflake, "AUDIT", ADMIN, "OWNER_ONLY_WH", "FIN_DB", "PAYROLL"))
+          .isEqualTo(Map.of("D", "FIN_DB"));
+      // LISTED_DB lists PUBLIC with its own grant: AUDITOR gets the database, not PUBLIC.
+      assertThat(session(snowflake, "AUDIT", ADMIN, "COMPUTE_WH", "LISTED_DB", "PUBLIC"))
+          .isEqualTo(Map.of("W", "COMPUTE_WH", "D", "LISTED_DB"));
+    }
+  }
+
+  @Test
+  void restrictedWarehousesAndDatabasesSurviveTheStateDump() {
+    try (SnowflakeEmulator first = SnowflakeEmulator.start(new SnowflakeEmulator.Config().seedJson(restrictedSeed()));
+        SnowflakeEmulator second = SnowflakeEmulator.start()) {
+      first.account("restricted").role("AUDITOR").usageOnWarehouse("OPEN_WH", "LOCKED_WH").usageOnDatabase("OPEN_DB");
+      JsonNode dumped = catalogue(first.stateJson());
+      assertThat(dumped.path("warehouses").toString())
+          .isEqualTo("[\"COMPUTE_WH\",{\"name\":\"OPEN_WH\",\"usage\":[\"PUBLIC\",\"AUDITOR\"]},"
+              + "{\"name\":\"LOCKED_WH\",\"usage\":[\"FINANCE\",\"AUDITOR\"]},{\"name\":\"OWNER_ONLY_WH\",\"usage\":[]}]");
+      assertThat(dumped.path("databases").toString())
+          .contains("{\"name\":\"FIN_DB\",\"usage\":[\"FINANCE\",\"AUDITOR\"],"
+              + "\"schemas\":[\"INFORMATION_SCHEMA\",\"PUBLIC\",\"RAW\",{\"name\":\"PAYROLL\",\"usage\":[\"FINANCE\"]}]}")
+          .contains("{\"name\":\"OPEN_DB\",\"usage\":[\"PUBLIC\",\"AUDITOR\"],"
+              + "\"schemas\":[\"INFORMATION_SCHEMA\",{\"name\":\"PUBLIC\",\"usage\":[\"PUBLIC\"]}");
+
+      second.loadSeed(first.stateJson());
+
+      assertThat(catalogue(second.stateJson())).isEqualTo(dumped);
+    }
+  }
+
+  /** The dumped account's warehouses and databases. */
+  private static JsonNode catalogue(String state) {
+    JsonNode account = Seed.read(state).path("accounts").get(0);
+    return Json.object().setAll(java.util.Map.of(
+        "warehouses", account.path("warehouses"), "databases", account.path("databases")));
+  }
+
+  @Test
+  void mistakesInRestrictedWarehousesAndDatabasesAreRefusedWithTheirLocation() {
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"warehouses\":[{\"name\":\"W\",\"usges\":[\"PUBLIC\"]}]}]}")
+        .hasMessageContaining("account A warehouse")
+        .hasMessageContaining("unknown field 'usges'");
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"warehouses\":[{\"name\":\"W\",\"usage\":[\"GHOST\"]}]}]}")
+        .hasMessageContaining("account A warehouse W grants USAGE to unknown role GHOST");
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"databases\":[{\"name\":\"D\",\"schemas\":"
+            + "[{\"name\":\"S\",\"usage\":[\"GHOST\"]}]}]}]}")
+        .hasMessageContaining("account A database D schema S grants USAGE to unknown role GHOST");
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"databases\":[{\"name\":\"D\",\"schemas\":[{\"name\":\"S\",\"owner\":\"X\"}]}]}]}")
+        .hasMessageContaining("account A database D schema has unknown field 'owner'");
+    seedRefused("{\"accounts\":[{\"name\":\"A\",\"warehouses\":[42]}]}")
+        .hasMessageContaining("account A warehouse must be a name or a JSON object");
+    seedRefused(
+        "{\"accounts\":[{\"name\":\"A\",\"databases\":[{\"name\":\"D\",\"usage\":\"PUBLIC\"}]}]}")
+        .hasMessageContaining("field 'usage' must be an array");
   }
 
   @Test
