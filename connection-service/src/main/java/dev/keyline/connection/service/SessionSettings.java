@@ -56,7 +56,7 @@ public final class SessionSettings {
     public static ProblemException problem(SnowflakeLogin login, SessionIdentity session, List<FieldError> errors) {
         return new ProblemException(422, SnowflakeProblems.OBJECT_NOT_FOUND, "Snowflake object not found",
                 "Logged in as " + session.user() + (session.role() == null ? "" : " with role " + session.role())
-                        + ", but the session did not get " + names(errors)
+                        + ", but the session did not get " + names(login, errors)
                         + ": queries through this connection would fail (\"No active warehouse selected\" and the like). "
                         + "Check the names (unquoted names are upper-cased by Snowflake) and the role's grants",
                 errors);
@@ -72,8 +72,12 @@ public final class SessionSettings {
         return new LoginCheck(false, null, p.slug(), p.getMessage(), null, p.errors());
     }
 
-    private static String names(List<FieldError> errors) {
-        return String.join(" and ", errors.stream().map(e -> e.field().substring("details.".length())).toList());
+    private static String names(SnowflakeLogin login, List<FieldError> errors) {
+        return String.join(" and ", errors.stream().map(e -> switch (e.field()) {
+            case "details.warehouse" -> "its warehouse " + login.warehouse();
+            case "details.database" -> "its database " + login.database();
+            default -> "its schema " + login.schema();
+        }).toList());
     }
 
     private static String roleName(SessionIdentity session) {
