@@ -1,0 +1,40 @@
+package dev.keyline.common.http;
+
+import java.util.Set;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+/**
+ * One {@code uri} label, {@code REFUSED}, for requests refused before any route matched them: 414 and 431
+ * (http-limits' {@code RequestHeadLimit}, or Vert.x past its backstop) and 413 ({@link RequestSizeLimit}).
+ * Without it the label is the raw path the client chose, up to the request line limit: one new series of
+ * up to 4 KiB per refused request, until Quarkus' cap on uri labels (100) also drops the series of real
+ * routes first seen after them.
+ */
+@Singleton
+public class RefusedRequestUris {
+
+    public static final String LABEL = "REFUSED";
+
+    private static final Set<String> REFUSED = Set.of("413", "414", "431");
+
+    @Produces
+    @Singleton
+    MeterFilter refusedRequestUris() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getName().equals("http.server.requests") && REFUSED.contains(id.getTag("status"))
+                        && id.getTag("uri") != null) {
+                    return id.replaceTags(Tags.of(id.getTagsAsIterable()).and("uri", LABEL));
+                }
+                return id;
+            }
+        };
+    }
+}
