@@ -31,8 +31,9 @@ import java.util.Map;
  * through Kubernetes auth instead of using the root token: the resource writes the role's JWT (a
  * random one when none is given) to a temporary file and returns {@code
  * quarkus.vault.authentication.kubernetes.role} and {@code ...kubernetes.jwt-token-path} instead
- * of {@code quarkus.vault.authentication.client-token}, so the service runs with exactly the
- * role's policies. The injected emulator still has the root token ({@link VaultEmulator#token()}).
+ * of {@code quarkus.vault.authentication.client-token} (and {@code
+ * quarkus.vault.tls.use-kubernetes-ca-cert=false}: there is no cluster CA file outside a pod), so
+ * the service runs with exactly the role's policies. The injected emulator still has the root token ({@link VaultEmulator#token()}).
  *
  * <p>Why dev services are switched off: quarkus-vault would otherwise try to start a Vault
  * container, which is slow and needs Docker; the emulator is enough and is strict.
@@ -97,6 +98,9 @@ public class VaultEmulatorResource implements QuarkusTestResourceLifecycleManage
       }
       properties.put("quarkus.vault.authentication.kubernetes.role", kubernetesRole);
       properties.put("quarkus.vault.authentication.kubernetes.jwt-token-path", jwtFile.toString());
+      // With Kubernetes auth quarkus-vault trusts the pod's cluster CA file by default, which a
+      // test has not; the emulator is plain HTTP anyway.
+      properties.put("quarkus.vault.tls.use-kubernetes-ca-cert", "false");
     }
     properties.put("quarkus.vault.kv-secret-engine-version", "2");
     properties.put("quarkus.vault.devservices.enabled", "false");

@@ -306,7 +306,7 @@ class AclPolicyTest {
   /**
    * deploy/vault/policies/certificate-service.hcl: exactly the six operations its header lists on
    * the service's own subtree, nothing on connection-service's, no soft delete or undelete. The
-   * file can be replaced with {@code -Dkeyline.vault.policy.certificate-service=FILE} (to see this
+   * file can be replaced with {@code -Dvault-policy-under-test=FILE} (to see this
    * test fail on an edited copy).
    */
   @Test
@@ -314,7 +314,7 @@ class AclPolicyTest {
     Path file =
         Path.of(
             System.getProperty(
-                "keyline.vault.policy.certificate-service",
+                "vault-policy-under-test",
                 "../../deploy/vault/policies/certificate-service.hcl"));
     VaultHttp root =
         start(

@@ -85,7 +85,8 @@ class VaultEmulatorResourceTest {
       resource.inject(reflectiveInjector(test));
       assertThat(config)
           .doesNotContainKey("quarkus.vault.authentication.client-token")
-          .containsEntry("quarkus.vault.authentication.kubernetes.role", "svc");
+          .containsEntry("quarkus.vault.authentication.kubernetes.role", "svc")
+          .containsEntry("quarkus.vault.tls.use-kubernetes-ca-cert", "false");
       String jwt = Files.readString(jwtFile);
       VaultHttp anonymous = new VaultHttp(config.get("quarkus.vault.url"), null);
       VaultHttp svc = anonymous.withToken(AclPolicyTest.login(anonymous, "svc", jwt));
