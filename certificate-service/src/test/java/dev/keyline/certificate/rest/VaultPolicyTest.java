@@ -36,9 +36,10 @@ import io.restassured.http.ContentType;
  * The service as deployed talks to Vault: quarkus-vault logs in through Kubernetes auth with a
  * ServiceAccount JWT from a file, and its token carries only the policy we ship,
  * deploy/vault/policies/certificate-service.hcl, which the emulator enforces as Vault does. Every
- * Vault call of a certificate's life (create, the key read of an exchange, a material update,
- * delete, the readiness list) must be granted by it; a missing capability fails here with 403 as
- * it would in production.
+ * Vault call of a certificate's life must be granted by it: create, the key read of an exchange,
+ * a material update over an orphan version (metadata read, destroy, update), delete and the
+ * readiness list, the six operations the policy's header lists. A missing capability fails here
+ * with 403 as it would in production.
  */
 @QuarkusTest
 @TestProfile(VaultPolicyTest.ShippedPolicyThroughKubernetesAuth.class)
@@ -111,10 +112,14 @@ class VaultPolicyTest {
         assertThat(vault.versions("secret", PREFIX + id)).hasSize(1);
         exchange(id);
 
+        // A version no row points at (a write that timed out, applied later): the update's
+        // check-and-set fails, the service reads the metadata, destroys the orphan, writes on top.
+        vault.writeSecret("secret", PREFIX + id, Map.of("orphan", "yes"));
         given().header("Authorization", MANAGER).header("If-Match", CertificateResourceTest.etag(id))
                 .contentType(ContentType.JSON).body(body(name))
                 .when().put("/api/v1/certificates/" + id).then().statusCode(200);
-        assertThat(vault.versions("secret", PREFIX + id)).hasSize(2);
+        assertThat(vault.versions("secret", PREFIX + id)).containsOnlyKeys(1, 2, 3);
+        assertThat(vault.versions("secret", PREFIX + id).get(2).destroyed()).isTrue();
         exchange(id);
 
         given().header("Authorization", MANAGER).when().delete("/api/v1/certificates/" + id)
@@ -128,6 +133,8 @@ class VaultPolicyTest {
         assertThat(vault.requests()).extracting(RecordedRequest::status).doesNotContain(403);
         // The exchanges read the key from Vault (GET data), the delete removed its metadata.
         assertThat(vault.requestCount("GET", "/v1/secret/data/" + PREFIX + id)).isPositive();
+        assertThat(vault.requestCount("GET", "/v1/secret/metadata/" + PREFIX + id)).isPositive();
+        assertThat(vault.requestCount("POST", "/v1/secret/destroy/" + PREFIX + id)).isPositive();
         assertThat(vault.requestCount("DELETE", "/v1/secret/metadata/" + PREFIX + id)).isPositive();
     }
 }
