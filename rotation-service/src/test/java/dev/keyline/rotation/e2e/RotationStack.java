@@ -23,6 +23,7 @@ import dev.keyline.emulators.postgres.EmbeddedPostgres;
 import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -98,10 +99,7 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("quarkus.vault.authentication.kubernetes.role", service,
-                "quarkus.vault.authentication.kubernetes.jwt-token-path", jwtFile.toString(),
-                // no cluster CA file outside a pod; the emulator is plain HTTP
-                "quarkus.vault.tls.use-kubernetes-ca-cert", "false");
+        return VaultEmulatorResource.kubernetesAuthProperties(service, jwtFile);
     }
 
     @Override

@@ -96,11 +96,7 @@ public class VaultEmulatorResource implements QuarkusTestResourceLifecycleManage
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      properties.put("quarkus.vault.authentication.kubernetes.role", kubernetesRole);
-      properties.put("quarkus.vault.authentication.kubernetes.jwt-token-path", jwtFile.toString());
-      // With Kubernetes auth quarkus-vault trusts the pod's cluster CA file by default, which a
-      // test has not; the emulator is plain HTTP anyway.
-      properties.put("quarkus.vault.tls.use-kubernetes-ca-cert", "false");
+      properties.putAll(kubernetesAuthProperties(kubernetesRole, jwtFile));
     }
     properties.put("quarkus.vault.kv-secret-engine-version", "2");
     properties.put("quarkus.vault.devservices.enabled", "false");
@@ -108,6 +104,19 @@ public class VaultEmulatorResource implements QuarkusTestResourceLifecycleManage
       properties.put("quarkus.vault.kv-secret-engine-mount-path", emulator.mounts().get(0));
     }
     return properties;
+  }
+
+  /**
+   * The quarkus-vault settings for Kubernetes auth against the emulator: {@code role} and the file
+   * holding its JWT; also for harnesses that start a {@link VaultEmulator} themselves.
+   */
+  public static Map<String, String> kubernetesAuthProperties(String role, Path jwtFile) {
+    return Map.of(
+        "quarkus.vault.authentication.kubernetes.role", role,
+        "quarkus.vault.authentication.kubernetes.jwt-token-path", jwtFile.toString(),
+        // With Kubernetes auth quarkus-vault trusts the pod's cluster CA file by default, which a
+        // test has not; the emulator is plain HTTP anyway.
+        "quarkus.vault.tls.use-kubernetes-ca-cert", "false");
   }
 
   @Override
