@@ -43,9 +43,21 @@ final class Acl {
     }
   }
 
-  /** Whether {@code capability} is granted on {@code path} (no leading slash). */
+  /**
+   * Whether {@code capability} is granted on {@code path} (no leading slash). For {@code list} the
+   * path carries Vault's trailing slash, and a pattern also applies when it matches the path without
+   * it ({@code path "secret/metadata/app"} allows {@code LIST secret/metadata/app}; for {@code +}
+   * patterns since Vault 1.15, hashicorp/vault#23874).
+   */
   boolean allows(String path, Capability capability) {
     Optional<String> applying = applyingPattern(path);
+    if (capability == Capability.LIST && path.endsWith("/") && path.length() > 1) {
+      Optional<String> trimmed = applyingPattern(path.substring(0, path.length() - 1));
+      if (applying.isEmpty()
+          || (trimmed.isPresent() && PRIORITY.compare(trimmed.get(), applying.get()) > 0)) {
+        applying = trimmed;
+      }
+    }
     if (applying.isEmpty()) {
       return false;
     }

@@ -207,7 +207,7 @@ class AclPolicyTest {
                 .policy(
                     "l",
                     "path \"secret/metadata/l/*\" { capabilities = [\"list\"] }\n"
-                        + "path \"secret/metadata/l\" { capabilities = [\"list\"] }")
+                        + "path \"secret/metadata/m\" { capabilities = [\"list\"] }")
                 .policy("d", "path \"secret/data/d/*\" { capabilities = [\"delete\"] }")
                 .policy("p", "path \"secret/data/p/*\" { capabilities = [\"patch\"] }")
                 .kubernetesRole("app", "jwt", "c", "u", "r", "l", "d", "p"));
@@ -234,6 +234,10 @@ class AclPolicyTest {
     assertThat(app.get("secret/metadata/l?list=true").status()).isEqualTo(200);
     assertThat(app.get("secret/metadata/l/k").status()).isEqualTo(403);
     assertThat(app.list("secret/metadata/r").status()).isEqualTo(403);
+    // A pattern without the trailing slash allows LIST too, as in Vault.
+    root.post("secret/data/m/k", "{\"data\":{\"v\":\"1\"}}");
+    assertThat(app.list("secret/metadata/m").status()).isEqualTo(200);
+    assertThat(app.get("secret/metadata/m").status()).isEqualTo(403);
     // delete
     assertThat(app.delete("secret/data/d/k").status()).isEqualTo(204);
     assertThat(app.delete("secret/data/r/k").status()).isEqualTo(403);
