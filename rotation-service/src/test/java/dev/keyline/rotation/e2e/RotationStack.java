@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +23,7 @@ import dev.keyline.emulators.postgres.EmbeddedPostgres;
 import dev.keyline.emulators.postgres.StaleClusters;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
+import dev.keyline.emulators.vault.VaultEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -55,12 +57,50 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
     /** Added to connection-service's environment by a test that starts the stack itself (tracing on, say). */
     public static final Map<String, String> CONNECTION_SERVICE_ENV = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Init arg: {@code "true"} holds each service to its shipped Vault policy
+     * (deploy/vault/policies/&lt;service&gt;.hcl), logging in through Kubernetes auth with a JWT file,
+     * instead of giving it the emulator's root token.
+     */
+    public static final String SHIPPED_VAULT_POLICIES = "shipped-vault-policies";
+
+    private boolean shippedPolicies;
     private EmbeddedPostgres postgres;
     private VaultEmulator rotationVault;
     private VaultEmulator connectionVault;
     private SnowflakeEmulator snowflake;
     private Process connectionService;
     private Handles handles;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        shippedPolicies = Boolean.parseBoolean(initArgs.get(SHIPPED_VAULT_POLICIES));
+    }
+
+    /** An emulator for {@code service}: root token only, or its shipped policy behind a Kubernetes role. */
+    private VaultEmulator startVault(String service) {
+        if (!shippedPolicies) {
+            return VaultEmulator.start();
+        }
+        return VaultEmulator.start(new VaultEmulator.Config()
+                .policyFile(service, Path.of("../deploy/vault/policies/" + service + ".hcl"))
+                .kubernetesRole(service, jwt(service), service));
+    }
+
+    private static String jwt(String service) {
+        return "serviceaccount-jwt-" + service;
+    }
+
+    /** The Kubernetes-auth settings for {@code service}, with its JWT written to a file in target/. */
+    private Map<String, String> kubernetesAuth(Path target, String service) {
+        Path jwtFile = target.resolve(service + "-serviceaccount-jwt");
+        try {
+            Files.writeString(jwtFile, jwt(service));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return VaultEmulatorResource.kubernetesAuthProperties(service, jwtFile);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -72,8 +112,8 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         postgres = EmbeddedPostgres.start(target.resolve(StaleClusters.PREFIX + UUID.randomUUID().toString().substring(0, 8)));
-        rotationVault = VaultEmulator.start();
-        connectionVault = VaultEmulator.start();
+        rotationVault = startVault("rotation-service");
+        connectionVault = startVault("connection-service");
         snowflake = SnowflakeEmulator.start();
         int httpPort = ServiceProcess.freePort();
         int managementPort = ServiceProcess.freePort();
@@ -124,7 +164,11 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.username", postgres.username());
         config.put("quarkus.datasource.password", postgres.password());
         config.put("quarkus.vault.url", rotationVault.url());
-        config.put("quarkus.vault.authentication.client-token", rotationVault.token());
+        if (shippedPolicies) {
+            config.putAll(kubernetesAuth(target, "rotation-service"));
+        } else {
+            config.put("quarkus.vault.authentication.client-token", rotationVault.token());
+        }
         config.put("quarkus.rest-client.connection-service.url", csUrl);
         config.put("keyline.service-token.file", tokenFile.toString());
         config.put("rotation-service.connection-service.health-url",
@@ -157,7 +201,12 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
         env.put("QUARKUS_VAULT_URL", connectionVault.url());
-        env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", connectionVault.token());
+        if (shippedPolicies) {
+            kubernetesAuth(target, "connection-service").forEach((key, value) -> env.put(
+                    key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        } else {
+            env.put("QUARKUS_VAULT_AUTHENTICATION_CLIENT_TOKEN", connectionVault.token());
+        }
         env.put("KEYLINE_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         env.put("CONNECTION_SERVICE_SNOWFLAKE_ALLOW_PLAIN_HTTP", "true");
         env.put("SNOWFLAKE_DISABLE_MINICORE", "true");

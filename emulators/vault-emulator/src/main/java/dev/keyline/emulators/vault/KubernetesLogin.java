@@ -2,6 +2,7 @@ package dev.keyline.emulators.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,18 +13,27 @@ import java.util.Map;
  * <p>Why only login: that is the whole client-visible surface of the method. The emulator cannot
  * ask a Kubernetes API server to review the JWT, so each role is configured with the exact JWT it
  * accepts (or none, accepting any non-empty JWT); a wrong JWT is a 403 as a failed review is.
- * Issued tokens may read and write every KV mount, there are no ACL policies.
+ * Issued tokens carry {@code default} and the role's policies ({@code token_policies}), which the
+ * emulator enforces ({@link Acl}).
  */
 final class KubernetesLogin {
 
-  private final Map<String, String> roles;
+  /**
+   * A role: the accepted JWT (empty: any non-empty JWT) and the policies its tokens get besides
+   * {@code default}.
+   */
+  record Role(String jwt, List<String> policies) {
+    Role {
+      jwt = jwt == null ? "" : jwt;
+      policies = List.copyOf(policies);
+    }
+  }
+
+  private final Map<String, Role> roles;
   private final Duration tokenTtl;
   private final TokenRegistry tokens;
 
-  /**
-   * @param roles role name to the accepted JWT; an empty JWT means any non-empty JWT is accepted
-   */
-  KubernetesLogin(Map<String, String> roles, Duration tokenTtl, TokenRegistry tokens) {
+  KubernetesLogin(Map<String, Role> roles, Duration tokenTtl, TokenRegistry tokens) {
     this.roles = Map.copyOf(roles);
     this.tokenTtl = tokenTtl;
     this.tokens = tokens;
@@ -41,16 +51,18 @@ final class KubernetesLogin {
     if (jwt.isEmpty()) {
       throw VaultApiException.badRequest("missing jwt");
     }
-    String accepted = roles.get(role);
+    Role accepted = roles.get(role);
     if (accepted == null) {
       throw VaultApiException.badRequest("invalid role name \"" + role + "\"");
     }
-    if (!accepted.isEmpty() && !accepted.equals(jwt)) {
+    if (!accepted.jwt().isEmpty() && !accepted.jwt().equals(jwt)) {
       return VaultResponse.permissionDenied();
     }
+    List<String> policies = new ArrayList<>(List.of("default"));
+    accepted.policies().stream().filter(p -> !policies.contains(p)).forEach(policies::add);
     TokenRegistry.Token token =
         tokens.issue(
-            List.of("default"),
+            policies,
             "auth/kubernetes/login",
             "kubernetes-" + role,
             tokenTtl,

@@ -107,6 +107,19 @@ final class KvV2Engine {
     return invalidPath(sub, request);
   }
 
+  /**
+   * The KV v2 plugin's existence check for {@code sub}: whether the key has metadata, for
+   * {@code data/<key>} and {@code metadata/<key>}; {@code null} for paths without an existence
+   * check (there a write is always an update, never a create).
+   */
+  synchronized Boolean exists(String sub) {
+    Matcher m;
+    if ((m = DATA.matcher(sub)).matches() || (m = METADATA.matcher(sub)).matches()) {
+      return keys.containsKey(m.group(1));
+    }
+    return null;
+  }
+
   // ---- test access -------------------------------------------------------------------------
 
   synchronized Set<String> keyPaths() {

@@ -43,6 +43,11 @@ final class TokenRegistry {
     boolean renewable() {
       return !ttl.isZero();
     }
+
+    /** The root token: no ACL applies to it. */
+    boolean root() {
+      return policies.contains("root");
+    }
   }
 
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,8 +35,9 @@ import java.util.concurrent.Executors;
  * <p>Why fault injection and read access: tests of the unhappy paths need a sealed or failing
  * Vault on demand, and tests of clean-up need to see what is stored without the API under test.
  *
- * <p>Not emulated: ACL policies (every valid token may do everything), other secrets engines and
- * auth methods, response wrapping, namespaces. Such paths answer 501 so that a missing feature is
+ * <p>ACL policies: tokens other than root are held to their policies ({@link Acl}), for the subset
+ * of policy HCL in {@link AclPolicy}. Not emulated: other secrets engines and auth methods,
+ * response wrapping, namespaces. Such paths answer 501 so that a missing feature is
  * obvious rather than silently different.
  */
 public final class VaultEmulator implements AutoCloseable {
@@ -53,6 +57,21 @@ public final class VaultEmulator implements AutoCloseable {
     }
     this.faults = new FaultInjector();
     TokenRegistry tokens = new TokenRegistry(rootToken);
+    config.kubernetesRoles.forEach(
+        (role, binding) -> {
+          for (String policy : binding.policies()) {
+            if (!policy.equals("default") && !config.policies.containsKey(policy)) {
+              throw new IllegalArgumentException(
+                  "Kubernetes role \""
+                      + role
+                      + "\" names policy \""
+                      + policy
+                      + "\", which was not loaded (policies: "
+                      + config.policies.keySet()
+                      + ")");
+            }
+          }
+        });
     KubernetesLogin kubernetes =
         config.kubernetesRoles.isEmpty()
             ? null
@@ -61,6 +80,7 @@ public final class VaultEmulator implements AutoCloseable {
         new VaultHttpHandler(
             mounts,
             tokens,
+            config.policies,
             kubernetes,
             new SystemEndpoints(UUID.randomUUID().toString()),
             faults);
@@ -74,7 +94,11 @@ public final class VaultEmulator implements AutoCloseable {
     server.start();
   }
 
-  /** Starts an emulator on a free port with a random root token and one KV v2 mount "secret". */
+  /**
+   * Starts an emulator on a free port with a random root token and one KV v2 mount "secret".
+   *
+   * @throws IllegalArgumentException when a Kubernetes role names a policy that was not loaded
+   */
   public static VaultEmulator start() {
     return start(new Config());
   }
@@ -220,7 +244,8 @@ public final class VaultEmulator implements AutoCloseable {
     private int port;
     private String rootToken;
     private final List<String> mounts = new ArrayList<>();
-    private final Map<String, String> kubernetesRoles = new LinkedHashMap<>();
+    private final Map<String, KubernetesLogin.Role> kubernetesRoles = new LinkedHashMap<>();
+    private final Map<String, AclPolicy> policies = new LinkedHashMap<>();
     private Duration kubernetesTokenTtl = Duration.ofHours(1);
 
     /** 0 (the default) picks a free port. */
@@ -268,12 +293,48 @@ public final class VaultEmulator implements AutoCloseable {
      *
      * @param jwt the only service account JWT accepted for the role; {@code null} or empty
      *     accepts any non-empty JWT
+     * @param policies the policies its tokens get besides {@code default} (Vault's role setting
+     *     {@code token_policies}); each must be loaded with {@link #policy} before {@link
+     *     VaultEmulator#start(Config)}. None: the token may only look itself up and renew itself.
      */
-    public Config kubernetesRole(String role, String jwt) {
+    public Config kubernetesRole(String role, String jwt, String... policies) {
       if (role == null || role.isBlank()) {
         throw new IllegalArgumentException("role must not be blank");
       }
-      kubernetesRoles.put(role, jwt == null ? "" : jwt);
+      for (String policy : policies) {
+        if (policy == null || policy.isBlank()) {
+          throw new IllegalArgumentException("role " + role + ": policy names must not be blank");
+        }
+      }
+      kubernetesRoles.put(role, new KubernetesLogin.Role(jwt, List.of(policies)));
+      return this;
+    }
+
+    /**
+     * Loads an ACL policy named {@code name} from HCL text (the subset described in the README:
+     * {@code path "..." { capabilities = [...] }} blocks and comments).
+     *
+     * @throws IllegalArgumentException for anything outside that subset, naming the line
+     */
+    public Config policy(String name, String hcl) {
+      return addPolicy(AclPolicy.parse(name, hcl, "text"));
+    }
+
+    /** Like {@link #policy(String, String)}, from a file such as {@code deploy/vault/policies/x.hcl}. */
+    public Config policyFile(String name, Path file) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read policy file " + file + ": " + e, e);
+      }
+      return addPolicy(AclPolicy.parse(name, text, file.toString()));
+    }
+
+    private Config addPolicy(AclPolicy policy) {
+      if (policies.putIfAbsent(policy.name(), policy) != null) {
+        throw new IllegalArgumentException("policy \"" + policy.name() + "\" given twice");
+      }
       return this;
     }
 

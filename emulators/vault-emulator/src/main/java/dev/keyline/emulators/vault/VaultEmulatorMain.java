@@ -1,6 +1,7 @@
 package dev.keyline.emulators.vault;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * Options: {@code --port N} (0 or absent: a free port), {@code --token T} (absent: random, printed
  * on stderr), {@code --mount PATH} (repeatable or comma-separated; default {@code secret}), {@code
- * --kubernetes-role ROLE[=JWT]} (repeatable; enables Kubernetes login).
+ * --policy NAME=FILE} (repeatable; an ACL policy in HCL), {@code --kubernetes-role
+ * ROLE[=JWT][:POLICY,...]} (repeatable; enables Kubernetes login, tokens get {@code default} and
+ * the policies named).
  *
  * <p>Why a single stdout line: scripts wait for {@code vault-emulator listening on URL} and read
  * the URL from it. The process runs until SIGTERM or SIGINT.
@@ -28,8 +31,8 @@ public final class VaultEmulatorMain {
     } catch (IllegalArgumentException e) {
       System.err.println("vault-emulator: " + e.getMessage());
       System.err.println(
-          "usage: vault-emulator [--port N] [--token T] [--mount PATH]... [--kubernetes-role"
-              + " ROLE[=JWT]]...");
+          "usage: vault-emulator [--port N] [--token T] [--mount PATH]... [--policy NAME=FILE]..."
+              + " [--kubernetes-role ROLE[=JWT][:POLICY,...]]...");
       System.exit(2);
       return;
     }
@@ -63,10 +66,14 @@ public final class VaultEmulatorMain {
           tokenGiven = true;
         }
         case "--mount" -> config.mount(required(option, value).split(","));
-        case "--kubernetes-role" -> {
-          String[] roleAndJwt = required(option, value).split("=", 2);
-          config.kubernetesRole(roleAndJwt[0], roleAndJwt.length > 1 ? roleAndJwt[1] : null);
+        case "--policy" -> {
+          String[] nameAndFile = required(option, value).split("=", 2);
+          if (nameAndFile.length < 2 || nameAndFile[0].isBlank() || nameAndFile[1].isBlank()) {
+            throw new IllegalArgumentException("--policy needs NAME=FILE, got " + value);
+          }
+          config.policyFile(nameAndFile[0], Path.of(nameAndFile[1]));
         }
+        case "--kubernetes-role" -> parseRole(required(option, value)).applyTo(config);
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
       i++;
@@ -78,6 +85,29 @@ public final class VaultEmulatorMain {
     out.println("vault-emulator listening on " + emulator.url());
     out.flush();
     return emulator;
+  }
+
+  /**
+   * {@code ROLE[=JWT][:POLICY,...]}, also {@code ROLE:POLICY,...} with no JWT. A JWT never holds a
+   * colon (base64url and dots), so the last colon starts the policies.
+   */
+  static RoleSpec parseRole(String value) {
+    String roleAndJwt = value;
+    String[] policies = new String[0];
+    int colon = value.lastIndexOf(':');
+    if (colon >= 0) {
+      roleAndJwt = value.substring(0, colon);
+      policies = value.substring(colon + 1).split(",");
+    }
+    String[] parts = roleAndJwt.split("=", 2);
+    return new RoleSpec(parts[0], parts.length > 1 ? parts[1] : null, policies);
+  }
+
+  /** A parsed {@code --kubernetes-role}; {@code jwt} is {@code null} when none was given. */
+  record RoleSpec(String role, String jwt, String[] policies) {
+    void applyTo(VaultEmulator.Config config) {
+      config.kubernetesRole(role, jwt, policies);
+    }
   }
 
   private static String required(String option, String value) {

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Takes every HTTP request through the same steps as Vault, in Vault's order: raw system
- * endpoints, request parsing, seal check, unauthenticated logins, token check, then the router
- * (token endpoints, KV mounts, "no handler for route").
+ * endpoints, request parsing, seal check, unauthenticated logins, token check, ACL check (tokens
+ * other than root), then the router (token endpoints, KV mounts, "no handler for route").
  *
  * <p>Why the order matters: it decides which error a client sees when several things are wrong
  * at once (a bad body without a token is a 400, a sealed Vault is a 503 even for a bad token, an
@@ -37,6 +37,7 @@ final class VaultHttpHandler implements HttpHandler {
   private final Map<String, KvV2Engine> mounts;
   private final List<String> mountsLongestFirst;
   private final TokenRegistry tokens;
+  private final Map<String, AclPolicy> policies;
   private final KubernetesLogin kubernetes;
   private final SystemEndpoints system;
   private final FaultInjector faults;
@@ -49,11 +50,13 @@ final class VaultHttpHandler implements HttpHandler {
   private final AtomicLong requestCount = new AtomicLong();
 
   /**
+   * @param policies the named ACL policies besides {@code default} (built in) and {@code root}
    * @param kubernetes {@code null} when the Kubernetes auth method is not enabled
    */
   VaultHttpHandler(
       Map<String, KvV2Engine> mounts,
       TokenRegistry tokens,
+      Map<String, AclPolicy> policies,
       KubernetesLogin kubernetes,
       SystemEndpoints system,
       FaultInjector faults) {
@@ -61,6 +64,8 @@ final class VaultHttpHandler implements HttpHandler {
     this.mountsLongestFirst = new ArrayList<>(mounts.keySet());
     this.mountsLongestFirst.sort(Comparator.comparingInt(String::length).reversed());
     this.tokens = tokens;
+    this.policies = new HashMap<>(policies);
+    this.policies.put(AclPolicy.DEFAULT.name(), AclPolicy.DEFAULT);
     this.kubernetes = kubernetes;
     this.system = system;
     this.faults = faults;
@@ -139,6 +144,11 @@ final class VaultHttpHandler implements HttpHandler {
 
   private VaultResponse route(VaultRequest request, TokenRegistry.Token token) {
     String path = request.path();
+    String lookupPath = path.endsWith("/") ? path : path + "/";
+    String mount = mountOf(lookupPath);
+    if (!token.root() && !notEmulated(path, lookupPath, mount) && !permitted(request, token, mount)) {
+      return VaultResponse.aclDenied();
+    }
     if (path.equals("auth/token/lookup-self")) {
       return request.operation() == Operation.READ
           ? VaultResponse.data(
@@ -156,20 +166,79 @@ final class VaultHttpHandler implements HttpHandler {
       return VaultResponse.envelope(
           200, request.requestId(), null, List.of(), TokenRegistry.authBlock(renewed), "token");
     }
-    String lookupPath = path.endsWith("/") ? path : path + "/";
-    for (String mount : mountsLongestFirst) {
-      if (lookupPath.startsWith(mount + "/")) {
-        String sub = path.length() <= mount.length() ? "" : path.substring(mount.length() + 1);
-        return mounts.get(mount).handle(sub, request);
-      }
+    if (mount != null) {
+      return mounts.get(mount).handle(subPath(path, mount), request);
     }
-    if (NOT_EMULATED_PREFIXES.stream().anyMatch(lookupPath::startsWith)
-        || (kubernetes != null && lookupPath.startsWith("auth/kubernetes/"))) {
+    if (notEmulated(path, lookupPath, null)) {
       return VaultResponse.errors(
           501, "vault-emulator: " + path + " exists in Vault but is not emulated");
     }
     return VaultResponse.errors(
         404, "no handler for route \"" + path + "\". route entry not found.");
+  }
+
+  /** The KV mount {@code lookupPath} (with a trailing slash) falls under, or {@code null}. */
+  private String mountOf(String lookupPath) {
+    for (String mount : mountsLongestFirst) {
+      if (lookupPath.startsWith(mount + "/")) {
+        return mount;
+      }
+    }
+    return null;
+  }
+
+  private static String subPath(String path, String mount) {
+    return path.length() <= mount.length() ? "" : path.substring(mount.length() + 1);
+  }
+
+  /**
+   * A path Vault serves but the emulator does not: it answers 501 whatever the token, so that a
+   * missing feature shows as such instead of as a 403 (Vault would check the ACL first).
+   */
+  private boolean notEmulated(String path, String lookupPath, String mount) {
+    if (mount != null
+        || path.equals("auth/token/lookup-self")
+        || path.equals("auth/token/renew-self")) {
+      return false;
+    }
+    return NOT_EMULATED_PREFIXES.stream().anyMatch(lookupPath::startsWith)
+        || (kubernetes != null && lookupPath.startsWith("auth/kubernetes/"));
+  }
+
+  /**
+   * Whether the token's policies grant the capability Vault derives from the request: GET read,
+   * LIST (or {@code ?list=true}, path with its trailing slash) list, DELETE delete, PATCH patch,
+   * POST/PUT create or update. As in Vault, a write is "create" only on paths whose backend has an
+   * existence check and where nothing exists yet; for KV v2 that is {@code data/} and {@code
+   * metadata/} with no metadata for the key ({@code vault-plugin-secrets-kv}'s
+   * {@code dataExistenceCheck}); {@code delete/}, {@code undelete/}, {@code destroy/} and
+   * {@code renew-self} are always "update". HEAD maps to no capability and is refused.
+   */
+  private boolean permitted(VaultRequest request, TokenRegistry.Token token, String mount) {
+    Capability needed =
+        switch (request.operation()) {
+          case READ -> Capability.READ;
+          case LIST -> Capability.LIST;
+          case DELETE -> Capability.DELETE;
+          case PATCH -> Capability.PATCH;
+          case UPDATE -> {
+            Boolean exists =
+                mount == null ? null : mounts.get(mount).exists(subPath(request.path(), mount));
+            yield exists == null || exists ? Capability.UPDATE : Capability.CREATE;
+          }
+          case HEADER -> null;
+        };
+    if (needed == null) {
+      return false;
+    }
+    List<AclPolicy> granted = new ArrayList<>();
+    for (String name : token.policies()) {
+      AclPolicy policy = policies.get(name);
+      if (policy != null) {
+        granted.add(policy);
+      }
+    }
+    return new Acl(granted).allows(request.path(), needed);
   }
 
   private void pauseForLatency() {

@@ -46,6 +46,14 @@ record VaultResponse(int status, JsonNode body) {
     return errors(403, "permission denied");
   }
 
+  /**
+   * A valid token whose policies do not grant the operation: Vault's ACL error is a multierror,
+   * so its text differs from the bare "permission denied" of a missing or unknown token.
+   */
+  static VaultResponse aclDenied() {
+    return errors(403, "1 error occurred:\n\t* permission denied\n\n");
+  }
+
   static VaultResponse unsupportedOperation() {
     return errors(405, UNSUPPORTED_OPERATION);
   }

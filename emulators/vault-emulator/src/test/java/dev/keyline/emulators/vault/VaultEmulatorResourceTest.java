@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VaultEmulatorResourceTest {
 
@@ -65,6 +68,39 @@ class VaultEmulatorResourceTest {
     } finally {
       resource.stop();
     }
+  }
+
+  @Test
+  void aKubernetesRoleReplacesTheRootTokenWithALoginHeldToThePolicies(@TempDir Path dir)
+      throws Exception {
+    Path policy = dir.resolve("svc.hcl");
+    Files.writeString(policy, "path \"secret/data/svc/*\" { capabilities = [\"create\", \"read\"] }\n");
+    VaultEmulatorResource resource = new VaultEmulatorResource();
+    resource.init(Map.of("policies", "svc=" + policy, "kubernetes-role", "svc:svc"));
+    FakeTest test = new FakeTest();
+
+    Map<String, String> config = resource.start();
+    Path jwtFile = Path.of(config.get("quarkus.vault.authentication.kubernetes.jwt-token-path"));
+    try {
+      resource.inject(reflectiveInjector(test));
+      assertThat(config)
+          .doesNotContainKey("quarkus.vault.authentication.client-token")
+          .containsEntry("quarkus.vault.authentication.kubernetes.role", "svc")
+          .containsEntry("quarkus.vault.tls.use-kubernetes-ca-cert", "false");
+      String jwt = Files.readString(jwtFile);
+      VaultHttp anonymous = new VaultHttp(config.get("quarkus.vault.url"), null);
+      VaultHttp svc = anonymous.withToken(AclPolicyTest.login(anonymous, "svc", jwt));
+      assertThat(anonymous.post("auth/kubernetes/login", "{\"role\":\"svc\",\"jwt\":\"other\"}").status())
+          .isEqualTo(403);
+      assertThat(svc.post("secret/data/svc/a", "{\"data\":{\"x\":\"y\"}}").status()).isEqualTo(200);
+      assertThat(svc.get("secret/data/other").status()).isEqualTo(403);
+      // The injected emulator keeps the root token for the test's own checks.
+      assertThat(new VaultHttp(test.vault.url(), test.vault.token()).get("secret/data/svc/a").status())
+          .isEqualTo(200);
+    } finally {
+      resource.stop();
+    }
+    assertThat(jwtFile).doesNotExist();
   }
 
   /** Does what Quarkus' injector does: sets every matching field of the test instance. */

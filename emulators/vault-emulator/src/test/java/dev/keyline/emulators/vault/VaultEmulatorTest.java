@@ -281,7 +281,8 @@ class VaultEmulatorTest {
     VaultHttp anonymous =
         start(
                 new VaultEmulator.Config()
-                    .kubernetesRole("app", "the-jwt")
+                    .policy("k8s", "path \"secret/data/k8s\" { capabilities = [\"create\", \"read\"] }")
+                    .kubernetesRole("app", "the-jwt", "k8s")
                     .kubernetesRole("any", null)
                     .kubernetesTokenTtl(Duration.ofSeconds(1)))
             .withToken(null);
@@ -296,7 +297,8 @@ class VaultEmulatorTest {
     VaultHttp app = anonymous.withToken(token);
     assertThat(app.post("secret/data/k8s", "{\"data\":{\"a\":\"b\"}}").status()).isEqualTo(200);
     assertThat(app.get("auth/token/lookup-self").data().path("policies").toString())
-        .contains("default");
+        .isEqualTo("[\"default\",\"k8s\"]");
+    assertThat(app.get("secret/data/k8s").status()).isEqualTo(200);
 
     assertThat(anonymous.post("auth/kubernetes/login", "{\"role\":\"app\",\"jwt\":\"other\"}").status())
         .isEqualTo(403);
