@@ -1,6 +1,8 @@
 package dev.keyline.emulators.vault;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * Options: {@code --port N} (0 or absent: a free port), {@code --token T} (absent: random, printed
- * on stderr), {@code --mount PATH} (repeatable or comma-separated; default {@code secret}), {@code
+ * on stderr), {@code --token-file FILE} (the token read from a file: a command line is visible to
+ * every user of the machine through {@code ps}, a mode-600 file is not; ./run-local uses it), {@code --mount PATH} (repeatable or comma-separated; default {@code secret}), {@code
  * --policy NAME=FILE} (repeatable; an ACL policy in HCL), {@code --kubernetes-role
  * ROLE[=JWT][:POLICY,...]} (repeatable; enables Kubernetes login, tokens get {@code default} and
  * the policies named).
@@ -31,7 +34,7 @@ public final class VaultEmulatorMain {
     } catch (IllegalArgumentException e) {
       System.err.println("vault-emulator: " + e.getMessage());
       System.err.println(
-          "usage: vault-emulator [--port N] [--token T] [--mount PATH]... [--policy NAME=FILE]..."
+          "usage: vault-emulator [--port N] [--token T | --token-file FILE] [--mount PATH]... [--policy NAME=FILE]..."
               + " [--kubernetes-role ROLE[=JWT][:POLICY,...]]...");
       System.exit(2);
       return;
@@ -63,6 +66,10 @@ public final class VaultEmulatorMain {
         case "--port" -> config.port(parsePort(required(option, value)));
         case "--token" -> {
           config.rootToken(required(option, value));
+          tokenGiven = true;
+        }
+        case "--token-file" -> {
+          config.rootToken(readToken(required(option, value)));
           tokenGiven = true;
         }
         case "--mount" -> config.mount(required(option, value).split(","));
@@ -115,6 +122,19 @@ public final class VaultEmulatorMain {
       throw new IllegalArgumentException(option + " needs a value");
     }
     return value;
+  }
+
+  private static String readToken(String file) {
+    String token;
+    try {
+      token = Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--token-file " + file + " cannot be read: " + e.getMessage());
+    }
+    if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("--token-file " + file + " must hold one token on one line");
+    }
+    return token;
   }
 
   private static int parsePort(String value) {

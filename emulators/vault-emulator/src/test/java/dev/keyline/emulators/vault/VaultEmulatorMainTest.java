@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VaultEmulatorMainTest {
 
@@ -54,5 +57,24 @@ class VaultEmulatorMainTest {
     assertThatThrownBy(() -> start("--port", "abc"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("abc");
+  }
+
+  @Test
+  void theTokenMayComeFromAFileSoThatItIsNotOnTheCommandLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "from-a-file\n");
+    try (VaultEmulator emulator = start("--token-file", file.toString())) {
+      assertThat(emulator.token()).isEqualTo("from-a-file");
+      assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("from-a-file");
+      assertThat(new VaultHttp(emulator.url(), "from-a-file").get("auth/token/lookup-self").status())
+          .isEqualTo(200);
+    }
+    Files.writeString(file, "two words\n");
+    assertThatThrownBy(() -> start("--token-file", file.toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one token");
+    assertThatThrownBy(() -> start("--token-file", dir.resolve("missing").toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be read");
   }
 }
