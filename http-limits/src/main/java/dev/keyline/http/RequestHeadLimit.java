@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -112,11 +113,15 @@ public class RequestHeadLimit {
                 .encode();
         var response = ctx.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
-        if (ctx.request().version() != HttpVersion.HTTP_2) {
-            // The body, if any, is never read: the connection cannot be reused.
-            response.putHeader(HttpHeaders.CONNECTION, "close");
+        if (ctx.request().version() == HttpVersion.HTTP_2) {
+            response.end(body); // the stream ends; the connection's other streams go on
+            return;
         }
-        response.end(body);
+        // The body, if any, is never read, so the connection cannot be reused: say so and close it once
+        // the answer is written (RFC 9112 9.6: a server that sends "close" closes).
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        HttpConnection connection = ctx.request().connection();
+        response.end(body).onComplete(written -> connection.close());
     }
 
     private static String shown(String name) {

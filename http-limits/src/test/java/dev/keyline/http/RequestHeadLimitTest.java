@@ -81,6 +81,21 @@ class RequestHeadLimitTest {
         assertThat(problem.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("X-Big");
     }
 
+    /** A keep-alive request refused with "Connection: close" finds the connection closed after the answer. */
+    @Test
+    void theConnectionIsClosedAfterTheProblemAsItsHeaderSays() throws IOException {
+        for (String[] request : new String[][] { { requestLine(4097), "" }, { requestLine(100), bigHeader(20481) } }) {
+            try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write((request[0] + "\r\nHost: localhost\r\n" + request[1] + "\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                // read() returns only at the end of the stream: a connection left open times out here
+                String answer = read(socket.getInputStream());
+                assertThat(answer).containsIgnoringCase("connection: close").contains("urn:keyline:problem:");
+            }
+        }
+    }
+
     @Test
     void pastTheBackstopVertxStillRefuses() throws IOException {
         assertThat(send(requestLine(16_385), "")).startsWith("HTTP/1.0 414").doesNotContain("problem");
