@@ -44,7 +44,8 @@ public final class SessionSettings {
         } else if (login.schema() != null && session.database() != null && session.schema() == null) {
             errors.add(new FieldError("details.schema", "schema " + login.schema() + " of database "
                     + session.database() + " was not applied to the session: it does not exist or " + role
-                    + " has no USAGE on it"));
+                    + " has no USAGE on it (GRANT USAGE ON SCHEMA " + session.database() + "." + login.schema()
+                    + " TO ROLE " + roleName(session) + ")"));
         }
         return errors;
     }
@@ -57,8 +58,11 @@ public final class SessionSettings {
         return new ProblemException(422, SnowflakeProblems.OBJECT_NOT_FOUND, "Snowflake object not found",
                 "Logged in as " + session.user() + (session.role() == null ? "" : " with role " + session.role())
                         + ", but the session did not get " + names(login, errors)
-                        + ": queries through this connection would fail (\"No active warehouse selected\" and the like). "
-                        + "Check the names (unquoted names are upper-cased by Snowflake) and the role's grants",
+                        + ": queries through this connection would fail ("
+                        + (login.warehouse() != null && session.warehouse() == null
+                                ? "\"No active warehouse selected in the current session\""
+                                : "names without a database or schema do not resolve")
+                        + "). Check the names (unquoted names are upper-cased by Snowflake) and the role's grants",
                 errors);
     }
 

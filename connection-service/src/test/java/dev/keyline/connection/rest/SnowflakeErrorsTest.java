@@ -492,7 +492,9 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
         given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(422)
                 .body("errors.field", org.hamcrest.Matchers.contains("details.database"))
-                .body("errors[0].reason", containsString("NO_SUCH_DB"));
+                .body("errors[0].reason", allOf(containsString("NO_SUCH_DB"), containsString("GRANT USAGE ON DATABASE")))
+                .body("detail", allOf(containsString("its database NO_SUCH_DB"),
+                        org.hamcrest.Matchers.not(containsString("warehouse"))));
     }
 
     /**

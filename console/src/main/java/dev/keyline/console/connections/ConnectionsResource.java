@@ -193,7 +193,8 @@ public class ConnectionsResource {
             @RestForm String keyAdminConnectionId, @RestForm String generateKeyPair, @RestForm String keyBits) {
         boolean generate = generateKeyPair != null;
         ConnectionForm form = new ConnectionForm(name, description, account, host, user, role, warehouse,
-                keyAdminConnectionId, generate, ConnectionForm.KEY_BITS.contains(keyBits) ? keyBits : "2048");
+                keyAdminConnectionId, generate,
+                keyBits != null && ConnectionForm.KEY_BITS.contains(keyBits) ? keyBits : "2048"); // absent: the default
         String key;
         try {
             key = PemField.value(privateKeyFile, privateKey);
@@ -320,7 +321,11 @@ public class ConnectionsResource {
             body.put("details", details);
             ApiResponse r = services.connections().put("/api/v1/connections/" + id, this.user.token(), body, etag);
             if (r.ok()) {
-                return Response.seeOther(URI.create("/connections/" + id + "?created=saved")).build();
+                // A change to what the login uses comes back with how a login went after it (testLogin).
+                JsonNode login = r.body().path("testLogin");
+                String saved = login.isMissingNode() || login.isNull() || login.path("ok").asBoolean() ? "saved"
+                        : "saved-login-problem";
+                return Response.seeOther(URI.create("/connections/" + id + "?created=" + saved)).build();
             }
             problem = r.problem();
         } catch (PemField.TooLarge e) {

@@ -270,6 +270,20 @@ class ConsoleBrowserIT {
         await(d -> d.findElement(By.id("saved")));
         assertThat(browser.findElement(By.id("connection-description")).getText()).isEqualTo("nightly order loads");
 
+        // A warehouse that does not exist: saved, and the login connection-service made after the change says so.
+        browser.findElement(By.id("edit-connection")).click();
+        WebElement warehouse = await(d -> d.findElement(By.id("warehouse")));
+        warehouse.clear();
+        warehouse.sendKeys("NO_SUCH_WH");
+        browser.findElement(By.id("save")).click();
+        assertThat(await(d -> d.findElement(By.id("saved"))).getText()).contains("did not work");
+        browser.findElement(By.id("edit-connection")).click();
+        warehouse = await(d -> d.findElement(By.id("warehouse")));
+        warehouse.clear();
+        warehouse.sendKeys("COMPUTE_WH");
+        browser.findElement(By.id("save")).click();
+        assertThat(await(d -> d.findElement(By.id("saved"))).getText()).isEqualTo("Saved.");
+
         // Another user without the stored key: connection-service refuses, the console says so on the key field.
         browser.findElement(By.id("edit-connection")).click();
         WebElement userField = await(d -> d.findElement(By.id("user")));
