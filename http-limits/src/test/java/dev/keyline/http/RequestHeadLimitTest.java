@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
@@ -94,6 +100,31 @@ class RequestHeadLimitTest {
                 assertThat(answer).containsIgnoringCase("connection: close").contains("urn:keyline:problem:");
             }
         }
+    }
+
+    /** HTTP/2 (cleartext, prior knowledge) meets the same header limit and answer as HTTP/1.1, not Netty's 8 KiB. */
+    @Test
+    void http2HeadersMeetTheSameLimit() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false));
+            assertThat(h2(client, "b".repeat(12_000))).startsWith("200 ").endsWith("ok");
+            String refused = h2(client, "b".repeat(21_000));
+            assertThat(refused).startsWith("431 application/problem+json ")
+                    .contains("urn:keyline:problem:headers-too-large");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** "status content-type body" of a GET /echo over HTTP/2 with one X-Big header of the given value. */
+    private String h2(HttpClient client, String bigValue) throws Exception {
+        return client.request(HttpMethod.GET, root.getPort(), root.getHost(), "/echo")
+                .compose(request -> request.putHeader("X-Big", bigValue).send())
+                .compose(response -> response.body().map(body -> response.statusCode() + " "
+                        + response.getHeader("content-type") + " " + body.toString(StandardCharsets.UTF_8)))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
