@@ -271,18 +271,8 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("connection-description")).getText()).isEqualTo("nightly order loads");
 
         // A warehouse that does not exist: saved, and the login connection-service made after the change says so.
-        browser.findElement(By.id("edit-connection")).click();
-        WebElement warehouse = await(d -> d.findElement(By.id("warehouse")));
-        warehouse.clear();
-        warehouse.sendKeys("NO_SUCH_WH");
-        browser.findElement(By.id("save")).click();
-        assertThat(await(d -> d.findElement(By.id("saved"))).getText()).contains("did not work");
-        browser.findElement(By.id("edit-connection")).click();
-        warehouse = await(d -> d.findElement(By.id("warehouse")));
-        warehouse.clear();
-        warehouse.sendKeys("COMPUTE_WH");
-        browser.findElement(By.id("save")).click();
-        assertThat(await(d -> d.findElement(By.id("saved"))).getText()).isEqualTo("Saved.");
+        assertThat(saveWithWarehouse("NO_SUCH_WH")).contains("did not work");
+        assertThat(saveWithWarehouse("COMPUTE_WH")).isEqualTo("Saved.");
 
         // Another user without the stored key: connection-service refuses, the console says so on the key field.
         browser.findElement(By.id("edit-connection")).click();
@@ -297,6 +287,16 @@ class ConsoleBrowserIT {
 
         browser.get(stack.console.url() + "/connections");
         assertThat(browser.findElement(By.id("connections")).getText()).containsIgnoringCase("svc_orders").doesNotContain("SVC_OTHER");
+    }
+
+    /** Edits the open connection's warehouse and answers the notice the detail page shows after saving. */
+    private String saveWithWarehouse(String name) {
+        browser.findElement(By.id("edit-connection")).click();
+        WebElement warehouse = await(d -> d.findElement(By.id("warehouse")));
+        warehouse.clear();
+        warehouse.sendKeys(name);
+        browser.findElement(By.id("save")).click();
+        return await(d -> d.findElement(By.id("saved"))).getText();
     }
 
     @Test
