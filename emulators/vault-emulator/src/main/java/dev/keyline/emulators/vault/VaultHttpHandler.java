@@ -110,6 +110,18 @@ final class VaultHttpHandler implements HttpHandler {
   }
 
   private VaultResponse answer(HttpExchange exchange) throws IOException {
+    // Vault serves through Go's http.ServeMux, which answers a path with "." or ".." segments or
+    // repeated slashes with a 301 to the cleaned path before Vault sees the request.
+    String asSent = exchange.getRequestURI().getPath();
+    if (asSent != null && !asSent.isEmpty()) {
+      String cleaned = cleanPath(asSent);
+      if (!cleaned.equals(asSent)) {
+        exchange.getRequestBody().readAllBytes();
+        String query = exchange.getRequestURI().getRawQuery();
+        exchange.getResponseHeaders().set("Location", query == null ? cleaned : cleaned + "?" + query);
+        return new VaultResponse(301, null);
+      }
+    }
     pauseForLatency();
     Integer forced = faults.takeForcedStatus();
     if (forced != null) {
@@ -263,6 +275,23 @@ final class VaultHttpHandler implements HttpHandler {
               }
             });
     return headers;
+  }
+
+  /** Go's {@code cleanPath}: "." and empty segments dropped, ".." resolved, a trailing slash kept. */
+  static String cleanPath(String path) {
+    Deque<String> segments = new ArrayDeque<>();
+    for (String segment : path.split("/")) {
+      if (segment.isEmpty() || segment.equals(".")) {
+        continue;
+      }
+      if (segment.equals("..")) {
+        segments.pollLast();
+      } else {
+        segments.addLast(segment);
+      }
+    }
+    String cleaned = "/" + String.join("/", segments);
+    return path.endsWith("/") && !cleaned.equals("/") ? cleaned + "/" : cleaned;
   }
 
   private static void send(HttpExchange exchange, VaultResponse response) throws IOException {

@@ -41,6 +41,32 @@ class VaultEmulatorTest {
     assertThat(vault.post("secret/data/a", "{\"data\":{\"k\":\"v\"}}").status()).isEqualTo(200);
   }
 
+  /**
+   * Vault answers through Go's http.ServeMux: a path with "..", "." or "//" is redirected (301) to its
+   * cleaned form, never served as it was sent (a policy-bound token's {@code a/../b} must not become a
+   * key named ".." under its own subtree).
+   */
+  @Test
+  void unCleanPathsAreRedirectedToTheCleanedPathAsGoServeMuxDoes() throws Exception {
+    VaultHttp vault = start(new VaultEmulator.Config());
+    String sent = "/v1/secret/data/team/../other//x/./y?version=1";
+    String answer;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", emulator.port())) {
+      socket.setSoTimeout(5_000);
+      String body = "{\"data\":{\"k\":1}}";
+      socket.getOutputStream().write(("POST " + sent + " HTTP/1.1\r\nHost: x\r\nX-Vault-Token: "
+              + emulator.token() + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    assertThat(answer).startsWith("HTTP/1.1 301")
+        .containsIgnoringCase("location: /v1/secret/data/other/x/y?version=1");
+    assertThat(vault.get("secret/metadata/team").status()).isEqualTo(404);
+    assertThat(vault.get("secret/data/other/x/y").status()).isEqualTo(404); // redirected, not written
+    assertThat(VaultHttpHandler.cleanPath("/v1/a/")).isEqualTo("/v1/a/");
+    assertThat(VaultHttpHandler.cleanPath("/v1/../../a")).isEqualTo("/a");
+  }
+
   @Test
   void configuredTokenAndMountsReplaceTheDefaults() {
     VaultHttp vault =
