@@ -9,12 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -73,7 +68,7 @@ public class RequestHeadLimit {
         // "HTTP/1.1" and "HTTP/1.0" are 8 bytes; an HTTP/2 request, which has no request line, is counted alike.
         int line = request.method().name().length() + 1 + request.uri().length() + 1 + 8;
         if (line > maxRequestLineBytes) {
-            answer(ctx, 414, URI_TOO_LONG, "URI too long",
+            EarlyRefusal.send(ctx, 414, URI_TOO_LONG, "URI too long",
                     "The request line (method, URI and HTTP version) is " + line + " bytes; the limit is "
                             + maxRequestLineBytes + " bytes",
                     "uri", "request line longer than " + maxRequestLineBytes + " bytes");
@@ -92,7 +87,7 @@ public class RequestHeadLimit {
         }
         if (total > maxHeaderBytes) {
             String name = shown(largest);
-            answer(ctx, 431, HEADERS_TOO_LARGE, "Request headers too large",
+            EarlyRefusal.send(ctx, 431, HEADERS_TOO_LARGE, "Request headers too large",
                     "The request headers are " + total + " bytes; the limit is " + maxHeaderBytes
                             + " bytes (the largest, " + name + ", is " + largestBytes + " bytes)",
                     name, "headers larger than " + maxHeaderBytes + " bytes in all; this one is " + largestBytes
@@ -100,28 +95,6 @@ public class RequestHeadLimit {
             return;
         }
         ctx.next();
-    }
-
-    private static void answer(RoutingContext ctx, int status, String slug, String title, String detail,
-            String field, String reason) {
-        String body = new JsonObject()
-                .put("type", "urn:keyline:problem:" + slug)
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail)
-                .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)))
-                .encode();
-        var response = ctx.response().setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
-        if (ctx.request().version() == HttpVersion.HTTP_2) {
-            response.end(body); // the stream ends; the connection's other streams go on
-            return;
-        }
-        // The body, if any, is never read, so the connection cannot be reused: say so and close it once
-        // the answer is written (RFC 9112 9.6: a server that sends "close" closes).
-        response.putHeader(HttpHeaders.CONNECTION, "close");
-        HttpConnection connection = ctx.request().connection();
-        response.end(body).onComplete(written -> connection.close());
     }
 
     private static String shown(String name) {

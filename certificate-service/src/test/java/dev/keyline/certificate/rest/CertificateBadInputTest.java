@@ -174,6 +174,24 @@ class CertificateBadInputTest {
         assertThat(total()).isEqualTo(rows);
     }
 
+    /** The 413 says "Connection: close" and closes: the announced body is never read, so the connection is spent. */
+    @Test
+    void theConnectionIsClosedAfterTheTooLargeProblem() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(baseUri.getHost(), baseUri.getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /api/v1/certificates HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                    + MANAGER + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // readAllBytes returns only at the end of the stream: a connection left open times out here
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
+                    .contains("urn:keyline:problem:request-too-large");
+        }
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL baseUri;
+
     @Test
     void invalidPagingIsAProblemNamingTheParameter() {
         given().header("Authorization", READER).queryParam("size", 100000).when().get("/api/v1/certificates")

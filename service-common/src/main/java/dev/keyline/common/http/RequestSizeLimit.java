@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.keyline.http.EarlyRefusal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
@@ -24,12 +25,7 @@ public class RequestSizeLimit {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && exceeds(length)) {
-                ctx.response().setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end("{\"type\":\"urn:keyline:problem:" + TYPE + "\",\"title\":\"" + TITLE + "\","
-                                + "\"status\":413,\"detail\":\"" + detail(maxRequestBytes)
-                                + "\",\"errors\":[{\"field\":\"$\",\"reason\":\"" + reason(maxRequestBytes) + "\"}]}");
+                EarlyRefusal.send(ctx, 413, TYPE, TITLE, detail(maxRequestBytes), "$", reason(maxRequestBytes));
                 return;
             }
             ctx.next();
