@@ -10,6 +10,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -108,5 +112,51 @@ class VaultOutageTest {
         vault.setSealed(false);
         given().when().get(ready).then().statusCode(200);
         assertThat(List.of(vault.isSealed())).containsExactly(false);
+    }
+
+    @Test
+    void anOutageIsLoggedOnceWhenItBeginsAndOnceWhenItEnds() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLoggerName() != null && (r.getLoggerName().startsWith("io.smallrye.health")
+                        || r.getLoggerName().startsWith("dev.keyline.common.health"))) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            given().when().get(ready).then().statusCode(200);
+            vault.setSealed(true);
+            for (int probe = 0; probe < 3; probe++) {
+                given().when().get(ready).then().statusCode(503);
+            }
+            vault.setSealed(false);
+            given().when().get(ready).then().statusCode(200);
+            given().when().get(ready).then().statusCode(200);
+        } finally {
+            root.removeHandler(capture);
+        }
+        // Three DOWN probes, one line naming the failed check (SmallRye's own line per probe is not written).
+        assertThat(records).extracting(r -> r.getLevel().intValue() + " " + formatted(r))
+                .hasSize(2)
+                .satisfies(lines -> assertThat(lines.get(0)).startsWith(Level.WARNING.intValue() + " readiness DOWN: vault ("))
+                .satisfies(lines -> assertThat(lines.get(1)).isEqualTo(Level.INFO.intValue() + " readiness UP"));
+    }
+
+    private static String formatted(LogRecord r) {
+        return r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
+                : String.format(r.getMessage(), r.getParameters());
     }
 }
