@@ -17,8 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * on stderr), {@code --token-file FILE} (the token read from a file: a command line is visible to
  * every user of the machine through {@code ps}, a mode-600 file is not; ./run-local uses it), {@code --mount PATH} (repeatable or comma-separated; default {@code secret}), {@code
  * --policy NAME=FILE} (repeatable; an ACL policy in HCL), {@code --kubernetes-role
- * ROLE[=JWT][:POLICY,...]} (repeatable; enables Kubernetes login, tokens get {@code default} and
- * the policies named).
+ * ROLE[=JWT|=@FILE][:POLICY,...]} (repeatable; enables Kubernetes login, tokens get {@code default}
+ * and the policies named; {@code =@FILE} reads the role's JWT from a file, for the same reason as
+ * {@code --token-file}: whoever has the JWT logs in as the role).
  *
  * <p>Why a single stdout line: scripts wait for {@code vault-emulator listening on URL} and read
  * the URL from it. The process runs until SIGTERM or SIGINT.
@@ -35,7 +36,7 @@ public final class VaultEmulatorMain {
       System.err.println("vault-emulator: " + e.getMessage());
       System.err.println(
           "usage: vault-emulator [--port N] [--token T | --token-file FILE] [--mount PATH]... [--policy NAME=FILE]..."
-              + " [--kubernetes-role ROLE[=JWT][:POLICY,...]]...");
+              + " [--kubernetes-role ROLE[=JWT|=@FILE][:POLICY,...]]...");
       System.exit(2);
       return;
     }
@@ -69,7 +70,7 @@ public final class VaultEmulatorMain {
           tokenGiven = true;
         }
         case "--token-file" -> {
-          config.rootToken(readToken(required(option, value)));
+          config.rootToken(readToken(option, required(option, value)));
           tokenGiven = true;
         }
         case "--mount" -> config.mount(required(option, value).split(","));
@@ -96,7 +97,9 @@ public final class VaultEmulatorMain {
 
   /**
    * {@code ROLE[=JWT][:POLICY,...]}, also {@code ROLE:POLICY,...} with no JWT. A JWT never holds a
-   * colon (base64url and dots), so the last colon starts the policies.
+   * colon (base64url and dots), so the last colon starts the policies. {@code ROLE=@FILE} takes the
+   * JWT from FILE (one token, one line; a JWT never starts with {@code @}); a FILE with a colon in
+   * it needs the {@code :POLICY} part, or its last colon would be taken for it.
    */
   static RoleSpec parseRole(String value) {
     String roleAndJwt = value;
@@ -107,7 +110,11 @@ public final class VaultEmulatorMain {
       policies = value.substring(colon + 1).split(",");
     }
     String[] parts = roleAndJwt.split("=", 2);
-    return new RoleSpec(parts[0], parts.length > 1 ? parts[1] : null, policies);
+    String jwt = parts.length > 1 ? parts[1] : null;
+    if (jwt != null && jwt.startsWith("@")) {
+      jwt = readToken("--kubernetes-role " + parts[0] + ": JWT file", jwt.substring(1));
+    }
+    return new RoleSpec(parts[0], jwt, policies);
   }
 
   /** A parsed {@code --kubernetes-role}; {@code jwt} is {@code null} when none was given. */
@@ -124,15 +131,16 @@ public final class VaultEmulatorMain {
     return value;
   }
 
-  private static String readToken(String file) {
+  /** One token on one line from {@code file}; {@code what} names the option in the errors. */
+  private static String readToken(String what, String file) {
     String token;
     try {
       token = Files.readString(Path.of(file)).strip();
     } catch (IOException e) {
-      throw new IllegalArgumentException("--token-file " + file + " cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(what + " " + file + " cannot be read: " + e.getMessage());
     }
     if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("--token-file " + file + " must hold one token on one line");
+      throw new IllegalArgumentException(what + " " + file + " must hold one token on one line");
     }
     return token;
   }

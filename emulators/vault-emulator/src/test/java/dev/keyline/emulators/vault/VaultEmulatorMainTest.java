@@ -77,4 +77,34 @@ class VaultEmulatorMainTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot be read");
   }
+
+  @Test
+  void aKubernetesRolesJwtMayComeFromAFileSoThatItIsNotOnTheCommandLine(@TempDir Path dir)
+      throws Exception {
+    Path policy = dir.resolve("app.hcl");
+    Files.writeString(policy, "path \"secret/data/app/*\" { capabilities = [\"create\", \"read\"] }\n");
+    // A colon in the file's path is fine when the policies follow: the last colon starts them.
+    Path jwt = dir.resolve("app:jwt");
+    Files.writeString(jwt, "jwt-from-a-file\n");
+    try (VaultEmulator emulator =
+        start("--policy", "app=" + policy, "--kubernetes-role", "app=@" + jwt + ":app")) {
+      VaultHttp anonymous = new VaultHttp(emulator.url(), "unused").withToken(null);
+      assertThat(anonymous.post("auth/kubernetes/login", "{\"role\":\"app\",\"jwt\":\"@" + jwt + "\"}").status())
+          .isEqualTo(403);
+      VaultHttp.Reply login =
+          anonymous.post("auth/kubernetes/login", "{\"role\":\"app\",\"jwt\":\"jwt-from-a-file\"}");
+      assertThat(login.status()).isEqualTo(200);
+      VaultHttp app = anonymous.withToken(login.body().path("auth").path("client_token").asText());
+      assertThat(app.post("secret/data/app/x", "{\"data\":{\"a\":\"b\"}}").status()).isEqualTo(200);
+      assertThat(app.post("secret/data/other/x", "{\"data\":{\"a\":\"b\"}}").status()).isEqualTo(403);
+    }
+    assertThatThrownBy(() -> start("--kubernetes-role", "app=@" + dir.resolve("missing") + ":default"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--kubernetes-role app: JWT file")
+        .hasMessageContaining("cannot be read");
+    Files.writeString(jwt, "two words\n");
+    assertThatThrownBy(() -> start("--kubernetes-role", "app=@" + jwt + ":default"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one token");
+  }
 }
