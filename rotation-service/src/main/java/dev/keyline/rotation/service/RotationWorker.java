@@ -261,7 +261,7 @@ public class RotationWorker {
             deletedConnections.disablePolicies(now);
             policies.startDueRuns(now, DeletedConnections.LIMIT);
         } catch (RuntimeException e) {
-            LOG.warnf("Creating runs for due policies failed: %s", e.getClass().getSimpleName());
+            LOG.warnf("Creating runs for due policies failed (the next round tries again): %s", rootCause(e));
         }
     }
 
@@ -287,6 +287,22 @@ public class RotationWorker {
         Timer.builder("keyline_rotation_duration_seconds").description("Duration of finished rotation runs")
                 .tag("outcome", run.state.name().toLowerCase()).publishPercentileHistogram().register(registry)
                 .record(Duration.between(run.createdAt, run.finishedAt));
+    }
+
+    /**
+     * The innermost cause, "SimpleName: message" (cut at 200 characters): the wrapper's class name alone
+     * ("PersistenceException") did not say that PostgreSQL was away. These statements carry no secret.
+     */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage().replaceAll("\\s+", " ").strip();
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "…";
+        }
+        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     private static String defaultId() {

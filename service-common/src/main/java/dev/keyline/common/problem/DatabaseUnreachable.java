@@ -17,15 +17,36 @@ final class DatabaseUnreachable {
     }
 
     static boolean in(Throwable failure) {
+        return cause(failure) != null;
+    }
+
+    /**
+     * For the log line: the SQLState and message of the connection failure ("08001 Connection to
+     * 10.0.0.7:5432 refused", "Acquisition timeout while waiting for new connection"), which the
+     * wrapping exceptions' class names do not say. A connection failure's message names no statement.
+     */
+    static String reason(Throwable failure) {
+        SQLException sql = cause(failure);
+        if (sql == null) {
+            return failure.getClass().getName();
+        }
+        String message = sql.getMessage() == null ? "" : sql.getMessage().replaceAll("\\s+", " ").strip();
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "…";
+        }
+        return (sql.getSQLState() == null ? "" : sql.getSQLState() + " ") + message;
+    }
+
+    private static SQLException cause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && unreachable(sql)) {
-                return true;
+                return sql;
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean unreachable(SQLException e) {

@@ -294,7 +294,7 @@ public class ProblemMappers {
             }
         }
         if (DatabaseUnreachable.in(e)) {
-            LOG.warnf("PostgreSQL unreachable on %s (%s): answered 503", path(uri), e.getClass().getName());
+            LOG.warnf("PostgreSQL unreachable on %s (%s): answered 503", path(uri), DatabaseUnreachable.reason(e));
             return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", DEFAULT_RETRY_AFTER_SECONDS)
                     .entity(new Problem(Problem.type("database-unavailable"), "Database unavailable", 503,
                             "The database is unavailable or has no connection free; nothing was changed. Retry later.",

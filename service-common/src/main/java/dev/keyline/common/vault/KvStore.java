@@ -159,7 +159,7 @@ public class KvStore {
             Thread.currentThread().interrupt();
             throw new VaultUnavailableException(operation, "interrupted");
         } catch (TimeoutException e) {
-            LOG.warnf("Vault %s timed out after %d ms", operation, timeoutMillis);
+            LOG.logf(level(operation), "Vault %s timed out after %d ms", operation, timeoutMillis);
             throw new VaultUnavailableException(operation, "no answer within " + timeoutMillis + " ms");
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -171,12 +171,30 @@ public class KvStore {
                 if (status != null && status == 400) {
                     throw new VaultVersionConflictException();
                 }
-                LOG.warnf("Vault %s failed with HTTP %s", operation, status);
+                LOG.logf(level(operation), "Vault %s failed with HTTP %s", operation, status);
                 throw new VaultUnavailableException(operation, status);
             }
-            // Connection refused, TLS failure and the like: the class name is enough to diagnose.
-            LOG.warnf("Vault %s failed: %s", operation, cause.getClass().getName());
-            throw new VaultUnavailableException(operation, cause.getClass().getSimpleName());
+            // Connection refused, TLS failure and the like: the class and its message (Netty's names the
+            // address: "Connection refused: /10.0.0.5:8200") say what failed; neither carries a secret.
+            String reason = reason(cause);
+            LOG.logf(level(operation), "Vault %s failed: %s", operation, reason);
+            throw new VaultUnavailableException(operation, reason);
         }
+    }
+
+    /** A readiness probe's failure is logged by HealthTransitions when readiness changes, not once per probe. */
+    private static Logger.Level level(String operation) {
+        return operation.equals("ping") ? Logger.Level.DEBUG : Logger.Level.WARN;
+    }
+
+    /** "SimpleName: message", the message cut at 200 characters. */
+    static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        String oneLine = message.replaceAll("\\s+", " ").strip();
+        return cause.getClass().getSimpleName() + ": "
+                + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine);
     }
 }

@@ -33,6 +33,16 @@ class DatabaseUnreachableMappingTest {
         }
     }
 
+    /** The log line names what failed; the wrappers' class names ("IllegalStateException") did not. */
+    @Test
+    void theReasonIsTheConnectionFailureNotItsWrapper() {
+        Exception wrapped = new PersistenceException("could not prepare statement",
+                new IllegalStateException("read", new SQLException("Connection to 127.0.0.1:5432\n refused", "08001")));
+        assertThat(DatabaseUnreachable.reason(wrapped)).isEqualTo("08001 Connection to 127.0.0.1:5432 refused");
+        assertThat(DatabaseUnreachable.reason(new SQLException("Sorry, acquisition timeout!")))
+                .isEqualTo("Sorry, acquisition timeout!");
+    }
+
     @Test
     void aFailedStatementStaysAnInternalError() {
         for (SQLException cause : new SQLException[] {
