@@ -169,7 +169,9 @@ class ConsoleBrowserIT {
 
         await(d -> d.findElement(By.id("saved")));
         assertThat(browser.findElement(By.id("certificate-facts")).getText()).contains("CN=console-client")
-                .contains("api.example.com");
+                .contains("api.example.com")
+                // Not "encrypted": the passphrase decrypted it once, at upload.
+                .contains("uploaded encrypted; stored in Vault as plain PKCS#8");
         browser.findElement(By.id("host")).sendKeys("api.example.com");
         browser.findElement(By.id("check-authorization")).click();
         assertThat(await(d -> d.findElement(By.id("authorization-result"))).getText()).startsWith("Allowed");

@@ -29,7 +29,7 @@ public final class IfMatch {
      * @param reason the field error's reason on If-Match
      */
     public static long required(String header, String tag, String change, String reason) {
-        Long version = version(header);
+        Long version = version(header, tag);
         if (version == null) {
             throw new ProblemException(428, "precondition-required", "Precondition required",
                     "Send If-Match with " + tag + ", so that " + change + " is not overwritten",
@@ -43,14 +43,19 @@ public final class IfMatch {
      * {@code "7"}, as the services send it in ETag: see {@link #strongTag(String)}.
      */
     public static Long version(String header) {
-        String tag = strongTag(header);
-        if (tag == null) {
+        return version(header, "the ETag returned by GET");
+    }
+
+    /** As {@link #version(String)}, a malformed header's 400 naming {@code tag}, what this resource's tag is. */
+    private static Long version(String header, String tag) {
+        String opaque = strongTag(header, "\"3\"", tag);
+        if (opaque == null) {
             return null;
         }
         try {
-            return Long.parseLong(tag);
+            return Long.parseLong(opaque);
         } catch (NumberFormatException e) {
-            throw ProblemException.invalidField("If-Match", "must be the version (ETag) returned by GET");
+            throw ProblemException.invalidField("If-Match", "must be " + tag + ", a number in double quotes");
         }
     }
 
@@ -67,6 +72,10 @@ public final class IfMatch {
 
     /** As {@link #strongTag(String)}, the 400's reason showing {@code example}: what this resource's tag looks like. */
     public static String strongTag(String header, String example) {
+        return strongTag(header, example, "the ETag returned by GET");
+    }
+
+    private static String strongTag(String header, String example, String tag) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -75,7 +84,7 @@ public final class IfMatch {
         String opaque = weak ? v.substring(2) : v;
         if (!isOpaqueTag(opaque)) {
             throw ProblemException.invalidField("If-Match",
-                    "must be the ETag returned by GET, in double quotes such as " + example);
+                    "must be " + tag + ", in double quotes such as " + example);
         }
         if (weak) {
             throw new ProblemException(412, "stale-version", "Precondition failed",

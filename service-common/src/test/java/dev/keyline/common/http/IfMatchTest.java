@@ -51,6 +51,19 @@ class IfMatchTest {
         }
     }
 
+    /** A resource whose tag is another number than the row's ETag (credentials) names it in the 400 too, not the ETag. */
+    @Test
+    void aMalformedTagOfAnotherVersionNamesThatVersion() {
+        for (String bad : new String[] { "2", "\"abc\"" }) {
+            assertThatThrownBy(() -> IfMatch.required(bad, "the credentialVersion you read with GET", "a key swapped since",
+                    "is required")).as(bad).isInstanceOfSatisfying(ProblemException.class, p -> {
+                        assertThat(p.status()).isEqualTo(400);
+                        assertThat(p.errors()).singleElement().satisfies(e -> assertThat(e.reason())
+                                .contains("credentialVersion").doesNotContain("ETag"));
+                    });
+        }
+    }
+
     /** The key slots' tag is a fingerprint, not a version: the same entity-tag rule, the content handed back. */
     @Test
     void strongTagGivesWhatIsBetweenTheQuotes() {
