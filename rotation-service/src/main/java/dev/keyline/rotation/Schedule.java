@@ -90,6 +90,27 @@ public final class Schedule {
      * Parses a schedule read back from storage. It skips the minimum-gap check for cron, so a policy
      * stored before that rule existed keeps being scheduled instead of failing every scheduler tick.
      */
+    /**
+     * Why a cron expression was refused. Most people write Unix cron (five fields, {@code 0 3 * * *});
+     * Quartz wants seconds first and a {@code ?} in day-of-month or day-of-week, so that case is
+     * named with its Quartz form rather than left at "not valid".
+     */
+    static String cronHint(String expression) {
+        String[] fields = expression.trim().split("\\s+");
+        if (fields.length == 5) {
+            String dayOfWeek = fields[4];
+            boolean anyDayOfWeek = dayOfWeek.equals("*") || dayOfWeek.equals("?");
+            String quartz = "0 " + fields[0] + " " + fields[1] + " " + (anyDayOfWeek ? fields[2] : "?") + " " + fields[3]
+                    + " " + (anyDayOfWeek ? "?" : dayOfWeek);
+            return "is Unix cron (5 fields); a schedule is a Quartz cron expression: seconds first, and '?' in "
+                    + "day-of-month or day-of-week, e.g. \"" + quartz + "\" for this one"
+                    + (anyDayOfWeek ? "" : " (Quartz numbers the days of the week 1-7 from Sunday, Unix 0-6: "
+                            + "check the day, or use names such as MON-FRI)");
+        }
+        return "not a valid Quartz cron expression (6 or 7 fields: seconds minutes hours day-of-month month "
+                + "day-of-week [year], '?' in one of the day fields; e.g. 0 0 3 1 * ?)";
+    }
+
     public static Schedule stored(String expression, String windowStart, String windowEnd, String windowZone) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("schedule: is required (cron expression or ISO-8601 period such as P90D)");
@@ -114,7 +135,7 @@ public final class Schedule {
             try {
                 cron = ExecutionTime.forCron(CRON.parse(e));
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("schedule: not a valid Quartz cron expression (e.g. 0 0 3 1 * ?)");
+                throw new IllegalArgumentException("schedule: " + cronHint(e));
             }
         }
         LocalTime start = null;

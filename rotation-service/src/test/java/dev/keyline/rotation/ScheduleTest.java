@@ -46,4 +46,18 @@ class ScheduleTest {
                 .hasMessageContaining("one hour");
         assertThatThrownBy(() -> Schedule.parse("not a cron", null, null, null)).hasMessageStartingWith("schedule:");
     }
+
+    /** Unix cron is what most people write: the answer gives its Quartz form, and that form is a valid schedule. */
+    @Test
+    void unixCronIsAnsweredWithItsQuartzForm() {
+        assertThatThrownBy(() -> Schedule.parse("0 3 * * *", null, null, null))
+                .hasMessage("schedule: is Unix cron (5 fields); a schedule is a Quartz cron expression: seconds first, "
+                        + "and '?' in day-of-month or day-of-week, e.g. \"0 0 3 * * ?\" for this one");
+        assertThat(Schedule.parse("0 0 3 * * ?", null, null, null)).isNotNull();
+        assertThatThrownBy(() -> Schedule.parse("30 2 * * MON-FRI", null, null, null))
+                .hasMessageContaining("\"0 30 2 ? * MON-FRI\"").hasMessageContaining("1-7 from Sunday");
+        assertThat(Schedule.parse("0 30 2 ? * MON-FRI", null, null, null)).isNotNull();
+        assertThatThrownBy(() -> Schedule.parse("0 0 3 1 * * * *", null, null, null))
+                .hasMessageContaining("6 or 7 fields");
+    }
 }

@@ -3,6 +3,7 @@ package dev.keyline.rotation.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -351,34 +352,40 @@ public class RotationService {
                 + ", enabled " + p.enabled;
     }
 
+    /** Checks every field of {@code in} and answers all bad ones at once (a 400 per field made a caller fix them one by one). */
     private void apply(RotationPolicy p, PolicyInput in, String caller) {
-        Schedule schedule;
+        List<FieldError> errors = new ArrayList<>();
+        Schedule schedule = null;
         try {
             schedule = Schedule.parse(in.schedule(), in.windowStart(), in.windowEnd(), in.windowZone());
         } catch (IllegalArgumentException e) {
             String msg = e.getMessage();
             int colon = msg.indexOf(':');
-            throw ProblemException.invalidField(colon > 0 ? msg.substring(0, colon) : "schedule",
-                    colon > 0 ? msg.substring(colon + 1).trim() : msg);
+            errors.add(new FieldError(colon > 0 ? msg.substring(0, colon) : "schedule",
+                    colon > 0 ? msg.substring(colon + 1).trim() : msg));
         }
         int keySize = in.keySize() == null ? 2048 : in.keySize();
         if (keySize != 2048 && keySize != 3072 && keySize != 4096) {
-            throw ProblemException.invalidField("keySize", "must be 2048, 3072 or 4096");
+            errors.add(new FieldError("keySize", "must be 2048, 3072 or 4096"));
         }
         Duration grace = Duration.ZERO;
         if (in.gracePeriod() != null) {
             try {
                 grace = Duration.parse(in.gracePeriod());
+                if (grace.isNegative() || grace.compareTo(Duration.ofDays(30)) > 0) {
+                    errors.add(new FieldError("gracePeriod", "must be between PT0S and P30D"));
+                }
             } catch (DateTimeParseException e) {
-                throw ProblemException.invalidField("gracePeriod", "must be an ISO-8601 duration such as PT1H");
-            }
-            if (grace.isNegative() || grace.compareTo(Duration.ofDays(30)) > 0) {
-                throw ProblemException.invalidField("gracePeriod", "must be between PT0S and P30D");
+                errors.add(new FieldError("gracePeriod", "must be an ISO-8601 duration such as PT1H"));
             }
         }
         int maxAttempts = in.maxAttempts() == null ? 5 : in.maxAttempts();
         if (maxAttempts < 1 || maxAttempts > 50) {
-            throw ProblemException.invalidField("maxAttempts", "must be between 1 and 50");
+            errors.add(new FieldError("maxAttempts", "must be between 1 and 50"));
+        }
+        if (!errors.isEmpty()) {
+            throw errors.size() == 1 ? ProblemException.invalidField(errors.get(0).field(), errors.get(0).reason())
+                    : ProblemException.invalidFields(errors);
         }
         p.schedule = in.schedule().trim();
         p.windowStart = in.windowStart();

@@ -2,6 +2,8 @@ package dev.keyline.rotation.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -52,6 +54,15 @@ class PolicyResourceTest {
         post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "0 0 3 * * ?",
                 "window", Map.of("start", "25:00", "end", "05:00"))).then().statusCode(400)
                 .body("errors[0].field", is("window.start"));
+    }
+
+    /** Every bad field in one answer, not one per attempt. */
+    @Test
+    void everyBadFieldIsNamedAtOnce() {
+        post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "0 3 * * *", "keySize", 1024,
+                "gracePeriod", "soon", "maxAttempts", 0)).then().statusCode(400)
+                .body("errors.field", contains("gracePeriod", "keySize", "maxAttempts", "schedule"))
+                .body("errors.find { it.field == 'schedule' }.reason", containsString("0 0 3 * * ?"));
     }
 
     @Test
