@@ -80,7 +80,22 @@ public class ConnectionService {
         }
         // The key need not be registered yet (admins often register it afterwards): say how the login went.
         LoginCheck check = in.isSnowflake() ? tester.tryLogin(in) : null;
-        return new Created(store.create(in), check);
+        ConnectionEntity created = store.create(in);
+        return new Created(created, withSlotDiagnosis(check, created));
+    }
+
+    /**
+     * A first login Snowflake refused as a JWT it cannot match (390144) says, as {@code /test} does, what
+     * the key-admin connection sees in the user's key slots: most often the key is not registered yet.
+     */
+    private LoginCheck withSlotDiagnosis(LoginCheck check, ConnectionEntity created) {
+        if (check == null || check.ok() || !"snowflake-jwt-rejected".equals(check.type())) {
+            return check;
+        }
+        String diagnosis = keySlots.diagnoseRejectedKey(created);
+        return diagnosis == null ? check
+                : new LoginCheck(false, check.code(), check.type(), check.detail() + ". " + diagnosis, check.latencyMillis(),
+                        check.errors());
     }
 
     /**

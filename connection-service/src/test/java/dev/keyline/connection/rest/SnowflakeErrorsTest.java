@@ -176,6 +176,18 @@ class SnowflakeErrorsTest extends SnowflakeKeyFixture {
                         containsString("RSA_PUBLIC_KEY_2_FP=(empty)"),
                         containsString("the stored key is " + Fingerprints.spkiSha256(wrong.getPublic()))));
 
+        // Creating says the same in its first login's answer.
+        String user = user("SVC_DIAG_CREATE", registered, null);
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("svc_diag_create"), user,
+                        ConnectionFixtures.pkcs8Pem(wrong.getPrivate()), null, adminId))
+                .when().post(BASE)
+                .then().statusCode(201)
+                .body("testLogin.type", equalTo("snowflake-jwt-rejected"))
+                .body("testLogin.detail", allOf(containsString("DESC USER " + user),
+                        containsString("RSA_PUBLIC_KEY_FP=" + Fingerprints.spkiSha256(registered.getPublic())),
+                        containsString("the stored key is " + Fingerprints.spkiSha256(wrong.getPublic()))));
+
         String empty = connection("SVC_DIAG_EMPTY", null, wrong, adminId);
         given().header("Authorization", MANAGER).when().post(BASE + "/" + empty + "/test")
                 .then().statusCode(422)
