@@ -255,15 +255,15 @@ public class ConnectionValidator {
                     + key.getAlgorithm() + ".");
         }
         if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-            throw invalidKey("publicKey", "The RSA key has " + rsa.getModulus().bitLength()
-                    + " bits; at least " + MIN_RSA_BITS + " are required.");
+            throw invalidKey("publicKey", "The RSA key is " + rsa.getModulus().bitLength()
+                    + " bits; the minimum is " + MIN_RSA_BITS + " bits.");
         }
         return key;
     }
 
     static ProblemException invalidKey(String field, String reason) {
         return new ProblemException(400, "invalid-key-material", "Invalid key material",
-                "The key in " + field + " cannot be used: " + reason, List.of(new FieldError(field, reason)));
+                field + " cannot be used: " + reason, List.of(new FieldError(field, reason)));
     }
 
     /** https only, absolute, with a host, without user info or fragment; normalised scheme and host case. */

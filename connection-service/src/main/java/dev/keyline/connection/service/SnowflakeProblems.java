@@ -5,6 +5,7 @@ import java.util.List;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.connection.snowflake.SnowflakeFailure;
+import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 
 /**
  * Turns classified Snowflake failures into problems that say what to check. Each class has its own
@@ -77,8 +78,9 @@ public final class SnowflakeProblems {
                     + " (RSA_PUBLIC_KEY_FP / RSA_PUBLIC_KEY_2_FP)" + code;
             case ROLE_NOT_GRANTED -> as + "The role " + (who.role() == null ? "(default role)" : who.role())
                     + " (details.role) is not granted to user " + who.user() + " in account " + who.account()
-                    + ": grant it (GRANT ROLE " + (who.role() == null ? "<role>" : who.role()) + " TO USER " + who.user()
-                    + "), or set details.role to a role the user has (SHOW GRANTS TO USER " + who.user()
+                    + ": grant it (GRANT ROLE " + (who.role() == null ? "<role>" : SnowflakeIdentifiers.object(who.role()))
+                    + " TO USER " + SnowflakeIdentifiers.user(who.user())
+                    + "), or set details.role to a role the user has (SHOW GRANTS TO USER " + SnowflakeIdentifiers.user(who.user())
                     + "), or leave it empty for the user's default role. Snowflake said: " + f.getMessage() + code;
             case INSUFFICIENT_PRIVILEGES -> as + "The role " + (who.role() == null ? "(default role)" : who.role())
                     + " of user " + who.user() + " lacks the privilege"
