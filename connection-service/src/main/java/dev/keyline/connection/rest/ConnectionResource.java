@@ -58,6 +58,7 @@ import dev.keyline.connection.service.CredentialService;
 import dev.keyline.connection.service.KeySlotService;
 import dev.keyline.connection.service.SlotPrecondition;
 import dev.keyline.connection.service.SetupStatements;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -88,6 +89,9 @@ public class ConnectionResource {
 
     @Inject
     KeySlotService keySlots;
+
+    @Inject
+    SecurityIdentity identity;
 
     @Inject
     CredentialService credentials;
@@ -258,7 +262,8 @@ public class ConnectionResource {
             @Parameter(description = IF_MATCH_SLOT) @HeaderParam("If-Match") String ifMatch,
             @Parameter(description = IF_NONE_MATCH_SLOT) @HeaderParam("If-None-Match") String ifNoneMatch,
             @Valid @NotNull KeySlotRequest request) {
-        return keySlots.set(id, slot, request.publicKey(), SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch));
+        return keySlots.set(id, slot, request.publicKey(), SlotPrecondition.fromHeaders(ifMatch, ifNoneMatch),
+                identity.hasRole(Permissions.ROTATE));
     }
 
     @DELETE

@@ -167,6 +167,18 @@ public class KeyAdminScope {
         return p == pattern.length();
     }
 
+    /**
+     * A key-admin connection's own key slots are set by its rotation only (rotation-service's
+     * {@code connections:rotate}), which stores the key it registers: a key registered by hand would
+     * be a login with the key-admin's role for whoever holds its private key.
+     */
+    static ProblemException ownSlotsByRotationOnly(ConnectionEntity keyAdmin) {
+        return refused("details.user", "Connection '" + keyAdmin.name + "' is a key-admin connection: the key slots of its own "
+                + "user " + SnowflakeIdentifiers.objectName(keyAdmin.user) + " are set by its rotation only (POST "
+                + "/api/v1/connections/" + keyAdmin.id + "/rotations on rotation-service), so that no one holds a "
+                + "private key of the key-admin's role that keyline does not store");
+    }
+
     private static ProblemException refused(String field, String detail) {
         return new ProblemException(403, SLUG, "Outside the key-admin's scope", detail,
                 List.of(new FieldError(field, "outside the key-admin's scope")));

@@ -91,13 +91,22 @@ public class KeySlotService {
     /**
      * @param precondition what the slot must hold before the change (null: anything), checked under the
      *     user's lock before the holder checks: 409 {@code key-slot-changed} otherwise
+     * @param byRotation whether the caller holds {@code connections:rotate} (rotation-service's identity): only
+     *     a rotation may register a key on a key-admin connection's own user
      */
-    public KeySlots set(UUID id, int slot, String publicKey, SlotPrecondition precondition) {
+    public KeySlots set(UUID id, int slot, String publicKey, SlotPrecondition precondition, boolean byRotation) {
         checkSlot(slot);
         String action = "connection.key-slot.set";
         PublicKey key = ConnectionValidator.publicKey(publicKey);
         String fingerprint = Fingerprints.spkiSha256(key);
         ConnectionEntity target = snowflake(id);
+        if (target.isKeyAdmin() && !byRotation) {
+            // A key of one's own on the key-admin's user is a direct login with the key-admin's role, whose
+            // Snowflake privileges reach further than its declared users, outside keyline and its audit.
+            audit.standalone(action, ConnectionStore.RESOURCE, target.id.toString(), Outcome.DENIED, null,
+                    KeyAdminScope.SLUG + " own user=" + target.user);
+            throw KeyAdminScope.ownSlotsByRotationOnly(target);
+        }
         Admin admin = admin(target, action);
         Changed changed = call(admin, target, action, s -> {
             Changed done = store.withUserLock(target.id, target.timeoutSecs, (locked, holders) -> {
@@ -118,7 +127,7 @@ public class KeySlotService {
         return slots(changed.connection(), admin.connection().id, changed.desc());
     }
 
-    /** @param precondition as for {@link #set(UUID, int, String, SlotPrecondition)} */
+    /** @param precondition as for {@link #set(UUID, int, String, SlotPrecondition, boolean)} */
     public KeySlots unset(UUID id, int slot, SlotPrecondition precondition) {
         checkSlot(slot);
         String action = "connection.key-slot.unset";

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.testing.TestTokens;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.Permissions;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -166,5 +168,38 @@ class KeyAdminScopeTest {
                 .when().post(BASE)
                 .then().statusCode(403).body("type", equalTo(SCOPE))
                 .body("detail", containsString("declares no users"));
+    }
+
+    /**
+     * A key of a caller's own in a slot of the key-admin's user would be a login with the key-admin's role,
+     * outside keyline and its declared users: only a rotation (connections:rotate, rotation-service, which
+     * stores the key it registers) sets those slots.
+     */
+    @Test
+    void theKeyAdminsOwnSlotsAreSetByItsRotationOnly() {
+        String adminId = ConnectionFixtures.adminConnection(snowflake);
+        KeyPair attacker = ConnectionFixtures.newKey();
+        String before = snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKey2Fp();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(attacker.getPublic())))
+                .when().put(BASE + "/" + adminId + "/key-slots/2")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo(SCOPE))
+                .body("detail", containsString("set by its rotation only"));
+        assertThat(snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKey2Fp()).isEqualTo(before);
+        given().header("Authorization", READER).queryParam("resourceId", adminId)
+                .queryParam("action", "connection.key-slot.set").when().get("/api/v1/audit-events")
+                .then().statusCode(200).body("outcome", hasItem("DENIED"));
+
+        // rotation-service's identity registers a rotation's new key there, as before.
+        KeyPair next = ConnectionFixtures.newKey();
+        given().header("Authorization", TestTokens.bearer("rotation-service", Permissions.ROTATE)).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(next.getPublic())))
+                .when().put(BASE + "/" + adminId + "/key-slots/2")
+                .then().statusCode(200);
+        assertThat(snowflake.keySlots(ACCOUNT, "ROTATOR").rsaPublicKey2Fp())
+                .isEqualTo(dev.keyline.keys.Fingerprints.spkiSha256(next.getPublic()));
+        given().header("Authorization", TestTokens.bearer("rotation-service", Permissions.ROTATE))
+                .when().delete(BASE + "/" + adminId + "/key-slots/2").then().statusCode(200);
     }
 }
