@@ -101,9 +101,9 @@ public class SnowflakeLogins {
                     + "Snowflake is stored with PUT /api/v1/connections/%s/credentials", v.id(), secrets.pathOf(v.id()),
                     v.vaultVersion(), v.id());
             throw new ProblemException(500, "material-missing", "Material missing",
-                    "The stored private key of this connection is missing from Vault (deleted there, or Vault restored "
-                            + "from an older backup), so nothing can log in with it. Store the key that is registered "
-                            + "in Snowflake for the connection's user again with PUT /api/v1/connections/" + v.id()
+                    "The stored private key of connection " + v.id() + " is missing from Vault (deleted there, or Vault "
+                            + "restored from an older backup), so nothing can log in with it. Store the key that is "
+                            + "registered in Snowflake for its user again with PUT /api/v1/connections/" + v.id()
                             + "/credentials (If-Match and expectedCredentialVersion: its credentialVersion, "
                             + v.credentialVersion() + ")");
         }
