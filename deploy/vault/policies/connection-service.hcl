@@ -7,7 +7,9 @@
 #   POST   secret/data/<path>       write a version (check-and-set)   -> create, update
 #   GET    secret/data/<path>       read a version                    -> read
 #   LIST   secret/metadata/<path>   list secrets (readiness ping)     -> list
-#   GET    secret/metadata/<path>   versions of a secret              -> read
+#   GET    secret/metadata/<path>   versions of a secret (after a     -> read
+#                                   failed check-and-set: an orphaned
+#                                   version, or the secret missing)
 #   DELETE secret/metadata/<path>   remove a secret with all versions -> delete
 #   POST   secret/destroy/<path>    destroy one version (undo a write
 #                                   whose database change rolled back) -> update

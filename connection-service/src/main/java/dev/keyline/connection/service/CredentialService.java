@@ -7,6 +7,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
@@ -39,6 +41,8 @@ import dev.keyline.common.vault.VaultVersionConflictException;
  */
 @ApplicationScoped
 public class CredentialService {
+
+    private static final Logger LOG = Logger.getLogger(CredentialService.class);
 
     static final String ACTION = "connection.credentials.swap";
     static final String CHECK_ACTION = "connection.credentials.check";
@@ -87,6 +91,12 @@ public class CredentialService {
             record(e, newFingerprint, p.slug());
             throw p;
         } catch (VaultUnavailableException | VaultVersionConflictException x) {
+            if (x instanceof VaultVersionConflictException) {
+                // Rare under the row lock (a write outside this service raced the swap's): say so, not only the 409.
+                LOG.warnf("Credential swap of connection %s: Vault's check-and-set on %s failed, and not because "
+                        + "of a missing or orphaned version (a writer other than this service changed the secret "
+                        + "meanwhile); nothing was stored: 409 concurrent-change", id, e.vaultPath);
+            }
             record(e, newFingerprint, x instanceof VaultUnavailableException ? "vault-unavailable" : "concurrent-change");
             throw x;
         }

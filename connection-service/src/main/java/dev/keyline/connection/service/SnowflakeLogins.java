@@ -15,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.vault.SecretNotFoundException;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.persistence.SnowflakeRow;
@@ -32,9 +33,12 @@ import dev.keyline.keys.PrivateKeys;
  *
  * <p>
  * Parsed stored keys are cached, at most {@code connection-service.key-cache.max-entries}, keyed by
- * (connection id, Vault version) as the row read for this request names them: a swap or delete on
- * any replica moves the row to another version (or removes it), so a replaced key is never used
- * again, with no cross-replica invalidation. A miss reads Vault and parses on the bounded key pool;
+ * (connection id, credential version, Vault version) as the row read for this request names them: a
+ * swap or delete on any replica moves the row to another credential version (or removes it), so a
+ * replaced key is never used again, with no cross-replica invalidation. The credential version is in
+ * the key because a Vault version number alone can come back: a swap that recovers a secret missing
+ * from Vault (deleted, or Vault restored to an older state) writes version 1, or the one after the
+ * restored state, again, with another key. A miss reads Vault and parses on the bounded key pool;
  * new versions are plain PKCS#8 (no KDF), older ones are decrypted there once with their passphrase.
  */
 @ApplicationScoped
@@ -42,7 +46,7 @@ public class SnowflakeLogins {
 
     private static final Logger LOG = Logger.getLogger(SnowflakeLogins.class);
 
-    record Version(UUID id, int vaultVersion) {
+    record Version(UUID id, int credentialVersion, int vaultVersion) {
     }
 
     @Inject
@@ -74,18 +78,40 @@ public class SnowflakeLogins {
 
     /** As {@link #stored(ConnectionEntity)}, from the columns the connection test reads. */
     public SnowflakeLogin stored(SnowflakeRow row) {
-        return with(row, storedKey(row.id(), row.vaultVersion()));
+        return with(row, storedKey(row.id(), row.credentialVersion(), row.vaultVersion()));
     }
 
     /** The stored key of the version the row points at, parsed once per version. */
-    PrivateKey storedKey(UUID id, int vaultVersion) {
+    PrivateKey storedKey(UUID id, int credentialVersion, int vaultVersion) {
         // Per key, Caffeine loads once: concurrent first uses of one version share one Vault read and parse.
-        return keys.get(new Version(id, vaultVersion), v -> parse(v, secrets.read(v.id(), v.vaultVersion())));
+        return keys.get(new Version(id, credentialVersion, vaultVersion), v -> parse(v, read(v)));
+    }
+
+    /**
+     * The stored credential, or 500 {@code material-missing} naming the way out when Vault no longer has
+     * the version the row points at (deleted by hand, Vault restored from an older backup): logged at
+     * ERROR once per request that finds it missing (a failed load is not cached), never with key material.
+     */
+    private StoredCredential read(Version v) {
+        try {
+            return secrets.read(v.id(), v.vaultVersion());
+        } catch (SecretNotFoundException e) {
+            LOG.errorf("The stored key of connection %s is missing from Vault: %s has no version %d (the secret was "
+                    + "deleted, or Vault restored to an older state); it works again once the key registered in "
+                    + "Snowflake is stored with PUT /api/v1/connections/%s/credentials", v.id(), secrets.pathOf(v.id()),
+                    v.vaultVersion(), v.id());
+            throw new ProblemException(500, "material-missing", "Material missing",
+                    "The stored private key of connection " + v.id() + " is missing from Vault (deleted there, or Vault "
+                            + "restored from an older backup), so nothing can log in with it. Store the key that is "
+                            + "registered in Snowflake for its user again with PUT /api/v1/connections/" + v.id()
+                            + "/credentials (If-Match and expectedCredentialVersion: its credentialVersion, "
+                            + v.credentialVersion() + ")");
+        }
     }
 
     /** The public key of the stored key (setup SQL); the private key never leaves this class's cache. */
     public java.security.PublicKey storedPublicKey(ConnectionEntity e) {
-        return dev.keyline.keys.PublicKeys.ofRsa(storedKey(e.id, e.vaultVersion));
+        return dev.keyline.keys.PublicKeys.ofRsa(storedKey(e.id, e.credentialVersion, e.vaultVersion));
     }
 
     /** Forgets a deleted connection's keys at once (other replicas never ask for them again: the row is gone). */

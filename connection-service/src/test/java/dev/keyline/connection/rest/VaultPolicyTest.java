@@ -37,8 +37,9 @@ import io.restassured.http.ContentType;
  * The service as deployed talks to Vault: quarkus-vault logs in through Kubernetes auth with a
  * ServiceAccount JWT from a file, and its token carries only deploy/vault/policies/connection-service.hcl,
  * which the emulator enforces as Vault does. Create, the key read of a connection test, a
- * credential swap over an orphan version (metadata read, destroy, update), delete and the
- * readiness list: each of the six operations the policy's header lists must be granted by it.
+ * credential swap over an orphan version (metadata read, destroy, update), a swap recovering a
+ * secret deleted from Vault (metadata read, then a check-and-set 0 create), delete and the readiness
+ * list: each of the six operations the policy's header lists must be granted by it.
  */
 @QuarkusTest
 @TestProfile(VaultPolicyTest.ShippedPolicyThroughKubernetesAuth.class)
@@ -82,7 +83,7 @@ class VaultPolicyTest {
     }
 
     @Test
-    void aConnectionsWholeLifeWorksWithOnlyTheShippedPolicy() {
+    void aConnectionsWholeLifeWorksWithOnlyTheShippedPolicy() throws Exception {
         given().when().get(ready).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'vault' }.status", equalTo("UP"));
 
@@ -108,6 +109,24 @@ class VaultPolicyTest {
         given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
                 .then().statusCode(200).body("keyFingerprint", equalTo(Fingerprints.spkiSha256(next.getPublic())));
 
+        // The secret deleted by hand (with a token of its own): the swap's check-and-set on version 3
+        // fails, the service reads the metadata (no secret) and writes it anew with check-and-set 0.
+        KeyPair third = ConnectionFixtures.newKey();
+        snowflake.setKeySlot(ConnectionFixtures.ACCOUNT, user, 1, third.getPublic());
+        java.net.http.HttpResponse<String> deleted = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder()
+                        .uri(java.net.URI.create(vault.url() + "/v1/secret/metadata/" + PREFIX + id))
+                        .header("X-Vault-Token", vault.token()).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        given().header("Authorization", MANAGER).header("If-Match", "\"2\"").contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(third.getPrivate()), "expectedCredentialVersion", 2))
+                .when().put(BASE + "/" + id + "/credentials")
+                .then().statusCode(200).body("details.credentialVersion", equalTo(3));
+        assertThat(vault.versions("secret", PREFIX + id)).containsOnlyKeys(1);
+        given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test")
+                .then().statusCode(200).body("keyFingerprint", equalTo(Fingerprints.spkiSha256(third.getPublic())));
+
         given().header("Authorization", MANAGER).when().delete(BASE + "/" + id).then().statusCode(204);
         given().header("Authorization", READER).when().get(BASE + "/" + id).then().statusCode(404);
         assertThat(vault.secretPaths("secret")).doesNotContain(PREFIX + id);
@@ -121,6 +140,7 @@ class VaultPolicyTest {
         assertThat(vault.requestCount("GET", "/v1/secret/data/" + PREFIX + id)).isPositive();
         assertThat(vault.requestCount("GET", "/v1/secret/metadata/" + PREFIX + id)).isPositive();
         assertThat(vault.requestCount("POST", "/v1/secret/destroy/" + PREFIX + id)).isPositive();
-        assertThat(vault.requestCount("DELETE", "/v1/secret/metadata/" + PREFIX + id)).isPositive();
+        // One DELETE is the test's own (the secret deleted by hand above), the other the service's.
+        assertThat(vault.requestCount("DELETE", "/v1/secret/metadata/" + PREFIX + id)).isEqualTo(2);
     }
 }

@@ -185,6 +185,30 @@ class RotationEndToEndTest {
     }
 
     /** The emulator refuses every key but the stored one: the retired key cannot log in any more. */
+    /**
+     * The connection's secret deleted from connection-service's Vault (by hand, or Vault restored from an
+     * older backup) while its row still points at version 1: SWAP's check-and-set used to fail every time
+     * (409 concurrent-change, the run rolled back). It writes the new key as a new secret now.
+     */
+    @Test
+    void aConnectionWhoseKeyIsMissingFromVaultRotatesAndStoresTheNewKey() throws Exception {
+        E2e.Svc svc = e2e.newConnection("e2e-gone");
+        java.net.http.HttpResponse<String> deleted = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder()
+                        .uri(java.net.URI.create(stack.connectionVault().url()
+                                + "/v1/secret/metadata/keyline/connection-service/connections/" + svc.id()))
+                        .header("X-Vault-Token", stack.connectionVault().token()).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+
+        JsonPath run = e2e.rotateAndWait(svc.id());
+        assertThat(run.getString("state")).as(run.prettify()).isEqualTo("DONE");
+        assertThat(run.getList("steps.step")).contains("SWAP", "RETIRE", "DONE");
+        e2e.assertRotated(svc, svc.initialFingerprint(), run.getString("newFingerprint"), 2);
+        assertThat(stack.connectionVault().versions("secret", "keyline/connection-service/connections/" + svc.id()))
+                .containsOnlyKeys(1);
+    }
+
     private void assertOnlyKeyLogsIn(E2e.Svc svc, String storedFp) {
         KeySlots slots = stack.snowflake().keySlots(E2e.ACCOUNT, svc.user());
         assertThat(slots.slotOf(storedFp)).isPositive();

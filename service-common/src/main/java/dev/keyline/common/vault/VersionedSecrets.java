@@ -94,11 +94,22 @@ public class VersionedSecrets<T> {
      * commit, that version is destroyed again and the row keeps pointing at the one before.
      *
      * <p>The caller holds the row's lock ({@code SELECT … FOR UPDATE}, or its flushed {@code UPDATE}), so
-     * no other writer can be between its own Vault write and its commit: a version above
-     * {@code expectedVersion} is then one no row points at or ever will. It is left by a write whose
-     * answer timed out (counted as failed, so nothing undid it) and that Vault applied afterwards. Such
-     * versions are destroyed and this write goes on top of them; before, every later check-and-set on
-     * the row's version failed, and the row could never change its material again.
+     * no other writer can be between its own Vault write and its commit. When the check-and-set on
+     * {@code expectedVersion} fails, the secret's metadata says why:
+     * <ul>
+     * <li>a version above {@code expectedVersion} is one no row points at or ever will. It is left by a
+     * write whose answer timed out (counted as failed, so nothing undid it) and that Vault applied
+     * afterwards. Such versions are destroyed and this write goes on top of them; before, every later
+     * check-and-set on the row's version failed, and the row could never change its material again.</li>
+     * <li>a current version below {@code expectedVersion} (0: the secret is absent) means the version
+     * the row points at is gone: the secret was deleted by hand, or Vault was restored from a backup
+     * older than the row. Nothing can read the row's material any more, so this write is the way back:
+     * it goes where Vault allows it (check-and-set 0 for an absent secret, else on Vault's current
+     * version) and the caller points the row at the version answered. Before, the check-and-set failed
+     * forever and the row's material could not be replaced.</li>
+     * </ul>
+     * The second write is check-and-set too: a writer that got there in between still makes this a
+     * {@link VaultVersionConflictException}.
      */
     public int writeInTransaction(UUID id, T value, int expectedVersion) {
         int version;
@@ -106,13 +117,20 @@ public class VersionedSecrets<T> {
             version = write(id, value, expectedVersion);
         } catch (VaultVersionConflictException conflict) {
             int current = store.currentVersion(id.toString());
-            if (current <= expectedVersion) {
+            if (current == expectedVersion) {
                 throw conflict;
             }
-            List<Integer> orphans = IntStream.rangeClosed(expectedVersion + 1, current).boxed().toList();
-            LOG.warnf("Vault holds version(s) %s of %s that no row points at (a write that timed out and was "
-                    + "applied later): destroyed, and the new version written after them", orphans, pathOf(id));
-            store.destroyVersions(id.toString(), orphans);
+            if (current > expectedVersion) {
+                List<Integer> orphans = IntStream.rangeClosed(expectedVersion + 1, current).boxed().toList();
+                LOG.warnf("Vault holds version(s) %s of %s that no row points at (a write that timed out and was "
+                        + "applied later): destroyed, and the new version written after them", orphans, pathOf(id));
+                store.destroyVersions(id.toString(), orphans);
+            } else {
+                LOG.warnf("Vault holds %s of %s, not version %d that the row points at (the secret was deleted, or "
+                        + "Vault restored to an older state): the new material is written as version %d",
+                        current == 0 ? "no version" : "versions up to " + current, pathOf(id), expectedVersion,
+                        current + 1);
+            }
             version = write(id, value, current);
         }
         int written = version;

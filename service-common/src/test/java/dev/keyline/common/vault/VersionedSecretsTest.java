@@ -35,11 +35,19 @@ class VersionedSecretsTest {
     final List<Runnable> undos = new ArrayList<>();
     boolean vaultFails;
     int vaultVersionsAlready;
+    /** When set, Vault's current version of every key (0: absent); a write with another cas is refused. */
+    Integer vaultCurrent;
 
     final KvStore store = new KvStore(null, "secret", "test", Duration.ofSeconds(1)) {
         @Override
         public int write(String key, Map<String, Object> data, int expectedVersion) {
             calls.add("write " + key + " cas=" + expectedVersion);
+            if (vaultCurrent != null) {
+                if (vaultCurrent != expectedVersion) {
+                    throw new VaultVersionConflictException();
+                }
+                vaultCurrent = expectedVersion + 1;
+            }
             written.put(key, data);
             return expectedVersion + 1;
         }
@@ -71,6 +79,17 @@ class VersionedSecretsTest {
         @Override
         public void destroyVersion(String key, int version) {
             calls.add("destroy " + key + " v" + version);
+        }
+
+        @Override
+        public void destroyVersions(String key, List<Integer> versions) {
+            calls.add("destroy " + key + " v" + versions);
+        }
+
+        @Override
+        public int currentVersion(String key) {
+            calls.add("metadata " + key);
+            return vaultCurrent;
         }
     };
 
@@ -155,5 +174,54 @@ class VersionedSecretsTest {
         secrets.write(id, new Pair("s", "o"), 1);
         assertThat(secrets.read(id, 2)).isEqualTo(new Pair("s", "o"));
         assertThat(secrets.pathOf(id)).isEqualTo("test/" + id);
+    }
+
+    @Test
+    void aSecretMissingFromVaultIsWrittenAsANewSecretAndTheRowPointsAtThatVersion() {
+        vaultCurrent = 0; // deleted by hand: no metadata, no versions
+        assertThat(secrets.writeInTransaction(id, new Pair("s", null), 4)).isEqualTo(1);
+        assertThat(calls).containsExactly("write " + id + " cas=4", "metadata " + id, "write " + id + " cas=0");
+        assertThat(undos).hasSize(1);
+        undos.get(0).run();
+        assertThat(calls).endsWith("destroy " + id + " v1");
+    }
+
+    @Test
+    void aSecretRestoredToAnOlderVersionIsWrittenOnTopOfItsCurrentVersion() {
+        vaultCurrent = 2; // a backup from before versions 3 and 4
+        assertThat(secrets.writeInTransaction(id, new Pair("s", null), 4)).isEqualTo(3);
+        assertThat(calls).containsExactly("write " + id + " cas=4", "metadata " + id, "write " + id + " cas=2");
+        undos.get(0).run();
+        assertThat(calls).endsWith("destroy " + id + " v3").doesNotContain("destroy " + id + " v[3]");
+    }
+
+    @Test
+    void versionsAboveTheRowsAreOrphansDestroyedBeforeTheWriteOnTop() {
+        vaultCurrent = 6;
+        assertThat(secrets.writeInTransaction(id, new Pair("s", null), 4)).isEqualTo(7);
+        assertThat(calls).containsExactly("write " + id + " cas=4", "metadata " + id, "destroy " + id + " v[5, 6]",
+                "write " + id + " cas=6");
+    }
+
+    @Test
+    void aWriterThatWinsTheRecoveryWriteIsStillAConcurrentChange() {
+        KvStore racing = new KvStore(null, "secret", "test", Duration.ofSeconds(1)) {
+            @Override
+            public int write(String key, Map<String, Object> data, int expectedVersion) {
+                calls.add("write " + key + " cas=" + expectedVersion);
+                throw new VaultVersionConflictException(); // someone else writes between our reads
+            }
+
+            @Override
+            public int currentVersion(String key) {
+                calls.add("metadata " + key);
+                return 0;
+            }
+        };
+        VersionedSecrets<Pair> raced = new VersionedSecrets<>(racing, CODEC, rollbackUndo);
+        assertThatThrownBy(() -> raced.writeInTransaction(id, new Pair("s", null), 4))
+                .isInstanceOf(VaultVersionConflictException.class);
+        assertThat(calls).containsExactly("write " + id + " cas=4", "metadata " + id, "write " + id + " cas=0");
+        assertThat(undos).isEmpty();
     }
 }
