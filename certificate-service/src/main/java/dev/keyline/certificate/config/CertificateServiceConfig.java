@@ -1,6 +1,7 @@
 package dev.keyline.certificate.config;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -77,11 +78,12 @@ public interface CertificateServiceConfig {
 
         /**
          * Key work one caller (token subject) may have running or waiting at once for keys it sends
-         * (a stored key's parse is not counted); beyond it, 429 problem+json with Retry-After. Keeps one
-         * caller sending keys at the KDF ceiling from filling the queue ahead of everyone else. 0: no limit.
+         * (a stored key's parse is not counted); beyond it, 429 problem+json with Retry-After. Unset: as
+         * many as the pool's threads (1 by default), so one caller uploading keys at the KDF ceiling
+         * (about 1.2 s of CPU each) delays anyone else's key work by at most one of its keys per thread.
+         * An upload needs one key task, so uploads one after another are never refused. 0: no limit.
          */
-        @WithDefault("4")
-        int keyTasksPerCaller();
+        OptionalInt keyTasksPerCaller();
 
         /** The Retry-After (seconds) a refused client is told. */
         @WithDefault("2")
@@ -138,6 +140,15 @@ public interface CertificateServiceConfig {
          */
         @WithDefault("16")
         int exchangesPerCaller();
+
+        /**
+         * Exchanges one caller may have running at once through one connection pool (one certificate to
+         * one host and port); one more is 429 like {@link #exchangesPerCaller()}. Unset: half of
+         * {@code pool.max-connections} (4 of 8), at least 1. Without it one caller calling a slow endpoint
+         * of an authorized host held all of the pool's connections, and every other caller of that
+         * certificate and host waited the connect timeout and got 504. 0: no limit.
+         */
+        OptionalInt exchangesPerDestination();
 
         /** Connections kept for reuse, per (certificate version, checked address, SNI host). */
         Pool pool();

@@ -79,7 +79,9 @@ public class ExchangeService {
 
     /** @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429) */
     public Exchanged exchange(UUID id, OutboundTarget target, ExchangeRequest request) {
-        return share.call(caller.subject().orElse(null), () -> exchangeWithinShare(id, target, request));
+        String subject = caller.subject().orElse(null);
+        return share.call(subject, () -> share.callTo(subject, id, target.host(), target.port(),
+                () -> exchangeWithinShare(id, target, request)));
     }
 
     private Exchanged exchangeWithinShare(UUID id, OutboundTarget target, ExchangeRequest request) {

@@ -1,5 +1,7 @@
 package dev.keyline.certificate.service;
 
+import java.util.Locale;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
@@ -32,11 +34,28 @@ public class ExchangeShare {
     CertificateServiceConfig config;
 
     private CallerShare share;
+    private CallerShare perDestination;
 
     @PostConstruct
     void init() {
         share = pools.share("exchanges", "outbound exchanges", config.egress().exchangesPerCaller(),
                 config.work().retryAfterSeconds());
+        // Below the destination pool's size, so one caller cannot hold every connection of a
+        // (certificate, host, port) while the others wait the connect timeout for one.
+        perDestination = pools.share("exchange-destinations", "outbound exchanges with one certificate to one host",
+                WorkPools.fractionOf(config.egress().pool().maxConnections(), 2, config.egress().exchangesPerDestination()),
+                config.work().retryAfterSeconds());
+    }
+
+    /**
+     * Runs {@code exchange} counted to {@code subject}'s share of one destination's connection pool
+     * (certificate {@code id} to {@code host}:{@code port}), inside its share of all exchanges.
+     *
+     * @throws dev.keyline.common.work.CallerShareExceededException when the caller has its share running (429)
+     */
+    public <T> T callTo(String subject, UUID id, String host, int port, Supplier<T> exchange) {
+        String key = subject == null ? null : subject + "\n" + id + "\n" + host.toLowerCase(Locale.ROOT) + ":" + port;
+        return perDestination.call(key, exchange);
     }
 
     /**

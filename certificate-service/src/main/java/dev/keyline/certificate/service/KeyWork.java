@@ -34,7 +34,7 @@ public class KeyWork {
     void init() {
         CertificateServiceConfig.Work w = config.work();
         keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
-                w.retryAfterSeconds(), w.saturatedAfter(), w.keyTasksPerCaller());
+                w.retryAfterSeconds(), w.saturatedAfter(), WorkPools.fractionOf(w.keyThreads(), 1, w.keyTasksPerCaller()));
     }
 
     /** Runs {@code task} on the key pool and waits; 503 {@code busy} with Retry-After when the pool is full. */

@@ -25,6 +25,11 @@ class TokenRulesTest {
     }
 
     @Test
+    void emptySubjectsAre401() {
+        TokenRules.emptySubjectsAre401();
+    }
+
+    @Test
     void expiredTokensAre401() {
         TokenRules.expiredTokensAre401();
     }

@@ -56,6 +56,8 @@ class BoundedKeyWorkTest {
             return Map.of("certificate-service.work.key-threads", "1",
                     "certificate-service.work.key-queue", "1",
                     "certificate-service.work.retry-after-seconds", "4",
+                    // The pool itself full, whoever fills it (this test's one caller sends nine uploads).
+                    "certificate-service.work.key-tasks-per-caller", "0",
                     "certificate-service.tls-contexts.max-entries", "1");
         }
     }

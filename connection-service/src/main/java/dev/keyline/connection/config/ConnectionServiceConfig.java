@@ -3,6 +3,7 @@ package dev.keyline.connection.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -40,11 +41,21 @@ public interface ConnectionServiceConfig {
 
         /**
          * Key work one caller (token subject) may have running or waiting at once for keys it sends
-         * (a stored key's parse is not counted); beyond it, 429 problem+json with Retry-After. Keeps one
-         * caller sending keys at the KDF ceiling from filling the queue ahead of everyone else. 0: no limit.
+         * (a stored key's parse is not counted); beyond it, 429 problem+json with Retry-After. Unset: as
+         * many as the pool's threads (1 by default), so one caller sending keys at the KDF ceiling (about
+         * 1.2 s of CPU each) delays anyone else's key work by at most one of its keys per thread, not by
+         * four. A request needs one key task at a time, so a caller sending keys one after another is
+         * never refused. 0: no limit.
+         */
+        OptionalInt keyTasksPerCaller();
+
+        /**
+         * The same for a configured service account ({@code keyline.security.service-accounts}, e.g.
+         * rotation-service, whose credential swaps send keys): one identity for all its replicas' workers,
+         * whose swaps would refuse one another at a person's share (they are retried, but later). 0: no limit.
          */
         @WithDefault("4")
-        int keyTasksPerCaller();
+        int keyTasksPerServiceAccount();
 
         /** Snowflake JDBC sessions open at once (each a login plus its statements). */
         @WithDefault("16")
@@ -56,14 +67,20 @@ public interface ConnectionServiceConfig {
 
         /**
          * Snowflake sessions one caller (token subject) may have running or waiting at once; beyond it,
-         * 429 problem+json with Retry-After. Without it one caller's parallel tests against a slow
-         * Snowflake held all of the pool's threads and queue, and every other caller got 503. As many as
-         * the pool's threads, so the queue always has room for others: rotation-service's one identity
-         * serves all its replicas' workers, and each of their calls keeps its place until its session's
-         * logout ends (a lower share refused them among themselves). 0: no limit.
+         * 429 problem+json with Retry-After. Unset: a quarter of the session threads (4 of 16), at least 1.
+         * A share as large as the pool let one caller (connections with {@code timeoutSecs} 600 against a
+         * host that never answers) hold every session for ten minutes while everyone else's tests waited
+         * and timed out. 0: no limit.
          */
-        @WithDefault("16")
-        int snowflakeSessionsPerCaller();
+        OptionalInt snowflakeSessionsPerCaller();
+
+        /**
+         * The share of a configured service account ({@code keyline.security.service-accounts}, e.g.
+         * rotation-service): its one identity serves all its replicas' workers, and each of their calls
+         * keeps its place until its session's logout ends, so a person's share refused them among
+         * themselves. Unset: as many as the session threads (the queue still has room for others). 0: no limit.
+         */
+        OptionalInt snowflakeSessionsPerServiceAccount();
 
         /** The Retry-After (seconds) a refused client is told. */
         @WithDefault("2")

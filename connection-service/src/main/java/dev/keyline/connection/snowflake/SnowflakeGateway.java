@@ -24,6 +24,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -38,6 +39,7 @@ import org.jboss.logging.Logger;
 import dev.keyline.common.tracing.Spans;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.common.work.SingleFlight;
+import dev.keyline.common.work.WorkRejectedException;
 import dev.keyline.connection.config.ConnectionServiceConfig;
 import dev.keyline.connection.work.ConnectionWork;
 import io.micrometer.core.instrument.Counter;
@@ -231,7 +233,9 @@ public class SnowflakeGateway {
         // request that closing sends is not on the caller's clock (it still holds the pool slot).
         CompletableFuture<T> answer = new CompletableFuture<>();
         BoundedWork pool = this.work.snowflakePool();
+        AtomicBoolean started = new AtomicBoolean();
         FutureTask<T> task = pool.submit(() -> {
+            started.set(true);
             try {
                 return attempt.run(open, answer);
             } catch (Throwable t) {
@@ -244,6 +248,14 @@ public class SnowflakeGateway {
             return answer.get(deadline, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             stop(pool, task, open);
+            if (!started.get()) {
+                // Never got a session slot: the local pool was full the whole time, Snowflake was not
+                // even asked, so the answer must not blame it (503 busy with Retry-After, not 504).
+                pool.countRejected();
+                throw new WorkRejectedException(pool.name(), "Snowflake sessions: every session stayed busy for "
+                        + deadline + " ms and this request's Snowflake operation was never started",
+                        this.work.snowflakePool().retryAfterSeconds());
+            }
             throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null,
                     "No answer from " + login.endpoint().url() + " within " + login.timeout().toSeconds() + " s");
         } catch (InterruptedException e) {

@@ -35,9 +35,14 @@ public class ConnectionWork {
     void init() {
         ConnectionServiceConfig.Work w = config.work();
         keys = pools.create("keys", "key parsing and decryption", w.keyThreads(), w.keyQueue(), false,
-                w.retryAfterSeconds(), w.saturatedAfter(), w.keyTasksPerCaller());
+                w.retryAfterSeconds(), w.saturatedAfter(), WorkPools.fractionOf(w.keyThreads(), 1, w.keyTasksPerCaller()),
+                w.keyTasksPerServiceAccount());
+        // A caller's share is a quarter of the sessions, so one caller cannot hold them all; a configured
+        // service account (rotation-service) keeps the threads' number.
         snowflake = pools.create("snowflake", "Snowflake sessions", w.snowflakeThreads(), w.snowflakeQueue(), true,
-                w.retryAfterSeconds(), w.saturatedAfter(), w.snowflakeSessionsPerCaller());
+                w.retryAfterSeconds(), w.saturatedAfter(),
+                WorkPools.fractionOf(w.snowflakeThreads(), 4, w.snowflakeSessionsPerCaller()),
+                WorkPools.fractionOf(w.snowflakeThreads(), 1, w.snowflakeSessionsPerServiceAccount()));
     }
 
     /**

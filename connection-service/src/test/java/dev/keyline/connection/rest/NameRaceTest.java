@@ -73,7 +73,7 @@ class NameRaceTest {
                 List<Callable<Response>> creates = new ArrayList<>();
                 for (int i = 0; i < RACERS; i++) {
                     Map<String, Object> body = snowflakeBody(i % 2 == 0 ? name : name.toUpperCase());
-                    // One caller each: one caller may have only 4 key-pool tasks at once (429 past that).
+                    // One caller each: one caller may have only 1 key-pool task at once (429 past that).
                     String manager = TestTokens.bearer("racer-" + i, Permissions.MANAGE);
                     creates.add(() -> given().header("Authorization", manager).contentType(ContentType.JSON)
                             .body(body).when().post(BASE));

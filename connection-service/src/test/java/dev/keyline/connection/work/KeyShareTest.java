@@ -34,9 +34,11 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
- * The key pool's per-caller share, with the service's own settings (one thread, a queue of 16, four
- * tasks per caller): while the pool's thread is busy, one caller's fifth request for key work is
- * refused with 429 at once and stores nothing, and another caller's request still gets a place.
+ * The key pool's per-caller share, with the service's own settings (one thread, a queue of 16, one
+ * task per caller, as many as the threads): while the pool's thread is busy, one caller's second request
+ * for key work is refused with 429 at once, stores nothing and writes no audit row, and another caller's
+ * request still gets a place. A share of four let one caller's keys at the KDF ceiling (~1.2 s each)
+ * delay everyone's key work by 5-7 s.
  */
 @QuarkusTest
 class KeyShareTest {
@@ -70,14 +72,17 @@ class KeyShareTest {
         String refusedName = ConnectionFixtures.uniqueName("share-refused");
         try {
             await(() -> pool.load().active() == 1);
-            for (int i = 0; i < 4; i++) {
-                String name = ConnectionFixtures.uniqueName("share-" + i);
-                alices.add(CompletableFuture.supplyAsync(() -> create(name, user, pem), CLIENTS));
-            }
-            await(() -> pool.heldBy("alice") == 4);
+            String name = ConnectionFixtures.uniqueName("share-0");
+            alices.add(CompletableFuture.supplyAsync(() -> create(name, user, pem), CLIENTS));
+            await(() -> pool.heldBy("alice") == 1);
 
             create(refusedName, user, pem).then().statusCode(429).contentType("application/problem+json")
                     .header("Retry-After", "2").body("type", equalTo("urn:keyline:problem:too-many-requests"));
+            // Refused before any work: counted (keyline_work_caller_refused_total), not audited row by row.
+            assertThat(pool.callerRefused()).isPositive();
+            assertThat(given().header("Authorization", READER).queryParam("actor", "alice").queryParam("outcome", "FAILED")
+                    .get("/api/v1/audit-events").then().statusCode(200).extract().jsonPath().getList("detail", String.class))
+                    .doesNotContain("too-many-requests");
 
             umas = CompletableFuture.supplyAsync(() -> given().header("Authorization", USER).contentType(ContentType.JSON)
                     .body(Map.of("privateKey", pem)).post(BASE + "/" + existing + "/credentials/test"), CLIENTS);

@@ -46,7 +46,9 @@ class SaturatedPoolTest {
             return Map.of("connection-service.work.snowflake-threads", "1",
                     "connection-service.work.snowflake-queue", "1",
                     "connection-service.work.saturated-after", "200ms",
-                    "connection-service.work.retry-after-seconds", "3");
+                    "connection-service.work.retry-after-seconds", "3",
+                    // The pool itself full, whoever fills it (this test's one caller holds two places).
+                    "connection-service.work.snowflake-sessions-per-caller", "0");
         }
     }
 

@@ -4,14 +4,20 @@ import static dev.keyline.connection.ConnectionFixtures.BASE;
 import static dev.keyline.connection.ConnectionFixtures.MANAGER;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.SecretLeakGuard;
+import dev.keyline.common.work.BoundedWork;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
@@ -101,6 +108,38 @@ class SnowflakeSessionBoundsTest {
             awaitIdle();
             assertThat(hold.isHolding()).isTrue();
         }
+    }
+
+    @Test
+    void anAttemptThatNeverGotASessionSlotAnswers503BusyNotASnowflakeTimeout() throws Exception {
+        Connection c = connection("SVC_NOSLOT", 1);
+        awaitIdle();
+        BoundedWork pool = work.snowflakePool();
+        CountDownLatch release = new CountDownLatch(1);
+        List<FutureTask<Boolean>> occupying = new ArrayList<>();
+        long rejectedBefore = pool.load().rejected();
+        long loginsBefore = logins(c.user());
+        try {
+            // Every session slot busy with work of no caller (not counted to a share): the local pool is full.
+            for (int i = 0; i < pool.load().threads(); i++) {
+                occupying.add(pool.submit(() -> release.await(60, TimeUnit.SECONDS)));
+            }
+            Response answer = testAsync(c.id()).get(30, TimeUnit.SECONDS);
+            answer.then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "2")
+                    .body("type", equalTo("urn:keyline:problem:busy"))
+                    .body("detail", containsString("Snowflake sessions"))
+                    .body("detail", not(containsString("No answer from")));
+            assertThat(pool.load().queued()).as("the dropped attempt left the queue").isZero();
+            assertThat(pool.load().rejected()).as("counted as a refusal for lack of room").isEqualTo(rejectedBefore + 1);
+            assertThat(logins(c.user())).as("Snowflake was never asked").isEqualTo(loginsBefore);
+        } finally {
+            release.countDown();
+        }
+        for (FutureTask<Boolean> f : occupying) {
+            assertThat(f.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        awaitIdle();
     }
 
     @Test

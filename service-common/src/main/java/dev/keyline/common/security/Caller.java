@@ -44,6 +44,9 @@ public class Caller {
     @Inject
     CurrentVertxRequest request;
 
+    @Inject
+    ServiceAccountConfig accounts;
+
     /**
      * The caller as recorded ({@code created_by}, audit actor): the subject, cut to
      * {@value #MAX_NAME_LENGTH} characters. Never an identity to compare: {@link #subject()} is whole.
@@ -59,6 +62,22 @@ public class Caller {
             return Optional.empty();
         }
         return Optional.of(identity.getPrincipal().getName());
+    }
+
+    /**
+     * Whether the caller is one of the configured service accounts ({@code keyline.security.service-accounts}):
+     * a token of the service-account issuer whose subject is configured. Such an identity serves every
+     * replica of a peer service (rotation-service's workers), so a pool may give it a larger share than a person.
+     */
+    public boolean serviceAccount() {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || accounts == null) {
+            return false;
+        }
+        var issuer = accounts.serviceAccountIssuer();
+        String subject = jwt.getSubject();
+        return issuer.isPresent() && issuer.get().equals(jwt.getIssuer()) && subject != null
+                && accounts.serviceAccounts().values().stream().anyMatch(a -> a.subject().equals(subject));
     }
 
     /** The service the call came through ({@value #VIA_HEADER}); null for a direct call. */

@@ -67,6 +67,7 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
         }
         JWTCallerPrincipal principal = verify(token, authContextInfo);
         refuseIssuedInTheFuture(principal, authContextInfo.getClockSkew(), System.currentTimeMillis() / 1000);
+        refuseBlankSubject(principal);
         verified.remember(token, principal, authContextInfo.getTokenAge());
         return principal;
     }
@@ -80,6 +81,19 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
             throws ParseException {
         if (principal.getIssuedAtTime() > nowSeconds + clockSkewSeconds) {
             throw new ParseException("The token's iat is in the future");
+        }
+    }
+
+    /**
+     * A token whose {@code sub} is empty (or blank) names nobody: smallrye-jwt accepted {@code "sub":""},
+     * and every share, audit row and {@code created_by} then counted it as one caller "" (or fell back to
+     * another claim). Refused (401) like a token without {@code sub}.
+     */
+    static void refuseBlankSubject(JWTCallerPrincipal principal) throws ParseException {
+        Object sub = principal.getClaim("sub");
+        String name = principal.getName();
+        if ((sub != null && sub.toString().isBlank()) || name == null || name.isBlank()) {
+            throw new ParseException("The token's sub is empty");
         }
     }
 

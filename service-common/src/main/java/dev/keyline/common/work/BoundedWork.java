@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import dev.keyline.common.logging.MdcHandover;
@@ -54,6 +55,8 @@ public final class BoundedWork implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final CallerShare share;
     private final Supplier<String> currentCaller;
+    /** The current caller's share, asked on the submitting thread (a service account's may be larger). */
+    private final IntSupplier currentShare;
     /** System.nanoTime() when the queue was last seen full with no task taken since; 0 when not full. */
     private final AtomicLong fullSince = new AtomicLong();
 
@@ -83,6 +86,16 @@ public final class BoundedWork implements AutoCloseable {
      */
     public BoundedWork(String name, String what, int threads, int queue, boolean virtualThreads, int retryAfterSeconds,
             Duration saturatedAfter, int perCaller, Supplier<String> currentCaller) {
+        this(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter, perCaller, currentCaller,
+                () -> perCaller);
+    }
+
+    /**
+     * As above, with the share of the submitting caller asked per submission ({@code currentShare}, on the
+     * submitting thread; 0 for no limit): a configured service account may hold more than a person.
+     */
+    public BoundedWork(String name, String what, int threads, int queue, boolean virtualThreads, int retryAfterSeconds,
+            Duration saturatedAfter, int perCaller, Supplier<String> currentCaller, IntSupplier currentShare) {
         if (threads < 1 || queue < 0 || perCaller < 0) {
             throw new IllegalArgumentException("pool " + name + " needs at least 1 thread and a queue of at least 0");
         }
@@ -94,6 +107,7 @@ public final class BoundedWork implements AutoCloseable {
         this.saturatedAfter = saturatedAfter;
         this.share = new CallerShare(name, what, perCaller, retryAfterSeconds);
         this.currentCaller = currentCaller;
+        this.currentShare = currentShare;
         BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         ThreadFactory factory = virtualThreads ? Thread.ofVirtual().name(name + "-", 0).factory()
                 : Thread.ofPlatform().daemon().name(name + "-", 0).factory();
@@ -122,7 +136,10 @@ public final class BoundedWork implements AutoCloseable {
      * @throws CallerShareExceededException when the caller already holds its share of the pool
      */
     public <T> FutureTask<T> submit(Callable<T> task) {
-        return submit(task, share.limited() ? currentCaller.get() : null);
+        if (!share.limited()) {
+            return submit(task, null, 0);
+        }
+        return submit(task, currentCaller.get(), currentShare.getAsInt());
     }
 
     /**
@@ -133,11 +150,11 @@ public final class BoundedWork implements AutoCloseable {
      * @throws WorkRejectedException when the pool is full
      */
     public <T> T callUncounted(Callable<T> task) {
-        return join(submit(task, null));
+        return join(submit(task, null, 0));
     }
 
-    private <T> FutureTask<T> submit(Callable<T> task, String caller) {
-        share.take(caller);
+    private <T> FutureTask<T> submit(Callable<T> task, String caller, int callerShare) {
+        share.take(caller, callerShare);
         FutureTask<T> future = new FutureTask<>(
                 MdcHandover.wrap(io.opentelemetry.context.Context.current().wrap(task))) {
             @Override
@@ -207,6 +224,20 @@ public final class BoundedWork implements AutoCloseable {
             throw err;
         }
         return new IllegalStateException("work failed: " + (cause == null ? "?" : cause.getClass().getName()), cause);
+    }
+
+    /** The {@code Retry-After} a refused client is told. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /**
+     * Counts a task that was accepted into the queue but never got a thread before its submitter's
+     * deadline (and was dropped): a refusal for lack of room as much as one at submission
+     * ({@code keyline_work_rejected_total}).
+     */
+    public void countRejected() {
+        rejected.incrementAndGet();
     }
 
     /** Tasks {@code caller} has running or waiting in this pool now. */

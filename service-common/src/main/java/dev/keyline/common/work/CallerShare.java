@@ -36,6 +36,11 @@ public final class CallerShare {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The share of a caller without a share of its own. */
+    public int perCaller() {
+        return perCaller;
+    }
+
     /** Whether there is a limit at all. */
     public boolean limited() {
         return perCaller > 0;
@@ -48,13 +53,22 @@ public final class CallerShare {
      * @throws CallerShareExceededException when the caller already holds its share
      */
     public void take(String caller) {
-        if (caller == null || perCaller == 0) {
+        take(caller, perCaller);
+    }
+
+    /**
+     * As {@link #take(String)}, with the share this caller has ({@code limit}, 0 for no limit) instead of
+     * the default one: a pool may give a configured service account (one identity serving every replica
+     * of a peer service) a larger share than a person's.
+     */
+    public void take(String caller, int limit) {
+        if (caller == null || perCaller == 0 || limit == 0) {
             return;
         }
         boolean[] taken = { false };
         held.compute(caller, (c, n) -> {
             int now = n == null ? 0 : n;
-            if (now >= perCaller) {
+            if (now >= limit) {
                 return n;
             }
             taken[0] = true;
@@ -62,7 +76,7 @@ public final class CallerShare {
         });
         if (!taken[0]) {
             refused.incrementAndGet();
-            throw new CallerShareExceededException(name, what, perCaller, retryAfterSeconds);
+            throw new CallerShareExceededException(name, what, limit, retryAfterSeconds);
         }
     }
 

@@ -56,8 +56,19 @@ public class WorkPools {
      */
     public BoundedWork create(String name, String what, int threads, int queue, boolean virtualThreads,
             int retryAfterSeconds, Duration saturatedAfter, int perCaller) {
+        return create(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter, perCaller,
+                perCaller);
+    }
+
+    /**
+     * As above, with a share of its own ({@code perServiceAccount}) for a configured service account
+     * ({@link Caller#serviceAccount()}): one identity serving every replica of a peer service, whose calls
+     * would otherwise refuse one another at a person's share.
+     */
+    public BoundedWork create(String name, String what, int threads, int queue, boolean virtualThreads,
+            int retryAfterSeconds, Duration saturatedAfter, int perCaller, int perServiceAccount) {
         BoundedWork pool = new BoundedWork(name, what, threads, queue, virtualThreads, retryAfterSeconds, saturatedAfter,
-                perCaller, this::currentCaller);
+                perCaller, this::currentCaller, () -> currentShare(perCaller, perServiceAccount));
         pools.add(pool);
         Gauge.builder("keyline.work.active", pool, p -> p.load().active())
                 .description("Tasks running in a bounded work pool").tag("pool", name).register(registry);
@@ -97,6 +108,22 @@ public class WorkPools {
             return null;
         }
         return caller.get().subject().orElse(null);
+    }
+
+    /** The share of the request on this thread's caller. */
+    int currentShare(int perCaller, int perServiceAccount) {
+        if (perCaller == perServiceAccount || !Arc.container().requestContext().isActive()) {
+            return perCaller;
+        }
+        return caller.get().serviceAccount() ? perServiceAccount : perCaller;
+    }
+
+    /**
+     * A share that is a fraction of what it guards: {@code configured} when set, else
+     * {@code max(1, size / divisor)}. Why: a share equal to the pool let one caller hold all of it.
+     */
+    public static int fractionOf(int size, int divisor, java.util.OptionalInt configured) {
+        return configured.isPresent() ? configured.getAsInt() : Math.max(1, size / divisor);
     }
 
     static HealthCheckResponse check(BoundedWork pool) {

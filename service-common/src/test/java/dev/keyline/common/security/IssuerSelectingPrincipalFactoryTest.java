@@ -92,6 +92,17 @@ class IssuerSelectingPrincipalFactoryTest {
                 .isInstanceOf(ParseException.class);
     }
 
+    @Test
+    void aTokenWithAnEmptySubjectIsRefusedLikeOneWithout() throws Exception {
+        for (String subject : new String[] { "", " " }) {
+            String token = sign(issuerKey, subject);
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> factory.parse(token, context)).as("sub=\"%s\"", subject)
+                        .isInstanceOf(ParseException.class);
+            }
+        }
+    }
+
     private static String sign(KeyPair key, String subject) throws Exception {
         return sign(key, subject, "certificate-service");
     }

@@ -73,6 +73,12 @@ public final class TokenRules {
                 .bearer());
     }
 
+    /** An empty or blank {@code sub} (and {@code upn}) names nobody: 401 like a token without {@code sub}. */
+    public static void emptySubjectsAre401() {
+        expect401(TestTokens.mint("", readPermission()).bearer());
+        expect401(TestTokens.mint(" ", readPermission()).bearer());
+    }
+
     /** {@link UnannotatedResource}: 401 without a token, 403 with any valid one. */
     public static void unannotatedEndpointsAreDenied() {
         given().when().get(UnannotatedResource.PATH).then().statusCode(401);

@@ -124,4 +124,35 @@ class CallerShareTest {
         }
         assertThat(pool.heldBy(caller)).isEqualTo(expected);
     }
+
+    @Test
+    void aCallerWithAShareOfItsOwnHoldsThatManyAndOthersTheDefault() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (BoundedWork pool = new BoundedWork("snowflake", "sessions", 1, 8, false, 3, Duration.ofMinutes(1), 1,
+                caller::get, () -> "rotation".equals(caller.get()) ? 3 : 1)) {
+            pool.submit(() -> release.await(60, TimeUnit.SECONDS));
+            caller.set("rotation");
+            pool.submit(() -> "r1");
+            pool.submit(() -> "r2");
+            pool.submit(() -> "r3");
+            assertThat(pool.heldBy("rotation")).isEqualTo(3);
+            assertThatThrownBy(() -> pool.submit(() -> "r4")).isInstanceOf(CallerShareExceededException.class)
+                    .hasMessageContaining("You already have 3 requests");
+            caller.set("alice");
+            pool.submit(() -> "a1");
+            assertThatThrownBy(() -> pool.submit(() -> "a2")).isInstanceOf(CallerShareExceededException.class)
+                    .hasMessageContaining("You already have 1 requests");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aDefaultShareIsAFractionOfThePoolAndAtLeastOne() {
+        assertThat(WorkPools.fractionOf(16, 4, java.util.OptionalInt.empty())).isEqualTo(4);
+        assertThat(WorkPools.fractionOf(8, 2, java.util.OptionalInt.empty())).isEqualTo(4);
+        assertThat(WorkPools.fractionOf(1, 4, java.util.OptionalInt.empty())).isEqualTo(1);
+        assertThat(WorkPools.fractionOf(16, 4, java.util.OptionalInt.of(0))).as("configured: no limit").isZero();
+        assertThat(WorkPools.fractionOf(16, 4, java.util.OptionalInt.of(16))).isEqualTo(16);
+    }
 }
