@@ -1,6 +1,7 @@
 package dev.keyline.http;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,7 +29,9 @@ import io.vertx.ext.web.RoutingContext;
  * (1 MiB, the services' request size limit and the console's {@code max-body-size}), and set as the
  * routing context's body, which Quarkus REST then reads from memory (JSON entities and forms, multipart
  * uploads included). A body past that size gets 413 {@code request-too-large}, declared or counted (sent
- * chunked). A client that hangs up mid-body is logged at DEBUG: nothing was dispatched.
+ * chunked). A client that hangs up mid-body is logged at DEBUG: nothing was dispatched. The bodies being
+ * received at once are held to {@code keyline.http.max-buffered-bytes} (64 MiB) in all, a declared length
+ * counted whole from the start; past it a new body gets 503 {@code busy} with Retry-After.
  * <p>
  * Quarkus REST's non-blocking resource methods (returning {@code Uni} and the like) read their body from the
  * request itself and would see an empty body after this; the apps have no such method that takes a body.
@@ -39,6 +43,9 @@ public class RequestBodyDeadline {
 
     public static final String REQUEST_TIMEOUT = "request-timeout";
 
+    /** The same problem type as service-common's WorkRejectedException. */
+    static final String BUSY = "busy";
+
     /** The same problem type and wording as service-common's RequestSizeLimit. */
     static final String REQUEST_TOO_LARGE = "request-too-large";
 
@@ -47,6 +54,15 @@ public class RequestBodyDeadline {
 
     @ConfigProperty(name = "keyline.http.max-request-bytes", defaultValue = "1048576")
     long maxRequestBytes;
+
+    /**
+     * The bodies being received at once, in all: a body is held in memory until complete, so without a
+     * ceiling N slow clients could hold N MiB (a worker thread each bounded that before).
+     */
+    @ConfigProperty(name = "keyline.http.max-buffered-bytes", defaultValue = "64M")
+    MemorySize maxBufferedBytes;
+
+    private final AtomicLong buffered = new AtomicLong();
 
     void install(@Observes Router router) {
         // After the head limits (Integer.MIN_VALUE + 1) and service-common's declared-length check (MIN_VALUE).
@@ -62,6 +78,7 @@ public class RequestBodyDeadline {
             ctx.next();
             return;
         }
+        Reading reading = new Reading(ctx);
         if (length != null) {
             long declared;
             try {
@@ -77,52 +94,104 @@ public class RequestBodyDeadline {
                 ctx.next();
                 return;
             }
+            // A declared body is reserved whole: that is what it may take.
+            if (!reading.reserve(declared)) {
+                return;
+            }
         }
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             ctx.response().writeContinue();
         }
-        Buffer body = Buffer.buffer();
-        long[] timer = new long[1];
-        boolean[] over = new boolean[1];
-        timer[0] = ctx.vertx().setTimer(bodyTimeout.toMillis(), id -> {
-            if (request.isEnded() || over[0] || ctx.response().closed() || ctx.response().ended()) {
-                return;
+        reading.start(chunked);
+    }
+
+    /** One request's body being read: its bytes, its deadline, its share of the buffered bytes. */
+    private final class Reading {
+
+        private final RoutingContext ctx;
+        private final HttpServerRequest request;
+        private final Buffer body = Buffer.buffer();
+        private long reserved;
+        private long timer = -1;
+        private boolean finished;
+
+        Reading(RoutingContext ctx) {
+            this.ctx = ctx;
+            this.request = ctx.request();
+        }
+
+        /** Takes {@code bytes} more of the budget, or refuses the request (503 busy) and returns false. */
+        boolean reserve(long bytes) {
+            reserved += bytes;
+            if (buffered.addAndGet(bytes) <= maxBufferedBytes.asLongValue()) {
+                return true;
             }
-            over[0] = true;
-            LOG.debugf("%s %s: body not complete after %d ms (%d bytes read); answering 408", request.method(),
-                    request.path(), bodyTimeout.toMillis(), body.length());
-            long seconds = bodyTimeout.toSeconds();
-            EarlyRefusal.send(ctx, 408, REQUEST_TIMEOUT, "Request timeout",
-                    "The request body did not arrive in full within " + seconds + " seconds of the headers",
-                    "$", "body not complete within " + seconds + " s");
-        });
-        request.exceptionHandler(failure -> {
-            ctx.vertx().cancelTimer(timer[0]);
-            // The client hung up (or the stream was reset) mid-body: nothing was dispatched, nothing to answer.
-            LOG.debugf("%s %s: body not read in full (%d bytes): %s", request.method(), request.path(),
-                    body.length(), String.valueOf(failure));
-        });
-        request.handler(data -> {
-            if (over[0]) {
-                return;
+            finish();
+            LOG.debugf("%s %s: %d bytes of bodies already being read; answering 503", request.method(),
+                    request.path(), buffered.get());
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+            EarlyRefusal.send(ctx, 503, BUSY, "Busy", "This service is at its limit for request bodies being "
+                    + "received (" + maxBufferedBytes.asLongValue() + " bytes in all); nothing was changed. Retry in 5 s.",
+                    "$", "too many request bodies being received at once");
+            return false;
+        }
+
+        /** Ends the reading once: cancels the deadline and gives back the bytes reserved. */
+        boolean finish() {
+            if (finished) {
+                return false;
             }
-            body.appendBuffer(data);
-            if (body.length() > maxRequestBytes) {
-                over[0] = true;
-                ctx.vertx().cancelTimer(timer[0]);
-                tooLarge(ctx);
+            finished = true;
+            if (timer >= 0) {
+                ctx.vertx().cancelTimer(timer);
             }
-        });
-        request.endHandler(end -> {
-            if (over[0]) {
-                return;
-            }
-            ctx.vertx().cancelTimer(timer[0]);
-            request.exceptionHandler(null);
-            ctx.setBody(body);
-            ctx.next();
-        });
-        request.resume();
+            buffered.addAndGet(-reserved);
+            return true;
+        }
+
+        void start(boolean chunked) {
+            timer = ctx.vertx().setTimer(bodyTimeout.toMillis(), id -> {
+                timer = -1;
+                if (!finish() || ctx.response().closed() || ctx.response().ended()) {
+                    return;
+                }
+                LOG.debugf("%s %s: body not complete after %d ms (%d bytes read); answering 408", request.method(),
+                        request.path(), bodyTimeout.toMillis(), body.length());
+                long seconds = bodyTimeout.toSeconds();
+                EarlyRefusal.send(ctx, 408, REQUEST_TIMEOUT, "Request timeout",
+                        "The request body did not arrive in full within " + seconds + " seconds of the headers",
+                        "$", "body not complete within " + seconds + " s");
+            });
+            request.exceptionHandler(failure -> {
+                // The client hung up (or the stream was reset) mid-body: nothing was dispatched, nothing to answer.
+                if (finish()) {
+                    LOG.debugf("%s %s: body not read in full (%d bytes): %s", request.method(), request.path(),
+                            body.length(), String.valueOf(failure));
+                }
+            });
+            request.handler(data -> {
+                if (finished) {
+                    return;
+                }
+                if (chunked && !reserve(data.length())) {
+                    return;
+                }
+                body.appendBuffer(data);
+                if (body.length() > maxRequestBytes) {
+                    finish();
+                    tooLarge(ctx);
+                }
+            });
+            request.endHandler(end -> {
+                if (!finish()) {
+                    return;
+                }
+                request.exceptionHandler(null);
+                ctx.setBody(body);
+                ctx.next();
+            });
+            request.resume();
+        }
     }
 
     private void tooLarge(RoutingContext ctx) {

@@ -146,6 +146,27 @@ class RequestBodyDeadlineTest {
         }
     }
 
+    @Test
+    void bodiesPastTheBufferedBytesAre503UntilTheOthersEnd() throws IOException, InterruptedException {
+        // The test profile allows 2 MiB of bodies being received at once.
+        Socket first = startSlowPost("/body", "application/json", 1_000_000);
+        Socket second = startSlowPost("/body", "application/json", 1_000_000);
+        try (Socket third = startSlowPost("/body", "application/json", 1_000_000)) {
+            third.setSoTimeout(5_000);
+            String answer = readAll(third.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5")
+                    .contains("\"type\":\"urn:keyline:problem:busy\"");
+        } finally {
+            first.close();
+            second.close();
+        }
+        Thread.sleep(300); // the server sees the hang-ups and gives their bytes back
+        String json = "{\"name\":\"d\",\"pad\":\"" + " ".repeat(1_000_000 - 24) + "\"}";
+        assertThat(exchange("POST /body HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: "
+                + "application/json\r\nContent-Length: " + json.length() + "\r\n\r\n" + json, 5_000))
+                .startsWith("HTTP/1.1 200").endsWith("json d");
+    }
+
     /** Sends a POST's headers declaring {@code length} bytes, and one byte of the body. */
     private Socket startSlowPost(String path, String contentType, int length) throws IOException {
         Socket socket = new Socket(root.getHost(), root.getPort());
