@@ -13,6 +13,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -32,6 +33,10 @@ import io.vertx.ext.web.RoutingContext;
  * chunked). A client that hangs up mid-body is logged at DEBUG: nothing was dispatched. The bodies being
  * received at once are held to {@code keyline.http.max-buffered-bytes} (64 MiB) in all, a declared length
  * counted whole from the start; past it a new body gets 503 {@code busy} with Retry-After.
+ * <p>
+ * Over HTTP/2 a body is handed on as soon as its declared length has arrived (Vert.x' HTTP/2 request refuses
+ * the pause Quarkus REST makes once the stream's end is seen); an HTTP/2 body without {@code content-length}
+ * is not read here, and is read on a worker thread as before, with no deadline.
  * <p>
  * Quarkus REST's non-blocking resource methods (returning {@code Uni} and the like) read their body from the
  * request itself and would see an empty body after this; the apps have no such method that takes a body.
@@ -74,11 +79,18 @@ public class RequestBodyDeadline {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = length == null && request.headers().contains(HttpHeaders.TRANSFER_ENCODING,
                 HttpHeaders.CHUNKED, true);
+        boolean http2 = request.version() == HttpVersion.HTTP_2;
+        if (http2 && length == null) {
+            // Over HTTP/2 the body must be handed on before the stream's end is seen (below); without a length
+            // that moment is unknown, so such a body is left to Quarkus REST as before (see the class comment).
+            ctx.next();
+            return;
+        }
         if (request.isEnded() || ctx.getBody() != null || (length == null && !chunked)) {
             ctx.next();
             return;
         }
-        Reading reading = new Reading(ctx);
+        Reading reading = new Reading(ctx, http2);
         if (length != null) {
             long declared;
             try {
@@ -95,6 +107,7 @@ public class RequestBodyDeadline {
                 return;
             }
             // A declared body is reserved whole: that is what it may take.
+            reading.declared = declared;
             if (!reading.reserve(declared)) {
                 return;
             }
@@ -110,14 +123,17 @@ public class RequestBodyDeadline {
 
         private final RoutingContext ctx;
         private final HttpServerRequest request;
+        private final boolean http2;
+        private long declared = -1;
         private final Buffer body = Buffer.buffer();
         private long reserved;
         private long timer = -1;
         private boolean finished;
 
-        Reading(RoutingContext ctx) {
+        Reading(RoutingContext ctx, boolean http2) {
             this.ctx = ctx;
             this.request = ctx.request();
+            this.http2 = http2;
         }
 
         /** Takes {@code bytes} more of the budget, or refuses the request (503 busy) and returns false. */
@@ -180,17 +196,24 @@ public class RequestBodyDeadline {
                 if (body.length() > maxRequestBytes) {
                     finish();
                     tooLarge(ctx);
+                } else if (http2 && body.length() == declared) {
+                    // Vert.x' HTTP/2 request refuses pause() once its end is seen, and Quarkus REST pauses every
+                    // request it takes: hand the whole body on now, and leave the end (queued) unread.
+                    request.pause();
+                    dispatch();
                 }
             });
-            request.endHandler(end -> {
-                if (!finish()) {
-                    return;
-                }
-                request.exceptionHandler(null);
-                ctx.setBody(body);
-                ctx.next();
-            });
+            request.endHandler(end -> dispatch());
             request.resume();
+        }
+
+        private void dispatch() {
+            if (!finish()) {
+                return;
+            }
+            request.exceptionHandler(null);
+            ctx.setBody(body);
+            ctx.next();
         }
     }
 
