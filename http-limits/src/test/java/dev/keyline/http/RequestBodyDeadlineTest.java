@@ -128,6 +128,23 @@ class RequestBodyDeadlineTest {
     }
 
     @Test
+    void aClientWaitingFor100ContinueIsToldToSend() throws IOException {
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(5_000);
+            String json = "{\"name\":\"e\"}";
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /body HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json"
+                    + "\r\nExpect: 100-continue\r\nContent-Length: " + json.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] interim = new byte[25];
+            int n = socket.getInputStream().read(interim);
+            assertThat(new String(interim, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100 Continue");
+            out.write(json.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).contains("HTTP/1.1 200").endsWith("json e");
+        }
+    }
+
+    @Test
     void aChunkedBodyPastTheLimitIs413() throws IOException {
         try (Socket socket = new Socket(root.getHost(), root.getPort())) {
             socket.setSoTimeout(10_000);
