@@ -31,8 +31,8 @@ import io.vertx.ext.web.RoutingContext;
  * routing context's body, which Quarkus REST then reads from memory (JSON entities and forms, multipart
  * uploads included). A body past that size gets 413 {@code request-too-large}, declared or counted (sent
  * chunked). A client that hangs up mid-body is logged at DEBUG: nothing was dispatched. The bodies being
- * received at once are held to {@code keyline.http.max-buffered-bytes} (64 MiB) in all, a declared length
- * counted whole from the start; past it a new body gets 503 {@code busy} with Retry-After.
+ * received at once are held to {@code keyline.http.max-buffered-bytes} (64 MiB) in all, each body
+ * counted as its bytes arrive; past it the body that would exceed it gets 503 {@code busy} with Retry-After.
  * <p>
  * Over HTTP/2 a body is handed on as soon as its declared length has arrived (Vert.x' HTTP/2 request refuses
  * the pause Quarkus REST makes once the stream's end is seen); an HTTP/2 body without {@code content-length}
@@ -106,11 +106,9 @@ public class RequestBodyDeadline {
                 ctx.next();
                 return;
             }
-            // A declared body is reserved whole: that is what it may take.
+            // Counted as it arrives, not as declared: a large Content-Length followed by nothing costs a client
+            // nothing, and reserving it whole let anyone, before any token is checked, take the budget.
             reading.declared = declared;
-            if (!reading.reserve(declared)) {
-                return;
-            }
         }
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             ctx.response().writeContinue();
@@ -189,7 +187,7 @@ public class RequestBodyDeadline {
                 if (finished) {
                     return;
                 }
-                if (chunked && !reserve(data.length())) {
+                if (!reserve(data.length())) {
                     return;
                 }
                 body.appendBuffer(data);
