@@ -18,6 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * service logged the reader's failure as an unexpected error. Counting while the entity is read
  * keeps the body streamed (nothing is buffered here) and ends it at the ceiling with
  * {@link BodyTooLargeException}, which {@code ProblemMappers} answers as 413 problem+json.
+ * <p>
+ * http-limits' {@code RequestBodyDeadline} now reads bodies on the event loop and answers a chunked HTTP/1.1
+ * body past the ceiling itself; this stays for what it leaves to Quarkus REST (an HTTP/2 body without a length).
  */
 @Provider
 public class StreamedBodyLimit implements ReaderInterceptor {
