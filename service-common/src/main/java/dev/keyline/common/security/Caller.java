@@ -65,14 +65,19 @@ public class Caller {
     }
 
     /**
-     * Whether the caller is one of the configured service accounts ({@code keyline.security.service-accounts}):
-     * a token of the service-account issuer whose subject is configured. Such an identity serves every
-     * replica of a peer service (rotation-service's workers), so a pool may give it a larger share than a person.
+     * Whether the caller is a peer service's own identity: a holder of one of
+     * {@code keyline.security.service-permissions}, or a configured service account
+     * ({@code keyline.security.service-accounts}: a token of the service-account issuer whose subject is
+     * configured). Such an identity serves every replica of a peer service (rotation-service's workers), so a
+     * pool may give it a larger share than a person.
      */
     public boolean serviceAccount() {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
                 || accounts == null) {
             return false;
+        }
+        if (accounts.servicePermissions().orElse(java.util.List.of()).stream().anyMatch(identity::hasRole)) {
+            return true;
         }
         var issuer = accounts.serviceAccountIssuer();
         String subject = jwt.getSubject();

@@ -1,5 +1,6 @@
 package dev.keyline.common.security;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,14 @@ public interface ServiceAccountConfig {
      * authenticates but holds no permission (403 everywhere).
      */
     Map<String, ServiceAccount> serviceAccounts();
+
+    /**
+     * Permissions only a peer service's own identity holds (connection-service: {@code connections:rotate},
+     * rotation-service's): a caller holding one is served as a service account by the work pools' shares,
+     * whichever issuer its token came from (run-local's and the identity provider's tokens for
+     * rotation-service are the primary issuer's).
+     */
+    Optional<List<String>> servicePermissions();
 
     interface ServiceAccount {
         /** The token's {@code sub}, e.g. {@code system:serviceaccount:keyline:rotation-service}. */

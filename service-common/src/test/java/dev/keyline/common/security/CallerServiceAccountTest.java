@@ -2,6 +2,7 @@ package dev.keyline.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,13 +34,24 @@ class CallerServiceAccountTest {
         assertThat(anonymous.serviceAccount()).isFalse();
     }
 
-    private static Caller caller(String issuer, String subject) {
+    /**
+     * rotation-service's token from the primary issuer (run-local's, the identity provider's client credentials)
+     * holds connections:rotate: with that permission listed as a service's, it is served as a service account.
+     */
+    @Test
+    void aHolderOfAServicePermissionIsAServiceAccountFromAnyIssuer() {
+        assertThat(caller("keyline", "rotation-service", "connections:rotate").serviceAccount()).isTrue();
+        assertThat(caller("keyline", "alice", "connections:manage").serviceAccount()).isFalse();
+    }
+
+    private static Caller caller(String issuer, String subject, String... roles) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(subject);
         Caller caller = new Caller();
         caller.accounts = accounts();
-        caller.identity = QuarkusSecurityIdentity.builder().setPrincipal(new DefaultJWTCallerPrincipal(claims)).build();
+        caller.identity = QuarkusSecurityIdentity.builder().setPrincipal(new DefaultJWTCallerPrincipal(claims))
+                .addRoles(Set.of(roles)).build();
         return caller;
     }
 
@@ -53,6 +65,11 @@ class CallerServiceAccountTest {
             @Override
             public Optional<String> serviceAccountPublicKeyLocation() {
                 return Optional.empty();
+            }
+
+            @Override
+            public Optional<List<String>> servicePermissions() {
+                return Optional.of(List.of("connections:rotate"));
             }
 
             @Override

@@ -137,5 +137,10 @@ class IssuerSelectingPrincipalFactoryTest {
         public Map<String, ServiceAccount> serviceAccounts() {
             return Map.of();
         }
+
+        @Override
+        public Optional<java.util.List<String>> servicePermissions() {
+            return Optional.empty();
+        }
     }
 }
