@@ -52,9 +52,11 @@ public interface ConnectionServiceConfig {
         /**
          * The same for a configured service account ({@code keyline.security.service-accounts}, e.g.
          * rotation-service, whose credential swaps send keys): one identity for all its replicas' workers,
-         * whose swaps would refuse one another at a person's share (they are retried, but later). 0: no limit.
+         * whose swaps would refuse one another at a person's share (they are retried, but later, and a retried
+         * run may be taken over by another replica). As large as the key queue: every worker of two replicas
+         * (4 each) can check or swap a key at once. 0: no limit.
          */
-        @WithDefault("4")
+        @WithDefault("16")
         int keyTasksPerServiceAccount();
 
         /** Snowflake JDBC sessions open at once (each a login plus its statements). */

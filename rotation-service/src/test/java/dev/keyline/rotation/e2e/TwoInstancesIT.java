@@ -207,6 +207,14 @@ class TwoInstancesIT {
             owners.put(r, observer.owners(r));
         }
         System.out.println("[TwoInstancesIT] lease owners per run: " + owners);
+        owners.forEach((r, o) -> {
+            if (o.size() > 1) {
+                JsonPath taken = run(a, r);
+                // Why a run changed hands (a step's RETRY and its detail), for a failure's report.
+                System.out.println("[TwoInstancesIT] run " + r + " steps " + taken.getList("steps.step") + " "
+                        + taken.getList("steps.outcome") + " " + taken.getList("steps.detail"));
+            }
+        });
         Set<String> all = new LinkedHashSet<>();
         owners.values().forEach(all::addAll);
         assertThat(all).as("both instances executed runs (lease owners seen)").containsExactlyInAnyOrder("it-a", "it-b");
