@@ -10,8 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.Map;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.LogCapture;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.VaultEmulator;
@@ -116,27 +115,10 @@ class VaultOutageTest {
 
     @Test
     void anOutageIsLoggedOnceWhenItBeginsAndOnceWhenItEnds() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLoggerName() != null && (r.getLoggerName().startsWith("io.smallrye.health")
-                        || r.getLoggerName().startsWith("dev.keyline.common.health"))) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<LogRecord> records;
+        try (LogCapture capture = LogCapture.of(r -> r.getLoggerName().startsWith("io.smallrye.health")
+                || r.getLoggerName().startsWith("dev.keyline.common.health"))) {
+            records = capture.records();
             given().when().get(ready).then().statusCode(200);
             vault.setSealed(true);
             for (int probe = 0; probe < 3; probe++) {
@@ -145,18 +127,11 @@ class VaultOutageTest {
             vault.setSealed(false);
             given().when().get(ready).then().statusCode(200);
             given().when().get(ready).then().statusCode(200);
-        } finally {
-            root.removeHandler(capture);
         }
         // Three DOWN probes, one line naming the failed check (SmallRye's own line per probe is not written).
-        assertThat(records).extracting(r -> r.getLevel().intValue() + " " + formatted(r))
+        assertThat(records).extracting(r -> r.getLevel().intValue() + " " + LogCapture.formatted(r))
                 .hasSize(2)
                 .satisfies(lines -> assertThat(lines.get(0)).startsWith(Level.WARNING.intValue() + " readiness DOWN: vault ("))
                 .satisfies(lines -> assertThat(lines.get(1)).isEqualTo(Level.INFO.intValue() + " readiness UP"));
-    }
-
-    private static String formatted(LogRecord r) {
-        return r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
-                : String.format(r.getMessage(), r.getParameters());
     }
 }

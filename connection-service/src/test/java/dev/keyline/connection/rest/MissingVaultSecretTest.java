@@ -16,14 +16,13 @@ import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.testing.LogCapture;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
@@ -101,38 +100,19 @@ class MissingVaultSecretTest {
                 user, ConnectionFixtures.pkcs8Pem(first.getPrivate()), null, null));
         deleteSecret(id);
 
-        List<LogRecord> errors = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.SEVERE.intValue() && r.getLoggerName() != null
-                        && r.getLoggerName().startsWith("dev.keyline")) {
-                    errors.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<LogRecord> errors;
+        try (LogCapture capture = LogCapture.of(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
+                && r.getLoggerName().startsWith("dev.keyline"))) {
+            errors = capture.records();
             // Nothing cached on this replica (as on any other, or after a restart): Vault has nothing.
             given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test").then()
                     .statusCode(500).contentType("application/problem+json")
                     .body("type", equalTo("urn:keyline:problem:material-missing"))
                     .body("detail", containsString("PUT /api/v1/connections/" + id + "/credentials"))
                     .body("detail", containsString("registered in Snowflake"));
-        } finally {
-            root.removeHandler(capture);
         }
         assertThat(errors).as("one ERROR line for the missing material").hasSize(1);
-        String line = formatted(errors.get(0));
+        String line = LogCapture.formatted(errors.get(0));
         assertThat(line).contains(id).contains(PREFIX + id).contains("version 1")
                 .doesNotContain("PRIVATE KEY");
         given().when().get(metrics).then().statusCode(200).body(containsString(
@@ -202,10 +182,5 @@ class MissingVaultSecretTest {
         // The key registered in Snowflake (the one that was stored) puts it back.
         swap(id, first, 1).statusCode(200).body("details.credentialVersion", equalTo(2));
         test(id).statusCode(200).body("keyFingerprint", equalTo(Fingerprints.spkiSha256(first.getPublic())));
-    }
-
-    private static String formatted(LogRecord r) {
-        return r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
-                : String.format(r.getMessage(), r.getParameters());
     }
 }
