@@ -27,13 +27,15 @@ public final class EarlyRefusal {
     /** Sends the problem; over HTTP/1.x closes the connection once it is written, over HTTP/2 ends the stream. */
     public static void send(RoutingContext ctx, int status, String slug, String title, String detail, String field,
             String reason) {
-        String body = new JsonObject()
+        JsonObject problem = new JsonObject()
                 .put("type", "urn:keyline:problem:" + slug)
                 .put("title", title)
                 .put("status", status)
-                .put("detail", detail)
-                .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)))
-                .encode();
+                .put("detail", detail);
+        if (field != null) {
+            problem.put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)));
+        }
+        String body = problem.encode();
         var response = ctx.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
         if (ctx.request().version() == HttpVersion.HTTP_2) {

@@ -1,10 +1,16 @@
 package dev.keyline.http;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -33,6 +39,13 @@ import io.vertx.ext.web.RoutingContext;
  * chunked). A client that hangs up mid-body is logged at DEBUG: nothing was dispatched. The bodies being
  * received at once are held to {@code keyline.http.max-buffered-bytes} (64 MiB) in all, each body
  * counted as its bytes arrive; past it the body that would exceed it gets 503 {@code busy} with Retry-After.
+ * <p>
+ * Where the app says who sends a body ({@link BodySender}: the services, whose every request with a body
+ * needs a bearer token), the sender is verified from the head first, on a worker thread, while the body
+ * waits unread: a request naming nobody gets 401 {@code unauthenticated} at once and nothing of its body
+ * is held (before, a client without a token could fill the 64 MiB and make every caller's body 503 for
+ * 30 s); and one sender's bodies hold at most {@code keyline.http.max-buffered-bytes-per-caller} (a
+ * quarter of the whole by default) at once, so one caller's slow bodies leave the rest to the others.
  * <p>
  * Over HTTP/2 a body is handed on as soon as its declared length has arrived (Vert.x' HTTP/2 request refuses
  * the pause Quarkus REST makes once the stream's end is seen); an HTTP/2 body without {@code content-length}
@@ -67,7 +80,29 @@ public class RequestBodyDeadline {
     @ConfigProperty(name = "keyline.http.max-buffered-bytes", defaultValue = "64M")
     MemorySize maxBufferedBytes;
 
+    /**
+     * One sender's share of {@code max-buffered-bytes}: a quarter of it when not set, and never less than
+     * {@code max-request-bytes}.
+     */
+    @ConfigProperty(name = "keyline.http.max-buffered-bytes-per-caller")
+    Optional<MemorySize> maxBufferedBytesPerCaller;
+
+    @Inject
+    Instance<BodySender> senders;
+
     private final AtomicLong buffered = new AtomicLong();
+    /** Bytes held per verified sender; an entry lives while its sender has a body being received. */
+    private final Map<String, Long> bufferedBySender = new ConcurrentHashMap<>();
+    private BodySender sender;
+    private long perSender;
+
+    @PostConstruct
+    void init() {
+        sender = senders.isResolvable() ? senders.get() : null;
+        // Never less than one body of the largest size: a smaller share would refuse it to everyone.
+        perSender = Math.max(maxRequestBytes, maxBufferedBytesPerCaller.map(MemorySize::asLongValue)
+                .orElse(maxBufferedBytes.asLongValue() / 4));
+    }
 
     void install(@Observes Router router) {
         // After the head limits (Integer.MIN_VALUE + 1) and service-common's declared-length check (MIN_VALUE).
@@ -110,10 +145,27 @@ public class RequestBodyDeadline {
             // nothing, and reserving it whole let anyone, before any token is checked, take the budget.
             reading.declared = declared;
         }
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            ctx.response().writeContinue();
+        if (sender == null) {
+            reading.start(chunked);
+            return;
         }
-        reading.start(chunked);
+        // The body stays unread (paused: TCP's window pushes back on the client) while the head is checked.
+        request.pause();
+        ctx.vertx().executeBlocking(() -> sender.verify(request.headers()), false).onComplete(verified -> {
+            if (ctx.response().closed() || ctx.response().ended()) {
+                return; // the client hung up meanwhile
+            }
+            if (verified.failed() || verified.result().isEmpty()) {
+                if (verified.failed()) {
+                    LOG.debugf("%s %s: verifying the sender failed: %s", request.method(), request.path(),
+                            String.valueOf(verified.cause()));
+                }
+                unauthenticated(ctx);
+                return;
+            }
+            reading.sender = verified.result().get();
+            reading.start(chunked);
+        });
     }
 
     /** One request's body being read: its bytes, its deadline, its share of the buffered bytes. */
@@ -123,6 +175,7 @@ public class RequestBodyDeadline {
         private final HttpServerRequest request;
         private final boolean http2;
         private long declared = -1;
+        private String sender;
         private final Buffer body = Buffer.buffer();
         private long reserved;
         private long timer = -1;
@@ -137,16 +190,26 @@ public class RequestBodyDeadline {
         /** Takes {@code bytes} more of the budget, or refuses the request (503 busy) and returns false. */
         boolean reserve(long bytes) {
             reserved += bytes;
-            if (buffered.addAndGet(bytes) <= maxBufferedBytes.asLongValue()) {
+            long all = buffered.addAndGet(bytes);
+            long mine = sender == null ? 0 : bufferedBySender.merge(sender, bytes, Long::sum);
+            if (all <= maxBufferedBytes.asLongValue() && mine <= perSender) {
                 return true;
             }
             finish();
-            LOG.debugf("%s %s: %d bytes of bodies already being read; answering 503", request.method(),
-                    request.path(), buffered.get());
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-            EarlyRefusal.send(ctx, 503, BUSY, "Busy", "This service is at its limit for request bodies being "
-                    + "received (" + maxBufferedBytes.asLongValue() + " bytes in all); nothing was changed. Retry in 5 s.",
-                    "$", "too many request bodies being received at once");
+            if (mine > perSender) {
+                LOG.debugf("%s %s: the sender's bodies would hold %d bytes; answering 503", request.method(),
+                        request.path(), mine);
+                EarlyRefusal.send(ctx, 503, BUSY, "Busy", "Your request bodies being received at once have reached "
+                        + "your share (" + perSender + " bytes); nothing was changed. Retry in 5 s, or when your "
+                        + "other uploads have arrived.", "$", "too many of your request bodies being received at once");
+            } else {
+                LOG.debugf("%s %s: %d bytes of bodies already being read; answering 503", request.method(),
+                        request.path(), all);
+                EarlyRefusal.send(ctx, 503, BUSY, "Busy", "This service is at its limit for request bodies being "
+                        + "received (" + maxBufferedBytes.asLongValue() + " bytes in all); nothing was changed. "
+                        + "Retry in 5 s.", "$", "too many request bodies being received at once");
+            }
             return false;
         }
 
@@ -160,10 +223,16 @@ public class RequestBodyDeadline {
                 ctx.vertx().cancelTimer(timer);
             }
             buffered.addAndGet(-reserved);
+            if (sender != null && reserved > 0) {
+                bufferedBySender.computeIfPresent(sender, (who, held) -> held - reserved <= 0 ? null : held - reserved);
+            }
             return true;
         }
 
         void start(boolean chunked) {
+            if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+                ctx.response().writeContinue(); // only now: a refused sender is never asked for its body
+            }
             timer = ctx.vertx().setTimer(bodyTimeout.toMillis(), id -> {
                 timer = -1;
                 if (!finish() || ctx.response().closed() || ctx.response().ended()) {
@@ -213,6 +282,13 @@ public class RequestBodyDeadline {
             ctx.setBody(body);
             ctx.next();
         }
+    }
+
+    /** The services' own 401, sent before the body is read (the body is drained, then the connection closed). */
+    private static void unauthenticated(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        EarlyRefusal.send(ctx, 401, "unauthenticated", "Unauthenticated", "A valid bearer token is required", null,
+                null);
     }
 
     private void tooLarge(RoutingContext ctx) {

@@ -2,13 +2,11 @@ package dev.keyline.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -217,40 +215,19 @@ class RequestBodyDeadlineTest {
         }
     }
 
-    /** Sends a POST's headers declaring {@code length} bytes, and one byte of the body. */
     private Socket startSlowPost(String path, String contentType, int length) throws IOException {
-        return startSlowPost(path, contentType, length, 1);
+        return RawHttp.of(root).startSlowPost(path, contentType, length);
     }
 
-    /** Sends a POST's headers declaring {@code length} bytes, and the first {@code sent} bytes of the body. */
     private Socket startSlowPost(String path, String contentType, int length, int sent) throws IOException {
-        Socket socket = new Socket(root.getHost(), root.getPort());
-        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                + contentType + "\r\nContent-Length: " + length + "\r\n\r\n{" + " ".repeat(sent - 1))
-                .getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        return socket;
+        return RawHttp.of(root).startSlowPost(path, contentType, length, sent, "");
     }
 
     private String exchange(String request, int timeoutMillis) throws IOException {
-        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
-            socket.setSoTimeout(timeoutMillis);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return readAll(socket.getInputStream());
-        }
+        return RawHttp.of(root).exchange(request, timeoutMillis);
     }
 
-    /** Everything until the server closes the connection (a timeout keeps what arrived). */
     private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                answer.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException | SocketException ended) {
-            // keep what arrived
-        }
-        return answer.toString(StandardCharsets.UTF_8);
+        return RawHttp.readAll(in);
     }
 }

@@ -52,6 +52,11 @@ class ServiceAccountTokenTest {
         given().header("Authorization", rotator).when().get(one).then().statusCode(200);
         given().header("Authorization", rotator).when().post(one + "/test").then().statusCode(200);
         given().header("Authorization", rotator).when().get(one + "/key-slots").then().statusCode(200);
+        // A request with a body: its sender is verified before the body is read (http-limits), by this issuer too.
+        given().header("Authorization", rotator).contentType("application/json")
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(ConnectionFixtures.newKey().getPrivate())))
+                .when().post(one + "/credentials/test").then().statusCode(422)
+                .body("type", equalTo("urn:keyline:problem:credential-login-failed"));
 
         given().header("Authorization", rotator).when().get(BASE).then().statusCode(403)
                 .body("type", equalTo("urn:keyline:problem:forbidden"));

@@ -19,7 +19,7 @@ class RefusedRequestUrisTest {
 
     @Test
     void refusalsShareOneUriLabel() {
-        for (String status : new String[] { "405", "413", "414", "431" }) {
+        for (String status : new String[] { "401", "405", "408", "413", "414", "431" }) {
             Timer timer = request(status, "/zzz" + "z".repeat(4000));
             assertThat(timer.getId().getTag("uri")).as(status).isEqualTo(RefusedRequestUris.LABEL);
             assertThat(timer.getId().getTag("status")).isEqualTo(status);

@@ -1,0 +1,23 @@
+package dev.keyline.http;
+
+import java.util.Optional;
+
+import io.vertx.core.MultiMap;
+
+/**
+ * Who sends a request body, told from the request's head before {@link RequestBodyDeadline} reads the
+ * body. An app that authenticates every request with a body provides one bean of this type: a request
+ * whose head names nobody it accepts is refused (401) before a byte of its body is held, and the bodies
+ * being received at once are shared out per sender ({@code keyline.http.max-buffered-bytes-per-caller}),
+ * so neither an anonymous client nor one caller can take the whole buffered-bytes budget. Without such a
+ * bean (the console: its sign-in forms have no token yet) the budget is shared by all requests.
+ */
+public interface BodySender {
+
+    /**
+     * The verified name of the caller sending a request with these headers, or empty when the head carries
+     * no credentials the app accepts. Runs on a worker thread: verifying may block (a key set fetched from
+     * the identity provider). Must not throw for bad credentials.
+     */
+    Optional<String> verify(MultiMap headers);
+}
