@@ -64,9 +64,6 @@ public class RequestBodyDeadline {
     /** The same problem type as service-common's WorkRejectedException. */
     static final String BUSY = "busy";
 
-    /** The same problem type and wording as service-common's RequestSizeLimit. */
-    static final String REQUEST_TOO_LARGE = "request-too-large";
-
     @ConfigProperty(name = "keyline.http.body-timeout", defaultValue = "30s")
     Duration bodyTimeout;
 
@@ -105,7 +102,7 @@ public class RequestBodyDeadline {
     }
 
     void install(@Observes Router router) {
-        // After the head limits (Integer.MIN_VALUE + 1) and service-common's declared-length check (MIN_VALUE).
+        // After the head limits (Integer.MIN_VALUE + 1): a head past them is refused before its length is looked at.
         router.route().order(Integer.MIN_VALUE + 2).handler(this::read);
     }
 
@@ -292,8 +289,6 @@ public class RequestBodyDeadline {
     }
 
     private void tooLarge(RoutingContext ctx) {
-        EarlyRefusal.send(ctx, 413, REQUEST_TOO_LARGE, "Request too large",
-                "The request body is larger than " + maxRequestBytes + " bytes", "$",
-                "body larger than " + maxRequestBytes + " bytes");
+        RequestTooLarge.send(ctx, maxRequestBytes);
     }
 }

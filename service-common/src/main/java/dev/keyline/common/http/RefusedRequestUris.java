@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * One {@code uri} label, {@code REFUSED}, for requests refused before any route matched them: 414 and 431
- * (http-limits' {@code RequestHeadLimit}, or Vert.x past its backstop), 413 ({@link RequestSizeLimit}), 401
+ * (http-limits' {@code RequestHeadLimit}, or Vert.x past its backstop), 413, 401
  * and 408 (http-limits' {@code RequestBodyDeadline}: a body without a valid token, or not in full in time;
  * a 401 of a resource is labelled the same, which costs nothing worth knowing) and
  * 405 (a method the path does not have: RESTEasy answers it before a route, and so its template, is chosen;

@@ -12,8 +12,8 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The same ceiling as {@link RequestSizeLimit} for a body that declares no length (sent chunked).
- * {@link RequestSizeLimit} can only read {@code Content-Length}; without it the body was cut off by
+ * The same ceiling as http-limits' declared-length check for a body that declares no length (sent chunked).
+ * That check can only read {@code Content-Length}; without it the body was cut off by
  * Vert.x' hard limit ({@code quarkus.http.limits.max-body-size}) with an empty 413, and the
  * service logged the reader's failure as an unexpected error. Counting while the entity is read
  * keeps the body streamed (nothing is buffered here) and ends it at the ceiling with

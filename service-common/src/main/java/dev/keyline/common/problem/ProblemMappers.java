@@ -31,8 +31,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.keyline.common.http.RequestSizeLimit;
 import dev.keyline.common.http.StreamedBodyLimit;
+import dev.keyline.http.RequestTooLarge;
 import dev.keyline.keys.KeyMaterialException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -71,14 +71,14 @@ public class ProblemMappers {
     }
 
     private static Response tooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
-        return tooLarge(RequestSizeLimit.detail(e.limit()), RequestSizeLimit.reason(e.limit()), uri);
+        return tooLarge(RequestTooLarge.detail(e.limit()), RequestTooLarge.reason(e.limit()), uri);
     }
 
     /** Every oversized body gets the same problem type, whichever limit stopped it. */
     private static Response tooLarge(String detail, String reason, UriInfo uri) {
         // The rest of the body is never read: the connection cannot carry another request.
         return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
-                .entity(new Problem(Problem.type(RequestSizeLimit.TYPE), RequestSizeLimit.TITLE, 413, detail,
+                .entity(new Problem(Problem.type(RequestTooLarge.TYPE), RequestTooLarge.TITLE, 413, detail,
                         path(uri), List.of(new FieldError("$", reason))))
                 .build();
     }

@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.Test;
 
-import dev.keyline.common.http.RequestSizeLimit;
+import dev.keyline.http.RequestTooLarge;
 
 /**
  * A chunked multipart upload over Quarkus REST's limit ends in a plain 413 WebApplicationException;
@@ -24,8 +24,8 @@ class TooLargeMappingTest {
         assertThat(r.getMediaType().toString()).isEqualTo(Problem.MEDIA_TYPE);
         assertThat(r.getHeaderString("Connection")).isEqualTo("close");
         Problem p = (Problem) r.getEntity();
-        assertThat(p.type()).isEqualTo(Problem.type(RequestSizeLimit.TYPE));
-        assertThat(p.title()).isEqualTo(RequestSizeLimit.TITLE);
+        assertThat(p.type()).isEqualTo(Problem.type(RequestTooLarge.TYPE));
+        assertThat(p.title()).isEqualTo(RequestTooLarge.TITLE);
         assertThat(p.errors()).extracting(FieldError::field).containsExactly("$");
     }
 
