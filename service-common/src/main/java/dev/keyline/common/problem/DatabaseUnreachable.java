@@ -2,6 +2,8 @@ package dev.keyline.common.problem;
 
 import java.sql.SQLException;
 
+import dev.keyline.common.logging.FailureText;
+
 /**
  * Tells a failure to get a PostgreSQL connection at all (the server down or refusing, its connection
  * slots used up, the pool's acquisition timeout) from a statement that failed: the first is the
@@ -30,11 +32,7 @@ final class DatabaseUnreachable {
         if (sql == null) {
             return failure.getClass().getName();
         }
-        String message = sql.getMessage() == null ? "" : sql.getMessage().replaceAll("\\s+", " ").strip();
-        if (message.length() > 200) {
-            message = message.substring(0, 200) + "…";
-        }
-        return (sql.getSQLState() == null ? "" : sql.getSQLState() + " ") + message;
+        return (sql.getSQLState() == null ? "" : sql.getSQLState() + " ") + FailureText.message(sql);
     }
 
     private static SQLException cause(Throwable failure) {

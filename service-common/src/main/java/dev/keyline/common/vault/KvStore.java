@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.logging.FailureText;
+
 import dev.keyline.common.tracing.Spans;
 import io.opentelemetry.api.trace.SpanKind;
 
@@ -189,12 +191,6 @@ public class KvStore {
 
     /** "SimpleName: message", the message cut at 200 characters. */
     static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null || message.isBlank()) {
-            return cause.getClass().getSimpleName();
-        }
-        String oneLine = message.replaceAll("\\s+", " ").strip();
-        return cause.getClass().getSimpleName() + ": "
-                + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine);
+        return FailureText.of(cause);
     }
 }
