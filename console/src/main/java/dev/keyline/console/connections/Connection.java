@@ -30,6 +30,11 @@ public record Connection(String id, String name, String description, Integer tim
         return details != null && "snowflake".equals(details.type());
     }
 
+    /** A Snowflake connection that manages other users' keys: one another connection may name as its key admin. */
+    public boolean keyAdmin() {
+        return snowflake() && details.managesUsers() != null && !details.managesUsers().isEmpty();
+    }
+
     public boolean api() {
         return details != null && "api".equals(details.type());
     }

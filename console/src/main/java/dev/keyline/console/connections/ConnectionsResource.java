@@ -135,7 +135,8 @@ public class ConnectionsResource {
         static native TemplateInstance form(ConnectionForm form, FormErrors errors, String[] fields,
                 List<Connection> keyAdmins);
 
-        static native TemplateInstance detail(Connection connection, String certificateName, Slots slots,
+        static native TemplateInstance detail(Connection connection, String certificateName, String keyAdminName,
+                Slots slots,
                 Problem slotsProblem, TestOutcome test, Problem rotationProblem, String created,
                 ApiRequestForm request, FormErrors requestErrors, TestOutcome requestResult);
 
@@ -182,7 +183,7 @@ public class ConnectionsResource {
     @GET
     @Path("new")
     public String newForm() {
-        return Templates.form(ConnectionForm.empty(), FormErrors.none(), FIELDS, keyAdmins()).render();
+        return Templates.form(ConnectionForm.empty(), FormErrors.none(), FIELDS, keyAdmins(null)).render();
     }
 
     @POST
@@ -269,8 +270,8 @@ public class ConnectionsResource {
         if (c.api()) {
             return apiFormPage(id.toString(), r.etag().orElse(""), ApiConnectorForm.of(c), FormErrors.none());
         }
-        return Templates.edit(c, r.etag().orElse(""), ConnectionForm.of(c), FormErrors.none(), FIELDS, keyAdmins())
-                .render();
+        return Templates.edit(c, r.etag().orElse(""), ConnectionForm.of(c), FormErrors.none(), FIELDS,
+                keyAdmins(c.details().keyAdminConnectionId())).render();
     }
 
     @POST
@@ -334,7 +335,7 @@ public class ConnectionsResource {
         }
         return Response.status(problem.status() >= 400 ? problem.status() : 400)
                 .entity(Templates.edit(current, etag == null ? "" : etag, form, FormErrors.of(problem, ALIASES), FIELDS,
-                        keyAdmins()).render())
+                        keyAdmins(form.keyAdminConnectionId())).render())
                 .build();
     }
 
@@ -437,6 +438,14 @@ public class ConnectionsResource {
                 // the id stays: the link still works once certificate-service is back
             }
         }
+        String keyAdminName = null;
+        if (c.snowflake() && c.details().keyAdminConnectionId() != null) {
+            keyAdminName = c.details().keyAdminConnectionId();
+            ApiResponse admin = services.connections().get("/api/v1/connections/" + keyAdminName, user.token());
+            if (admin.ok()) {
+                keyAdminName = admin.body().path("name").asText(keyAdminName);
+            } // else the id stays (the caller may not read it): the link says what the service would
+        }
         Slots slots = null;
         Problem slotsProblem = null;
         if (c.snowflake()) {
@@ -450,7 +459,7 @@ public class ConnectionsResource {
         FormErrors requestErrors = requestResult != null && requestResult.problem() != null
                 ? FormErrors.of(requestResult.problem())
                 : FormErrors.none();
-        return Templates.detail(c, certificateName, slots, slotsProblem, test, rotationProblem, created,
+        return Templates.detail(c, certificateName, keyAdminName, slots, slotsProblem, test, rotationProblem, created,
                 request == null ? ApiRequestForm.empty() : request, requestErrors, requestResult).render();
     }
 
@@ -512,7 +521,8 @@ public class ConnectionsResource {
 
     private Response reshow(ConnectionForm form, Problem problem) {
         return Response.status(problem.status() >= 400 ? problem.status() : 400)
-                .entity(Templates.form(form, FormErrors.of(problem, ALIASES), FIELDS, keyAdmins()).render()).build();
+                .entity(Templates.form(form, FormErrors.of(problem, ALIASES), FIELDS,
+                        keyAdmins(form.keyAdminConnectionId())).render()).build();
     }
 
     private List<Connection> listConnections() {
@@ -522,13 +532,21 @@ public class ConnectionsResource {
         return list;
     }
 
-    /** Snowflake connections that may serve as another's key admin (the form's select). */
-    private List<Connection> keyAdmins() {
+    /**
+     * The form's select: the key-admin connections (those that manage users: connection-service refuses any
+     * other as a key admin), and the one the form names already if it is not one, so that an edit never changes
+     * it unasked.
+     */
+    private List<Connection> keyAdmins(String selected) {
         try {
-            return listConnections().stream().filter(Connection::snowflake).toList();
+            return keyAdminChoices(listConnections(), selected);
         } catch (RuntimeException e) {
             return List.of();
         }
+    }
+
+    static List<Connection> keyAdminChoices(List<Connection> connections, String selected) {
+        return connections.stream().filter(c -> c.keyAdmin() || c.id().equals(selected) && c.snowflake()).toList();
     }
 
     private static String blankToNull(String s) {

@@ -3,14 +3,14 @@ package dev.keyline.console.rotations;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 
 import io.quarkus.qute.TemplateData;
 
 /**
  * The runs list's filters and page, as the console's own query string and as rotation-service's.
- * Only values of the expected shape are passed on (a connection id that is no UUID, or an unknown
- * state, is dropped rather than sent), so a hand-edited URL cannot smuggle other parameters.
+ * The filters are passed on as given (each value URL-encoded, so a hand-edited URL cannot smuggle other
+ * parameters) for rotation-service to judge: a connection id that is no UUID or an unknown state gets its
+ * 400 naming the parameter, shown above the list, instead of being dropped for a list of every run.
  */
 @TemplateData
 public record RunFilter(String connectionId, String state, int page, int size) {
@@ -22,15 +22,8 @@ public record RunFilter(String connectionId, String state, int page, int size) {
     static final int DEFAULT_SIZE = 20;
 
     public static RunFilter of(String connectionId, String state, Integer page, Integer size) {
-        String id = null;
-        if (connectionId != null && !connectionId.isBlank()) {
-            try {
-                id = UUID.fromString(connectionId.strip()).toString();
-            } catch (IllegalArgumentException e) {
-                id = null;
-            }
-        }
-        String s = state != null && STATES.contains(state) ? state : null;
+        String id = connectionId == null || connectionId.isBlank() ? null : connectionId.strip();
+        String s = state == null || state.isBlank() ? null : state.strip();
         int p = page == null || page < 0 ? 0 : page;
         int z = size == null || size < 1 || size > 200 ? DEFAULT_SIZE : size;
         return new RunFilter(id, s, p, z);

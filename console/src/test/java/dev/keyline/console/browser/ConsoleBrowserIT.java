@@ -248,6 +248,7 @@ class ConsoleBrowserIT {
         assertThat(await(d -> d.findElement(By.id("created"))).getText()).contains("first login worked");
         assertThat(browser.getPageSource()).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
         assertThat(browser.findElement(By.id("key-slots")).getText()).contains("stored key");
+        assertThat(browser.findElement(By.id("key-admin")).getText()).isEqualTo("acme-key-admin");
 
         browser.findElement(By.id("test")).click();
         WebElement result = await(d -> d.findElement(By.id("test-result")));
@@ -314,6 +315,10 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("role")).sendKeys("LOADER");
         browser.findElement(By.id("warehouse")).sendKeys("COMPUTE_WH");
         browser.findElement(By.id("generateKeyPair")).click();
+        // Only connections that manage users are offered as key admins, not orders-loader (created above).
+        assertThat(new Select(browser.findElement(By.id("keyAdminConnectionId"))).getOptions())
+                .extracting(WebElement::getText).anyMatch(t -> t.startsWith("acme-key-admin"))
+                .noneMatch(t -> t.startsWith("orders-loader"));
         new Select(browser.findElement(By.id("keyAdminConnectionId"))).selectByValue(keyAdminConnectionId);
         browser.findElement(By.id("save")).click();
 
@@ -403,6 +408,15 @@ class ConsoleBrowserIT {
             assertThat(runs).contains(runId).contains("CLOSED").doesNotContain("DONE");
             assertThat(browser.findElement(By.id("runs-range")).getText()).contains("of 1");
             Browser.screenshot(browser, "runs-filtered");
+
+            // A hand-edited filter is judged by rotation-service and shown, not dropped for a list of every run.
+            browser.get(stack.console.url() + "/rotations?state=BOGUS");
+            assertThat(await(d -> d.findElement(By.id("runs-problem"))).getText()).contains("state");
+            assertThat(browser.findElements(By.cssSelector("#runs tbody tr"))).isEmpty();
+            // So is an id that is no UUID in a link: a page that says so.
+            browser.get(stack.console.url() + "/connections/not-a-uuid");
+            assertThat(await(d -> d.findElement(By.tagName("h1"))).getText()).isEqualTo("No such page");
+            assertThat(browser.findElement(By.className("problem")).getText()).contains("/connections/not-a-uuid");
         } finally {
             stack.snowflake.unsetKeySlot(ACCOUNT, "SVC_ORDERS", 1);
         }
