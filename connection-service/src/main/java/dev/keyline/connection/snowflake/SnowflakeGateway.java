@@ -464,9 +464,20 @@ public class SnowflakeGateway {
         if (kind == SnowflakeFailure.Kind.UNREACHABLE) {
             message = "Cannot reach Snowflake at " + login.endpoint().url() + ": " + unreachableReason(e, message);
         }
-        LOG.debugf("Snowflake operation for %s/%s failed: %s (code %s, SQLState %s)", login.account(), login.user(),
-                kind, code, e.getSQLState());
+        // One line per failed operation, with what the driver's own SEVERE lines lacked (which account, user and
+        // endpoint; the class of failure): a refusal is the connection's configuration (INFO: the caller gets it
+        // as a 4xx), the rest is Snowflake or the way to it (WARN). The driver's lines are off (application.properties).
+        LOG.logf(userFixable(kind) ? Logger.Level.INFO : Logger.Level.WARN,
+                "Snowflake failed for user %s of account %s at %s: %s (code %s, SQLState %s): %s", login.user(),
+                login.account(), login.endpoint().url(), kind, code, e.getSQLState(), message);
         return new SnowflakeFailure(kind, code, e.getSQLState(), message);
+    }
+
+    private static boolean userFixable(SnowflakeFailure.Kind kind) {
+        return switch (kind) {
+            case JWT_REJECTED, ROLE_NOT_GRANTED, INSUFFICIENT_PRIVILEGES, OBJECT_NOT_FOUND -> true;
+            case TIMEOUT, UNREACHABLE, OTHER -> false;
+        };
     }
 
     private static String unreachableReason(SQLException e, String message) {

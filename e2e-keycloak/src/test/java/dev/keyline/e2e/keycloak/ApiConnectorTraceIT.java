@@ -128,7 +128,7 @@ class ApiConnectorTraceIT {
         String id = stack.createConnection(alice, stack.snowflakeConnectionBody("log-line", user, "LOADER",
                 key.getPrivate(), null));
         // The key is no longer registered at Snowflake: the login on the session pool fails, and
-        // connection-service logs that failure (at DEBUG) on the pool's thread.
+        // connection-service logs that failure (at INFO) on the pool's thread.
         stack.snowflake.unsetKeySlot(KeycloakStack.ACCOUNT, user, 1);
         stack.snowflake.unsetKeySlot(KeycloakStack.ACCOUNT, user, 2);
 
@@ -138,7 +138,7 @@ class ApiConnectorTraceIT {
                 .body("type", equalTo("urn:keyline:problem:snowflake-jwt-rejected"));
 
         JsonNode poolLine = awaitLine("connection-service", l -> l.path("message").asText()
-                .matches("(?i)Snowflake operation for [^ ]*/" + user + " failed.*"));
+                .matches("(?i)Snowflake failed for user " + user + " of account .*JWT_REJECTED.*"));
         // CallerLogContext's line, the request's first: "POST <path>".
         JsonNode requestLine = awaitLine("connection-service", l -> l.path("message").asText().startsWith("POST ")
                 && l.path("message").asText().endsWith("connections/" + id + "/test"));
