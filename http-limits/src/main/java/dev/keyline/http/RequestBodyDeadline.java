@@ -49,7 +49,8 @@ import io.vertx.ext.web.RoutingContext;
  * <p>
  * Over HTTP/2 a body is handed on as soon as its declared length has arrived (Vert.x' HTTP/2 request refuses
  * the pause Quarkus REST makes once the stream's end is seen); an HTTP/2 body without {@code content-length}
- * is not read here, and is read on a worker thread as before, with no deadline.
+ * is not read here, and is read on a worker thread as before, with no deadline: the apps therefore serve their
+ * API ports over HTTP/1.1 only ({@code quarkus.http.http2=false}).
  * <p>
  * Quarkus REST's non-blocking resource methods (returning {@code Uni} and the like) read their body from the
  * request itself and would see an empty body after this; the apps have no such method that takes a body.
