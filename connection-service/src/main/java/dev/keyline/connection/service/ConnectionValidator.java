@@ -216,7 +216,7 @@ public class ConnectionValidator {
             normalised = PemText.normalize(pem, "PRIVATE KEY");
         } catch (KeyMaterialException e) {
             String field = switch (e.reason()) {
-                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> passField;
+                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED, KEY_NOT_ENCRYPTED -> passField;
                 default -> keyField;
             };
             throw invalidKey(field, e.getMessage());
@@ -232,7 +232,7 @@ public class ConnectionValidator {
         keyLimits.sizeRefusal(parsed).ifPresent(reason -> {
             throw invalidKey(keyField, reason);
         });
-        // A passphrase for an unencrypted key decrypts nothing: it is not stored.
+        // A passphrase with an unencrypted key was refused above unless blank (none): it is not stored.
         return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
     }
 
