@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -38,7 +39,9 @@ import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.problem.Violations;
 import dev.keyline.common.security.Caller;
 import dev.keyline.connection.ApiCallResult;
 import dev.keyline.connection.Catalog;
@@ -105,11 +108,15 @@ public class ConnectionResource {
     @Inject
     Caller caller;
 
+    @Inject
+    Validator validator;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
     @Operation(summary = "Create a connection; Snowflake connections report how a first login went (testLogin)")
-    public Response create(@Valid @NotNull ConnectionRequest request, UriInfo uri) {
+    public Response create(@NotNull ConnectionRequest request, UriInfo uri) {
+        refuseInvalid(null, request);
         ConnectionService.Created created = audited("connection.create", null, () -> connections.create(request.toDraft()));
         ConnectionEntity e = created.connection();
         URI location = uri.getBaseUriBuilder().path("api/v1/connections").path(e.id.toString()).build();
@@ -154,7 +161,8 @@ public class ConnectionResource {
     @Operation(summary = "Replace name, description, timeout and details except the key (If-Match: the ETag read; 428 without it). "
             + "Changing account, host or user needs the stored key again in details.privateKey")
     public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
-            @Valid @NotNull ConnectionRequest request) {
+            @NotNull ConnectionRequest request) {
+        refuseInvalid(id, request);
         long expected = IfMatch.required(ifMatch);
         ConnectionService.Replaced replaced = audited("connection.update", id,
                 () -> connections.replaceAndTryLogin(id, request.toDraft(), expected));
@@ -304,6 +312,19 @@ public class ConnectionResource {
     @Operation(summary = "Log in with a candidate private key without storing it (422 when Snowflake rejects it)")
     public TestResult testCandidateKey(@PathParam("id") UUID id, @Valid @NotNull CandidateKeyRequest request) {
         return credentials.check(id, request.privateKey(), request.privateKeyPassphrase());
+    }
+
+    /**
+     * A create's or replace's body is checked here rather than with {@code @Valid}, which answered its
+     * violations alone: a blank name hid a bad account or key until the next attempt. With any violation
+     * the service's own checks run too and one 400 names every bad field (nothing is stored, and, as
+     * for {@code @Valid} before, it is not audited: nothing was attempted).
+     */
+    private void refuseInvalid(UUID id, ConnectionRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            connections.refuse(id, request.details() == null ? null : request.toDraft(), violations);
+        }
     }
 
     private static EntityTag etag(ConnectionEntity e) {

@@ -117,6 +117,51 @@ class ConnectionBadInputTest {
     }
 
     /**
+     * A blank name was answered alone (bean validation ran first and stopped the request), so the bad
+     * account, key, warehouse and key-admin reference showed only at the next attempts: one 400 names
+     * them all, each field once, in field order, on create and on replace.
+     */
+    @Test
+    void everyBadFieldIsNamedAtOnce() {
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody("  ", "svc_all", "hello world", null,
+                java.util.UUID.randomUUID().toString());
+        ConnectionFixtures.details(body).put("account", "xy12345.snowflakecomputing.com");
+        ConnectionFixtures.details(body).put("warehouse", "WH\u0007");
+        int secrets = vault.secretPaths("secret").size();
+        int logins = snowflake.logins().size();
+        java.util.List<String> fields = java.util.List.of("details.account", "details.keyAdminConnectionId",
+                "details.privateKey", "details.warehouse", "name");
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:invalid-request"))
+                .body("errors.field", org.hamcrest.Matchers.contains(fields.toArray()))
+                .body("errors.find { it.field == 'name' }.reason", equalTo("must not be blank"))
+                .body("errors.find { it.field == 'details.privateKey' }.reason",
+                        org.hamcrest.Matchers.containsString("PEM"))
+                .body("errors.find { it.field == 'details.keyAdminConnectionId' }.reason", equalTo("no connection has this id"));
+
+        // Replace: the same, with or without If-Match (the body's problems come first, as before), and a
+        // value refused by bean validation (an account over 255 characters) is not refused twice.
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_ALL", KEY.getPublic());
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("all"), user,
+                ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null));
+        secrets = vault.secretPaths("secret").size();
+        logins = snowflake.logins().size();
+        given().header("Authorization", MANAGER).header("If-Match", ConnectionFixtures.etag(id))
+                .contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.contains(fields.toArray()));
+        ConnectionFixtures.details(body).put("account", "x".repeat(300));
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().put(BASE + "/" + id)
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.contains(fields.toArray()))
+                .body("errors.find { it.field == 'details.account' }.reason", equalTo("size must be between 0 and 255"));
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
+        assertThat(snowflake.logins()).hasSize(logins);
+    }
+
+    /**
      * A passphrase sent with a key that is not encrypted was accepted and dropped: the caller could
      * believe the key protected, or the passphrase checked. Refused on the passphrase field (as Python's
      * cryptography refuses it) on create, credential swap and candidate test, never echoing either; an
