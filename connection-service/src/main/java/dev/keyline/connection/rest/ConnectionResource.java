@@ -1,6 +1,7 @@
 package dev.keyline.connection.rest;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -196,7 +197,14 @@ public class ConnectionResource {
     @RolesAllowed(Permissions.USE)
     @Operation(summary = "Call a path under an API connector's baseUrl through certificate-service's exchange "
             + "(presenting its certificate, with your token: needs your certificates:use there too)")
-    public ApiCallResult request(@PathParam("id") UUID id, @Valid @NotNull ApiCallRequest request) {
+    public ApiCallResult request(@PathParam("id") UUID id, @NotNull ApiCallRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            List<FieldError> errors = new ArrayList<>(violations);
+            ApiCalls.requestProblems(request.method(), request.path(), request.query(), request.headers(), request.body())
+                    .stream().filter(e -> !Violations.covered(e.field(), violations)).forEach(errors::add);
+            throw ProblemException.invalidFields(errors);
+        }
         return apiCalls.call(id, request.method(), request.path(), request.query(), request.headers(), request.body(),
                 caller.bearerToken().orElse(null));
     }
@@ -292,7 +300,11 @@ public class ConnectionResource {
     @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion "
             + "(If-Match: the credentialVersion read, as in expectedCredentialVersion; 428 without it)")
     public Response swapCredentials(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
-            @Valid @NotNull CredentialsRequest request) {
+            @NotNull CredentialsRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            credentials.refuse(request.privateKey(), request.privateKeyPassphrase(), violations);
+        }
         // This resource's entity-tag is the credential version (details.credentialVersion), not the row's ETag.
         long expected = IfMatch.required(ifMatch, "the credentialVersion you read with GET (details.credentialVersion, "
                 + "the same number as expectedCredentialVersion)", "a key swapped since", "is required: the credentialVersion");
@@ -310,7 +322,11 @@ public class ConnectionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
     @Operation(summary = "Log in with a candidate private key without storing it (422 when Snowflake rejects it)")
-    public TestResult testCandidateKey(@PathParam("id") UUID id, @Valid @NotNull CandidateKeyRequest request) {
+    public TestResult testCandidateKey(@PathParam("id") UUID id, @NotNull CandidateKeyRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            credentials.refuse(request.privateKey(), request.privateKeyPassphrase(), violations);
+        }
         return credentials.check(id, request.privateKey(), request.privateKeyPassphrase());
     }
 

@@ -161,6 +161,23 @@ class ConnectionBadInputTest {
         assertThat(snowflake.logins()).hasSize(logins);
     }
 
+    /** The other bodies too: a credential swap's and an API call's bean-validation violations come with the rest. */
+    @Test
+    void theOtherBodiesNameEveryBadFieldAtOnceToo() {
+        // No expectedCredentialVersion hid that the key is no key.
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
+                .body(Map.of("privateKey", "hello world"))
+                .when().put(BASE + "/" + java.util.UUID.randomUUID() + "/credentials")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.contains("expectedCredentialVersion", "privateKey"));
+        // An unknown method hid the control character in the path and the refused header.
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("method", "FETCH", "path", "a\nb", "headers", Map.of("Authorization", "Bearer x")))
+                .when().post(BASE + "/" + java.util.UUID.randomUUID() + "/requests")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.contains("headers.Authorization", "method", "path"));
+    }
+
     /**
      * A passphrase sent with a key that is not encrypted was accepted and dropped: the caller could
      * believe the key protected, or the passphrase checked. Refused on the passphrase field (as Python's
