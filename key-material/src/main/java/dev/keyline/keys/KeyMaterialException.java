@@ -24,6 +24,8 @@ public class KeyMaterialException extends RuntimeException {
     WRONG_PASSPHRASE,
     /** The key is encrypted and no passphrase was given. */
     PASSPHRASE_REQUIRED,
+    /** A passphrase was given but the key is not encrypted (a blank one counts as none). */
+    KEY_NOT_ENCRYPTED,
     /** The private key does not belong to the certificate's public key. */
     KEY_CERTIFICATE_MISMATCH,
     /** A key algorithm (or curve, or encryption scheme) we do not accept. */

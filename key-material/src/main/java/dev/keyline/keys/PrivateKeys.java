@@ -36,10 +36,17 @@ public final class PrivateKeys {
    * <p>Encrypted keys are decrypted only when their key derivation stays within {@link
    * KdfLimits#DEFAULT}; see {@link #parse(String, char[], KdfLimits)}.
    *
-   * @param passphrase may be null or empty for unencrypted keys; not modified or retained
+   * <p>A passphrase given with a key that is not encrypted is refused (KEY_NOT_ENCRYPTED), as the
+   * Python {@code cryptography} library behind Snowflake's Python connector refuses it ("Password
+   * was given but private key is not encrypted"): accepting it would let a caller believe the key
+   * they sent is protected, or that the passphrase was checked. An empty or blank passphrase counts
+   * as none (a form's empty password field). Keys read back from storage use {@link
+   * #parseStored}.
+   *
+   * @param passphrase null, empty or blank for unencrypted keys; not modified or retained
    * @throws KeyMaterialException NOT_PEM, MALFORMED, PASSPHRASE_REQUIRED, WRONG_PASSPHRASE,
-   *     UNSUPPORTED_ALGORITHM, KEY_TOO_SMALL (RSA below 2048 bits), KEY_TOO_LARGE (RSA above 16384
-   *     bits), KDF_TOO_COSTLY, MULTIPLE_KEYS, PKCS12_NOT_SUPPORTED, NO_KEY
+   *     KEY_NOT_ENCRYPTED, UNSUPPORTED_ALGORITHM, KEY_TOO_SMALL (RSA below 2048 bits), KEY_TOO_LARGE
+   *     (RSA above 16384 bits), KDF_TOO_COSTLY, MULTIPLE_KEYS, PKCS12_NOT_SUPPORTED, NO_KEY
    */
   public static ParsedPrivateKey parse(String pem, char[] passphrase) {
     return parse(pem, passphrase, KdfLimits.DEFAULT);
@@ -50,6 +57,22 @@ public final class PrivateKeys {
    * encrypted key whose iteration count or scrypt cost exceeds {@code limits}.
    */
   public static ParsedPrivateKey parse(String pem, char[] passphrase, KdfLimits limits) {
+    ParsedPrivateKey parsed = parseStored(pem, passphrase, limits);
+    if (!parsed.wasEncrypted() && !blank(passphrase)) {
+      throw new KeyMaterialException(
+          Reason.KEY_NOT_ENCRYPTED,
+          "A passphrase was given but the private key is not encrypted; leave the passphrase out (or empty) "
+              + "for an unencrypted key.");
+    }
+    return parsed;
+  }
+
+  /**
+   * As {@link #parse(String, char[], KdfLimits)} for a key this system stored itself: a passphrase
+   * kept next to a key that is not encrypted (records written before that was refused) is ignored,
+   * so such a record stays readable.
+   */
+  public static ParsedPrivateKey parseStored(String pem, char[] passphrase, KdfLimits limits) {
     java.util.Objects.requireNonNull(limits, "limits");
     List<PemBlock> blocks = PemBlocks.read(pem, "PRIVATE KEY");
     List<PemBlock> keys = blocks.stream().filter(b -> b.label().endsWith("PRIVATE KEY")).toList();
@@ -75,6 +98,19 @@ public final class PrivateKeys {
       return JdkPrivateKeys.toParsed(KeyDecryption.decryptPkcs8(der, passphrase, limits), true);
     }
     return JdkPrivateKeys.toParsed(privateKeyInfo(der, block.label(), ecParameters(blocks), false), false);
+  }
+
+  /** Null, empty or only whitespace: what an empty password field sends. */
+  private static boolean blank(char[] passphrase) {
+    if (passphrase == null) {
+      return true;
+    }
+    for (char c : passphrase) {
+      if (!Character.isWhitespace(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** PKCS#8 for an unencrypted PKCS#8, PKCS#1 or SEC1 structure, recognised by shape not label. */

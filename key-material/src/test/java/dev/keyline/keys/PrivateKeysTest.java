@@ -52,7 +52,7 @@ class PrivateKeysTest {
   @ParameterizedTest
   @ValueSource(strings = {"ec-p256-sec1.pem", "ec-p256-pkcs8.pem", "ec-p256-pkcs8-aes256.pem"})
   void everyOpensslEcFormParsesToOpensslsFingerprint(String fixture) {
-    ParsedPrivateKey key = PrivateKeys.parse(text(fixture), passphrase());
+    ParsedPrivateKey key = PrivateKeys.parse(text(fixture), fixture.contains("aes256") ? passphrase() : null);
 
     assertThat(Fingerprints.spkiSha256(key.publicKey())).isEqualTo(EC_FP);
     assertThat(key.algorithm()).isEqualTo("EC");
@@ -127,9 +127,27 @@ class PrivateKeysTest {
     assertThat(Fingerprints.spkiSha256(key.publicKey())).isEqualTo("SHA256:" + expected("cert-key.spki.sha256"));
   }
 
-  @Test
-  void passphraseGivenForUnencryptedKeyIsIgnored() {
-    assertThat(PrivateKeys.parse(text("rsa2048-pkcs8.pem"), passphrase()).wasEncrypted()).isFalse();
+  /**
+   * A passphrase sent with a key that is not encrypted was silently ignored: the caller could believe
+   * the key protected, or the passphrase checked. Refused as Python's cryptography (Snowflake's Python
+   * connector) refuses it; an empty or blank one (an empty form field) still counts as none.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"rsa2048-pkcs8.pem", "rsa2048-pkcs1.pem", "ec-p256-sec1.pem", "ec-p256-pkcs8.pem"})
+  void aPassphraseWithAnUnencryptedKeyIsRefused(String fixture) {
+    char[] secret = "correct horse battery".toCharArray();
+    KeyMaterialException e = assertReason(() -> PrivateKeys.parse(text(fixture), secret), Reason.KEY_NOT_ENCRYPTED);
+    assertThat(e.getMessage())
+        .isEqualTo("A passphrase was given but the private key is not encrypted; leave the passphrase out (or empty) "
+            + "for an unencrypted key.")
+        .doesNotContain("correct horse");
+    assertThat(String.valueOf(secret)).as("the caller's array is left as it was").isEqualTo("correct horse battery");
+
+    for (String none : new String[] {"", "   ", "\t\n"}) {
+      assertThat(PrivateKeys.parse(text(fixture), none.toCharArray()).wasEncrypted()).as("blank: none").isFalse();
+    }
+    // A record stored before this rule (a passphrase kept next to a plain key) stays readable.
+    assertThat(PrivateKeys.parseStored(text(fixture), secret, KdfLimits.DEFAULT).wasEncrypted()).isFalse();
   }
 
   @ParameterizedTest

@@ -141,7 +141,7 @@ public class CertificateService {
                     or(upload.clientKey(), stored.privateKeyPem()),
                     upload.clientKey() != null ? upload.passphrase() : stored.passphrase(),
                     or(upload.caCertificate(), stored.caCertificatePem()));
-            ValidatedCertificate valid = keyWork.call(() -> validator.validate(merged));
+            ValidatedCertificate valid = keyWork.call(() -> validator.validate(merged, upload.clientKey() == null));
             boolean uploadedWithPassphrase = e.hasPassphrase;
             applyMetadata(e, upload, valid.domains());
             applyMaterial(e, valid);

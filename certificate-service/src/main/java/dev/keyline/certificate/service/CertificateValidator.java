@@ -32,6 +32,14 @@ public class CertificateValidator {
     KeyLimitsConfig keyLimits;
 
     public ValidatedCertificate validate(CertificateUpload upload) {
+        return validate(upload, false);
+    }
+
+    /**
+     * @param storedKey the key is the one stored (an update that keeps it): a passphrase kept next to a
+     *     plain key by versions before that was refused is ignored, not refused
+     */
+    public ValidatedCertificate validate(CertificateUpload upload, boolean storedKey) {
         List<FieldError> errors = new ArrayList<>();
         AuthorizedDomains domains = domains(upload.authorizedDomains(), errors);
 
@@ -46,7 +54,7 @@ public class CertificateValidator {
         if (isBlank(upload.clientKey())) {
             errors.add(new FieldError("clientKey", "is required"));
         } else {
-            key = parseKey(upload.clientKey(), upload.passphrase(), keyLimits.kdfLimits(), errors);
+            key = parseKey(upload.clientKey(), upload.passphrase(), keyLimits.kdfLimits(), storedKey, errors);
             String sizeRefusal = key == null ? null : keyLimits.sizeRefusal(key).orElse(null);
             if (sizeRefusal != null) {
                 errors.add(new FieldError("clientKey", sizeRefusal));
@@ -119,13 +127,18 @@ public class CertificateValidator {
         }
     }
 
-    /** The KDF ceiling is checked before any derivation work: a key asking for more is a 400 on clientKey. */
-    private static ParsedPrivateKey parseKey(String pem, String passphrase, KdfLimits limits, List<FieldError> errors) {
+    /**
+     * The KDF ceiling is checked before any derivation work: a key asking for more is a 400 on clientKey.
+     * A passphrase with a key that is not encrypted is a 400 on passphrase (key-material refuses it).
+     */
+    private static ParsedPrivateKey parseKey(String pem, String passphrase, KdfLimits limits, boolean stored,
+            List<FieldError> errors) {
+        char[] pass = isBlank(passphrase) ? null : passphrase.toCharArray();
         try {
-            return PrivateKeys.parse(pem, isBlank(passphrase) ? null : passphrase.toCharArray(), limits);
+            return stored ? PrivateKeys.parseStored(pem, pass, limits) : PrivateKeys.parse(pem, pass, limits);
         } catch (KeyMaterialException e) {
             String field = switch (e.reason()) {
-                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> "passphrase";
+                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED, KEY_NOT_ENCRYPTED -> "passphrase";
                 default -> "clientKey";
             };
             errors.add(new FieldError(field, e.getMessage()));
@@ -134,8 +147,8 @@ public class CertificateValidator {
     }
 
     /**
-     * The passphrase only when it decrypted the key: one sent with a plain key is ignored (as
-     * connection-service does), so hasPassphrase means "the uploaded key was encrypted".
+     * The passphrase only when it decrypted the key (one sent with a plain key is refused, one kept next
+     * to a stored plain key ignored), so hasPassphrase means "the uploaded key was encrypted".
      */
     private static String usedPassphrase(String passphrase, ParsedPrivateKey key) {
         return isBlank(passphrase) || !key.wasEncrypted() ? null : passphrase;

@@ -98,7 +98,7 @@ public class TlsContextCache {
     }
 
     private ClientTlsContext build(StoredMaterial material) {
-        ParsedPrivateKey key = keyWork.callStored(() -> PrivateKeys.parse(material.privateKeyPem(), material.passphraseChars(),
+        ParsedPrivateKey key = keyWork.callStored(() -> PrivateKeys.parseStored(material.privateKeyPem(), material.passphraseChars(),
                 keyLimits.kdfLimits()));
         List<X509Certificate> chain = Certificates.parseChain(material.certificatePem());
         List<X509Certificate> cas = material.caCertificatePem() == null ? List.of()

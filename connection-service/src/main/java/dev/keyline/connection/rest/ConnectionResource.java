@@ -1,6 +1,7 @@
 package dev.keyline.connection.rest;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -38,7 +40,9 @@ import dev.keyline.common.http.IfMatch;
 import dev.keyline.common.http.PageView;
 import dev.keyline.common.http.QueryValues;
 import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.problem.Violations;
 import dev.keyline.common.security.Caller;
 import dev.keyline.connection.ApiCallResult;
 import dev.keyline.connection.Catalog;
@@ -105,11 +109,15 @@ public class ConnectionResource {
     @Inject
     Caller caller;
 
+    @Inject
+    Validator validator;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Permissions.MANAGE)
     @Operation(summary = "Create a connection; Snowflake connections report how a first login went (testLogin)")
-    public Response create(@Valid @NotNull ConnectionRequest request, UriInfo uri) {
+    public Response create(@NotNull ConnectionRequest request, UriInfo uri) {
+        refuseInvalid(null, request);
         ConnectionService.Created created = audited("connection.create", null, () -> connections.create(request.toDraft()));
         ConnectionEntity e = created.connection();
         URI location = uri.getBaseUriBuilder().path("api/v1/connections").path(e.id.toString()).build();
@@ -154,7 +162,8 @@ public class ConnectionResource {
     @Operation(summary = "Replace name, description, timeout and details except the key (If-Match: the ETag read; 428 without it). "
             + "Changing account, host or user needs the stored key again in details.privateKey")
     public Response replace(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
-            @Valid @NotNull ConnectionRequest request) {
+            @NotNull ConnectionRequest request) {
+        refuseInvalid(id, request);
         long expected = IfMatch.required(ifMatch);
         ConnectionService.Replaced replaced = audited("connection.update", id,
                 () -> connections.replaceAndTryLogin(id, request.toDraft(), expected));
@@ -188,7 +197,14 @@ public class ConnectionResource {
     @RolesAllowed(Permissions.USE)
     @Operation(summary = "Call a path under an API connector's baseUrl through certificate-service's exchange "
             + "(presenting its certificate, with your token: needs your certificates:use there too)")
-    public ApiCallResult request(@PathParam("id") UUID id, @Valid @NotNull ApiCallRequest request) {
+    public ApiCallResult request(@PathParam("id") UUID id, @NotNull ApiCallRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            List<FieldError> errors = new ArrayList<>(violations);
+            ApiCalls.requestProblems(request.method(), request.path(), request.query(), request.headers(), request.body())
+                    .stream().filter(e -> !Violations.covered(e.field(), violations)).forEach(errors::add);
+            throw ProblemException.invalidFields(errors);
+        }
         return apiCalls.call(id, request.method(), request.path(), request.query(), request.headers(), request.body(),
                 caller.bearerToken().orElse(null));
     }
@@ -284,7 +300,11 @@ public class ConnectionResource {
     @Operation(summary = "Swap the private key: logs in with it first, compare-and-set on credentialVersion "
             + "(If-Match: the credentialVersion read, as in expectedCredentialVersion; 428 without it)")
     public Response swapCredentials(@PathParam("id") UUID id, @HeaderParam("If-Match") String ifMatch,
-            @Valid @NotNull CredentialsRequest request) {
+            @NotNull CredentialsRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            credentials.refuse(request.privateKey(), request.privateKeyPassphrase(), violations);
+        }
         // This resource's entity-tag is the credential version (details.credentialVersion), not the row's ETag.
         long expected = IfMatch.required(ifMatch, "the credentialVersion you read with GET (details.credentialVersion, "
                 + "the same number as expectedCredentialVersion)", "a key swapped since", "is required: the credentialVersion");
@@ -302,8 +322,25 @@ public class ConnectionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Permissions.USE, Permissions.ROTATE })
     @Operation(summary = "Log in with a candidate private key without storing it (422 when Snowflake rejects it)")
-    public TestResult testCandidateKey(@PathParam("id") UUID id, @Valid @NotNull CandidateKeyRequest request) {
+    public TestResult testCandidateKey(@PathParam("id") UUID id, @NotNull CandidateKeyRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            credentials.refuse(request.privateKey(), request.privateKeyPassphrase(), violations);
+        }
         return credentials.check(id, request.privateKey(), request.privateKeyPassphrase());
+    }
+
+    /**
+     * A create's or replace's body is checked here rather than with {@code @Valid}, which answered its
+     * violations alone: a blank name hid a bad account or key until the next attempt. With any violation
+     * the service's own checks run too and one 400 names every bad field (nothing is stored, and, as
+     * for {@code @Valid} before, it is not audited: nothing was attempted).
+     */
+    private void refuseInvalid(UUID id, ConnectionRequest request) {
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        if (!violations.isEmpty()) {
+            connections.refuse(id, request.details() == null ? null : request.toDraft(), violations);
+        }
     }
 
     private static EntityTag etag(ConnectionEntity e) {

@@ -95,6 +95,24 @@ public class ApiCalls {
         }
     }
 
+    /**
+     * What is wrong with a call's fields that needs no connection: control characters, header names
+     * and values, a body with GET or HEAD. Put next to the body's bean-validation violations, so that
+     * answer names every bad field (the checks in {@link #call} still run, in their order, on a body
+     * bean validation passed).
+     */
+    public static List<FieldError> requestProblems(String method, String path, Map<String, String> query,
+            Map<String, String> headers, String body) {
+        List<FieldError> errors = new java.util.ArrayList<>(ApiTarget.controlCharacterProblems(path, query, headers));
+        ApiTarget.headerProblems(headers).stream().filter(h -> errors.stream().noneMatch(c -> c.field().equals(h.field())))
+                .forEach(errors::add);
+        String verb = method == null ? "GET" : method;
+        if (body != null && (verb.equals("GET") || verb.equals("HEAD"))) {
+            errors.add(new FieldError("body", "is not sent with " + verb));
+        }
+        return errors;
+    }
+
     private ProblemException failed(ConnectionEntity e, String shown, ProblemException p) {
         audit.standalone(ACTION, ConnectionStore.RESOURCE, e.id.toString(),
                 p.status() == 403 ? Outcome.DENIED : Outcome.FAILED, null, shown + " " + p.slug());

@@ -65,9 +65,7 @@ public class ConnectionService {
     }
 
     public Created create(ConnectionDraft draft) {
-        // A key (and its KDF) is parsed on the bounded key pool; 503 with Retry-After when it is full.
-        ConnectionInput in = draft.privateKey() == null ? validator.validateNew(draft)
-                : work.keys(() -> validator.validateNew(draft));
+        ConnectionInput in = validateNew(draft, List.of());
         // Cheap checks first: a taken name should not cost a Snowflake login.
         store.requireUniqueName(in.name(), null);
         if (in.isSnowflake()) {
@@ -163,7 +161,8 @@ public class ConnectionService {
 
     public ConnectionEntity replace(UUID id, ConnectionDraft draft, Long expectedVersion) {
         ConnectionEntity existing = store.get(id);
-        ConnectionInput in = validator.validateReplacement(draft, existing.connectionType());
+        ConnectionInput in = validator.validateReplacement(draft, existing.connectionType(),
+                keyAdminReferenceProblems(draft, id));
         if (in.isSnowflake()) {
             requireKeyToMove(existing, in);
             checkKeyAdmin(in, id);
@@ -174,6 +173,79 @@ public class ConnectionService {
         ConnectionEntity replaced = store.replace(id, in, expectedVersion);
         gateway.forgetKeyAdminSessions(id); // logged in with the old settings
         return replaced;
+    }
+
+    /**
+     * The 400 of a create ({@code id} null) or replace whose body bean validation refused: those
+     * violations and every finding of the service's own checks, in one answer, so the caller fixes
+     * them in one go instead of learning of the next one at each attempt. Always throws. Nothing is
+     * read but the key-admin connection named and, on replace, the connection's type.
+     */
+    public void refuse(UUID id, ConnectionDraft draft, List<FieldError> violations) {
+        if (draft == null) {
+            // No details: which checks apply depends on them.
+            throw ProblemException.invalidFields(violations);
+        }
+        if (id == null) {
+            validateNew(draft, violations);
+        } else {
+            ConnectionEntity existing = store.find(id);
+            List<FieldError> earlier = new java.util.ArrayList<>(violations);
+            earlier.addAll(keyAdminReferenceProblems(draft, id));
+            validator.validateReplacement(draft, existing == null ? null : existing.connectionType(), earlier);
+        }
+        throw ProblemException.invalidFields(violations);
+    }
+
+    /** Validates a create with {@code violations} (bean validation's) and the key-admin reference's problems. */
+    private ConnectionInput validateNew(ConnectionDraft draft, List<FieldError> violations) {
+        List<FieldError> earlier = new java.util.ArrayList<>(violations);
+        earlier.addAll(keyAdminReferenceProblems(draft, null));
+        // A key (and its KDF) is parsed on the bounded key pool; 503 with Retry-After when it is full.
+        return draft.privateKey() == null ? validator.validateNew(draft, earlier)
+                : work.keys(() -> validator.validateNew(draft, earlier));
+    }
+
+    /**
+     * What is wrong with {@code details.keyAdminConnectionId} as a reference (itself, no such connection,
+     * not Snowflake, another account): found before the other checks so it is named with them, not
+     * after they pass. Empty when it is absent or the connection is no Snowflake one (the validator
+     * refuses the field for API connectors).
+     */
+    private List<FieldError> keyAdminReferenceProblems(ConnectionDraft draft, UUID self) {
+        UUID adminId = draft.keyAdminConnectionId();
+        if (adminId == null || !"snowflake".equals(draft.type())) {
+            return List.of();
+        }
+        String account = draft.account() == null ? null : draft.account().strip();
+        ConnectionEntity admin = adminId.equals(self) ? null : store.find(adminId);
+        String reason = keyAdminReferenceProblem(adminId, admin, self, account,
+                dev.keyline.connection.snowflake.SnowflakeEndpoint.accountProblem(account) == null);
+        return reason == null ? List.of() : List.of(new FieldError(KEY_ADMIN_FIELD, reason));
+    }
+
+    private static final String KEY_ADMIN_FIELD = "details.keyAdminConnectionId";
+
+    /**
+     * Why {@code adminId} ({@code admin} as read, null when none) cannot be this connection's key admin,
+     * or null; the account compared only when it is one.
+     */
+    private static String keyAdminReferenceProblem(UUID adminId, ConnectionEntity admin, UUID self, String account,
+            boolean compareAccount) {
+        if (adminId.equals(self)) {
+            return "must be another connection; leave it out to use this connection itself";
+        }
+        if (admin == null) {
+            return "no connection has this id";
+        }
+        if (!admin.isSnowflake()) {
+            return "must be a snowflake connection";
+        }
+        if (compareAccount && !admin.account.equalsIgnoreCase(account)) {
+            return "is a connection to account " + admin.account
+                    + "; keys can only be changed by a connection to the same account";
+        }
+        return null;
     }
 
     public void delete(UUID id) {
@@ -238,20 +310,12 @@ public class ConnectionService {
         if (adminId == null) {
             return;
         }
-        String field = "details.keyAdminConnectionId";
-        if (adminId.equals(self)) {
-            throw ProblemException.invalidField(field, "must be another connection; leave it out to use this connection itself");
-        }
-        ConnectionEntity admin = store.find(adminId);
-        if (admin == null) {
-            throw ProblemException.invalidField(field, "no connection has this id");
-        }
-        if (!admin.isSnowflake()) {
-            throw ProblemException.invalidField(field, "must be a snowflake connection");
-        }
-        if (!admin.account.equalsIgnoreCase(account)) {
-            throw ProblemException.invalidField(field, "is a connection to account " + admin.account
-                    + "; keys can only be changed by a connection to the same account");
+        // Checked with the other fields already (keyAdminReferenceProblems); again here, where the
+        // connection is read for the scope check, in case it changed in between.
+        ConnectionEntity admin = adminId.equals(self) ? null : store.find(adminId);
+        String problem = keyAdminReferenceProblem(adminId, admin, self, account, true);
+        if (problem != null) {
+            throw ProblemException.invalidField(KEY_ADMIN_FIELD, problem);
         }
         scope.checkTarget(admin, self, in.user(), !in.managesUsers().isEmpty());
     }

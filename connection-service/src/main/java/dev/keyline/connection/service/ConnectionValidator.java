@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import dev.keyline.common.keys.KeyLimitsConfig;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.problem.Violations;
 import dev.keyline.connection.ConnectionType;
 import dev.keyline.connection.snowflake.SnowflakeEndpoint;
 import dev.keyline.connection.snowflake.SnowflakeHostPolicy;
@@ -47,7 +48,15 @@ public class ConnectionValidator {
 
     /** For create: the key is required for Snowflake connections. */
     public ConnectionInput validateNew(ConnectionDraft d) {
-        return validate(d, true, null);
+        return validateNew(d, List.of());
+    }
+
+    /**
+     * As {@link #validateNew(ConnectionDraft)}, answering {@code earlier} (the body's bean-validation
+     * violations, the key-admin reference's problems) in the same 400 as this class's own findings.
+     */
+    public ConnectionInput validateNew(ConnectionDraft d, List<FieldError> earlier) {
+        return validate(d, true, null, earlier);
     }
 
     /**
@@ -55,15 +64,26 @@ public class ConnectionValidator {
      * given anyway is the stored key presented again (moving the connection needs it).
      */
     public ConnectionInput validateReplacement(ConnectionDraft d, ConnectionType existing) {
-        return validate(d, false, existing);
+        return validateReplacement(d, existing, List.of());
     }
 
-    private ConnectionInput validate(ConnectionDraft d, boolean creating, ConnectionType existing) {
-        List<FieldError> errors = new ArrayList<>();
+    /** As {@link #validateNew(ConnectionDraft, List)} for replace; {@code existing} null when unknown (no type-change check). */
+    public ConnectionInput validateReplacement(ConnectionDraft d, ConnectionType existing, List<FieldError> earlier) {
+        return validate(d, false, existing, earlier);
+    }
+
+    /**
+     * Every check, each finding collected rather than thrown, so one 400 names every bad field:
+     * {@code earlier}'s, then this class's on fields {@code earlier} does not name already (a value
+     * bean validation refused is not refused twice), the key's among them.
+     */
+    private ConnectionInput validate(ConnectionDraft d, boolean creating, ConnectionType existing, List<FieldError> earlier) {
+        Findings errors = new Findings(earlier);
         ConnectionType type = ConnectionType.fromWire(d.type());
         if (type == null) {
+            // Which fields apply depends on the type: nothing else can be checked.
             errors.add(new FieldError("details.type", "must be snowflake or api"));
-            throw ProblemException.invalidFields(errors);
+            throw errors.problem();
         }
         if (existing != null && type != existing) {
             errors.add(new FieldError("details.type", "cannot change from " + existing.wire() + " to " + type.wire()
@@ -76,7 +96,7 @@ public class ConnectionValidator {
         return api(d, timeout, errors);
     }
 
-    private ConnectionInput snowflake(ConnectionDraft d, boolean creating, int timeout, List<FieldError> errors) {
+    private ConnectionInput snowflake(ConnectionDraft d, boolean creating, int timeout, Findings errors) {
         notAllowed(errors, "details.baseUrl", d.baseUrl(), "snowflake");
         notAllowed(errors, "details.certificateId", d.certificateId(), "snowflake");
         String account = trimToNull(d.account());
@@ -119,13 +139,24 @@ public class ConnectionValidator {
             // Whitespace is not "no key": say so instead of silently keeping the stored key.
             errors.add(new FieldError("details.privateKey", "is only whitespace; omit it to keep the stored key"));
         }
-        List<String> managesUsers = KeyAdminScope.validate(d.managesUsers(), errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalidFields(errors);
-        }
+        List<FieldError> scopeErrors = new ArrayList<>();
+        List<String> managesUsers = KeyAdminScope.validate(d.managesUsers(), scopeErrors);
+        scopeErrors.forEach(errors::add);
         boolean keyGiven = d.privateKey() != null && !d.privateKey().isBlank();
-        ValidatedKey key = generateBits == 0 && (creating || keyGiven)
-                ? key(d.privateKey(), d.privateKeyPassphrase(), "details.") : null;
+        ValidatedKey key = null;
+        // The key is parsed even when other fields are bad (its problems belong in the same answer),
+        // but not when bean validation refused it or its passphrase already (too long to be either).
+        if (generateBits == 0 && keyGiven && !errors.flagged("details.privateKey")
+                && !errors.flagged("details.privateKeyPassphrase")) {
+            try {
+                key = key(d.privateKey(), d.privateKeyPassphrase(), "details.");
+            } catch (ProblemException e) {
+                errors.keyProblem(e);
+            }
+        }
+        if (errors.any()) {
+            throw errors.problem();
+        }
         return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.SNOWFLAKE, account, endpoint,
                 host == null ? null : endpoint.url(), user, role, warehouse, database, schema, authType, key,
                 d.keyAdminConnectionId(), managesUsers, null, null, generateBits, 0);
@@ -136,7 +167,7 @@ public class ConnectionValidator {
      * and with a key-admin connection to register the public key through (a connection cannot
      * register a key of its own before it has one). Returns the key size to generate, 0 for none.
      */
-    private static int generation(ConnectionDraft d, boolean creating, List<FieldError> errors) {
+    private static int generation(ConnectionDraft d, boolean creating, Findings errors) {
         boolean generate = Boolean.TRUE.equals(d.generateKeyPair());
         if (!generate) {
             if (d.keyBits() != null) {
@@ -167,7 +198,7 @@ public class ConnectionValidator {
         return bits;
     }
 
-    private ConnectionInput api(ConnectionDraft d, int timeout, List<FieldError> errors) {
+    private ConnectionInput api(ConnectionDraft d, int timeout, Findings errors) {
         notAllowed(errors, "details.account", d.account(), "api");
         notAllowed(errors, "details.host", d.host(), "api");
         notAllowed(errors, "details.user", d.user(), "api");
@@ -189,8 +220,8 @@ public class ConnectionValidator {
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError("details.baseUrl", e.getMessage()));
         }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalidFields(errors);
+        if (errors.any()) {
+            throw errors.problem();
         }
         return new ConnectionInput(d.name(), d.description(), timeout, friendly(d), ConnectionType.API, null, null, null, null, null,
                 null, null, null, null, null, null, List.of(), baseUrl, d.certificateId(), 0, 0);
@@ -216,7 +247,7 @@ public class ConnectionValidator {
             normalised = PemText.normalize(pem, "PRIVATE KEY");
         } catch (KeyMaterialException e) {
             String field = switch (e.reason()) {
-                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED -> passField;
+                case WRONG_PASSPHRASE, PASSPHRASE_REQUIRED, KEY_NOT_ENCRYPTED -> passField;
                 default -> keyField;
             };
             throw invalidKey(field, e.getMessage());
@@ -232,7 +263,7 @@ public class ConnectionValidator {
         keyLimits.sizeRefusal(parsed).ifPresent(reason -> {
             throw invalidKey(keyField, reason);
         });
-        // A passphrase for an unencrypted key decrypts nothing: it is not stored.
+        // A passphrase with an unencrypted key was refused above unless blank (none): it is not stored.
         return new ValidatedKey(normalised, parsed.wasEncrypted() ? passphrase : null, parsed);
     }
 
@@ -295,14 +326,14 @@ public class ConnectionValidator {
     }
 
     /** Snowflake names are passed to the driver as values, but still: no control characters. */
-    private static String name(List<FieldError> errors, String field, String value) {
+    private static String name(Findings errors, String field, String value) {
         if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             errors.add(new FieldError(field, "must not contain control characters"));
         }
         return value;
     }
 
-    private static void notAllowed(List<FieldError> errors, String field, Object value, String type) {
+    private static void notAllowed(Findings errors, String field, Object value, String type) {
         if (value != null) {
             errors.add(new FieldError(field, "is not allowed for type " + type));
         }
@@ -314,5 +345,50 @@ public class ConnectionValidator {
 
     private static String trimToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /**
+     * The bad fields of one request: those found before this class ran ({@code earlier}), then this
+     * class's on other fields. Its answer is the key's own {@code invalid-key-material} problem when the
+     * key is all that is wrong (as before), else one {@code invalid-request} listing every field.
+     */
+    static final class Findings {
+
+        private final List<FieldError> earlier;
+        private final List<FieldError> own = new ArrayList<>();
+        private ProblemException keyProblem;
+
+        Findings(List<FieldError> earlier) {
+            this.earlier = List.copyOf(earlier);
+        }
+
+        void add(FieldError error) {
+            if (!Violations.covered(error.field(), earlier)) {
+                own.add(error);
+            }
+        }
+
+        /** Whether an earlier check refused this field (or one inside it). */
+        boolean flagged(String field) {
+            return Violations.covered(field, earlier);
+        }
+
+        void keyProblem(ProblemException e) {
+            keyProblem = e;
+            e.errors().forEach(this::add);
+        }
+
+        boolean any() {
+            return !earlier.isEmpty() || !own.isEmpty();
+        }
+
+        ProblemException problem() {
+            List<FieldError> all = new ArrayList<>(earlier);
+            all.addAll(own);
+            if (keyProblem != null && all.equals(keyProblem.errors())) {
+                return keyProblem;
+            }
+            return ProblemException.invalidFields(all);
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.audit.Outcome;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.problem.Violations;
 import dev.keyline.connection.TestResult;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.snowflake.SessionIdentity;
@@ -67,6 +68,27 @@ public class CredentialService {
 
     @Inject
     KeyAdminScope scope;
+
+    /**
+     * The 400 of a credential swap or candidate test whose body bean validation refused: those
+     * violations and the key's own problems (parsed on the key pool, unless bean validation refused the
+     * key or its passphrase already) in one answer. Always throws; nothing is read or stored.
+     */
+    public void refuse(String privateKey, String passphrase, List<FieldError> violations) {
+        List<FieldError> errors = new java.util.ArrayList<>(violations);
+        if (privateKey != null && !privateKey.isBlank() && !Violations.covered("privateKey", violations)
+                && !Violations.covered("privateKeyPassphrase", violations)) {
+            try {
+                work.keys(() -> validator.key(privateKey, passphrase, ""));
+            } catch (ProblemException p) {
+                if (p.status() != 400) {
+                    throw p; // the key pool's 429/503: honest, and no field's fault
+                }
+                errors.addAll(p.errors());
+            }
+        }
+        throw ProblemException.invalidFields(errors);
+    }
 
     public ConnectionEntity swap(UUID id, String privateKey, String passphrase, int expectedCredentialVersion) {
         ConnectionEntity e = store.getSnowflake(id, "Only Snowflake connections have private keys");

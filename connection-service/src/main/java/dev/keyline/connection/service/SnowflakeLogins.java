@@ -129,7 +129,7 @@ public class SnowflakeLogins {
             char[] pass = credential.passphraseChars();
             try {
                 // Only records stored before keys were kept as plain PKCS#8 still need a derivation.
-                return PrivateKeys.parse(credential.privateKeyPem(), pass, keyLimits.kdfLimits()).privateKey();
+                return PrivateKeys.parseStored(credential.privateKeyPem(), pass, keyLimits.kdfLimits()).privateKey();
             } catch (KeyMaterialException ex) {
                 LOG.errorf("The stored key of connection %s (Vault version %d) cannot be parsed: %s", v.id(),
                         v.vaultVersion(), ex.reason());

@@ -92,11 +92,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response violations(ConstraintViolationException e, UriInfo uri) {
-        List<FieldError> errors = new ArrayList<>();
-        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            errors.add(new FieldError(fieldOf(v), v.getMessage()));
-        }
-        return respond(ProblemException.invalidFields(errors).toProblem(path(uri)));
+        return respond(ProblemException.invalidFields(Violations.of(e.getConstraintViolations())).toProblem(path(uri)));
     }
 
     @ServerExceptionMapper(priority = 1)
