@@ -30,6 +30,7 @@ import dev.keyline.console.api.Problem;
 import dev.keyline.console.api.Services;
 import dev.keyline.console.session.CurrentUser;
 import dev.keyline.console.web.FormErrors;
+import dev.keyline.console.web.FormValues;
 import dev.keyline.console.web.PemField;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
@@ -101,12 +102,12 @@ public class CertificatesResource {
         CertificateForm form = new CertificateForm(name, description, authorizedDomains);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("description", blankToNull(description));
+        body.put("description", FormValues.text(description));
         body.put("authorizedDomains", form.domainList());
         List<Problem.FieldError> tooLarge = new ArrayList<>();
         body.put("clientCertificate", pem("clientCertificate", clientCertificateFile, clientCertificate, tooLarge));
         body.put("clientKey", pem("clientKey", clientKeyFile, clientKey, tooLarge));
-        body.put("passphrase", blankToNull(passphrase));
+        body.put("passphrase", FormValues.secret(passphrase));
         body.put("caCertificate", pem("caCertificate", caCertificateFile, caCertificate, tooLarge));
         if (!tooLarge.isEmpty()) {
             return reshowForm(form, new Problem(null, null, 400, "A file is too large; nothing was sent.", tooLarge));
@@ -136,12 +137,12 @@ public class CertificatesResource {
         CertificateForm form = new CertificateForm(name, description, authorizedDomains);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("description", blankToNull(description));
+        body.put("description", FormValues.text(description));
         body.put("authorizedDomains", form.domainList());
         List<Problem.FieldError> tooLarge = new ArrayList<>();
         putIfGiven(body, "clientCertificate", pem("clientCertificate", clientCertificateFile, clientCertificate, tooLarge));
         putIfGiven(body, "clientKey", pem("clientKey", clientKeyFile, clientKey, tooLarge));
-        putIfGiven(body, "passphrase", blankToNull(passphrase));
+        putIfGiven(body, "passphrase", FormValues.secret(passphrase));
         putIfGiven(body, "caCertificate", pem("caCertificate", caCertificateFile, caCertificate, tooLarge));
         Problem problem;
         if (!tooLarge.isEmpty()) {
@@ -232,9 +233,6 @@ public class CertificatesResource {
         }
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

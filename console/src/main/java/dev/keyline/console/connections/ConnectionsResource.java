@@ -32,6 +32,7 @@ import dev.keyline.console.api.Services;
 import dev.keyline.console.certificates.Certificate;
 import dev.keyline.console.session.CurrentUser;
 import dev.keyline.console.web.FormErrors;
+import dev.keyline.console.web.FormValues;
 import dev.keyline.console.web.PemField;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
@@ -219,7 +220,7 @@ public class ConnectionsResource {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("description", blankToNull(description));
+        body.put("description", FormValues.text(description));
         body.put("details", details);
         ApiResponse r = services.connections().post("/api/v1/connections", this.user.token(), body);
         if (!r.ok()) {
@@ -317,7 +318,7 @@ public class ConnectionsResource {
             details.put("managesUsers", current.details().managesUsers());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
-            body.put("description", blankToNull(description));
+            body.put("description", FormValues.text(description));
             body.put("timeoutSecs", current.timeoutSecs());
             body.put("details", details);
             ApiResponse r = services.connections().put("/api/v1/connections/" + id, this.user.token(), body, etag);
@@ -467,25 +468,25 @@ public class ConnectionsResource {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("type", "snowflake");
         details.put("authType", "key-pair");
-        details.put("account", blankToNull(form.account()));
-        details.put("host", blankToNull(form.host()));
-        details.put("user", blankToNull(form.user()));
-        details.put("role", blankToNull(form.role()));
-        details.put("warehouse", blankToNull(form.warehouse()));
+        details.put("account", FormValues.text(form.account()));
+        details.put("host", FormValues.text(form.host()));
+        details.put("user", FormValues.text(form.user()));
+        details.put("role", FormValues.text(form.role()));
+        details.put("warehouse", FormValues.text(form.warehouse()));
         details.put("privateKey", key);
-        details.put("privateKeyPassphrase", blankToNull(passphrase));
-        details.put("keyAdminConnectionId", blankToNull(form.keyAdminConnectionId()));
+        details.put("privateKeyPassphrase", FormValues.secret(passphrase));
+        details.put("keyAdminConnectionId", FormValues.text(form.keyAdminConnectionId()));
         return details;
     }
 
     private static Map<String, Object> apiBody(ApiConnectorForm form, Integer timeoutSecs) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("type", "api");
-        details.put("baseUrl", blankToNull(form.baseUrl()));
-        details.put("certificateId", blankToNull(form.certificateId()));
+        details.put("baseUrl", FormValues.text(form.baseUrl()));
+        details.put("certificateId", FormValues.text(form.certificateId()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", form.name());
-        body.put("description", blankToNull(form.description()));
+        body.put("description", FormValues.text(form.description()));
         if (timeoutSecs != null) {
             body.put("timeoutSecs", timeoutSecs);
         }
@@ -549,7 +550,4 @@ public class ConnectionsResource {
         return connections.stream().filter(c -> c.keyAdmin() || c.id().equals(selected) && c.snowflake()).toList();
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
 }

@@ -3,6 +3,7 @@ package dev.keyline.console.rotations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.keyline.console.web.FormValues;
 import io.quarkus.qute.TemplateData;
 
 /** The policy form's fields, as typed (re-shown with the service's field errors). */
@@ -29,17 +30,17 @@ public record PolicyForm(String connectionId, String schedule, String windowStar
     /** rotation-service's PolicyRequest JSON. */
     public Map<String, Object> body() {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("connectionId", blankToNull(connectionId));
-        body.put("schedule", blankToNull(schedule));
+        body.put("connectionId", FormValues.text(connectionId));
+        body.put("schedule", FormValues.text(schedule));
         if (!isBlank(windowStart) || !isBlank(windowEnd) || !isBlank(windowZone)) {
             Map<String, Object> window = new LinkedHashMap<>();
-            window.put("start", blankToNull(windowStart));
-            window.put("end", blankToNull(windowEnd));
-            window.put("zone", blankToNull(windowZone));
+            window.put("start", FormValues.text(windowStart));
+            window.put("end", FormValues.text(windowEnd));
+            window.put("zone", FormValues.text(windowZone));
             body.put("window", window);
         }
         body.put("keySize", number(keySize));
-        body.put("gracePeriod", blankToNull(gracePeriod));
+        body.put("gracePeriod", FormValues.text(gracePeriod));
         body.put("maxAttempts", number(maxAttempts));
         body.put("enabled", enabled);
         return body;
@@ -66,9 +67,6 @@ public record PolicyForm(String connectionId, String schedule, String windowStar
         return s == null || s.isBlank();
     }
 
-    private static String blankToNull(String s) {
-        return isBlank(s) ? null : s.strip();
-    }
 
     private static String nz(String s) {
         return s == null ? "" : s;
