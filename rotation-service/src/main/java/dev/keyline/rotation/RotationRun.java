@@ -32,6 +32,13 @@ public class RotationRun {
     public String leaseOwner;
     public Instant leaseUntil;
     public String createdBy;
+    /**
+     * Whose run it is for the per-owner share of the workers ({@code worker.concurrency-per-owner}): the
+     * subject that requested it, for a scheduled run whoever last saved its policy, for a retried run
+     * the operator who retried it. A token subject, not the connection or the Snowflake account, which a
+     * caller can create as many of as it likes. Null only on runs that finished before it was recorded.
+     */
+    public String owner;
     public Instant createdAt;
     public Instant startedAt;
     public Instant finishedAt;
@@ -79,6 +86,8 @@ public class RotationRun {
         run.gracePeriod = p.gracePeriod;
         run.maxAttempts = p.maxAttempts;
         run.createdBy = "scheduler";
+        // Whoever last saved the policy chose this schedule (PUT replaces every setting).
+        run.owner = p.updatedBy != null ? p.updatedBy : p.createdBy;
         return run;
     }
 
@@ -107,6 +116,7 @@ public class RotationRun {
         r.leaseOwner = leaseOwner;
         r.leaseUntil = leaseUntil;
         r.createdBy = createdBy;
+        r.owner = owner;
         r.createdAt = createdAt;
         r.startedAt = startedAt;
         r.finishedAt = finishedAt;

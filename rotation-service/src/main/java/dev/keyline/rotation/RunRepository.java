@@ -3,6 +3,7 @@ package dev.keyline.rotation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +28,26 @@ public interface RunRepository extends RunStore {
      */
     List<RotationRun> claimDue(String owner, int limit);
 
+    /**
+     * As {@link #claimDue(String, int)}, with each run owner's share of this replica's workers: a run
+     * is claimed only while its owner ({@link RotationRun#owner}) holds fewer than {@code perOwner}
+     * runs, counting those this replica already executes ({@code held}, per owner) and those claimed
+     * in this call. The runs of an owner at its share are skipped, not leased: they stay due, and the
+     * other owners' due runs are claimed in their place in the same call.
+     *
+     * @param leaseOwner this replica (the lease's owner)
+     * @param perOwner   runs one owner may hold on this replica; 0 for no limit
+     * @param held       runs this replica executes now, per owner
+     */
+    Claim claimDue(String leaseOwner, int limit, int perOwner, Map<String, Integer> held);
+
+    /**
+     * What {@link #claimDue(String, int, int, Map)} claimed, and how many due runs it left because their
+     * owner held its share (they wait for their owner's runs, not for a free worker).
+     */
+    record Claim(List<RotationRun> runs, int waitingForShare) {
+    }
+
     /** Gives the run back (waiting, retrying later or finished); no-op if someone else holds it. */
     void release(UUID id, String owner);
 
@@ -48,13 +69,14 @@ public interface RunRepository extends RunStore {
     List<RotationRun> needingAttention();
 
     /**
-     * Puts a NEEDS_ATTENTION run back into {@code at} with fresh attempts, due now, and logs
-     * {@code note}; the caller's transaction holds it together with the audit event.
+     * Puts a NEEDS_ATTENTION run back into {@code at} with fresh attempts, due now, owned by
+     * {@code owner} (who retried it) from now on, and logs {@code note}; the caller's transaction holds
+     * it together with the audit event.
      *
      * @return false when the run is not in NEEDS_ATTENTION (any more)
      * @throws ActiveRunExistsException when another run of the same user is active now
      */
-    boolean resume(UUID id, RunState at, Instant now, StepLog note);
+    boolean resume(UUID id, RunState at, Instant now, String owner, StepLog note);
 
     /**
      * Ends a NEEDS_ATTENTION run as CLOSED with the operator's reason, and logs {@code note}.

@@ -2,6 +2,7 @@ package dev.keyline.rotation.config;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -99,6 +100,16 @@ public interface RotationServiceConfig {
         /** Runs executed at once by this replica (platform threads of the worker's own pool). */
         @WithDefault("4")
         int concurrency();
+
+        /**
+         * Workers of this replica the runs of one owner may occupy at once (the owner: the person who
+         * requested the run, for a scheduled run whoever last saved its policy, for a retried one who
+         * retried it); its other due runs are left due, not claimed, and start when one of its runs
+         * ends. Unset: half of {@code concurrency} (2 of 4), at least 1; 0: no limit. Without it one
+         * person's runs against a Snowflake that never answers ({@code timeoutSecs} up to 600) held every
+         * worker and everyone else's rotations waited about ten minutes.
+         */
+        OptionalInt concurrencyPerOwner();
 
         /**
          * A claimed run is another replica's to resume this long after its worker stopped renewing;

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,10 +41,13 @@ public class JdbcRunStore implements RunRepository {
     static final int ATTENTION_READ_TIMEOUT_MILLIS = 2000;
 
     static final String TERMINAL = "('DONE', 'ROLLED_BACK', 'NEEDS_ATTENTION', 'CLOSED')";
+    /** Due and claimable: not terminal, due now, not leased (or its lease expired). */
+    private static final String CLAIMABLE = "state not in " + TERMINAL
+            + " and next_attempt_at <= now() and (lease_until is null or lease_until < now())";
     private static final String COLUMNS = "id, connection_id, policy_id, account, snowflake_user, state, trigger_kind, adopt, "
             + "key_size, grace_period_seconds, max_attempts, attempts, old_fingerprint, old_slot, target_slot, "
             + "new_fingerprint, drain_until, next_attempt_at, last_error_type, last_error_detail, lease_owner, lease_until, "
-            + "created_by, created_at, started_at, finished_at, stopped_in, closed_reason";
+            + "created_by, created_at, started_at, finished_at, stopped_in, closed_reason, owner";
 
     @Inject
     DataSource dataSource;
@@ -69,7 +73,7 @@ public class JdbcRunStore implements RunRepository {
 
     /** Inserts on the given connection (the policy claim's transaction); false when a run is already active. */
     boolean insertIfNoneActive(Connection c, RotationRun r) throws SQLException {
-        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(27) + "?) on conflict do nothing";
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(28) + "?) on conflict do nothing";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, r);
             return ps.executeUpdate() == 1;
@@ -77,7 +81,7 @@ public class JdbcRunStore implements RunRepository {
     }
 
     private void insert(Connection c, RotationRun r) throws SQLException {
-        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(27) + "?)";
+        String sql = "insert into rotation_run (" + COLUMNS + ") values (" + "?,".repeat(28) + "?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, r);
             ps.executeUpdate();
@@ -114,6 +118,7 @@ public class JdbcRunStore implements RunRepository {
         ps.setObject(i++, ts(r.finishedAt));
         ps.setString(i++, r.stoppedIn == null ? null : r.stoppedIn.name());
         ps.setString(i++, r.closedReason);
+        ps.setString(i++, r.owner);
     }
 
     /**
@@ -227,9 +232,8 @@ public class JdbcRunStore implements RunRepository {
             return List.of();
         }
         String sql = "update rotation_run set lease_owner=?, lease_until=now() + (? * interval '1 millisecond') "
-                + "where id in (select id from rotation_run where state not in " + TERMINAL
-                + " and next_attempt_at <= now() and (lease_until is null or lease_until < now()) "
-                + "order by next_attempt_at limit ? for update skip locked) returning " + COLUMNS;
+                + "where id in (select id from rotation_run where " + CLAIMABLE
+                + " order by next_attempt_at limit ? for update skip locked) returning " + COLUMNS;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, owner);
             ps.setLong(2, leaseMillis);
@@ -241,6 +245,64 @@ public class JdbcRunStore implements RunRepository {
                 }
             }
             return runs;
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    /**
+     * One statement: {@code due} numbers each owner's claimable runs, oldest first, after the runs
+     * this replica already executes for it ({@code held}); the runs numbered within the share are
+     * claimed oldest first up to {@code limit}, locked with {@code FOR UPDATE SKIP LOCKED} and checked
+     * again there (a row another replica claimed meanwhile is skipped, as in the claim without a
+     * share); the rest of the owner's runs stay due. The window function cannot share a query level
+     * with {@code FOR UPDATE}, hence the ranking in a CTE of its own. It reads every claimable run
+     * (at most one per Snowflake user is active), not only the oldest {@code limit}: the oldest may
+     * all be one owner's, which is what starved the others.
+     */
+    @Override
+    public Claim claimDue(String leaseOwner, int limit, int perOwner, Map<String, Integer> held) {
+        if (limit <= 0) {
+            return new Claim(List.of(), 0);
+        }
+        if (perOwner <= 0) {
+            return new Claim(claimDue(leaseOwner, limit), 0);
+        }
+        String sql = "with held(held_owner, n) as (select * from unnest(?::varchar[], ?::int[])), "
+                + "due as (select id, next_attempt_at, row_number() over (partition by coalesce(owner, '') "
+                + "order by next_attempt_at, id) + coalesce(n, 0) as nth from rotation_run "
+                + "left join held on held_owner = coalesce(owner, '') where " + CLAIMABLE + "), "
+                + "claimed as (update rotation_run set lease_owner=?, lease_until=now() + (? * interval '1 millisecond') "
+                + "where id in (select id from rotation_run where id in (select id from due where nth <= ? "
+                + "order by next_attempt_at, id limit ?) and " + CLAIMABLE + " for update skip locked) returning " + COLUMNS + ") "
+                + "select claimed.*, waiting.n as waiting_for_share from (select count(*) as n from due where nth > ?) waiting "
+                + "left join claimed on true";
+        List<String> owners = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        held.forEach((owner, n) -> {
+            owners.add(owner == null ? "" : owner);
+            counts.add(n);
+        });
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("varchar", owners.toArray()));
+            ps.setArray(i++, c.createArrayOf("int4", counts.toArray()));
+            ps.setString(i++, leaseOwner);
+            ps.setLong(i++, leaseMillis);
+            ps.setInt(i++, perOwner);
+            ps.setInt(i++, limit);
+            ps.setInt(i++, perOwner);
+            List<RotationRun> runs = new ArrayList<>();
+            int waiting = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting = rs.getInt("waiting_for_share");
+                    if (rs.getObject("id") != null) {
+                        runs.add(map(rs));
+                    }
+                }
+            }
+            return new Claim(runs, waiting);
         } catch (SQLException e) {
             throw new PersistenceException(e);
         }
@@ -315,10 +377,10 @@ public class JdbcRunStore implements RunRepository {
     }
 
     @Override
-    public boolean resume(UUID id, RunState at, Instant now, StepLog note) {
+    public boolean resume(UUID id, RunState at, Instant now, String owner, StepLog note) {
         return operatorChange(id, note, "update rotation_run set state=?, stopped_in=null, attempts=0, finished_at=null, "
-                + "next_attempt_at=?, lease_owner=null, lease_until=null where id=? and state='NEEDS_ATTENTION'",
-                at.name(), ts(now), id);
+                + "next_attempt_at=?, owner=?, lease_owner=null, lease_until=null where id=? and state='NEEDS_ATTENTION'",
+                at.name(), ts(now), owner, id);
     }
 
     @Override
@@ -460,6 +522,7 @@ public class JdbcRunStore implements RunRepository {
         String stoppedIn = rs.getString("stopped_in");
         r.stoppedIn = stoppedIn == null ? null : RunState.valueOf(stoppedIn);
         r.closedReason = rs.getString("closed_reason");
+        r.owner = rs.getString("owner");
         return r;
     }
 

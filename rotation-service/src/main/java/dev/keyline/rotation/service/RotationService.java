@@ -92,6 +92,7 @@ public class RotationService {
         RotationRun run = RotationRun.create(connectionId, c.account(), c.user(), Instant.now());
         run.adopt = adopt;
         run.createdBy = caller;
+        run.owner = caller;
         run.maxAttempts = config.retry().defaultMaxAttempts();
         policies.forConnection(connectionId).ifPresent(p -> {
             run.policyId = p.id;
@@ -162,7 +163,7 @@ public class RotationService {
         Instant now = Instant.now();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                if (!runs.resume(runId, at, now, new StepLog(RunState.NEEDS_ATTENTION.name(), "RETRIED", now, now,
+                if (!runs.resume(runId, at, now, caller, new StepLog(RunState.NEEDS_ATTENTION.name(), "RETRIED", now, now,
                         "by " + caller + ", resumed in " + at + ": " + why))) {
                     throw notNeedingAttention(runId, "retried");
                 }

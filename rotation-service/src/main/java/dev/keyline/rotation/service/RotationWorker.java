@@ -4,13 +4,16 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,6 +23,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.work.WorkPools;
 import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
@@ -29,6 +33,7 @@ import dev.keyline.rotation.client.ConnectionServiceClient;
 import dev.keyline.rotation.config.RotationServiceConfig;
 import dev.keyline.rotation.service.steps.StepContext;
 import dev.keyline.rotation.vault.PendingKeyVault;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -39,9 +44,11 @@ import io.quarkus.scheduler.Scheduled;
  * The scheduler loop of one replica: every few seconds (and at the next due time when that comes
  * sooner: {@link ScheduleLookAhead}) it turns due policies into runs and claims
  * due runs (row leases, {@code FOR UPDATE SKIP LOCKED}), executing at most {@code concurrency} at
- * once (platform threads). The lease of a run being executed is renewed while its steps run
- * ({@link LeaseKeeper}); a run that crashed with its replica becomes claimable when its lease
- * expires, and resumes from its last persisted step.
+ * once (platform threads), of which at most {@code concurrency-per-owner} are one owner's runs
+ * ({@link RotationRun#owner}): an owner's further due runs are not claimed while it holds its share,
+ * so one person's runs against a Snowflake that never answers cannot take every worker. The lease
+ * of a run being executed is renewed while its steps run ({@link LeaseKeeper}); a run that crashed
+ * with its replica becomes claimable when its lease expires, and resumes from its last persisted step.
  */
 @ApplicationScoped
 public class RotationWorker {
@@ -78,9 +85,13 @@ public class RotationWorker {
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private final Map<UUID, Boolean> inFlight = new ConcurrentHashMap<>();
+    /** The runs this replica executes now, with their owner ("" for none). */
+    private final Map<UUID, String> inFlight = new ConcurrentHashMap<>();
+    /** Due runs the last claim round with a free worker left because their owner held its share. */
+    private final AtomicInteger waitingForShare = new AtomicInteger();
     private ExecutorService executor;
     private Semaphore slots;
+    private int perOwner;
     private RotationEngine engine;
     private ScheduleLookAhead lookAhead;
     private LeaseKeeper leases;
@@ -96,6 +107,11 @@ public class RotationWorker {
         // threads were seen parked for good in the PostgreSQL driver's socket read (bench/README.md).
         executor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("rotation-", 0).factory());
         slots = new Semaphore(config.worker().concurrency());
+        perOwner = perOwner(config.worker().concurrency(), config.worker().concurrencyPerOwner());
+        Gauge.builder("keyline_rotation_runs_waiting_for_share", waitingForShare, AtomicInteger::get)
+                .description("Due runs the last claim round left unclaimed because their owner already held its share "
+                        + "of this replica's workers (rotation-service.worker.concurrency-per-owner)")
+                .register(registry);
         engine = new RotationEngine(
                 new StepContext(connections, new HeldPendingKeys(pendingKeys), runs, clock, work.reserve()),
                 new Backoff(config.retry().base(), config.retry().max()), this::finished);
@@ -200,8 +216,12 @@ public class RotationWorker {
             createRunsForDuePolicies();
             lookAhead();
             int free = slots.availablePermits();
-            for (RotationRun run : runs.claimDue(owner, free)) {
-                start(run);
+            if (free > 0) {
+                RunRepository.Claim claim = runs.claimDue(owner, free, perOwner, heldPerOwner());
+                waitingForShare.set(claim.waitingForShare());
+                for (RotationRun run : claim.runs()) {
+                    start(run);
+                }
             }
             metrics.refresh();
         } catch (RuntimeException e) {
@@ -218,7 +238,7 @@ public class RotationWorker {
             runs.release(run.id, owner);
             return;
         }
-        inFlight.put(run.id, Boolean.TRUE);
+        inFlight.put(run.id, run.owner == null ? "" : run.owner);
         executor.submit(() -> {
             // Renewed while the steps run, however long connection-service takes to answer.
             try (LeaseKeeper.Held held = leases.hold(run.id, owner)) {
@@ -241,6 +261,29 @@ public class RotationWorker {
                 }
             }
         });
+    }
+
+    /** The runs this replica executes now, per owner: what counts against each owner's share. */
+    private Map<String, Integer> heldPerOwner() {
+        Map<String, Integer> held = new HashMap<>();
+        for (String o : inFlight.values()) {
+            held.merge(o, 1, Integer::sum);
+        }
+        return held;
+    }
+
+    /**
+     * Workers one owner's runs may occupy: the configured number, else half of {@code concurrency}
+     * (at least 1); 0 when there is no limit (configured 0, or at least {@code concurrency}, which no
+     * owner can exceed anyway).
+     */
+    static int perOwner(int concurrency, OptionalInt configured) {
+        if (configured.isPresent() && configured.getAsInt() < 0) {
+            throw new IllegalArgumentException("rotation-service.worker.concurrency-per-owner must not be negative: "
+                    + configured.getAsInt());
+        }
+        int share = WorkPools.fractionOf(concurrency, 2, configured);
+        return share >= concurrency ? 0 : share;
     }
 
     /** For tests: runs this replica is executing now. */

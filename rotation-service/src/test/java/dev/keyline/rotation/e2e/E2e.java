@@ -84,10 +84,17 @@ final class E2e {
     }
 
     Svc newConnection(String prefix) {
+        return newConnection(prefix, 20);
+    }
+
+    /** As {@link #newConnection(String)}, with the connection's own deadline for a Snowflake attempt (its logins). */
+    Svc newConnection(String prefix, int timeoutSecs) {
         String user = "SVC_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         KeyPair initial = RsaKeys.generate(2048);
         stack.snowflake().account(ACCOUNT).user(user).role("LOADER").rsaPublicKey(initial.getPublic());
-        String id = createConnection(connectionBody(prefix + "-" + user, user, initial.getPrivate(), adminConnectionId));
+        Map<String, Object> body = connectionBody(prefix + "-" + user, user, initial.getPrivate(), adminConnectionId);
+        body.put("timeoutSecs", timeoutSecs);
+        String id = createConnection(body);
         return new Svc(id, user, initial);
     }
 
