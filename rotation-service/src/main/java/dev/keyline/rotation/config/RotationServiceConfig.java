@@ -105,7 +105,7 @@ public interface RotationServiceConfig {
          * Workers of this replica the runs of one owner may occupy at once (the owner: the person who
          * requested the run, for a scheduled run whoever last saved its policy, for a retried one who
          * retried it); its other due runs are left due, not claimed, and start when one of its runs
-         * ends. Unset: half of {@code concurrency} (2 of 4), at least 1; 0: no limit. Without it one
+         * ends. Unset: all but one of {@code concurrency} (3 of 4), at least 1; 0: no limit. Without it one
          * person's runs against a Snowflake that never answers ({@code timeoutSecs} up to 600) held every
          * worker and everyone else's rotations waited about ten minutes.
          */

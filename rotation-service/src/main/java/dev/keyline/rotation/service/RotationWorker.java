@@ -23,7 +23,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.keyline.common.work.WorkPools;
+import dev.keyline.common.logging.FailureText;
 import dev.keyline.rotation.PolicyRepository;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunRepository;
@@ -273,16 +273,18 @@ public class RotationWorker {
     }
 
     /**
-     * Workers one owner's runs may occupy: the configured number, else half of {@code concurrency}
+     * Workers one owner's runs may occupy: the configured number, else all but one of {@code concurrency}
      * (at least 1); 0 when there is no limit (configured 0, or at least {@code concurrency}, which no
-     * owner can exceed anyway).
+     * owner can exceed anyway). All but one, not half: one owner cannot take the last worker from everyone
+     * else either way (a worker lent cannot be taken back from a Snowflake that never answers), and its
+     * bursts (one automation saving every policy) keep three of four workers instead of two.
      */
     static int perOwner(int concurrency, OptionalInt configured) {
         if (configured.isPresent() && configured.getAsInt() < 0) {
             throw new IllegalArgumentException("rotation-service.worker.concurrency-per-owner must not be negative: "
                     + configured.getAsInt());
         }
-        int share = WorkPools.fractionOf(concurrency, 2, configured);
+        int share = configured.orElse(Math.max(1, concurrency - 1));
         return share >= concurrency ? 0 : share;
     }
 
@@ -304,7 +306,8 @@ public class RotationWorker {
             deletedConnections.disablePolicies(now);
             policies.startDueRuns(now, DeletedConnections.LIMIT);
         } catch (RuntimeException e) {
-            LOG.warnf("Creating runs for due policies failed (the next round tries again): %s", rootCause(e));
+            LOG.warnf("Creating runs for due policies failed (the next round tries again): %s",
+                    FailureText.ofRootCause(e));
         }
     }
 
@@ -332,21 +335,6 @@ public class RotationWorker {
                 .record(Duration.between(run.createdAt, run.finishedAt));
     }
 
-    /**
-     * The innermost cause, "SimpleName: message" (cut at 200 characters): the wrapper's class name alone
-     * ("PersistenceException") did not say that PostgreSQL was away. These statements carry no secret.
-     */
-    static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? "" : root.getMessage().replaceAll("\\s+", " ").strip();
-        if (message.length() > 200) {
-            message = message.substring(0, 200) + "…";
-        }
-        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-    }
 
     private static String defaultId() {
         String host;

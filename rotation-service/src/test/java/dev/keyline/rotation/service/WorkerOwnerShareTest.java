@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class WorkerOwnerShareTest {
 
     @Test
-    void unsetIsHalfTheWorkersAtLeastOne() {
-        assertThat(RotationWorker.perOwner(4, OptionalInt.empty())).isEqualTo(2);
-        assertThat(RotationWorker.perOwner(3, OptionalInt.empty())).isEqualTo(1);
-        assertThat(RotationWorker.perOwner(10, OptionalInt.empty())).isEqualTo(5);
+    void unsetIsAllButOneWorker() {
+        assertThat(RotationWorker.perOwner(4, OptionalInt.empty())).isEqualTo(3);
+        assertThat(RotationWorker.perOwner(2, OptionalInt.empty())).isEqualTo(1);
+        assertThat(RotationWorker.perOwner(10, OptionalInt.empty())).isEqualTo(9);
         // One worker: a share of 1 is the whole pool, i.e. no limit.
         assertThat(RotationWorker.perOwner(1, OptionalInt.empty())).isZero();
     }
