@@ -12,15 +12,15 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import dev.keyline.certificate.service.CertificateService;
 import dev.keyline.certificate.service.CertificateUpload;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
+import dev.keyline.common.problem.Violations;
 
 /**
  * Turns a multipart upload into the same {@link CertificateUpload} the JSON API builds, checking
@@ -35,6 +35,9 @@ public class CertificateFiles {
 
     @Inject
     Validator validator;
+
+    @Inject
+    CertificateService certificates;
 
     /**
      * Reads the files, then checks everything against the same constraints as a JSON
@@ -56,15 +59,16 @@ public class CertificateFiles {
             errors.add(new FieldError("authorizedDomains",
                     "at most " + CertificateRequest.MAX_DOMAINS + " entries (empty ones between commas count too)"));
         }
-        if (!errors.isEmpty()) {
-            throw new ProblemException(400, "invalid-certificate", "Invalid certificate upload",
-                    "The upload was rejected; nothing was stored", errors);
-        }
-        CertificateRequest request = new CertificateRequest(name.trim(), description, splitDomains(domains),
-                certificatePem, keyPem, passphrase, caPem);
-        Set<ConstraintViolation<CertificateRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
+        CertificateRequest request = new CertificateRequest(name == null ? null : name.trim(), description,
+                splitDomains(domains), certificatePem, keyPem, passphrase, caPem);
+        List<FieldError> violations = Violations.of(validator.validate(request));
+        violations.removeIf(v -> Violations.covered(v.field(), errors));
+        if (!errors.isEmpty() || !violations.isEmpty()) {
+            // Every bad field in one answer: the files' problems, bean validation's and the service's own
+            // checks on the rest (the key parsed on the key pool), each field once. invalid-request when
+            // bean validation refused something (as its answer was), else invalid-certificate.
+            errors.addAll(violations);
+            certificates.refuse(request.toUpload(), false, errors, !violations.isEmpty());
         }
         return request.toUpload();
     }

@@ -1,6 +1,8 @@
 package dev.keyline.certificate.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.FutureTask;
@@ -21,6 +23,7 @@ import dev.keyline.certificate.persistence.NameHolders;
 import dev.keyline.certificate.vault.CertificateSecrets;
 import dev.keyline.certificate.vault.StoredMaterial;
 import dev.keyline.common.audit.AuditTrail;
+import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.security.Caller;
 import dev.keyline.common.validation.ResourceNames;
@@ -128,9 +131,9 @@ public class CertificateService {
         }
         if (upload.clientKey() == null && upload.passphrase() != null && !upload.passphrase().isBlank()) {
             // The stored key is plain PKCS#8: a passphrase alone has nothing to decrypt, and dropping
-            // it silently would let the caller believe something changed.
-            throw ProblemException.invalidField("passphrase",
-                    "a passphrase only decrypts an uploaded key; send it with clientKey");
+            // it silently would let the caller believe something changed. Named with the other fields'
+            // problems, as invalid-request (this answer's type since it exists).
+            refuse(upload, true, List.of(), true);
         }
         requireUniqueName(upload.name(), id);
         String oldFingerprint = e.sha256Fingerprint;
@@ -162,6 +165,29 @@ public class CertificateService {
                 "name=" + e.name);
         changed.fire(CertificateChanged.saved(e));
         return e;
+    }
+
+    /**
+     * The 400 of a create or update ({@code update}) that failed checks made before this service's:
+     * {@code earlier} (bean validation's violations, a multipart upload's file checks) with every finding
+     * of the validator on the other fields, in one answer, so the caller fixes them in one go instead of
+     * learning of the next one at each attempt. Always throws; nothing is stored, read or audited. A key
+     * given is parsed on the key pool under the caller's share (429 past it), as a create's is.
+     *
+     * @param violations whether bean validation refused something: the answer is then {@code invalid-request},
+     *     as a violation's always was, else {@code invalid-certificate}, as the file checks' and the
+     *     validator's always were
+     */
+    public void refuse(CertificateUpload upload, boolean update, List<FieldError> earlier, boolean violations) {
+        List<FieldError> errors = new ArrayList<>(earlier);
+        errors.addAll(upload.clientKey() == null || upload.clientKey().isBlank()
+                ? validator.problems(upload, update, earlier)
+                : keyWork.call(() -> validator.problems(upload, update, earlier)));
+        if (violations) {
+            throw ProblemException.invalidFields(errors);
+        }
+        errors.sort(Comparator.comparing(FieldError::field));
+        throw CertificateValidator.invalidCertificate(errors);
     }
 
     /**
@@ -255,7 +281,7 @@ public class CertificateService {
 
     private static ProblemException nameTaken(String detail) {
         return new ProblemException(409, "name-taken", "Conflict", detail,
-                List.of(new dev.keyline.common.problem.FieldError("name", "already in use")));
+                List.of(new FieldError("name", "already in use")));
     }
 
     private void applyMetadata(CertificateEntity e, CertificateUpload upload, AuthorizedDomains domains) {

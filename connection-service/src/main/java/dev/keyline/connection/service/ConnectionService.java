@@ -10,6 +10,7 @@ import dev.keyline.common.audit.AuditTrail;
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
 import dev.keyline.common.validation.ResourceNames;
+import dev.keyline.connection.ConnectionType;
 import dev.keyline.connection.LoginCheck;
 import dev.keyline.connection.persistence.ConnectionEntity;
 import dev.keyline.connection.persistence.ConnectionReads;
@@ -161,8 +162,7 @@ public class ConnectionService {
 
     public ConnectionEntity replace(UUID id, ConnectionDraft draft, Long expectedVersion) {
         ConnectionEntity existing = store.get(id);
-        ConnectionInput in = validator.validateReplacement(draft, existing.connectionType(),
-                keyAdminReferenceProblems(draft, id));
+        ConnectionInput in = validateReplacement(draft, existing.connectionType(), keyAdminReferenceProblems(draft, id));
         if (in.isSnowflake()) {
             requireKeyToMove(existing, in);
             checkKeyAdmin(in, id);
@@ -192,7 +192,7 @@ public class ConnectionService {
             ConnectionEntity existing = store.find(id);
             List<FieldError> earlier = new java.util.ArrayList<>(violations);
             earlier.addAll(keyAdminReferenceProblems(draft, id));
-            validator.validateReplacement(draft, existing == null ? null : existing.connectionType(), earlier);
+            validateReplacement(draft, existing == null ? null : existing.connectionType(), earlier);
         }
         throw ProblemException.invalidFields(violations);
     }
@@ -204,6 +204,17 @@ public class ConnectionService {
         // A key (and its KDF) is parsed on the bounded key pool; 503 with Retry-After when it is full.
         return draft.privateKey() == null ? validator.validateNew(draft, earlier)
                 : work.keys(() -> validator.validateNew(draft, earlier));
+    }
+
+    /**
+     * Validates a replace as {@link #validateNew} does a create: a key sent again (to move the connection)
+     * is parsed on the bounded key pool under the caller's share (429 past it, 503 when the pool is full),
+     * not on the request's worker thread: an encrypted key at the KDF ceiling costs about a second of CPU,
+     * and a caller's parallel PUTs held as many worker threads as it sent.
+     */
+    private ConnectionInput validateReplacement(ConnectionDraft draft, ConnectionType existing, List<FieldError> earlier) {
+        return draft.privateKey() == null ? validator.validateReplacement(draft, existing, earlier)
+                : work.keys(() -> validator.validateReplacement(draft, existing, earlier));
     }
 
     /**

@@ -100,6 +100,51 @@ class KeyShareTest {
         assertThat(pool.heldBy("alice")).isZero();
     }
 
+    /**
+     * A replace that sends the stored key again (to move the connection) parsed it on the request's worker
+     * thread, outside the key pool and the caller's share: an encrypted key at the KDF ceiling is ~1.25 s of
+     * CPU, and a caller's parallel PUTs held as many worker threads. Now it waits for the pool like a create,
+     * and the caller's second one is refused with 429 at once, changing nothing.
+     */
+    @Test
+    void aReplaceSendingTheKeyAgainTakesTheCallersShareOfTheKeyPool() throws Exception {
+        KeyPair key = ConnectionFixtures.newKey();
+        String user = ConnectionFixtures.serviceUser(snowflake, "SVC_SHARE_PUT", key.getPublic());
+        String pem = ConnectionFixtures.pkcs8Pem(key.getPrivate());
+        String name = ConnectionFixtures.uniqueName("share-put");
+        String id = ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(name, user, pem, null, null));
+        String etag = ConnectionFixtures.etag(id);
+        BoundedWork pool = work.keyPool();
+
+        CountDownLatch release = new CountDownLatch(1);
+        FutureTask<Boolean> occupying = pool.submit(() -> release.await(60, TimeUnit.SECONDS));
+        CompletableFuture<Response> first;
+        try {
+            await(() -> pool.load().active() == 1);
+            first = CompletableFuture.supplyAsync(() -> replace(id, etag, name, user, pem, "first"), CLIENTS);
+            // Before: the key was parsed on the worker thread and the PUT answered while the pool was full.
+            await(() -> pool.heldBy("alice") == 1 || first.isDone());
+            assertThat(first).as("the PUT's key parse waits for the key pool").isNotDone();
+
+            replace(id, etag, name, user, pem, "second").then().statusCode(429).contentType("application/problem+json")
+                    .header("Retry-After", "2").body("type", equalTo("urn:keyline:problem:too-many-requests"));
+        } finally {
+            release.countDown();
+        }
+        assertThat(occupying.get(30, TimeUnit.SECONDS)).isTrue();
+        first.get(60, TimeUnit.SECONDS).then().statusCode(200).body("description", equalTo("first"));
+        given().header("Authorization", READER).get(BASE + "/" + id).then().statusCode(200)
+                .body("description", equalTo("first"));
+        assertThat(pool.heldBy("alice")).isZero();
+    }
+
+    private static Response replace(String id, String etag, String name, String user, String pem, String description) {
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(name, user, pem, null, null);
+        body.put("description", description);
+        return given().header("Authorization", MANAGER).header("If-Match", etag).contentType(ContentType.JSON)
+                .body(body).put(BASE + "/" + id);
+    }
+
     private static Response create(String name, String user, String pem) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
                 .body(ConnectionFixtures.snowflakeBody(name, user, pem, null, null)).post(BASE);
