@@ -9,13 +9,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.keyline.rotation.RotationRun;
 import dev.keyline.rotation.RunStore;
 
-/** A rotation run as the API shows it: public values only. */
+/**
+ * A rotation run as the API shows it: public values only. {@code owner} is whose share of the workers the
+ * run uses (rotation-service.worker.concurrency-per-owner): who requested it, for a scheduled run who last
+ * saved its policy, for a retried one who retried it.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, UUID connectionId, UUID policyId, String account, String user, String state,
         String trigger, boolean adopt, int keySize, String gracePeriod, Integer oldSlot, Integer slot,
         String oldFingerprint, String newFingerprint, int attempts, int maxAttempts, LastError lastError,
         String stoppedIn, String closedReason, Instant nextAttemptAt, Instant drainUntil, Instant createdAt,
-        String createdBy, Instant startedAt, Instant finishedAt, Long durationMillis, List<Step> steps) {
+        String createdBy, String owner, Instant startedAt, Instant finishedAt, Long durationMillis, List<Step> steps) {
 
     public record LastError(String type, String detail) {
     }
@@ -35,7 +39,7 @@ public record RunView(UUID id, UUID connectionId, UUID policyId, String account,
                 r.newFingerprint, r.attempts, r.maxAttempts,
                 r.lastErrorType == null ? null : new LastError(r.lastErrorType, r.lastErrorDetail),
                 r.stoppedIn == null ? null : r.stoppedIn.name(), r.closedReason,
-                r.state.terminal() ? null : r.nextAttemptAt, r.drainUntil, r.createdAt, r.createdBy, r.startedAt,
+                r.state.terminal() ? null : r.nextAttemptAt, r.drainUntil, r.createdAt, r.createdBy, r.owner, r.startedAt,
                 r.finishedAt, r.finishedAt == null ? null : r.finishedAt.toEpochMilli() - r.createdAt.toEpochMilli(),
                 steps == null ? null : steps.stream().map(Step::of).toList());
     }

@@ -82,6 +82,8 @@ class OwnerShareTest {
             assertThat(holding(holds)).as("mallory's runs executing: her share, not every worker").isEqualTo(3);
             assertThat(malloryRuns.stream().map(id -> e2e.run(id).getString("state")))
                     .as("three held, one waiting for her share").containsExactlyInAnyOrder("VERIFY", "VERIFY", "VERIFY", "PLAN");
+            assertThat(malloryRuns.stream().map(id -> e2e.run(id).getString("owner"))).as("whose share each uses")
+                    .containsOnly("mallory");
             assertThat(awaitMetric("keyline_rotation_runs_waiting_for_share", 1.0))
                     .as("mallory's fourth run left due for her share").isEqualTo(1.0);
 
