@@ -20,4 +20,15 @@ public interface BodySender {
      * the identity provider). Must not throw for bad credentials.
      */
     Optional<String> verify(MultiMap headers);
+
+    /**
+     * The verified name of the caller when it can be told without blocking, or null. Called on the event loop
+     * before {@link #verify}: a sender whose credentials were verified a moment ago (the same bearer token on
+     * a caller's next request) has its body read at once, without the two hand-offs to a worker thread and
+     * back that {@link #verify} costs. Null means "not known here", never "refused": {@link #verify} decides.
+     * Must not block or throw.
+     */
+    default String known(MultiMap headers) {
+        return null;
+    }
 }

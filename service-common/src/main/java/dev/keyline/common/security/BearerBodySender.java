@@ -29,20 +29,42 @@ public class BearerBodySender implements BodySender {
     @Inject
     JWTParser parser;
 
+    @Inject
+    IssuerSelectingPrincipalFactory principals;
+
     @Override
     public Optional<String> verify(MultiMap headers) {
-        String authorization = headers.get("Authorization");
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String bearer = bearer(headers);
+        if (bearer == null) {
             return Optional.empty();
         }
         try {
-            JsonWebToken token = parser.parse(authorization.substring(BEARER.length()).strip());
-            return Optional.ofNullable(token.getName()).filter(name -> !name.isBlank());
+            JsonWebToken token = parser.parse(bearer);
+            return named(token);
         } catch (ParseException | RuntimeException e) {
             // Never the token or the library's message (it may quote claims): the type is enough to debug.
             LOG.debugf("A request body's bearer token was refused: %s", e.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    /** A token verified a moment ago (most requests: a caller sends the token it holds for minutes) needs no worker. */
+    @Override
+    public String known(MultiMap headers) {
+        String bearer = bearer(headers);
+        return bearer == null ? null : named(principals.remembered(bearer)).orElse(null);
+    }
+
+    private static String bearer(MultiMap headers) {
+        String authorization = headers.get("Authorization");
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return authorization.substring(BEARER.length()).strip();
+    }
+
+    private static Optional<String> named(JsonWebToken token) {
+        return Optional.ofNullable(token).map(JsonWebToken::getName).filter(name -> !name.isBlank());
     }
 }

@@ -73,6 +73,14 @@ public class IssuerSelectingPrincipalFactory extends JWTCallerPrincipalFactory {
     }
 
     /**
+     * The principal of {@code token} if it was verified a moment ago and is still within its limits, else
+     * null. Never verifies (so never blocks on a key set): for callers on the event loop.
+     */
+    public JWTCallerPrincipal remembered(String token) {
+        return verified.find(token);
+    }
+
+    /**
      * smallrye-jwt bounds a token's age by {@code now - iat} only, so an {@code iat} in the future made
      * the age negative and the maximum age (KEYLINE_JWT_MAX_TOKEN_AGE) void: a token "issued" a year
      * ahead was good for a year. Beyond the clock skew the verification allows, it is refused.
