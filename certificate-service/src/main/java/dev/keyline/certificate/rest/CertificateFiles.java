@@ -47,9 +47,7 @@ public class CertificateFiles {
     public CertificateUpload toUpload(String name, String description, List<String> domains, FileUpload certificate,
             FileUpload key, String passphrase, FileUpload ca) {
         List<FieldError> errors = new ArrayList<>();
-        if (name == null || name.isBlank()) {
-            errors.add(new FieldError("name", "is required"));
-        }
+        // A missing or blank name is left to CertificateRequest's @NotBlank: the same reason as in JSON.
         String certificatePem = read("clientCertificate", certificate, CERTIFICATE_EXTENSIONS, true, errors);
         String keyPem = read("clientKey", key, KEY_EXTENSIONS, true, errors);
         String caPem = read("caCertificate", ca, CERTIFICATE_EXTENSIONS, false, errors);

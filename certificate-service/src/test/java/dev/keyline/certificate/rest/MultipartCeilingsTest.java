@@ -53,6 +53,29 @@ class MultipartCeilingsTest {
                 .body("authorizedDomains", hasSize(CertificateRequest.MAX_DOMAINS));
     }
 
+    /** A form without a name, or with a blank one, is told so in the words a JSON body is. */
+    @Test
+    void aMissingOrBlankNameIsRefusedAsInJson() {
+        Issued client = CertificateFixtures.client(uniqueName("nameless"));
+        String key = SecretLeakGuard.secret(client.privateKeyPkcs8Pem());
+        for (String name : new String[] { null, "   " }) {
+            var form = given().header("Authorization", MANAGER);
+            if (name != null) {
+                form = form.multiPart("name", name);
+            }
+            form.multiPart("authorizedDomains", "api.example.com")
+                    .multiPart("clientCertificate", "client.crt", client.certificatePem().getBytes(StandardCharsets.US_ASCII),
+                            "application/x-pem-file")
+                    .multiPart("clientKey", "client.key", key.getBytes(StandardCharsets.US_ASCII), "application/x-pem-file")
+                    .when().post("/api/v1/certificates")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("urn:keyline:problem:invalid-request"))
+                    .body("errors", hasSize(1))
+                    .body("errors[0].field", equalTo("name"))
+                    .body("errors[0].reason", equalTo("must not be blank"));
+        }
+    }
+
     /** Sent without a length, the form is stopped by Quarkus REST's own limit: the same 413 as any other body. */
     @Test
     void aChunkedFormOverTheLimitIsRequestTooLarge() throws java.io.IOException {
