@@ -9,8 +9,10 @@ import io.vertx.core.MultiMap;
  * body. An app that authenticates every request with a body provides one bean of this type: a request
  * whose head names nobody it accepts is refused (401) before a byte of its body is held, and the bodies
  * being received at once are shared out per sender ({@code keyline.http.max-buffered-bytes-per-caller}),
- * so neither an anonymous client nor one caller can take the whole buffered-bytes budget. Without such a
- * bean (the console: its sign-in forms have no token yet) the budget is shared by all requests.
+ * so neither an anonymous client nor one caller can take the whole buffered-bytes budget. An app that serves
+ * requests without credentials too (the console: its sign-in form) names those senders itself (one
+ * "anonymous" sender) rather than leaving {@link #verify} empty, which answers 401. Without such a bean the
+ * budget is shared by all requests.
  */
 public interface BodySender {
 

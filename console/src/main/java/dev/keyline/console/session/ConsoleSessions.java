@@ -97,6 +97,19 @@ public class ConsoleSessions {
         return Optional.of(touched);
     }
 
+    /**
+     * Who the live session with this id belongs to, without extending its idle time (a request's head is not
+     * yet a request the session made: {@link #find} does that when the request is served).
+     */
+    public synchronized Optional<String> subjectOf(String sessionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        Instant now = clock.instant();
+        if (s == null || !now.isBefore(s.tokenExpiresAt()) || now.isAfter(s.lastUsed().plus(config.session().idleTimeout()))) {
+            return Optional.empty();
+        }
+        return Optional.of(s.subject());
+    }
+
     /** 256 random bits, base64url: session ids and CSRF tokens. */
     public String randomToken() {
         byte[] bytes = new byte[32];

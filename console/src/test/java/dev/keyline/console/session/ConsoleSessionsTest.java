@@ -40,17 +40,18 @@ class ConsoleSessionsTest {
         assertThat(small.find(b)).isEmpty();
     }
 
-    private static SignInToken token(String subject) {
+    static SignInToken token(String subject) {
         return new SignInToken("token-of-" + subject, subject, Instant.now().plusSeconds(3600));
     }
 
-    private static ConsoleConfig config(int maxSessions, int maxPerSubject) {
+    static ConsoleConfig config(int maxSessions, int maxPerSubject) {
         ConsoleConfig.Session session = (ConsoleConfig.Session) Proxy.newProxyInstance(
                 ConsoleSessionsTest.class.getClassLoader(), new Class<?>[] { ConsoleConfig.Session.class },
                 (proxy, method, args) -> switch (method.getName()) {
                     case "maxSessions" -> maxSessions;
                     case "maxPerSubject" -> maxPerSubject;
                     case "idleTimeout" -> Duration.ofHours(8);
+                    case "cookieName" -> "keyline-session";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         return (ConsoleConfig) Proxy.newProxyInstance(ConsoleSessionsTest.class.getClassLoader(),
