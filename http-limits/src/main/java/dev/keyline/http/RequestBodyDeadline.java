@@ -102,6 +102,11 @@ public class RequestBodyDeadline {
                 .orElse(maxBufferedBytes.asLongValue() / 4));
     }
 
+    /** The bytes of the bodies being received now, in all (tests wait on it instead of sleeping). */
+    long bufferedBytes() {
+        return buffered.get();
+    }
+
     void install(@Observes Router router) {
         // After the head limits (Integer.MIN_VALUE + 1): a head past them is refused before its length is looked at.
         router.route().order(Integer.MIN_VALUE + 2).handler(this::read);

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,9 @@ class BodySenderTest {
 
     @TestHTTPResource("/")
     URL root;
+
+    @Inject
+    BufferedBytes received;
 
     @Test
     void aBodyWithoutAVerifiedSenderIs401BeforeAnyOfItIsSent() throws IOException {
@@ -125,7 +129,7 @@ class BodySenderTest {
         // 900,000 of a 1,000,000-byte body: under mallory's share of 1,048,576 bytes; 200,000 more are past it.
         Socket held = http.startSlowPost("/body", "application/json", 1_000_000, 900_000, mallory);
         try {
-            Thread.sleep(300);
+            received.await(b -> b >= 900_000);
             try (Socket more = http.startSlowPost("/body", "application/json", 1_000_000, 200_000, mallory)) {
                 more.setSoTimeout(5_000);
                 String answer = RawHttp.readAll(more.getInputStream());
@@ -140,7 +144,7 @@ class BodySenderTest {
         } finally {
             held.close();
         }
-        Thread.sleep(300); // the hang-up gives mallory's bytes back
+        received.await(b -> b == 0); // the hang-up gives mallory's bytes back
         String json = "{\"name\":\"m\",\"pad\":\"" + " ".repeat(600_000) + "\"}";
         assertThat(http.exchange("POST /body HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + mallory
                 + "Content-Type: application/json\r\nContent-Length: " + json.length() + "\r\n\r\n" + json, 5_000))

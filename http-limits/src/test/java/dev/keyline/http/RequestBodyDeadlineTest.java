@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -45,6 +46,9 @@ class RequestBodyDeadlineTest {
 
     @TestHTTPResource("/")
     URL root;
+
+    @Inject
+    BufferedBytes received;
 
     /** Blocking resource methods, as the apps' are: they run on a worker thread. */
     @Path("/body")
@@ -175,7 +179,7 @@ class RequestBodyDeadlineTest {
         Socket declaredOnly = startSlowPost("/body", "application/json", 1_000_000);
         Socket first = startSlowPost("/body", "application/json", 1_000_000, 1_000_000 - 10);
         Socket second = startSlowPost("/body", "application/json", 1_000_000, 1_000_000 - 10);
-        Thread.sleep(300); // both nearly whole bodies have arrived
+        received.await(b -> b >= 2 * (1_000_000 - 10)); // both nearly whole bodies have arrived
         try (Socket third = startSlowPost("/body", "application/json", 1_000_000, 200_000)) {
             third.setSoTimeout(5_000);
             String answer = readAll(third.getInputStream());
@@ -186,7 +190,7 @@ class RequestBodyDeadlineTest {
             second.close();
             declaredOnly.close();
         }
-        Thread.sleep(300); // the server sees the hang-ups and gives their bytes back
+        received.await(b -> b == 0); // the server sees the hang-ups and gives their bytes back
         String json = "{\"name\":\"d\",\"pad\":\"" + " ".repeat(1_000_000 - 24) + "\"}";
         assertThat(exchange("POST /body HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: "
                 + "application/json\r\nContent-Length: " + json.length() + "\r\n\r\n" + json, 5_000))
