@@ -113,7 +113,15 @@ public class ProblemMappers {
         List<FieldError> errors = new ArrayList<>(e.errors());
         Validator validator = e.partialValue() == null ? null : validator();
         if (validator != null) {
-            for (FieldError violation : Violations.of(validator.validate(e.partialValue()))) {
+            List<FieldError> violations;
+            try {
+                violations = Violations.of(validator.validate(e.partialValue()));
+            } catch (RuntimeException failed) {
+                // A validator that cannot take what was read (a null it never meets otherwise): Jackson's alone.
+                LOG.debugf("Bean validation of a partly read body failed: %s", failed.getClass().getName());
+                violations = List.of();
+            }
+            for (FieldError violation : violations) {
                 if (!Violations.covered(violation.field(), e.errors())) {
                     errors.add(violation);
                 }
