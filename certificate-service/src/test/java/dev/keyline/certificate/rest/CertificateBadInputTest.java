@@ -156,6 +156,41 @@ class CertificateBadInputTest {
     }
 
     /**
+     * JSON that could not be read as the body was answered one field at a time (Jackson stopped at the
+     * first): unknown fields and values of the wrong type are named in one 400 with their paths, with the
+     * bean-validation violations of what could be read; no value is echoed (an unknown field holds a
+     * private key, the key field an object holding it) and nothing is stored.
+     */
+    @Test
+    void unknownFieldsAndWrongTypesAreNamedAtOnce() {
+        Issued client = CertificateFixtures.client("types");
+        String key = SecretLeakGuard.secret(client.privateKeyPkcs8Pem());
+        Map<String, Object> b = new HashMap<>(body(uniqueName("types")));
+        b.put("name", List.of("x"));
+        b.put("description", "d".repeat(2001));
+        b.put("authorizedDomains", List.of("a.example.com", 5));
+        b.put("clientKey", Map.of("pem", key));
+        b.put("passphrase", 12345);
+        b.put("privateKeyFile", key);
+        b.put("bogus", Map.of("x", List.of(1, 2)));
+        long rows = total();
+        int secrets = vault.secretPaths("secret").size();
+        String answer = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(b)
+                .when().post("/api/v1/certificates")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:invalid-request"))
+                .body("detail", equalTo("The request has 7 invalid field(s)"))
+                .body("errors.field", contains("authorizedDomains[1]", "bogus", "clientKey", "description", "name",
+                        "passphrase", "privateKeyFile"))
+                .body("errors.reason", contains("expected string", "unknown field", "expected string",
+                        "size must be between 0 and 2000", "expected string", "expected string", "unknown field"))
+                .extract().asString();
+        assertThat(answer).doesNotContain("PRIVATE KEY").doesNotContain("12345").doesNotContain("ddd");
+        assertThat(total()).isEqualTo(rows);
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
+    }
+
+    /**
      * Bean validation answered first and alone (a blank name hid an expired certificate, a key of another
      * certificate and a public-suffix wildcard until the next attempts): one 400 names every bad field, each
      * once, in field order, on a JSON create, a PUT and a multipart upload; nothing is stored.

@@ -161,6 +161,64 @@ class ConnectionBadInputTest {
         assertThat(snowflake.logins()).hasSize(logins);
     }
 
+    /**
+     * JSON that could not be read as the body was answered one field at a time (Jackson stopped at the
+     * first): several unknown fields and values of the wrong type, at the top and nested, are named in
+     * one 400 with their paths, with the bean-validation violations of what could be read; no value is
+     * echoed (the unknown field's is a password) and nothing is stored or tried.
+     */
+    @Test
+    void unknownFieldsAndWrongTypesAreNamedAtOnce() {
+        String password = SecretLeakGuard.secret("hunter3-unknown-field-secret");
+        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("types"), "svc_types",
+                ConnectionFixtures.pkcs8Pem(KEY.getPrivate()), null, null);
+        body.put("name", 5);
+        body.put("account", java.util.List.of());
+        body.put("colour", "red");
+        body.put("bogus", 1);
+        body.put("timeoutSecs", "soon");
+        body.put("description", Map.of("a", 1));
+        Map<String, Object> details = ConnectionFixtures.details(body);
+        details.put("password", password);
+        details.put("keyAdminConnectionId", "admin");
+        details.put("managesUsers", java.util.List.of("SVC_A", 7, Map.of("x", 1)));
+        details.put("warehouse", "W".repeat(300));
+        int secrets = vault.secretPaths("secret").size();
+        int logins = snowflake.logins().size();
+        String answer = given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:invalid-request"))
+                .body("detail", equalTo("The request has 11 invalid field(s)"))
+                .body("errors.field", org.hamcrest.Matchers.contains("account", "bogus", "colour", "description",
+                        "details.keyAdminConnectionId", "details.managesUsers[1]", "details.managesUsers[2]",
+                        "details.password", "details.warehouse", "name", "timeoutSecs"))
+                .body("errors.find { it.field == 'name' }.reason", equalTo("expected string"))
+                .body("errors.find { it.field == 'colour' }.reason", equalTo("unknown field"))
+                .body("errors.find { it.field == 'details.password' }.reason", equalTo("unknown field"))
+                .body("errors.find { it.field == 'timeoutSecs' }.reason", equalTo("expected whole number"))
+                .body("errors.find { it.field == 'description' }.reason", equalTo("expected string"))
+                .body("errors.find { it.field == 'details.keyAdminConnectionId' }.reason", equalTo("expected UUID"))
+                .body("errors.find { it.field == 'details.managesUsers[2]' }.reason", equalTo("expected string"))
+                .body("errors.find { it.field == 'details.warehouse' }.reason", equalTo("size must be between 0 and 255"))
+                .extract().asString();
+        assertThat(answer).doesNotContain(password).doesNotContain("PRIVATE KEY").doesNotContain("soon")
+                .doesNotContain("red").doesNotContain("admin");
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
+        assertThat(snowflake.logins()).hasSize(logins);
+
+        // A credential swap's body too; a key of the wrong type is named, never shown.
+        String key = ConnectionFixtures.pkcs8Pem(KEY.getPrivate());
+        given().header("Authorization", MANAGER).header("If-Match", "\"1\"").contentType(ContentType.JSON)
+                .body(Map.of("privateKey", java.util.List.of(key), "expectedCredentialVersion", "one", "extra", key))
+                .when().put(BASE + "/" + java.util.UUID.randomUUID() + "/credentials")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.contains("expectedCredentialVersion", "extra", "privateKey"))
+                .body("errors.reason", org.hamcrest.Matchers.contains("expected whole number", "unknown field",
+                        "expected string"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("PRIVATE KEY")));
+    }
+
     /** The other bodies too: a credential swap's and an API call's bean-validation violations come with the rest. */
     @Test
     void theOtherBodiesNameEveryBadFieldAtOnceToo() {

@@ -65,6 +65,18 @@ class PolicyResourceTest {
                 .body("errors.find { it.field == 'schedule' }.reason", containsString("0 0 3 * * ?"));
     }
 
+    /** JSON of the wrong types and unknown fields, at any depth, in one answer too, with bean validation's findings. */
+    @Test
+    void unknownFieldsAndWrongTypesAreNamedAtOnce() {
+        post(Map.of("connectionId", "not-a-uuid", "schedule", "P90D", "keySize", "big", "enabled", "yes", "cron", "x",
+                "window", Map.of("start", 5, "end", "05:00", "zone", "z".repeat(100), "extra", 1))).then().statusCode(400)
+                .contentType("application/problem+json").body("type", is("urn:keyline:problem:invalid-request"))
+                .body("errors.field", contains("connectionId", "cron", "enabled", "keySize", "window.extra",
+                        "window.start", "window.zone"))
+                .body("errors.reason", contains("expected UUID", "unknown field", "expected boolean (true or false)",
+                        "expected whole number", "unknown field", "expected string", "size must be between 0 and 64"));
+    }
+
     @Test
     void unknownConnectionIs404() {
         post(Map.of("connectionId", UUID.randomUUID().toString(), "schedule", "0 0 3 1 * ?")).then().statusCode(404)

@@ -10,6 +10,7 @@ import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
@@ -26,14 +27,21 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.keyline.common.http.StreamedBodyLimit;
+import dev.keyline.common.json.EveryBadField;
+import dev.keyline.common.json.JsonFieldErrors;
 import dev.keyline.http.RequestTooLarge;
 import dev.keyline.keys.KeyMaterialException;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+import io.quarkus.arc.InstanceHandle;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -95,11 +103,107 @@ public class ProblemMappers {
         return respond(ProblemException.invalidFields(Violations.of(e.getConstraintViolations())).toProblem(path(uri)));
     }
 
+    /**
+     * Every field of a body Jackson could not read as its type, or that the type does not have (see
+     * {@link EveryBadField}), with the bean-validation violations of what was read without them: one
+     * 400 as {@link Violations} answers, each field once, a field refused by Jackson not refused again.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response fieldErrors(JsonFieldErrors e, UriInfo uri) {
+        List<FieldError> errors = new ArrayList<>(e.errors());
+        Validator validator = e.partialValue() == null ? null : validator();
+        if (validator != null) {
+            List<FieldError> violations;
+            try {
+                violations = Violations.of(validator.validate(e.partialValue()));
+            } catch (RuntimeException failed) {
+                // A validator that cannot take what was read (a null it never meets otherwise): Jackson's alone.
+                LOG.debugf("Bean validation of a partly read body failed: %s", failed.getClass().getName());
+                violations = List.of();
+            }
+            for (FieldError violation : violations) {
+                if (!Violations.covered(violation.field(), e.errors())) {
+                    errors.add(violation);
+                }
+            }
+        }
+        return respond(ProblemException.invalidFields(errors).toProblem(path(uri)));
+    }
+
+    /** The services' Validator, or null outside a running application. */
+    protected Validator validator() {
+        ArcContainer container = Arc.container();
+        if (container == null || !container.isRunning()) {
+            return null;
+        }
+        InstanceHandle<Validator> handle = container.instance(Validator.class);
+        return handle.isAvailable() ? handle.get() : null;
+    }
+
     @ServerExceptionMapper(priority = 1)
     public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
         String field = jsonPath(e);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
-                "Unknown field: " + field, path(uri), List.of(new FieldError(field, "unknown field"))));
+                "Unknown field: " + field, path(uri), List.of(new FieldError(field, UNKNOWN_FIELD))));
+    }
+
+    /** The reason an unknown field is refused with. */
+    public static final String UNKNOWN_FIELD = "unknown field";
+
+    /**
+     * The reason a value Jackson refused for its field is given ({@code expected string}, {@code wrong
+     * type or shape}, {@code number out of range}, {@code unknown field}), as the single-field answers
+     * here give it; null when what was thrown is no field's: malformed JSON, or a failure of another kind.
+     * Never the value.
+     */
+    public static String jsonReason(Throwable e) {
+        if (isMalformed(e)) {
+            return null;
+        }
+        if (e instanceof UnrecognizedPropertyException) {
+            return UNKNOWN_FIELD;
+        }
+        if (e instanceof InvalidFormatException f) {
+            return "expected " + expected(f.getTargetType());
+        }
+        if (e instanceof MismatchedInputException m) {
+            return mismatchReason(m);
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InputCoercionException) {
+                return "number out of range";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Malformed JSON, whichever way it was thrown (by the parser, or wrapped by databind with the path
+     * it was at): a syntax error, a key named twice, a document nested too deep, content after the value.
+     */
+    public static boolean isMalformed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InputCoercionException) {
+                return false;
+            }
+            if (t instanceof StreamReadException || t instanceof StreamConstraintsException
+                    || t instanceof MismatchedInputException m && trailing(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean trailing(MismatchedInputException e) {
+        // StrictJsonParsing: the original message names the token's type, never a value.
+        return String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
+    }
+
+    private static String mismatchReason(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        boolean scalar = target != null && (target.isPrimitive() || target == String.class
+                || Number.class.isAssignableFrom(target) || target == Boolean.class);
+        return scalar ? "expected " + expected(target) : "wrong type or shape";
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -113,18 +217,15 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 1)
     public Response mismatched(MismatchedInputException e, UriInfo uri) {
         // StrictJsonParsing: the original message names the token's type, never a value.
-        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+        if (trailing(e)) {
             return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
                     "The request body has more after its JSON value", path(uri),
                     List.of(new FieldError("$", "content after the JSON value"))));
         }
         String field = jsonPath(e);
-        Class<?> target = e.getTargetType();
-        boolean scalar = target != null && (target.isPrimitive() || target == String.class
-                || Number.class.isAssignableFrom(target) || target == Boolean.class);
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " has the wrong type or shape", path(uri),
-                List.of(new FieldError(field, scalar ? "expected " + expected(target) : "wrong type or shape"))));
+                List.of(new FieldError(field, mismatchReason(e)))));
     }
 
     /** The JSON type a field takes, as a client knows it: "expected boolean" rather than "expected Boolean". */
@@ -152,6 +253,9 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 1)
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
         // Reached also through web() for whatever Quarkus REST wrapped: the more specific answers first.
+        if (e instanceof JsonFieldErrors f) {
+            return fieldErrors(f, uri);
+        }
         if (e instanceof InvalidFormatException f) {
             return badFormat(f, uri);
         }
@@ -181,6 +285,32 @@ public class ProblemMappers {
                 : coercion.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "$";
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " is out of range", path(uri), List.of(new FieldError(field, "number out of range"))));
+    }
+
+    /**
+     * {@code a.b[2].c}: the path of the value read in {@code home} (an object's context, whose current
+     * name is the value's field, or an array's, whose current index is the value's), followed by the
+     * path a mapping exception collected inside that value; {@code $} for the whole body.
+     */
+    public static String fieldPath(JsonStreamContext home, List<JsonMappingException.Reference> inner) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = home; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        StringBuilder sb = new StringBuilder(String.join("", parts));
+        for (JsonMappingException.Reference ref : inner) {
+            if (ref.getFieldName() != null) {
+                sb.append('.').append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        String path = sb.length() > 0 && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
+        return path.isEmpty() ? "$" : shown(path);
     }
 
     /** {@code a.b[2]} for the value a parser is at, as {@link #jsonPath} writes a mapping exception's path. */
