@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
@@ -37,17 +37,13 @@ import io.restassured.response.Response;
  * first such request waits and its second is refused with 429 at once.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class BadUploadKeyShareTest {
 
     private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
     KeyWork keyWork;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterAll
     static void stopClients() {

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
@@ -48,6 +49,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(BoundedKeyWorkTest.TinyPools.class)
+@ExtendWith(SecretLeakGuard.class)
 class BoundedKeyWorkTest {
 
     public static class TinyPools implements QuarkusTestProfile {
@@ -77,7 +79,6 @@ class BoundedKeyWorkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SecretLeakGuard.install();
         server = new MtlsTestServer(MtlsTestServer.localhostIdentity(SERVER_CA), SERVER_CA, CertificateFixtures.CLIENT_CA);
     }
 

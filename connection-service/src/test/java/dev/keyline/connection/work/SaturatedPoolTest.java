@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -38,6 +38,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(SaturatedPoolTest.TinyPools.class)
+@ExtendWith(SecretLeakGuard.class)
 class SaturatedPoolTest {
 
     public static class TinyPools implements QuarkusTestProfile {
@@ -59,11 +60,6 @@ class SaturatedPoolTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterAll
     static void stopClients() {

@@ -24,8 +24,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
@@ -42,6 +42,7 @@ import io.restassured.response.Response;
  * again while Snowflake still sits on the request), and concurrent tests of one connection share one login.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SnowflakeSessionBoundsTest {
 
     private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
@@ -54,11 +55,6 @@ class SnowflakeSessionBoundsTest {
 
     @Inject
     SnowflakeGateway gateway;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterAll
     static void stopClients() {
