@@ -12,14 +12,13 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
@@ -53,18 +52,14 @@ class SaturatedPoolTest {
         }
     }
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     String connection(String prefix) {
         KeyPair key = ConnectionFixtures.newKey();
@@ -74,8 +69,7 @@ class SaturatedPoolTest {
     }
 
     CompletableFuture<Response> testAsync(String id) {
-        return CompletableFuture.supplyAsync(
-                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+        return CLIENTS.send(() -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"));
     }
 
     @Test

@@ -15,18 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.connection.ConnectionFixtures;
@@ -45,7 +44,8 @@ import io.restassured.response.Response;
 @ExtendWith(SecretLeakGuard.class)
 class SnowflakeSessionBoundsTest {
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
@@ -55,11 +55,6 @@ class SnowflakeSessionBoundsTest {
 
     @Inject
     SnowflakeGateway gateway;
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     @AfterEach
     void clearFaults() {
@@ -79,8 +74,7 @@ class SnowflakeSessionBoundsTest {
     }
 
     CompletableFuture<Response> testAsync(String id) {
-        return CompletableFuture.supplyAsync(
-                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+        return CLIENTS.send(() -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"));
     }
 
     long logins(String user) {

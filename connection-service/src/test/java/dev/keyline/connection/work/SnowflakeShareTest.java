@@ -14,15 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
@@ -42,18 +41,14 @@ class SnowflakeShareTest {
 
     private static final int SHARE = 4;
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @Inject
     ConnectionWork work;
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     record Connection(String id, String user, String pem) {
     }
@@ -80,8 +75,8 @@ class SnowflakeShareTest {
             for (Connection c : held) {
                 RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user());
                 holds.add(hold);
-                waiting.add(CompletableFuture.supplyAsync(
-                        () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test"), CLIENTS));
+                waiting.add(CLIENTS.send(
+                        () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test")));
                 assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
             }
             assertThat(work.snowflakePool().load().active()).isEqualTo(SHARE);
