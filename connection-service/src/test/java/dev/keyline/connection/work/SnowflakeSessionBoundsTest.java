@@ -8,11 +8,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -29,6 +27,7 @@ import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.ConnectionFixtures.ServiceConnection;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
@@ -61,18 +60,6 @@ class SnowflakeSessionBoundsTest {
         snowflake.clearFaults();
     }
 
-    record Connection(String id, String user) {
-    }
-
-    Connection connection(String prefix, int timeoutSecs) {
-        KeyPair key = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
-        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
-                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
-        body.put("timeoutSecs", timeoutSecs);
-        return new Connection(ConnectionFixtures.create(body), user);
-    }
-
     CompletableFuture<Response> testAsync(String id) {
         return CLIENTS.send(() -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"));
     }
@@ -83,7 +70,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void anAttemptPastItsDeadlineAnswers504AndFreesItsPoolThreadWhileSnowflakeStillHoldsTheLogin() throws Exception {
-        Connection c = connection("SVC_DEADLINE", 1);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_DEADLINE", 1);
         awaitIdle();
         try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user())) {
             CompletableFuture<Response> test = testAsync(c.id());
@@ -102,7 +89,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void anAttemptThatNeverGotASessionSlotAnswers503BusyNotASnowflakeTimeout() throws Exception {
-        Connection c = connection("SVC_NOSLOT", 1);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_NOSLOT", 1);
         awaitIdle();
         BoundedWork pool = work.snowflakePool();
         CountDownLatch release = new CountDownLatch(1);
@@ -134,7 +121,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void twoConcurrentTestsOfOneConnectionShareOneLogin() throws Exception {
-        Connection c = connection("SVC_SHARED", 20);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_SHARED", 20);
         long before = logins(c.user());
         CompletableFuture<Response> first;
         CompletableFuture<Response> second;

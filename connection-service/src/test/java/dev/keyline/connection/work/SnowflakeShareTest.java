@@ -8,7 +8,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.ConnectionFixtures.ServiceConnection;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
@@ -50,29 +50,22 @@ class SnowflakeShareTest {
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
 
-    record Connection(String id, String user, String pem) {
-    }
-
-    Connection connection(String prefix) {
-        KeyPair key = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
-        String pem = ConnectionFixtures.pkcs8Pem(key.getPrivate());
-        return new Connection(ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(
-                ConnectionFixtures.uniqueName(prefix.toLowerCase()), user, pem, null, null)), user, pem);
+    ServiceConnection connection(String prefix) {
+        return ConnectionFixtures.serviceConnection(snowflake, prefix);
     }
 
     @Test
     void aCallerPastItsShareOfSessionsGets429AndAnotherCallerIsStillServed() throws Exception {
-        List<Connection> held = new ArrayList<>();
+        List<ServiceConnection> held = new ArrayList<>();
         for (int i = 0; i < SHARE; i++) {
             held.add(connection("SVC_SFSHARE_" + i));
         }
-        Connection fifth = connection("SVC_SFSHARE_X");
-        Connection others = connection("SVC_SFSHARE_U");
+        ServiceConnection fifth = connection("SVC_SFSHARE_X");
+        ServiceConnection others = connection("SVC_SFSHARE_U");
         List<RequestHold> holds = new ArrayList<>();
         List<CompletableFuture<Response>> waiting = new ArrayList<>();
         try {
-            for (Connection c : held) {
+            for (ServiceConnection c : held) {
                 RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user());
                 holds.add(hold);
                 waiting.add(CLIENTS.send(
