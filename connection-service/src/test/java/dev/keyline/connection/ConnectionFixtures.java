@@ -183,6 +183,28 @@ public final class ConnectionFixtures {
         return user;
     }
 
+    /** A service user whose slot 1 holds a fresh key, and its key-pair connection (id, user, the key's PEM). */
+    public record ServiceConnection(String id, String user, String pem) {
+    }
+
+    /** {@link #serviceConnection(SnowflakeEmulator, String, int)} with the default deadline of 20 s. */
+    public static ServiceConnection serviceConnection(SnowflakeEmulator snowflake, String prefix) {
+        return serviceConnection(snowflake, prefix, 20);
+    }
+
+    /**
+     * A service user named after {@code prefix} with a fresh key in slot 1, and a connection of it created
+     * through the API, named after {@code prefix} in lower case, waiting {@code timeoutSecs} for Snowflake.
+     */
+    public static ServiceConnection serviceConnection(SnowflakeEmulator snowflake, String prefix, int timeoutSecs) {
+        KeyPair key = newKey();
+        String user = serviceUser(snowflake, prefix, key.getPublic());
+        String pem = pkcs8Pem(key.getPrivate());
+        Map<String, Object> body = snowflakeBody(uniqueName(prefix.toLowerCase()), user, pem, null, null);
+        body.put("timeoutSecs", timeoutSecs);
+        return new ServiceConnection(create(body), user, pem);
+    }
+
     /**
      * The key-admin connection (user ROTATOR, role KEY_ADMIN with MODIFY PROGRAMMATIC
      * AUTHENTICATION METHODS on the account, managing {@link #ADMIN_MANAGES}), created once per

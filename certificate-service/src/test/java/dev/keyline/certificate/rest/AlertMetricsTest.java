@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +40,7 @@ import io.restassured.http.ContentType;
  * own tests; the dashboard's metrics outside those files must come from here.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class AlertMetricsTest {
 
     static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
@@ -53,11 +54,6 @@ class AlertMetricsTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void everyMetricTheCertificateServiceAlertsReadIsExposed() throws IOException {

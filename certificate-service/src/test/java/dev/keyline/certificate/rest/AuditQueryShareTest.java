@@ -8,17 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyline.certificate.Permissions;
 import dev.keyline.common.audit.AuditQueryShare;
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -30,15 +29,12 @@ import io.quarkus.test.junit.QuarkusTest;
 class AuditQueryShareTest {
 
     private static final String AUDIT = "/api/v1/audit-events";
-    private static final ExecutorService HOLDERS = Executors.newVirtualThreadPerTaskExecutor();
+
+    @RegisterExtension
+    static final ConcurrentClients HOLDERS = new ConcurrentClients();
 
     @Inject
     AuditQueryShare share;
-
-    @AfterAll
-    static void stop() {
-        HOLDERS.shutdownNow();
-    }
 
     @Test
     void aCallerPastItsShareOfAuditQueriesGets429AndAnotherIsAnswered() throws Exception {
@@ -48,7 +44,7 @@ class AuditQueryShareTest {
         try {
             // Four of "reader-hog"'s queries in flight (held open here, as a slow query would be).
             for (int i = 0; i < 4; i++) {
-                held.add(CompletableFuture.supplyAsync(() -> share.call("reader-hog", () -> {
+                held.add(HOLDERS.send(() -> share.call("reader-hog", () -> {
                     running.countDown();
                     try {
                         return release.await(60, TimeUnit.SECONDS);
@@ -56,7 +52,7 @@ class AuditQueryShareTest {
                         Thread.currentThread().interrupt();
                         return false;
                     }
-                }), HOLDERS));
+                })));
             }
             assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 

@@ -23,11 +23,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.common.testing.HostilePem;
@@ -41,15 +41,11 @@ import io.restassured.http.ContentType;
 
 /** Each bad upload is a 4xx problem naming the field; nothing reaches PostgreSQL or Vault. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class CertificateBadInputTest {
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static Stream<Arguments> badUploads() {
         Issued other = CertificateFixtures.client("other");

@@ -15,8 +15,8 @@ import static org.hamcrest.Matchers.hasSize;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,15 +28,11 @@ import io.restassured.http.ContentType;
  * consumer is removed by its id.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class CertificateConsumersTest {
 
     static final String BASE = "/api/v1/certificates";
     static final String PROBLEM = "urn:keyline:problem:";
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static void register(String certificateId, String consumerId, String name, int status) {
         given().header("Authorization", USER).header("Keyline-Via", "connection-service").contentType(ContentType.JSON)

@@ -19,8 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -32,17 +32,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class CertificateResourceTest {
 
     static final String BASE = "/api/v1/certificates";
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static String create(Map<String, Object> body) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body)

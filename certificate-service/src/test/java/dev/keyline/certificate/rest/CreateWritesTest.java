@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.Permissions;
 import dev.keyline.common.testing.AtOnce;
@@ -38,6 +38,7 @@ import io.restassured.response.Response;
  * was a 500 before), the secret written meanwhile deleted again, exactly one winner.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class CreateWritesTest {
 
     private static final String BASE = "/api/v1/certificates";
@@ -45,11 +46,6 @@ class CreateWritesTest {
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void aCreateIsOneVaultWrite() {

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
@@ -35,6 +36,7 @@ import io.restassured.http.ContentType;
  * shows it.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ExchangeAuditTest {
 
     static MtlsTestServer server;
@@ -44,7 +46,6 @@ class ExchangeAuditTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        SecretLeakGuard.install();
         server = new MtlsTestServer(MtlsTestServer.localhostIdentity(ExchangeResourceTest.SERVER_CA),
                 ExchangeResourceTest.SERVER_CA, CertificateFixtures.CLIENT_CA);
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.KeepAliveTlsServer;
@@ -34,6 +35,7 @@ import io.restassured.http.ContentType;
  * pins the server's issuer.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ExchangeResourceTest {
 
     static final Issued SERVER_CA = TestPki.ca("Keyline Test Server CA");
@@ -42,7 +44,6 @@ class ExchangeResourceTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        SecretLeakGuard.install();
         server = new MtlsTestServer(MtlsTestServer.localhostIdentity(SERVER_CA), SERVER_CA, CertificateFixtures.CLIENT_CA);
     }
 

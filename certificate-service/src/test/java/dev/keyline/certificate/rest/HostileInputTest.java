@@ -19,9 +19,9 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.common.testing.HostileInput;
@@ -45,6 +45,7 @@ import io.restassured.specification.RequestSpecification;
  * certificate's version unchanged).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class HostileInputTest {
 
     private static final String BASE = "/api/v1/certificates";
@@ -60,11 +61,6 @@ class HostileInputTest {
     private String passphrase;
     /** Encrypted once: every fresh encryption would register new secret fragments with the leak guard. */
     private String encryptedKey;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterAll
     static void summary() {

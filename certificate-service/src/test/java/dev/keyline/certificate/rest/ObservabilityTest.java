@@ -11,8 +11,8 @@ import static org.hamcrest.Matchers.not;
 
 import java.net.URL;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -21,6 +21,7 @@ import io.restassured.http.ContentType;
 
 /** Health, metrics and OpenAPI answer where the deployment and dashboards look for them. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ObservabilityTest {
 
     @TestHTTPResource(value = "/health/live", management = true)
@@ -37,11 +38,6 @@ class ObservabilityTest {
 
     @TestHTTPResource(value = "/openapi", management = true)
     URL openapi;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void healthEndpointsAnswerWithoutATokenAndReadinessChecksItsDependencies() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
@@ -24,6 +25,7 @@ import io.restassured.http.ContentType;
 /** With the production default, an authorized host that resolves to loopback is still refused. */
 @QuarkusTest
 @TestProfile(PrivateEgressRefusedTest.ProductionEgress.class)
+@ExtendWith(SecretLeakGuard.class)
 class PrivateEgressRefusedTest {
 
     public static class ProductionEgress implements QuarkusTestProfile {
@@ -35,7 +37,6 @@ class PrivateEgressRefusedTest {
 
     @Test
     void loopbackIsRefusedWithoutConnecting() throws Exception {
-        SecretLeakGuard.install();
         Issued serverCa = TestPki.ca("Egress Test Server CA");
         try (MtlsTestServer server = new MtlsTestServer(MtlsTestServer.localhostIdentity(serverCa), serverCa,
                 CertificateFixtures.CLIENT_CA)) {

@@ -12,8 +12,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,15 +24,11 @@ import io.restassured.http.ContentType;
  * said: each is a 4xx problem naming what is wrong (service-common's checks, as this service runs them).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class StrictRequestTest {
 
     static final String BASE = "/api/v1/certificates";
     static final String PROBLEM = "urn:keyline:problem:";
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void aNulInATextFilterIs400NamingTheParameter() {

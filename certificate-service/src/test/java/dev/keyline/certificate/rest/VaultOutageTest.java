@@ -15,8 +15,8 @@ import java.util.logging.LogRecord;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.LogCapture;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 
 /** With Vault sealed, changes answer 503 and leave PostgreSQL exactly as it was. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class VaultOutageTest {
 
     @InjectVaultEmulator
@@ -35,11 +36,6 @@ class VaultOutageTest {
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterEach
     void unseal() {

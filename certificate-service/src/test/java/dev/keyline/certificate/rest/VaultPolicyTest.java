@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
@@ -43,6 +44,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @TestProfile(VaultPolicyTest.ShippedPolicyThroughKubernetesAuth.class)
+@ExtendWith(SecretLeakGuard.class)
 class VaultPolicyTest {
 
     /** The shipped policy; {@code -Dvault-policy-under-test=FILE} tries an edited copy. */
@@ -77,7 +79,6 @@ class VaultPolicyTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        SecretLeakGuard.install();
         server = new MtlsTestServer(MtlsTestServer.localhostIdentity(SERVER_CA), SERVER_CA,
                 CertificateFixtures.CLIENT_CA);
     }

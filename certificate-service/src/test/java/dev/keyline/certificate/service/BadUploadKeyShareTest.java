@@ -12,18 +12,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,22 +35,14 @@ import io.restassured.response.Response;
  * first such request waits and its second is refused with 429 at once.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class BadUploadKeyShareTest {
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @Inject
     KeyWork keyWork;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     @Test
     void aRefusedUploadsKeyIsParsedOnTheKeyPoolUnderTheCallersShare() throws Exception {
@@ -64,9 +54,9 @@ class BadUploadKeyShareTest {
         FutureTask<Boolean> occupying = pool.submit(() -> release.await(60, TimeUnit.SECONDS));
         CompletableFuture<Response> first;
         try {
-            await(() -> pool.load().active() == 1);
-            first = CompletableFuture.supplyAsync(() -> create(bad), CLIENTS);
-            await(() -> pool.heldBy("alice") == 1 || first.isDone());
+            ConcurrentClients.await(() -> pool.load().active() == 1);
+            first = CLIENTS.send(() -> create(bad));
+            ConcurrentClients.await(() -> pool.heldBy("alice") == 1 || first.isDone());
             assertThat(first).as("the refused upload's key parse waits for the key pool").isNotDone();
 
             create(bad).then().statusCode(429).contentType("application/problem+json")
@@ -82,13 +72,5 @@ class BadUploadKeyShareTest {
 
     private static Response create(Map<String, Object> body) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body).post("/api/v1/certificates");
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met in 30 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 }

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
@@ -23,10 +21,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyline.certificate.CertificateFixtures;
 import dev.keyline.certificate.MtlsTestServer;
 import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.emulators.vault.InjectVaultEmulator;
 import dev.keyline.emulators.vault.SecretVersion;
@@ -48,6 +49,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(BoundedKeyWorkTest.TinyPools.class)
+@ExtendWith(SecretLeakGuard.class)
 class BoundedKeyWorkTest {
 
     public static class TinyPools implements QuarkusTestProfile {
@@ -63,7 +65,8 @@ class BoundedKeyWorkTest {
     }
 
     private static final Issued SERVER_CA = TestPki.ca("Keyline Bounded Work Server CA");
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
     private static MtlsTestServer server;
 
     @Inject
@@ -77,14 +80,12 @@ class BoundedKeyWorkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SecretLeakGuard.install();
         server = new MtlsTestServer(MtlsTestServer.localhostIdentity(SERVER_CA), SERVER_CA, CertificateFixtures.CLIENT_CA);
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        CLIENTS.shutdownNow();
     }
 
     static Map<String, Object> body(String name, Issued client) {
@@ -125,8 +126,8 @@ class BoundedKeyWorkTest {
         List<CompletableFuture<Response>> uploads = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             Map<String, Object> body = body(prefix + "-" + i, CertificateFixtures.client("burst-" + i));
-            uploads.add(CompletableFuture.supplyAsync(() -> given().header("Authorization", MANAGER)
-                    .contentType(ContentType.JSON).body(body).when().post("/api/v1/certificates"), CLIENTS));
+            uploads.add(CLIENTS.send(() -> given().header("Authorization", MANAGER)
+                    .contentType(ContentType.JSON).body(body).when().post("/api/v1/certificates")));
         }
         // Eight are refused at once; one waits in the queue until the thread is free.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * belong to those services' own AlertMetricsTest.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class AlertMetricsTest {
 
     static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
@@ -57,11 +58,6 @@ class AlertMetricsTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void everyMetricTheConnectionServiceAlertsReadIsExposed() throws IOException {

@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.equalTo;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
@@ -29,17 +29,13 @@ import io.restassured.http.ContentType;
  * the commit), so certificate-service can refuse to delete a certificate in use (issue #12 item 4).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ApiConnectorConsumersTest {
 
     static final String PROBLEM = "urn:keyline:problem:";
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     String certificate() {
         String id = UUID.randomUUID().toString();

@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.connection.CertificateServiceStub;
 import dev.keyline.connection.ConnectionFixtures;
@@ -32,6 +32,7 @@ import io.restassured.http.ContentType;
  * authority of its own at certificate-service.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ApiConnectorTest {
 
     static final String PROBLEM = "urn:keyline:problem:";
@@ -40,11 +41,6 @@ class ApiConnectorTest {
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static Map<String, Object> apiBody(String name, String baseUrl, String certificateId) {
         Map<String, Object> details = new LinkedHashMap<>();

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.CertificateServiceStub;
@@ -31,6 +31,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ApiConnectorTraceTest.Traced.class)
+@ExtendWith(SecretLeakGuard.class)
 class ApiConnectorTraceTest {
 
     public static class Traced implements QuarkusTestProfile {
@@ -45,11 +46,6 @@ class ApiConnectorTraceTest {
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void theExchangeContinuesTheCallersTraceAndTheAuditEventNamesIt() {

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
@@ -32,17 +32,13 @@ import io.restassured.http.ContentType;
  * runs the real certificate-service against a TLS server requiring the certificate).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ApiRequestsTest {
 
     static final String CALLER = TestTokens.bearer("carl", Permissions.USE, CertificateServiceStub.USE);
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     String connector(String certificateId) {
         certificates.authorize(certificateId, "api.partner.test:443");

@@ -19,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -35,15 +35,11 @@ import io.restassured.http.ContentType;
  * the others get 412 or 409 problem+json, never a 500 (no lost update, no unmapped lock failure).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ConditionalPutTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static Map<String, Object> connector(String name, String description) {
         Map<String, Object> details = new LinkedHashMap<>();

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.common.testing.HostilePem;
@@ -34,6 +34,7 @@ import io.restassured.http.ContentType;
 
 /** Each bad request is a 4xx problem naming the field; nothing reaches PostgreSQL, Vault or Snowflake. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ConnectionBadInputTest {
 
     @InjectVaultEmulator
@@ -41,11 +42,6 @@ class ConnectionBadInputTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static final KeyPair KEY = ConnectionFixtures.newKey();
 

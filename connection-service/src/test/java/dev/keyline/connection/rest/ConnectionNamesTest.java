@@ -10,8 +10,8 @@ import java.security.KeyPair;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -22,15 +22,11 @@ import io.restassured.http.ContentType;
 
 /** Names as people write them (issue #12 item 6): any script, punctuation, trimmed, unique regardless of case. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ConnectionNamesTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     Map<String, Object> body(String name) {
         KeyPair key = ConnectionFixtures.newKey();

@@ -19,8 +19,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.audit.AuditOutbox;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -37,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Every test is still a real login: ten tests, ten logins.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class DeferredAuditTest {
 
     @InjectSnowflakeEmulator
@@ -47,11 +48,6 @@ class DeferredAuditTest {
 
     @Inject
     AuditOutbox outbox;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void tenTestsAreTenLoginsAndTheirEventsAreInTheTableSoonAfter() throws Exception {

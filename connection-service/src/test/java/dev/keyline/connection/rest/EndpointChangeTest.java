@@ -12,8 +12,8 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -29,15 +29,11 @@ import io.restassured.path.json.JsonPath;
  * account, host or user needs the key in the same request. Every change is audited before → after.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class EndpointChangeTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void aHostOutsideTheAccountsSnowflakeEndpointIsRefused() {

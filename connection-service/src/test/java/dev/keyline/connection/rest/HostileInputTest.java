@@ -22,9 +22,9 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.HostileInput;
 import dev.keyline.common.testing.HostileInput.Target;
@@ -50,6 +50,7 @@ import io.restassured.specification.RequestSpecification;
  * version and the Snowflake emulator's login count.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class HostileInputTest {
 
     @InjectVaultEmulator
@@ -65,11 +66,6 @@ class HostileInputTest {
 
     private String existingId;
     private String user;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterAll
     static void summary() {

@@ -14,8 +14,8 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
@@ -33,17 +33,13 @@ import io.restassured.http.ContentType;
  * any user at the key-admin connection and set that user's RSA_PUBLIC_KEY to a key of their own.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class KeyAdminScopeTest {
 
     static final String SCOPE = "urn:keyline:problem:key-admin-scope";
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void anUndeclaredUserCannotBorrowTheKeyAdmin() {

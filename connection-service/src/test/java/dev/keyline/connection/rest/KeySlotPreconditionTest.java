@@ -11,8 +11,8 @@ import static org.hamcrest.Matchers.equalTo;
 import java.security.KeyPair;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -30,15 +30,11 @@ import io.restassured.specification.RequestSpecification;
  * slot as it was, and without one nothing changes from before.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class KeySlotPreconditionTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     private record Fixture(String connectionId, String user) {
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -32,15 +32,11 @@ import io.restassured.http.ContentType;
  * SPKI whose fingerprint Snowflake shows.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class KeySlotPublicKeyFormsTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     private String connection(String prefix) {
         String adminId = ConnectionFixtures.adminConnection(snowflake);

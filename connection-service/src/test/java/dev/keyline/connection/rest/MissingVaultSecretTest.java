@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.LogCapture;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -45,6 +45,7 @@ import io.restassured.response.ValidatableResponse;
  * with, even though the version number was used before.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class MissingVaultSecretTest {
 
     static final String MOUNT = "secret";
@@ -58,11 +59,6 @@ class MissingVaultSecretTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     /** What an operator's {@code vault kv metadata delete} does: every version and the metadata gone. */
     void deleteSecret(String id) throws Exception {

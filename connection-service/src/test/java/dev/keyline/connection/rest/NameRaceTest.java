@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.AtOnce;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -40,6 +40,7 @@ import io.restassured.response.Response;
  * and no Vault secret is left without its row.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class NameRaceTest {
 
     private static final String MOUNT = "secret";
@@ -51,11 +52,6 @@ class NameRaceTest {
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     Map<String, Object> snowflakeBody(String name) {
         KeyPair key = ConnectionFixtures.newKey();

@@ -17,8 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
@@ -33,6 +33,7 @@ import io.restassured.http.ContentType;
 
 /** Health, metrics and OpenAPI answer where the deployment and dashboards look for them. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class ObservabilityTest {
 
     @TestHTTPResource(value = "/health/live", management = true)
@@ -55,11 +56,6 @@ class ObservabilityTest {
 
     @InjectCertificateServiceStub
     CertificateServiceStub certificates;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterEach
     void certificateServiceUp() {

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -31,6 +31,7 @@ import io.restassured.http.ContentType;
  * connections:rotate reaches what a rotation calls; everyone else gets problem+json 401/403.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SecurityTest {
 
     static final String MANAGE_ONLY = TestTokens.bearer("mona", Permissions.MANAGE);
@@ -38,11 +39,6 @@ class SecurityTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     /**
      * Red-team finding: a subject longer than created_by/updated_by (200 characters; a Keycloak username

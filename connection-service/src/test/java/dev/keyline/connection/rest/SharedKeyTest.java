@@ -15,8 +15,8 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.testing.TestTokens;
@@ -33,15 +33,11 @@ import io.restassured.http.ContentType;
  * that share a service user): the service knows them all, and no slot change locks any of them out.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SharedKeyTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void unsettingTheSharedKeyIsRefusedUntilEveryHolderMoved() {

@@ -11,8 +11,8 @@ import static org.hamcrest.Matchers.hasKey;
 
 import java.security.KeyPair;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -31,6 +31,7 @@ import io.restassured.http.ContentType;
  * and the private key.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SigmaQuickStartTest {
 
     /** The guide's body; {@code %s} are the values the reader fills in. */
@@ -55,11 +56,6 @@ class SigmaQuickStartTest {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     String body(String user, String pem, String name) {
         return QUICKSTART_BODY.formatted(ConnectionFixtures.snowflakeUrl(), ConnectionFixtures.ACCOUNT.toLowerCase(), user,

@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -43,6 +43,7 @@ import io.restassured.http.ContentType;
  * and test again.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SnowflakeConnectionFlowTest {
 
     @InjectSnowflakeEmulator
@@ -50,11 +51,6 @@ class SnowflakeConnectionFlowTest {
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     /** name, PEM as sent, passphrase, whether the emulator user gets the openssl key (else the generated one). */
     static Stream<Arguments> keyForms() {

@@ -3,7 +3,7 @@ package dev.keyline.connection.rest;
 import java.security.KeyPair;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -18,15 +18,11 @@ import dev.keyline.emulators.snowflake.SnowflakeEmulator;
  * connection, and fresh users whose slots hold given keys. Subclasses are {@code @QuarkusTest}s; the
  * test resource injects the emulator into this class's field (Quarkus' injector walks superclasses).
  */
+@ExtendWith(SecretLeakGuard.class)
 abstract class SnowflakeKeyFixture {
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterEach
     void clearFaults() {

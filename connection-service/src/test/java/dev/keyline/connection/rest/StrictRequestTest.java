@@ -7,8 +7,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,12 +19,8 @@ import io.restassured.http.ContentType;
  * said: each is a 4xx problem naming what is wrong (service-common's checks, as this service runs them).
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class StrictRequestTest {
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void aNulInTheNameFilterIs400NamingTheParameter() {

@@ -12,8 +12,8 @@ import java.security.KeyPair;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.common.testing.SecretLeakGuard;
@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 
 /** With Vault away, changes answer 503 and leave PostgreSQL and Vault exactly as they were. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class VaultOutageTest {
 
     static final String PREFIX = "keyline/connection-service/connections/";
@@ -43,11 +44,6 @@ class VaultOutageTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @AfterEach
     void unseal() {

@@ -12,8 +12,8 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.CertificateServiceStub;
@@ -43,6 +43,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @TestProfile(VaultPolicyTest.ShippedPolicyThroughKubernetesAuth.class)
+@ExtendWith(SecretLeakGuard.class)
 class VaultPolicyTest {
 
     /** The shipped policy; {@code -Dvault-policy-under-test=FILE} tries an edited copy. */
@@ -76,11 +77,6 @@ class VaultPolicyTest {
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     @Test
     void aConnectionsWholeLifeWorksWithOnlyTheShippedPolicy() throws Exception {

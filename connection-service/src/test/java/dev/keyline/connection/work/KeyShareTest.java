@@ -14,17 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
@@ -43,18 +41,14 @@ import io.restassured.response.Response;
 @QuarkusTest
 class KeyShareTest {
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @Inject
     ConnectionWork work;
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     @Test
     void aCallerPastItsShareOfTheKeyPoolGets429AndAnotherCallerIsStillServed() throws Exception {
@@ -71,10 +65,10 @@ class KeyShareTest {
         CompletableFuture<Response> umas;
         String refusedName = ConnectionFixtures.uniqueName("share-refused");
         try {
-            await(() -> pool.load().active() == 1);
+            ConcurrentClients.await(() -> pool.load().active() == 1);
             String name = ConnectionFixtures.uniqueName("share-0");
-            alices.add(CompletableFuture.supplyAsync(() -> create(name, user, pem), CLIENTS));
-            await(() -> pool.heldBy("alice") == 1);
+            alices.add(CLIENTS.send(() -> create(name, user, pem)));
+            ConcurrentClients.await(() -> pool.heldBy("alice") == 1);
 
             create(refusedName, user, pem).then().statusCode(429).contentType("application/problem+json")
                     .header("Retry-After", "2").body("type", equalTo("urn:keyline:problem:too-many-requests"));
@@ -84,9 +78,9 @@ class KeyShareTest {
                     .get("/api/v1/audit-events").then().statusCode(200).extract().jsonPath().getList("detail", String.class))
                     .doesNotContain("too-many-requests");
 
-            umas = CompletableFuture.supplyAsync(() -> given().header("Authorization", USER).contentType(ContentType.JSON)
-                    .body(Map.of("privateKey", pem)).post(BASE + "/" + existing + "/credentials/test"), CLIENTS);
-            await(() -> pool.heldBy("uma") == 1);
+            umas = CLIENTS.send(() -> given().header("Authorization", USER).contentType(ContentType.JSON)
+                    .body(Map.of("privateKey", pem)).post(BASE + "/" + existing + "/credentials/test"));
+            ConcurrentClients.await(() -> pool.heldBy("uma") == 1);
         } finally {
             release.countDown();
         }
@@ -120,10 +114,10 @@ class KeyShareTest {
         FutureTask<Boolean> occupying = pool.submit(() -> release.await(60, TimeUnit.SECONDS));
         CompletableFuture<Response> first;
         try {
-            await(() -> pool.load().active() == 1);
-            first = CompletableFuture.supplyAsync(() -> replace(id, etag, name, user, pem, "first"), CLIENTS);
+            ConcurrentClients.await(() -> pool.load().active() == 1);
+            first = CLIENTS.send(() -> replace(id, etag, name, user, pem, "first"));
             // Before: the key was parsed on the worker thread and the PUT answered while the pool was full.
-            await(() -> pool.heldBy("alice") == 1 || first.isDone());
+            ConcurrentClients.await(() -> pool.heldBy("alice") == 1 || first.isDone());
             assertThat(first).as("the PUT's key parse waits for the key pool").isNotDone();
 
             replace(id, etag, name, user, pem, "second").then().statusCode(429).contentType("application/problem+json")
@@ -148,13 +142,5 @@ class KeyShareTest {
     private static Response create(String name, String user, String pem) {
         return given().header("Authorization", MANAGER).contentType(ContentType.JSON)
                 .body(ConnectionFixtures.snowflakeBody(name, user, pem, null, null)).post(BASE);
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met in 30 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 }

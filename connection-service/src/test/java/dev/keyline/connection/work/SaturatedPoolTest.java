@@ -8,20 +8,19 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.ConnectionFixtures.ServiceConnection;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
@@ -38,6 +37,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(SaturatedPoolTest.TinyPools.class)
+@ExtendWith(SecretLeakGuard.class)
 class SaturatedPoolTest {
 
     public static class TinyPools implements QuarkusTestProfile {
@@ -52,7 +52,8 @@ class SaturatedPoolTest {
         }
     }
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
@@ -60,41 +61,23 @@ class SaturatedPoolTest {
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
 
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
-
-    String connection(String prefix) {
-        KeyPair key = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
-        return ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
-                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null)) + " " + user;
-    }
-
     CompletableFuture<Response> testAsync(String id) {
-        return CompletableFuture.supplyAsync(
-                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+        return CLIENTS.send(() -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"));
     }
 
     @Test
     void aFullPoolAnswers503WithRetryAfterAndTurnsReadinessDownUntilItDrains() throws Exception {
-        String[] a = connection("SVC_FULL_A").split(" ");
-        String[] b = connection("SVC_FULL_B").split(" ");
-        String[] c = connection("SVC_FULL_C").split(" ");
+        ServiceConnection a = ConnectionFixtures.serviceConnection(snowflake, "SVC_FULL_A");
+        ServiceConnection b = ConnectionFixtures.serviceConnection(snowflake, "SVC_FULL_B");
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_FULL_C");
         given().when().get(ready).then().statusCode(200);
 
         CompletableFuture<Response> running;
         CompletableFuture<Response> queued;
-        try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, a[1])) {
-            running = testAsync(a[0]);
+        try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, a.user())) {
+            running = testAsync(a.id());
             assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
-            queued = testAsync(b[0]);
+            queued = testAsync(b.id());
             awaitReadiness(503);
             given().when().get(ready).then().statusCode(503)
                     .body("checks.find { it.name == 'work-snowflake' }.status", equalTo("DOWN"))
@@ -103,7 +86,7 @@ class SaturatedPoolTest {
                     .body("checks.find { it.name == 'work-snowflake' }.data.queueCapacity", equalTo(1))
                     .body("checks.find { it.name == 'work-keys' }.status", equalTo("UP"));
 
-            given().header("Authorization", MANAGER).when().post(BASE + "/" + c[0] + "/test")
+            given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test")
                     .then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", "3")
                     .body("type", equalTo("urn:keyline:problem:busy"))

@@ -8,28 +8,26 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.common.work.BoundedWork;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.ConnectionFixtures.ServiceConnection;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
@@ -42,9 +40,11 @@ import io.restassured.response.Response;
  * again while Snowflake still sits on the request), and concurrent tests of one connection share one login.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SnowflakeSessionBoundsTest {
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
@@ -55,36 +55,13 @@ class SnowflakeSessionBoundsTest {
     @Inject
     SnowflakeGateway gateway;
 
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
-
     @AfterEach
     void clearFaults() {
         snowflake.clearFaults();
     }
 
-    record Connection(String id, String user) {
-    }
-
-    Connection connection(String prefix, int timeoutSecs) {
-        KeyPair key = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
-        Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName(prefix.toLowerCase()),
-                user, ConnectionFixtures.pkcs8Pem(key.getPrivate()), null, null);
-        body.put("timeoutSecs", timeoutSecs);
-        return new Connection(ConnectionFixtures.create(body), user);
-    }
-
     CompletableFuture<Response> testAsync(String id) {
-        return CompletableFuture.supplyAsync(
-                () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"), CLIENTS);
+        return CLIENTS.send(() -> given().header("Authorization", MANAGER).when().post(BASE + "/" + id + "/test"));
     }
 
     long logins(String user) {
@@ -93,7 +70,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void anAttemptPastItsDeadlineAnswers504AndFreesItsPoolThreadWhileSnowflakeStillHoldsTheLogin() throws Exception {
-        Connection c = connection("SVC_DEADLINE", 1);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_DEADLINE", 1);
         awaitIdle();
         try (RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user())) {
             CompletableFuture<Response> test = testAsync(c.id());
@@ -112,7 +89,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void anAttemptThatNeverGotASessionSlotAnswers503BusyNotASnowflakeTimeout() throws Exception {
-        Connection c = connection("SVC_NOSLOT", 1);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_NOSLOT", 1);
         awaitIdle();
         BoundedWork pool = work.snowflakePool();
         CountDownLatch release = new CountDownLatch(1);
@@ -144,7 +121,7 @@ class SnowflakeSessionBoundsTest {
 
     @Test
     void twoConcurrentTestsOfOneConnectionShareOneLogin() throws Exception {
-        Connection c = connection("SVC_SHARED", 20);
+        ServiceConnection c = ConnectionFixtures.serviceConnection(snowflake, "SVC_SHARED", 20);
         long before = logins(c.user());
         CompletableFuture<Response> first;
         CompletableFuture<Response> second;

@@ -8,22 +8,21 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.connection.ConnectionFixtures;
+import dev.keyline.connection.ConnectionFixtures.ServiceConnection;
 import dev.keyline.emulators.snowflake.InjectSnowflakeEmulator;
 import dev.keyline.emulators.snowflake.RequestHold;
 import dev.keyline.emulators.snowflake.SnowflakeEmulator;
@@ -42,7 +41,8 @@ class SnowflakeShareTest {
 
     private static final int SHARE = 4;
 
-    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    @RegisterExtension
+    static final ConcurrentClients CLIENTS = new ConcurrentClients();
 
     @Inject
     ConnectionWork work;
@@ -50,38 +50,26 @@ class SnowflakeShareTest {
     @InjectSnowflakeEmulator
     SnowflakeEmulator snowflake;
 
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
-
-    record Connection(String id, String user, String pem) {
-    }
-
-    Connection connection(String prefix) {
-        KeyPair key = ConnectionFixtures.newKey();
-        String user = ConnectionFixtures.serviceUser(snowflake, prefix, key.getPublic());
-        String pem = ConnectionFixtures.pkcs8Pem(key.getPrivate());
-        return new Connection(ConnectionFixtures.create(ConnectionFixtures.snowflakeBody(
-                ConnectionFixtures.uniqueName(prefix.toLowerCase()), user, pem, null, null)), user, pem);
+    ServiceConnection connection(String prefix) {
+        return ConnectionFixtures.serviceConnection(snowflake, prefix);
     }
 
     @Test
     void aCallerPastItsShareOfSessionsGets429AndAnotherCallerIsStillServed() throws Exception {
-        List<Connection> held = new ArrayList<>();
+        List<ServiceConnection> held = new ArrayList<>();
         for (int i = 0; i < SHARE; i++) {
             held.add(connection("SVC_SFSHARE_" + i));
         }
-        Connection fifth = connection("SVC_SFSHARE_X");
-        Connection others = connection("SVC_SFSHARE_U");
+        ServiceConnection fifth = connection("SVC_SFSHARE_X");
+        ServiceConnection others = connection("SVC_SFSHARE_U");
         List<RequestHold> holds = new ArrayList<>();
         List<CompletableFuture<Response>> waiting = new ArrayList<>();
         try {
-            for (Connection c : held) {
+            for (ServiceConnection c : held) {
                 RequestHold hold = snowflake.holdNext("LOGIN", ConnectionFixtures.ACCOUNT, c.user());
                 holds.add(hold);
-                waiting.add(CompletableFuture.supplyAsync(
-                        () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test"), CLIENTS));
+                waiting.add(CLIENTS.send(
+                        () -> given().header("Authorization", MANAGER).when().post(BASE + "/" + c.id() + "/test")));
                 assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
             }
             assertThat(work.snowflakePool().load().active()).isEqualTo(SHARE);

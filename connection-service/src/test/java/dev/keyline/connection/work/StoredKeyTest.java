@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.keyline.common.testing.SecretLeakGuard;
 import dev.keyline.connection.ConnectionFixtures;
@@ -35,6 +35,7 @@ import io.restassured.http.ContentType;
  * that version's key at once. Versions written the old way (encrypted + passphrase) still work.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class StoredKeyTest {
 
     private static final String MOUNT = "secret";
@@ -44,11 +45,6 @@ class StoredKeyTest {
 
     @InjectVaultEmulator
     VaultEmulator vault;
-
-    @BeforeAll
-    static void guard() {
-        SecretLeakGuard.install();
-    }
 
     static String path(String id) {
         return "keyline/connection-service/connections/" + id;

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +33,7 @@ import dev.keyline.common.testing.PromQl;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class AlertMetricsTest {
+class AlertMetricsTest extends OnRotationStack {
 
     static final Path MONITORING = Path.of("..", "deploy", "monitoring").toAbsolutePath().normalize();
     static final List<String> THIS_SERVICE_RULES = List.of("rules/rotation-service.yaml", "rules/keyline-http.yaml",
@@ -42,15 +41,6 @@ class AlertMetricsTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void everyMetricTheRotationAlertsReadIsExposed() throws IOException {

@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.TestTokens;
@@ -33,19 +32,10 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class AuditEventTest {
-
-    RotationStack.Handles stack;
+class AuditEventTest extends OnRotationStack {
 
     @Inject
     DataSource dataSource;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void aRotationLeavesItsStartEveryConsequentialStepAndItsEndInTheAuditTrail() {

@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.is;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.TestTokens;
@@ -28,20 +27,11 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class DelegationTest {
+class DelegationTest extends OnRotationStack {
 
     /** May manage rotations, but not the connections they would rotate. */
     static final String ROTATIONS_ONLY = TestTokens.mint("mallory", "rotations:manage", "connections:read",
             "connections:use").audience("rotation-service", "connection-service").bearer();
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void rotationsManageAloneRotatesNothingAdoptsNothingAndSchedulesNothingNorUnschedules() {

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.is;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.security.Caller;
@@ -23,21 +22,12 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class LongSubjectTest {
+class LongSubjectTest extends OnRotationStack {
 
     static final String SUBJECT = "svc-" + "x".repeat(246);
     static final String RECORDED = SUBJECT.substring(0, Caller.MAX_NAME_LENGTH);
     static final String LONG_MANAGER = TestTokens.mint(SUBJECT, "rotations:manage", "connections:manage")
             .audience("rotation-service", "connection-service").bearer();
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void aSubjectLongerThanTheColumnsCreatesPoliciesAndRunsRecordedUnderItsFirst200Characters() {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.keys.RsaKeys;
@@ -32,7 +31,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class ObservabilityTest {
+class ObservabilityTest extends OnRotationStack {
 
     @TestHTTPResource(value = "/health/live", management = true)
     URL live;
@@ -48,15 +47,6 @@ class ObservabilityTest {
 
     @TestHTTPResource(value = "/openapi", management = true)
     URL openapi;
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void readinessListsNeedsAttentionRunsAndStaysUp() {

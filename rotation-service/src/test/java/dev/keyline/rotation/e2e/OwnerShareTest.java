@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.TestTokens;
@@ -32,7 +31,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class OwnerShareTest {
+class OwnerShareTest extends OnRotationStack {
 
     /** Another person with the same permissions as carol ({@link E2e#MANAGER}). */
     static final String MALLORY = TestTokens.mint("mallory", "rotations:manage", "connections:manage")
@@ -40,15 +39,6 @@ class OwnerShareTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     @Test
     void oneOwnersHeldRunsLeaveWorkersForAnotherOwner() {

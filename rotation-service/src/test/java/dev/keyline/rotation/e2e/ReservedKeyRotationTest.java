@@ -40,9 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class ReservedKeyRotationTest {
-
-    RotationStack.Handles stack;
+class ReservedKeyRotationTest extends OnRotationStack {
 
     @Inject
     ConnectionServiceClient connections;
@@ -53,13 +51,11 @@ class ReservedKeyRotationTest {
     @Inject
     DataSource dataSource;
 
-    E2e e2e;
     BoundedWork keyWork;
     KeyReserve reserve;
 
     @BeforeEach
     void setUp() {
-        e2e = new E2e(stack);
         keyWork = new BoundedWork("keys", "key generation", 1, 4, false, 1, Duration.ofSeconds(5));
         reserve = new KeyReserve(2, 2048, 1000, keyWork);
     }

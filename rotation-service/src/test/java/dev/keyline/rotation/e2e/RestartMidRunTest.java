@@ -12,7 +12,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.work.BoundedWork;
@@ -44,9 +43,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class RestartMidRunTest {
-
-    RotationStack.Handles stack;
+class RestartMidRunTest extends OnRotationStack {
 
     @Inject
     ConnectionServiceClient connections;
@@ -56,13 +53,6 @@ class RestartMidRunTest {
 
     @Inject
     DataSource dataSource;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     /** A process death: not a RuntimeException, so the engine neither saves nor retries. */
     static final class ReplicaDied extends Error {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.hamcrest.Matchers;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.emulators.snowflake.KeySlots;
@@ -27,16 +26,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class RotationEndToEndTest {
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
+class RotationEndToEndTest extends OnRotationStack {
 
     @Test
     void rotatesTwiceSlotOneTwoOne() {

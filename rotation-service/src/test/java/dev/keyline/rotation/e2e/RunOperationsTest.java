@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.common.testing.TestTokens;
@@ -32,7 +31,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class RunOperationsTest {
+class RunOperationsTest extends OnRotationStack {
 
     /** May manage rotations, but not the connections they would rotate. */
     static final String ROTATIONS_ONLY = TestTokens.mint("mallory", "rotations:manage", "connections:read")
@@ -43,15 +42,6 @@ class RunOperationsTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
 
     /** A run refused in PLAN: slot 2 holds a key this system did not register. */
     private String stuckRun(E2e.Svc svc) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.keyline.emulators.snowflake.KeySlots;
@@ -29,16 +28,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @QuarkusTestResource(RotationStack.class)
-class SharedKeyEndToEndTest {
-
-    RotationStack.Handles stack;
-
-    E2e e2e;
-
-    @BeforeEach
-    void setUp() {
-        e2e = new E2e(stack);
-    }
+class SharedKeyEndToEndTest extends OnRotationStack {
 
     @Test
     void everyConnectionOfTheUserMovesBeforeRetireAndOneThatCannotStopsTheRunUntilRetried() {

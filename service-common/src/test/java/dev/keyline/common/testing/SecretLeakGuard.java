@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
 import io.restassured.filter.FilterContext;
@@ -25,8 +28,11 @@ import io.restassured.specification.FilterableResponseSpecification;
  * runs after all Quarkus tests, in another class loader, and checks them and the log file again. A key counts as leaked
  * when any 48-character run of its base64 body (whitespace removed) appears, so re-wrapped or
  * re-encoded echoes are caught too.
+ *
+ * <p>A test class installs it with {@code @ExtendWith(SecretLeakGuard.class)} (before its {@code @BeforeAll}
+ * methods), or by calling {@link #install()}.
  */
-public final class SecretLeakGuard implements Filter {
+public final class SecretLeakGuard implements Filter, BeforeAllCallback {
 
     static final Path DIR = Path.of("target", "leak-guard");
     static final Path SECRETS_FILE = DIR.resolve("secrets.txt");
@@ -40,6 +46,11 @@ public final class SecretLeakGuard implements Filter {
             RestAssured.filters(new SecretLeakGuard());
             installed = true;
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        install();
     }
 
     /** Registers a private key PEM (any form) or a passphrase that must never come back. */
