@@ -327,8 +327,9 @@ public class SnowflakeGateway {
      * Stops an attempt past its deadline or whose client hung up: a queued one is dropped; a running one's virtual thread is
      * interrupted (closing the socket it waits on) and its JDBC connection, if one is open, aborted. The
      * driver sends a request again when its socket closed (its retries swallow the interrupt), so the thread
-     * is interrupted again, every {@value #REINTERRUPT_MILLIS} ms, until the attempt has left the driver (at
-     * most for {@code millis}): against a Snowflake that answers nothing the slot would stay taken otherwise.
+     * is interrupted again, every {@value #REINTERRUPT_MILLIS} ms while it is in the driver, until the attempt
+     * has ended (at most for {@code millis}): against a Snowflake that answers nothing the slot would stay
+     * taken otherwise.
      */
     private void stop(BoundedWork pool, FutureTask<?> task, AtomicReference<Connection> open, Runner runner,
             long millis) {
@@ -459,7 +460,7 @@ public class SnowflakeGateway {
     private static Connection connect(SnowflakeLogin login) {
         return Spans.in("snowflake login", SpanKind.CLIENT, new String[] { "db.system", "snowflake",
                 "keyline.snowflake.account", login.account(), "keyline.snowflake.user", login.user() },
-                () -> connectUntraced(login));
+                () -> Runner.inDriver(() -> connectUntraced(login)));
     }
 
     private static Connection connectUntraced(SnowflakeLogin login) {
@@ -583,28 +584,56 @@ public class SnowflakeGateway {
         return flat.length() > MAX_MESSAGE ? flat.substring(0, MAX_MESSAGE) + "…" : flat;
     }
 
-    /** The thread running an attempt, interrupted only while it runs that attempt (pool threads are reused). */
+    /**
+     * The thread running an attempt. A stop interrupts it again only while it is in a call into the
+     * driver (a login, a statement), never in other work of the attempt (a key-slot change's
+     * PostgreSQL transaction, whose rollback must get through), nor once it has left the attempt
+     * (pool threads are reused).
+     */
     private static final class Runner {
+        private static final ThreadLocal<Runner> CURRENT = new ThreadLocal<>();
+
         private Thread thread;
         private boolean running;
+        private int inDriver;
 
         synchronized void enter() {
             thread = Thread.currentThread();
             running = true;
+            CURRENT.set(this);
         }
 
         synchronized void leave() {
             running = false;
             thread = null;
+            CURRENT.remove();
         }
 
         synchronized boolean running() {
             return running;
         }
 
-        /** Interrupts the attempt's thread if it still runs the attempt; whether it does. */
+        /** Runs a call into the driver on an attempt's thread. */
+        static <T> T inDriver(java.util.function.Supplier<T> call) {
+            Runner runner = CURRENT.get();
+            if (runner == null) {
+                return call.get();
+            }
+            runner.driver(1);
+            try {
+                return call.get();
+            } finally {
+                runner.driver(-1);
+            }
+        }
+
+        private synchronized void driver(int delta) {
+            inDriver += delta;
+        }
+
+        /** Interrupts the attempt's thread if it is in the driver now; whether it still runs the attempt. */
         synchronized boolean interrupt() {
-            if (running) {
+            if (running && inDriver > 0) {
                 thread.interrupt();
             }
             return running;
@@ -730,7 +759,10 @@ public class SnowflakeGateway {
         }
 
         private void execute(String sql) {
-            Spans.run("snowflake statement", SpanKind.CLIENT, statement(sql), () -> executeUntraced(sql));
+            Spans.run("snowflake statement", SpanKind.CLIENT, statement(sql), () -> Runner.inDriver(() -> {
+                executeUntraced(sql);
+                return null;
+            }));
         }
 
         private void executeUntraced(String sql) {
@@ -746,7 +778,8 @@ public class SnowflakeGateway {
         }
 
         private List<List<String>> query(String sql, int... columns) {
-            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, columns));
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql),
+                    () -> Runner.inDriver(() -> queryUntraced(sql, columns)));
         }
 
         private List<List<String>> queryUntraced(String sql, int... columns) {
@@ -772,7 +805,8 @@ public class SnowflakeGateway {
         }
 
         private List<String> query(String sql, String column) {
-            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, column));
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql),
+                    () -> Runner.inDriver(() -> queryUntraced(sql, column)));
         }
 
         private List<String> queryUntraced(String sql, String column) {
