@@ -179,6 +179,8 @@ public class CertificateApiLoad {
         return status;
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger REFUSALS_SHOWN = new java.util.concurrent.atomic.AtomicInteger();
+
     /** A create over a kept-alive HttpURLConnection: the new certificate's id, or null when it was refused. */
     static String blockingCreate(String base, String token, String json) throws Exception {
         HttpURLConnection c = open(base + "/api/v1/certificates", token);
@@ -194,7 +196,12 @@ public class CertificateApiLoad {
         int status = c.getResponseCode();
         try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
             String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return status == 201 ? answer.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1") : null;
+            if (status != 201) {
+                // A failure is counted by the caller; what it was is worth seeing (the first few, with the problem).
+                if (REFUSALS_SHOWN.getAndIncrement() < 10) System.err.println("create refused: " + status + " " + answer.substring(0, Math.min(300, answer.length())));
+                return null;
+            }
+            return answer.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         }
     }
 
