@@ -89,6 +89,8 @@ public class RequestBodyDeadline {
     Instance<BodySender> senders;
 
     private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong refusedPastShare = new AtomicLong();
+    private final AtomicLong refusedPastBudget = new AtomicLong();
     /** Bytes held per verified sender; an entry lives while its sender has a body being received. */
     private final Map<String, Long> bufferedBySender = new ConcurrentHashMap<>();
     private BodySender sender;
@@ -102,9 +104,19 @@ public class RequestBodyDeadline {
                 .orElse(maxBufferedBytes.asLongValue() / 4));
     }
 
-    /** The bytes of the bodies being received now, in all (tests wait on it instead of sleeping). */
-    long bufferedBytes() {
+    /** The bytes of the bodies being received now, in all (a gauge for dashboards; tests wait on it). */
+    public long bufferedBytes() {
         return buffered.get();
+    }
+
+    /** Bodies answered 503 because their sender's bodies being received would have passed its share. */
+    public long refusedPastShare() {
+        return refusedPastShare.get();
+    }
+
+    /** Bodies answered 503 because all bodies being received would have passed {@code max-buffered-bytes}. */
+    public long refusedPastBudget() {
+        return refusedPastBudget.get();
     }
 
     void install(@Observes Router router) {
@@ -207,12 +219,14 @@ public class RequestBodyDeadline {
             finish();
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
             if (mine > perSender) {
+                refusedPastShare.incrementAndGet();
                 LOG.debugf("%s %s: the sender's bodies would hold %d bytes; answering 503", request.method(),
                         request.path(), mine);
                 EarlyRefusal.send(ctx, 503, BUSY, "Busy", "Your request bodies being received at once have reached "
                         + "your share (" + perSender + " bytes); nothing was changed. Retry in 5 s, or when your "
                         + "other uploads have arrived.", "$", "too many of your request bodies being received at once");
             } else {
+                refusedPastBudget.incrementAndGet();
                 LOG.debugf("%s %s: %d bytes of bodies already being read; answering 503", request.method(),
                         request.path(), all);
                 EarlyRefusal.send(ctx, 503, BUSY, "Busy", "This service is at its limit for request bodies being "

@@ -72,6 +72,9 @@ class BodySenderTest {
     @Inject
     BufferedBytes received;
 
+    @Inject
+    RequestBodyDeadline deadline;
+
     @Test
     void aBodyWithoutAVerifiedSenderIs401BeforeAnyOfItIsSent() throws IOException {
         for (String authorization : new String[] { "", "Authorization: Bearer forged\r\n", "Authorization: Basic eA==\r\n" }) {
@@ -130,12 +133,14 @@ class BodySenderTest {
         Socket held = http.startSlowPost("/body", "application/json", 1_000_000, 900_000, mallory);
         try {
             received.await(b -> b >= 900_000);
+            long refusedBefore = deadline.refusedPastShare();
             try (Socket more = http.startSlowPost("/body", "application/json", 1_000_000, 200_000, mallory)) {
                 more.setSoTimeout(5_000);
                 String answer = RawHttp.readAll(more.getInputStream());
                 assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5")
                         .contains("\"type\":\"urn:keyline:problem:busy\"").contains("your share (1048576 bytes)");
             }
+            assertThat(deadline.refusedPastShare()).as("counted as past the sender's share").isEqualTo(refusedBefore + 1);
             // The whole service is far from its 2 MiB: another sender's body of 900,000 bytes is read and served.
             String json = "{\"name\":\"bob\",\"pad\":\"" + " ".repeat(900_000) + "\"}";
             assertThat(http.exchange("POST /body HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"

@@ -50,6 +50,9 @@ class RequestBodyDeadlineTest {
     @Inject
     BufferedBytes received;
 
+    @Inject
+    RequestBodyDeadline deadline;
+
     /** Blocking resource methods, as the apps' are: they run on a worker thread. */
     @Path("/body")
     public static class BodyResource {
@@ -180,11 +183,13 @@ class RequestBodyDeadlineTest {
         Socket first = startSlowPost("/body", "application/json", 1_000_000, 1_000_000 - 10);
         Socket second = startSlowPost("/body", "application/json", 1_000_000, 1_000_000 - 10);
         received.await(b -> b >= 2 * (1_000_000 - 10)); // both nearly whole bodies have arrived
+        long refusedBefore = deadline.refusedPastBudget();
         try (Socket third = startSlowPost("/body", "application/json", 1_000_000, 200_000)) {
             third.setSoTimeout(5_000);
             String answer = readAll(third.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5")
                     .contains("\"type\":\"urn:keyline:problem:busy\"");
+            assertThat(deadline.refusedPastBudget()).as("counted as past the whole budget").isEqualTo(refusedBefore + 1);
         } finally {
             first.close();
             second.close();

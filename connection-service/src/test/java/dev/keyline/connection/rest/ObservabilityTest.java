@@ -75,7 +75,10 @@ class ObservabilityTest {
         given().when().get(metrics).then().statusCode(200)
                 .body(containsString("keyline_peer_up{peer=\"certificate-service\"} 1.0"))
                 .body(containsString("keyline_work_queued{pool=\"snowflake\"}"))
-                .body(containsString("keyline_work_rejected_total{pool=\"keys\"}"));
+                .body(containsString("keyline_work_rejected_total{pool=\"keys\"}"))
+                .body(containsString("keyline_http_bodies_buffered_bytes "))
+                .body(containsString("keyline_http_bodies_refused_total{reason=\"share\"}"))
+                .body(containsString("keyline_http_bodies_refused_total{reason=\"budget\"}"));
     }
 
     @Test
