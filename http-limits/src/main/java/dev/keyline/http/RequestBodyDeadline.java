@@ -42,7 +42,8 @@ import io.vertx.ext.web.RoutingContext;
  * <p>
  * Where the app says who sends a body ({@link BodySender}: the services, whose every request with a body
  * needs a bearer token), the sender is verified from the head first, on a worker thread, while the body
- * waits unread (or at once on the event loop when its token was verified a moment ago, {@link BodySender#known}): a request naming nobody gets 401 {@code unauthenticated} at once and nothing of its body
+ * waits unread (or at once on the event loop when its token was verified a moment ago,
+ * {@link BodySender#known}): a request naming nobody gets 401 {@code unauthenticated} at once and nothing of its body
  * is held (before, a client without a token could fill the 64 MiB and make every caller's body 503 for
  * 30 s); and one sender's bodies hold at most {@code keyline.http.max-buffered-bytes-per-caller} (a
  * quarter of the whole by default) at once, so one caller's slow bodies leave the rest to the others.
