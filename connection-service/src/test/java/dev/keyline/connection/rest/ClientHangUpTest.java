@@ -17,18 +17,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.LogRecord;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.keyline.common.testing.ConcurrentClients;
 import dev.keyline.common.testing.LogCapture;
 import dev.keyline.connection.ConnectionFixtures;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
@@ -54,8 +55,7 @@ class ClientHangUpTest extends SnowflakeKeyFixture {
     /** Well before the deadline (61.5 s), generous for a loaded machine. */
     private static final Duration WITHIN = Duration.ofSeconds(10);
     private static final String GATEWAY = SnowflakeGateway.class.getName();
-    @RegisterExtension
-    static final ConcurrentClients CLIENTS = new ConcurrentClients();
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
     ConnectionWork work;
@@ -68,6 +68,11 @@ class ClientHangUpTest extends SnowflakeKeyFixture {
 
     @TestHTTPResource("/")
     URL root;
+
+    @AfterAll
+    static void stopClients() {
+        CLIENTS.shutdownNow();
+    }
 
     record Connection(String id, String user) {
     }
@@ -118,8 +123,8 @@ class ClientHangUpTest extends SnowflakeKeyFixture {
         try (RequestHold hold = snowflake.holdNext("LOGIN", ACCOUNT, c.user())) {
             try (Socket first = send("POST", BASE + "/" + c.id() + "/test", null)) {
                 assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
-                second = CLIENTS.send(() -> given().header("Authorization", MANAGER).when()
-                        .post(BASE + "/" + c.id() + "/test"));
+                second = CompletableFuture.supplyAsync(() -> given().header("Authorization", MANAGER).when()
+                        .post(BASE + "/" + c.id() + "/test"), CLIENTS);
                 await("the second test waiting for the first's login", () -> gateway.sharedWaiting() == 1);
             } // the first hangs up; the held login is never answered
             Response answer = second.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
