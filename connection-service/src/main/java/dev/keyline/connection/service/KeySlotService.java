@@ -26,7 +26,6 @@ import dev.keyline.connection.snowflake.SnowflakeFailure;
 import dev.keyline.connection.snowflake.SnowflakeGateway;
 import dev.keyline.connection.snowflake.SnowflakeIdentifiers;
 import dev.keyline.connection.snowflake.SnowflakeLogin;
-import dev.keyline.connection.work.ClientHangUp;
 import dev.keyline.common.vault.VaultUnavailableException;
 import dev.keyline.keys.Fingerprints;
 import dev.keyline.keys.KeyMaterialException;
@@ -67,9 +66,6 @@ public class KeySlotService {
 
     @Inject
     SnowflakeGateway gateway;
-
-    @Inject
-    ClientHangUp hangUp;
 
     @Inject
     AuditTrail audit;
@@ -182,18 +178,17 @@ public class KeySlotService {
      * Undoes {@link #registerInFreeSlot} after a later step failed: unsets the slot only if it still
      * holds {@code fingerprint} (someone may have set it meanwhile). Never throws: the caller is already
      * answering the failure; an undo that failed is logged and audited so an administrator can unset it.
-     * Runs even when the client hung up (often the very failure being undone): the undo is the service's.
      */
     public void unsetIfHolds(ConnectionEntity admin, String user, int slot, String fingerprint, String reason) {
         String action = "connection.key-slot.unset";
         try {
-            boolean unset = hangUp.regardless(() -> onUser(admin, user, s -> {
+            boolean unset = onUser(admin, user, s -> {
                 if (!fingerprint.equals(fingerprint(s.describeUser(user), slot))) {
                     return false;
                 }
                 s.unsetPublicKey(user, slot);
                 return true;
-            }));
+            });
             audit.standalone(action, ConnectionStore.RESOURCE, null, Outcome.SUCCESS,
                     "slot" + slot + ": " + fingerprint + (unset ? " -> (empty)" : " (already replaced, left as is)"),
                     "generated key of a connection not created (" + reason + ") user=" + user + " via=" + admin.id);

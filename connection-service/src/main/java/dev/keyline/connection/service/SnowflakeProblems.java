@@ -20,8 +20,6 @@ public final class SnowflakeProblems {
     public static final String TIMEOUT = "snowflake-timeout";
     public static final String UNREACHABLE = "snowflake-unreachable";
     public static final String ERROR = "snowflake-error";
-    /** The client hung up: never sent (its connection is closed), but recorded in the audit trail and metrics. */
-    public static final String ABANDONED = "client-closed";
 
     private SnowflakeProblems() {
     }
@@ -45,7 +43,6 @@ public final class SnowflakeProblems {
             case TIMEOUT -> TIMEOUT;
             case UNREACHABLE -> UNREACHABLE;
             case OTHER -> ERROR;
-            case ABANDONED -> ABANDONED;
         };
     }
 
@@ -54,7 +51,6 @@ public final class SnowflakeProblems {
             case JWT_REJECTED, ROLE_NOT_GRANTED, INSUFFICIENT_PRIVILEGES, OBJECT_NOT_FOUND -> 422;
             case TIMEOUT -> 504;
             case UNREACHABLE, OTHER -> 502;
-            case ABANDONED -> 499; // nginx's "client closed request": no client is left to read it
         };
     }
 
@@ -67,7 +63,6 @@ public final class SnowflakeProblems {
             case TIMEOUT -> "Snowflake timeout";
             case UNREACHABLE -> "Snowflake unreachable";
             case OTHER -> "Snowflake error";
-            case ABANDONED -> "Client closed the connection";
         };
     }
 
@@ -97,7 +92,7 @@ public final class SnowflakeProblems {
                     + " Check the names (unquoted names are upper-cased by Snowflake) and that the role may see them"
                     + code;
             case TIMEOUT -> as + f.getMessage() + " (timeoutSecs); Snowflake may be slow or the network drops packets";
-            case UNREACHABLE, ABANDONED -> as + f.getMessage();
+            case UNREACHABLE -> as + f.getMessage();
             case OTHER -> as + "Snowflake error" + (f.code() == null ? "" : " " + f.code()) + ": " + f.getMessage();
         };
     }

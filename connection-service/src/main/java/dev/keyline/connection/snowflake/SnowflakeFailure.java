@@ -21,13 +21,7 @@ public class SnowflakeFailure extends RuntimeException {
         /** Connection refused, unknown host, or the server answered errors instead of Snowflake's envelope. */
         UNREACHABLE,
         /** Anything else, with Snowflake's code. */
-        OTHER,
-        /**
-         * Not Snowflake's: the HTTP client hung up before the answer, and the attempt was stopped as the
-         * deadline stops one. Nothing is answered (the connection is closed); tests and key-slot changes
-         * record it.
-         */
-        ABANDONED
+        OTHER
     }
 
     private final Kind kind;

@@ -41,7 +41,6 @@ import dev.keyline.common.work.BoundedWork;
 import dev.keyline.common.work.SingleFlight;
 import dev.keyline.common.work.WorkRejectedException;
 import dev.keyline.connection.config.ConnectionServiceConfig;
-import dev.keyline.connection.work.ClientHangUp;
 import dev.keyline.connection.work.ConnectionWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -70,9 +69,6 @@ import io.quarkus.runtime.StartupEvent;
  * caller stops waiting at {@code timeout + 1.5 s} and the attempt is stopped, not left running: the
  * pool's virtual thread is interrupted, which closes the socket it is blocked on (JDK virtual-thread
  * socket semantics), and an open JDBC connection is aborted. The pool slot is free again at once.
- * A client that hangs up before its answer ({@link ClientHangUp}) stops its attempt the same way:
- * nobody is left to read the answer, so it must not hold a session slot and the caller's share of
- * the pool until the deadline.
  *
  * <p>
  * {@link #shared} lets concurrent callers of one operation on one connection share one session.
@@ -83,7 +79,6 @@ public class SnowflakeGateway {
     private static final Logger LOG = Logger.getLogger(SnowflakeGateway.class);
     private static final long DEADLINE_GRACE_MILLIS = 1500;
     private static final int MAX_MESSAGE = 400;
-    private static final long REINTERRUPT_MILLIS = 100;
 
     /**
      * What a shared operation's result depends on: the connection, its row and credential versions
@@ -101,9 +96,6 @@ public class SnowflakeGateway {
     @Inject
     MeterRegistry registry;
 
-    @Inject
-    ClientHangUp hangUp;
-
     private final SingleFlight<SharedKey> flights = new SingleFlight<>();
     /** Runs Connection.abort's clean-up and idle sessions' logouts; both are short. */
     private ExecutorService aborts;
@@ -112,7 +104,6 @@ public class SnowflakeGateway {
     private Counter adminReused;
     private Counter adminFresh;
     private Counter adminStale;
-    private Counter abandoned;
 
     /** One unit of work on a live session. */
     @FunctionalInterface
@@ -132,9 +123,6 @@ public class SnowflakeGateway {
         adminReused = Counter.builder(name).description(description).tag("outcome", "reused").register(registry);
         adminFresh = Counter.builder(name).description(description).tag("outcome", "fresh").register(registry);
         adminStale = Counter.builder(name).description(description).tag("outcome", "stale").register(registry);
-        abandoned = Counter.builder("keyline.snowflake.abandoned")
-                .description("Snowflake attempts stopped because their HTTP client hung up before the answer")
-                .register(registry);
         Gauge.builder("keyline.snowflake.admin.sessions.idle", adminSessions, KeyAdminSessions::idle)
                 .description("Logged-in key-admin sessions kept idle for reuse").register(registry);
         if (adminSessions.enabled()) {
@@ -212,19 +200,10 @@ public class SnowflakeGateway {
 
     /**
      * As {@link #withSession}, but a caller that comes while another caller's operation with the same
-     * key is running waits for that one's result instead of opening a session of its own. When the
-     * client of the caller that runs it hangs up, its attempt stops; a caller that waited for it and
-     * whose own client still waits then runs the operation itself.
+     * key is running waits for that one's result instead of opening a session of its own.
      */
     public <T> T shared(SharedKey key, SnowflakeLogin login, Work<T> work) {
-        try {
-            return flights.run(key, () -> withSession(login, work));
-        } catch (SnowflakeFailure f) {
-            if (f.kind() != SnowflakeFailure.Kind.ABANDONED || hangUp.hungUp()) {
-                throw f;
-            }
-            return withSession(login, work);
-        }
+        return flights.run(key, () -> withSession(login, work));
     }
 
     /** Callers waiting for a shared operation another caller started (tests, diagnostics). */
@@ -249,47 +228,26 @@ public class SnowflakeGateway {
     }
 
     private <T> T attempt(SnowflakeLogin login, Attempt<T> attempt) {
-        CompletableFuture<Void> hungUp = hangUp.signal();
-        if (hungUp.isDone()) {
-            throw abandoned(login, "before its Snowflake attempt started");
-        }
         AtomicReference<Connection> open = new AtomicReference<>();
         // Completed when the work's result is there, before the session is closed: the logout
         // request that closing sends is not on the caller's clock (it still holds the pool slot).
         CompletableFuture<T> answer = new CompletableFuture<>();
         BoundedWork pool = this.work.snowflakePool();
         AtomicBoolean started = new AtomicBoolean();
-        Runner runner = new Runner();
         FutureTask<T> task = pool.submit(() -> {
             started.set(true);
-            runner.enter();
             try {
                 return attempt.run(open, answer);
             } catch (Throwable t) {
                 answer.completeExceptionally(t);
                 throw t;
-            } finally {
-                runner.leave();
             }
         });
         long deadline = login.timeout().toMillis() + DEADLINE_GRACE_MILLIS;
         try {
-            try {
-                // The answer, the client hanging up, or the deadline, whichever comes first.
-                CompletableFuture.anyOf(answer, hungUp).get(deadline, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                // The attempt failed: answer.get() below says how.
-            }
-            if (answer.completeExceptionally(new Stopped())) {
-                // Nobody is left to read the answer: the attempt's own failure is not classified or logged.
-                stop(pool, task, open, runner, deadline);
-                throw abandoned(login, started.get() ? "while its Snowflake attempt ran"
-                        : "while its Snowflake attempt waited for a session slot");
-            }
-            return answer.get();
+            return answer.get(deadline, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer.completeExceptionally(new Stopped());
-            stop(pool, task, open, runner, deadline);
+            stop(pool, task, open);
             if (!started.get()) {
                 // Never got a session slot: the local pool was full the whole time, Snowflake was not
                 // even asked, so the answer must not blame it (503 busy with Retry-After, not 504).
@@ -298,13 +256,10 @@ public class SnowflakeGateway {
                         + deadline + " ms and this request's Snowflake operation was never started",
                         this.work.snowflakePool().retryAfterSeconds());
             }
-            // The line the stopped attempt's own failure would have given, were it not the stop's doing.
-            LOG.warnf("Snowflake failed for user %s of account %s at %s: TIMEOUT: no answer within %d s; stopped",
-                    login.user(), login.account(), login.endpoint().url(), login.timeout().toSeconds());
             throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null,
                     "No answer from " + login.endpoint().url() + " within " + login.timeout().toSeconds() + " s");
         } catch (InterruptedException e) {
-            stop(pool, task, open, runner, deadline);
+            stop(pool, task, open);
             Thread.currentThread().interrupt();
             throw new SnowflakeFailure(SnowflakeFailure.Kind.TIMEOUT, null, null, "Interrupted while waiting for Snowflake");
         } catch (CancellationException e) {
@@ -314,49 +269,19 @@ public class SnowflakeGateway {
         }
     }
 
-    /** The failure of an attempt whose client hung up (counted, one DEBUG line): answered to nobody. */
-    private SnowflakeFailure abandoned(SnowflakeLogin login, String when) {
-        abandoned.increment();
-        LOG.debugf("The client hung up %s (user %s of account %s at %s): stopped", when, login.user(), login.account(),
-                login.endpoint().url());
-        return new SnowflakeFailure(SnowflakeFailure.Kind.ABANDONED, null, null, "The client hung up " + when
-                + "; it was stopped");
-    }
-
     /**
-     * Stops an attempt past its deadline or whose client hung up: a queued one is dropped; a running one's virtual thread is
-     * interrupted (closing the socket it waits on) and its JDBC connection, if one is open, aborted. The
-     * driver sends a request again when its socket closed (its retries swallow the interrupt), so the thread
-     * is interrupted again, every {@value #REINTERRUPT_MILLIS} ms while it is in the driver, until the attempt
-     * has ended (at most for {@code millis}): against a Snowflake that answers nothing the slot would stay
-     * taken otherwise.
+     * Stops an attempt past its deadline: a queued one is dropped; a running one's virtual thread is
+     * interrupted (closing the socket it waits on) and its JDBC connection, if one is open, aborted.
      */
-    private void stop(BoundedWork pool, FutureTask<?> task, AtomicReference<Connection> open, Runner runner,
-            long millis) {
+    private void stop(BoundedWork pool, FutureTask<?> task, AtomicReference<Connection> open) {
         pool.cancel(task);
-        if (runner.running()) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            aborts.execute(() -> {
-                try {
-                    while (runner.interrupt() && System.nanoTime() < until) {
-                        Thread.sleep(REINTERRUPT_MILLIS);
-                    }
-                } catch (InterruptedException e) {
-                    // shutting down
-                }
-            });
-        }
         Connection connection = open.getAndSet(null);
         if (connection != null) {
-            // Off the caller's thread: the driver's abort logs the session out, and against a Snowflake that
-            // no longer answers that took ~28 s (seen), after the deadline or the hang-up it was meant to end.
-            aborts.execute(() -> {
-                try {
-                    connection.abort(aborts);
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debugf("Aborting a Snowflake session failed: %s", e.getClass().getName());
-                }
-            });
+            try {
+                connection.abort(aborts);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("Aborting a Snowflake session failed: %s", e.getClass().getName());
+            }
         }
     }
 
@@ -378,7 +303,7 @@ public class SnowflakeGateway {
                 return result;
             } catch (UncheckedSqlException e) {
                 if (session.completed > 0 || !sessionGone(e.sql) || Thread.currentThread().isInterrupted()) {
-                    throw failure(e.sql, login, answer);
+                    throw classify(e.sql, login);
                 }
                 gone = true;
                 adminStale.increment();
@@ -452,7 +377,7 @@ public class SnowflakeGateway {
             answer.complete(result);
             return result;
         } catch (UncheckedSqlException e) {
-            throw failure(e.sql, login, answer);
+            throw classify(e.sql, login);
         } catch (DriverRuntimeFailure e) {
             throw e.failure;
         } finally {
@@ -464,7 +389,7 @@ public class SnowflakeGateway {
     private static Connection connect(SnowflakeLogin login) {
         return Spans.in("snowflake login", SpanKind.CLIENT, new String[] { "db.system", "snowflake",
                 "keyline.snowflake.account", login.account(), "keyline.snowflake.user", login.user() },
-                () -> Runner.inDriver(() -> connectUntraced(login)));
+                () -> connectUntraced(login));
     }
 
     private static Connection connectUntraced(SnowflakeLogin login) {
@@ -551,7 +476,7 @@ public class SnowflakeGateway {
     private static boolean userFixable(SnowflakeFailure.Kind kind) {
         return switch (kind) {
             case JWT_REJECTED, ROLE_NOT_GRANTED, INSUFFICIENT_PRIVILEGES, OBJECT_NOT_FOUND -> true;
-            case TIMEOUT, UNREACHABLE, OTHER, ABANDONED -> false;
+            case TIMEOUT, UNREACHABLE, OTHER -> false;
         };
     }
 
@@ -586,80 +511,6 @@ public class SnowflakeGateway {
         }
         String flat = message.replace("\r", "").replace('\n', ' ').strip();
         return flat.length() > MAX_MESSAGE ? flat.substring(0, MAX_MESSAGE) + "…" : flat;
-    }
-
-    /**
-     * The thread running an attempt. A stop interrupts it again only while it is in a call into the
-     * driver (a login, a statement), never in other work of the attempt (a key-slot change's
-     * PostgreSQL transaction, whose rollback must get through), nor once it has left the attempt
-     * (pool threads are reused).
-     */
-    private static final class Runner {
-        private static final ThreadLocal<Runner> CURRENT = new ThreadLocal<>();
-
-        private Thread thread;
-        private boolean running;
-        private int inDriver;
-
-        synchronized void enter() {
-            thread = Thread.currentThread();
-            running = true;
-            CURRENT.set(this);
-        }
-
-        synchronized void leave() {
-            running = false;
-            thread = null;
-            CURRENT.remove();
-        }
-
-        synchronized boolean running() {
-            return running;
-        }
-
-        /** Runs a call into the driver on an attempt's thread. */
-        static <T> T inDriver(java.util.function.Supplier<T> call) {
-            Runner runner = CURRENT.get();
-            if (runner == null) {
-                return call.get();
-            }
-            runner.driver(1);
-            try {
-                return call.get();
-            } finally {
-                runner.driver(-1);
-            }
-        }
-
-        private synchronized void driver(int delta) {
-            inDriver += delta;
-        }
-
-        /** Interrupts the attempt's thread if it is in the driver now; whether it still runs the attempt. */
-        synchronized boolean interrupt() {
-            if (running && inDriver > 0) {
-                thread.interrupt();
-            }
-            return running;
-        }
-    }
-
-    /** Completes the answer of an attempt that was stopped (deadline, hang-up): nobody is left to read it. */
-    private static final class Stopped extends RuntimeException {
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
-    /**
-     * A failure of the work: classified and logged, unless the attempt was stopped before (its answer
-     * holds {@link Stopped}): then the failure is the stop's doing (a closed socket), and nobody's to read.
-     */
-    private static SnowflakeFailure failure(SQLException e, SnowflakeLogin login, CompletableFuture<?> answer) {
-        if (answer.isCompletedExceptionally()) {
-            return new SnowflakeFailure(SnowflakeFailure.Kind.OTHER, null, null, "stopped");
-        }
-        return classify(e, login);
     }
 
     /** Carries an SQLException out of the session methods (they are not declared to throw it). */
@@ -763,10 +614,7 @@ public class SnowflakeGateway {
         }
 
         private void execute(String sql) {
-            Spans.run("snowflake statement", SpanKind.CLIENT, statement(sql), () -> Runner.inDriver(() -> {
-                executeUntraced(sql);
-                return null;
-            }));
+            Spans.run("snowflake statement", SpanKind.CLIENT, statement(sql), () -> executeUntraced(sql));
         }
 
         private void executeUntraced(String sql) {
@@ -782,8 +630,7 @@ public class SnowflakeGateway {
         }
 
         private List<List<String>> query(String sql, int... columns) {
-            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql),
-                    () -> Runner.inDriver(() -> queryUntraced(sql, columns)));
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, columns));
         }
 
         private List<List<String>> queryUntraced(String sql, int... columns) {
@@ -809,8 +656,7 @@ public class SnowflakeGateway {
         }
 
         private List<String> query(String sql, String column) {
-            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql),
-                    () -> Runner.inDriver(() -> queryUntraced(sql, column)));
+            return Spans.in("snowflake statement", SpanKind.CLIENT, statement(sql), () -> queryUntraced(sql, column));
         }
 
         private List<String> queryUntraced(String sql, String column) {
