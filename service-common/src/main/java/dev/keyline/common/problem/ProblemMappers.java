@@ -282,7 +282,7 @@ public class ProblemMappers {
      */
     private static Response outOfRange(JsonProcessingException e, InputCoercionException coercion, UriInfo uri) {
         String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? jsonPath(m)
-                : coercion.getProcessor() instanceof JsonParser p ? contextPath(p.getParsingContext()) : "$";
+                : coercion.getProcessor() instanceof JsonParser p ? fieldPath(p.getParsingContext(), List.of()) : "$";
         return respond(new Problem(Problem.type("invalid-request"), "Invalid request", 400,
                 "Field " + field + " is out of range", path(uri), List.of(new FieldError(field, "number out of range"))));
     }
@@ -311,20 +311,6 @@ public class ProblemMappers {
         }
         String path = sb.length() > 0 && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
         return path.isEmpty() ? "$" : shown(path);
-    }
-
-    /** {@code a.b[2]} for the value a parser is at, as {@link #jsonPath} writes a mapping exception's path. */
-    static String contextPath(JsonStreamContext context) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
-            if (c.inObject() && c.getCurrentName() != null) {
-                parts.push("." + c.getCurrentName());
-            } else if (c.inArray()) {
-                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
-            }
-        }
-        String path = String.join("", parts);
-        return path.isEmpty() ? "$" : shown(path.startsWith(".") ? path.substring(1) : path);
     }
 
     @ServerExceptionMapper(priority = 1)
