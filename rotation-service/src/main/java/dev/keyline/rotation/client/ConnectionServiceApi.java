@@ -21,9 +21,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.keyline.common.security.Caller;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * connection-service's v1 API, the part rotation uses. Wrapped by {@link ConnectionServiceClient}.
  * Every call names this service in {@value Caller#VIA_HEADER} for connection-service's audit trail.
+ * The calls that reach Snowflake return a {@link Uni}: each is awaited for its own bound
+ * ({@link SnowflakeCallBounds}), not for the client's read-timeout.
  */
 @RegisterRestClient(configKey = "connection-service")
 @ClientHeaderParam(name = Caller.VIA_HEADER, value = "rotation-service")
@@ -31,13 +35,14 @@ import dev.keyline.common.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 interface ConnectionServiceApi {
 
+    /** @param timeoutSecs the connection's own Snowflake timeout (1-600), from which a call's bound is derived */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Connection(UUID id, String name, Details details) {
+    record Connection(UUID id, String name, Integer timeoutSecs, Details details) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Details(String type, String account, String user, String authType, String keyFingerprint,
-            Integer credentialVersion) {
+            Integer credentialVersion, UUID keyAdminConnectionId) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -74,6 +79,11 @@ interface ConnectionServiceApi {
     @Path("{id}")
     Connection get(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 
+    /** As {@link #get}, for {@link SnowflakeCallBounds}, which bounds the wait itself. */
+    @GET
+    @Path("{id}")
+    Uni<Connection> getLater(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+
     /** The connection if the token's holder may manage it; 403 otherwise. Called with a caller's own token. */
     @GET
     @Path("{id}/permissions/manage")
@@ -81,7 +91,7 @@ interface ConnectionServiceApi {
 
     @GET
     @Path("{id}/key-slots")
-    KeySlots keySlots(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+    Uni<KeySlots> keySlots(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 
     /**
      * The managed connections of the same Snowflake (account, user), itself included:
@@ -98,30 +108,30 @@ interface ConnectionServiceApi {
     @PUT
     @Path("{id}/key-slots/{slot}")
     @Consumes(MediaType.APPLICATION_JSON)
-    KeySlots setKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+    Uni<KeySlots> setKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch, @PathParam("id") UUID id, @PathParam("slot") int slot,
             PublicKeyBody body);
 
     /** Preconditions as for {@link #setKeySlot}. */
     @DELETE
     @Path("{id}/key-slots/{slot}")
-    KeySlots unsetKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+    Uni<KeySlots> unsetKeySlot(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch, @PathParam("id") UUID id, @PathParam("slot") int slot);
 
     /** {@code ifMatch}: the credential version being replaced, as connection-service requires (428 without). */
     @PUT
     @Path("{id}/credentials")
     @Consumes(MediaType.APPLICATION_JSON)
-    Connection swapCredentials(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
+    Uni<Connection> swapCredentials(@HeaderParam("Authorization") String auth, @HeaderParam("If-Match") String ifMatch,
             @PathParam("id") UUID id, CredentialsBody body);
 
     @POST
     @Path("{id}/credentials/test")
     @Consumes(MediaType.APPLICATION_JSON)
-    TestResult testCandidateKey(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
+    Uni<TestResult> testCandidateKey(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id,
             CandidateKeyBody body);
 
     @POST
     @Path("{id}/test")
-    TestResult test(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
+    Uni<TestResult> test(@HeaderParam("Authorization") String auth, @PathParam("id") UUID id);
 }

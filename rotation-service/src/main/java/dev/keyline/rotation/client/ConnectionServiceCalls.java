@@ -1,5 +1,6 @@
 package dev.keyline.rotation.client;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ import dev.keyline.rotation.ConnectionServiceException;
 import dev.keyline.rotation.KeyHolder;
 import dev.keyline.rotation.SlotsView;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * connection-service's calls with timeouts, retries on idempotent calls and a circuit breaker. No fallback
  * pretends success: every failure of the call itself becomes a {@link ConnectionServiceException} carrying the
@@ -41,9 +44,10 @@ import dev.keyline.rotation.SlotsView;
  * bounded by {@code @Timeout} (30 s). A call that reaches Snowflake (key slots, a key's login, the swap) has no
  * {@code @Timeout}: connection-service bounds each Snowflake attempt itself (the connection's, or its key-admin
  * connection's, {@code timeoutSecs}, 1-600, + 1.5 s) and answers 504 {@code snowflake-timeout}; a shorter
- * deadline here used to end such a call first, as a bare {@code TimeoutException}. Those calls are bounded by
- * the REST client's {@code read-timeout} instead, which is longer than the longest deadline connection-service
- * can have (application.properties).
+ * deadline here used to end such a call first, as a bare {@code TimeoutException}. Each of those calls is awaited
+ * for its connection's own bound instead ({@link SnowflakeCallBounds}: twice the connection's or its key-admin's
+ * {@code timeoutSecs} and a margin), under the REST client's {@code read-timeout} as the ceiling
+ * (application.properties).
  *
  * <p>
  * Two identities: {@link #manageable} carries a caller's own token (is this person allowed to manage
@@ -61,6 +65,9 @@ public class ConnectionServiceCalls {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    SnowflakeCallBounds bounds;
 
     /** connection-service's problem types for what Snowflake did (or did not) answer. */
     static final String SNOWFLAKE_PROBLEMS = "urn:keyline:problem:snowflake-";
@@ -108,7 +115,7 @@ public class ConnectionServiceCalls {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
             skipOn = SnowflakeSideFailure.class)
     public SlotsView keySlots(UUID id) {
-        return view(call(() -> api.keySlots(bearer(), id)));
+        return view(bounded(id, () -> api.keySlots(bearer(), id)));
     }
 
     private static SlotsView view(ConnectionServiceApi.KeySlots k) {
@@ -157,15 +164,16 @@ public class ConnectionServiceCalls {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
             skipOn = SnowflakeSideFailure.class)
     public SlotsView setKeySlot(UUID id, int slot, String publicKeyPem, String expectedFingerprint) {
-        return view(call(() -> api.setKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint),
-                id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
+        return view(bounded(id, () -> api.setKeySlot(bearer(), ifMatch(expectedFingerprint),
+                ifNoneMatch(expectedFingerprint), id, slot, new ConnectionServiceApi.PublicKeyBody(publicKeyPem))));
     }
 
     /** Not retried here: the step re-reads the slot before unsetting again. */
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
             skipOn = SnowflakeSideFailure.class)
     public void unsetKeySlot(UUID id, int slot, String expectedFingerprint) {
-        call(() -> api.unsetKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint), id, slot));
+        bounded(id, () -> api.unsetKeySlot(bearer(), ifMatch(expectedFingerprint), ifNoneMatch(expectedFingerprint), id,
+                slot));
     }
 
     /** A slot's entity tag is the fingerprint of the key it holds; an empty slot has none (If-None-Match: *). */
@@ -182,7 +190,8 @@ public class ConnectionServiceCalls {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
             skipOn = SnowflakeSideFailure.class)
     public void checkKey(UUID id, String privateKeyPem, String passphrase) {
-        call(() -> api.testCandidateKey(bearer(), id, new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)));
+        bounded(id, () -> api.testCandidateKey(bearer(), id,
+                new ConnectionServiceApi.CandidateKeyBody(privateKeyPem, passphrase)));
     }
 
     /**
@@ -192,18 +201,43 @@ public class ConnectionServiceCalls {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5000, failOn = RetriableException.class,
             skipOn = SnowflakeSideFailure.class)
     public void swapCredentials(UUID id, String privateKeyPem, String passphrase, int expectedCredentialVersion) {
-        call(() -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
+        bounded(id, () -> api.swapCredentials(bearer(), "\"" + expectedCredentialVersion + "\"", id,
                 new ConnectionServiceApi.CredentialsBody(privateKeyPem, passphrase, expectedCredentialVersion)));
     }
 
     /** Whether a login with the stored key works (connection-service's test). */
     public boolean test(UUID id) {
-        return call(() -> api.test(bearer(), id)).ok();
+        return bounded(id, () -> api.test(bearer(), id)).ok();
+    }
+
+    /**
+     * A call that reaches Snowflake, awaited for its connection's bound ({@link SnowflakeCallBounds}) rather than for
+     * the client's read-timeout; past it the request is cancelled and the call fails as unavailable (retriable), as
+     * when connection-service does not answer at all.
+     */
+    private <T> T bounded(UUID id, Supplier<Uni<T>> request) {
+        return call(() -> {
+            Duration bound = bounds.of(id);
+            try {
+                return request.get().await().atMost(bound);
+            } catch (io.smallrye.mutiny.TimeoutException e) {
+                LOG.warnf("connection-service did not answer a call about connection %s within %d s; cancelled", id,
+                        bound.toSeconds());
+                throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE, "connection-service did not answer within "
+                        + bound.toSeconds() + " s (twice the connection's Snowflake timeout and a margin: connection-service"
+                        + " ends its own Snowflake attempts well before that). Retry later.");
+            }
+        });
     }
 
     private <T> T call(Supplier<T> call) {
         try {
             return call.get();
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            // SnowflakeCallBounds' read of the connection's timeouts got no answer within its own bound.
+            LOG.debugf("connection-service did not answer the read of a connection's timeouts");
+            throw new RetriableException(0, ConnectionServiceException.UNAVAILABLE, "connection-service did not answer "
+                    + "within " + SnowflakeCallBounds.READ_BOUND.toSeconds() + " s. Retry later.");
         } catch (WebApplicationException e) {
             throw problem(e.getResponse());
         } catch (ServiceTokenUnavailableException e) {

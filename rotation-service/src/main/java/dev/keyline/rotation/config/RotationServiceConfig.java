@@ -94,6 +94,13 @@ public interface RotationServiceConfig {
         /** How often that URL is probed. */
         @WithDefault("10S")
         Duration probeInterval();
+
+        /**
+         * What a call that reaches Snowflake may take besides Snowflake (Vault, the database, connection-service's
+         * work pools): its bound is twice the connection's {@code timeoutSecs} + 1.5 s + this (client/SnowflakeCallBounds).
+         */
+        @WithDefault("30S")
+        Duration snowflakeCallMargin();
     }
 
     interface Worker {

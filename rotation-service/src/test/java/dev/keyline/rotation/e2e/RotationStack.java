@@ -52,6 +52,15 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
         void restart();
 
         boolean alive();
+
+        /**
+         * SIGSTOP: the process stays, its sockets keep accepting connections (the kernel completes the handshake)
+         * and nothing answers: a wedged connection-service, as a caller sees it. {@link #resume} undoes it.
+         */
+        void pause();
+
+        /** SIGCONT after {@link #pause}. */
+        void resume();
     }
 
     /** Added to connection-service's environment by a test that starts the stack itself (tracing on, say). */
@@ -155,6 +164,31 @@ public class RotationStack implements QuarkusTestResourceLifecycleManager {
             @Override
             public boolean alive() {
                 return connectionService.isAlive();
+            }
+
+            @Override
+            public synchronized void pause() {
+                signal("STOP");
+            }
+
+            @Override
+            public synchronized void resume() {
+                signal("CONT");
+            }
+
+            private void signal(String name) {
+                try {
+                    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(connectionService.pid()))
+                            .inheritIO().start();
+                    if (kill.waitFor() != 0) {
+                        throw new IllegalStateException("kill -" + name + " failed");
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
             }
         };
         handles = new Handles(snowflake, rotationVault, connectionVault, csUrl, token, control);

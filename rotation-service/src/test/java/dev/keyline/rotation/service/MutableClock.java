@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-class MutableClock extends Clock {
+/** A clock tests move by hand. */
+public class MutableClock extends Clock {
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
