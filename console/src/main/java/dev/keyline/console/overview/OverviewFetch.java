@@ -55,8 +55,11 @@ final class OverviewFetch {
             Panel<AuditRow> audit, List<String> auditUnavailable, boolean auditAnswered) {
     }
 
-    /** One service's audit events, or why there are none. */
-    private record Audit(List<AuditRow> rows, String unavailable) {
+    /**
+     * One service's audit events, or why there are none; {@code refused}: the service answered 401/403 (it does not
+     * accept this person for reads).
+     */
+    private record Audit(List<AuditRow> rows, String unavailable, boolean refused) {
     }
 
     private final Services services;
@@ -96,17 +99,27 @@ final class OverviewFetch {
         List<String> auditUnavailable = new ArrayList<>();
         boolean auditAnswered = false;
         for (int i = 0; i < SERVICES.size(); i++) {
-            Audit a = await(audits.get(i), until, SERVICES.get(i), why -> new Audit(List.of(), why));
+            Audit a = await(audits.get(i), until, SERVICES.get(i), why -> new Audit(List.of(), why, false));
             if (a.unavailable() == null) {
                 auditAnswered = true;
                 rows.addAll(a.rows());
             } else {
                 auditUnavailable.add(a.unavailable());
             }
+            if (a.refused()) {
+                // Check data names internal addresses, pool figures, and NEEDS_ATTENTION runs with their connection
+                // ids: only for a person the service lets read. Someone it refuses sees the statuses alone.
+                healthShown.set(i, withoutData(healthShown.get(i)));
+            }
         }
         rows.sort(Comparator.comparing(AuditRow::occurredAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return new Page(healthShown, expiringShown, dueShown, attentionShown,
                 Panel.of(rows.subList(0, Math.min(20, rows.size()))), auditUnavailable, auditAnswered);
+    }
+
+    private static Health withoutData(Health h) {
+        return new Health(h.service(), h.status(),
+                h.checks().stream().map(c -> new Check(c.name(), c.status(), "")).toList(), h.unavailable());
     }
 
     /** The call's result, or {@code missing} with why there is none (never the exception's message). */
@@ -220,7 +233,7 @@ final class OverviewFetch {
             ServiceClient client = services.byName(service);
             ApiResponse r = client.get("/api/v1/audit-events?size=20", token);
             if (!r.ok()) {
-                return new Audit(List.of(), refused(service, r));
+                return new Audit(List.of(), refused(service, r), r.status() == 401 || r.status() == 403);
             }
             List<AuditRow> rows = new ArrayList<>();
             for (JsonNode n : r.body()) {
@@ -229,9 +242,9 @@ final class OverviewFetch {
                         n.path("actor").asText(), n.path("action").asText(), n.path("resourceType").asText(),
                         n.path("resourceId").asText(""), n.path("outcome").asText(), n.path("detail").asText("")));
             }
-            return new Audit(rows, null);
+            return new Audit(rows, null, false);
         } catch (ServiceUnavailableException e) {
-            return new Audit(List.of(), e.getMessage());
+            return new Audit(List.of(), e.getMessage(), false);
         }
     }
 

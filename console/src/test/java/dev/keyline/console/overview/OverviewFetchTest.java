@@ -52,10 +52,14 @@ class OverviewFetchTest {
             boolean health = path.startsWith("/q/health");
             sleep(health ? healthDelay : delay);
             if (health) {
-                answer(exchange, 200, "application/json", "{\"status\":\"UP\",\"checks\":[{\"name\":\"vault\",\"status\":\"UP\"}]}");
+                answer(exchange, 200, "application/json", "{\"status\":\"UP\",\"checks\":[{\"name\":\"vault\",\"status\":\"UP\","
+                        + "\"data\":{\"url\":\"http://vault.internal:8200\"}}]}");
             } else if (apiStatus == 401) {
                 answer(exchange, 401, "application/problem+json", "{\"type\":\"urn:keyline:problem:unauthenticated\","
                         + "\"title\":\"Unauthenticated\",\"status\":401,\"detail\":\"A valid bearer token is required\"}");
+            } else if (apiStatus == 403) {
+                answer(exchange, 403, "application/problem+json", "{\"type\":\"urn:keyline:problem:forbidden\","
+                        + "\"title\":\"Forbidden\",\"status\":403,\"detail\":\"Missing permission\"}");
             } else if (path.equals("/api/v1/audit-events")) {
                 answer(exchange, 200, "application/json", "[{\"occurredAt\":\"2026-12-07T08:00:00Z\",\"actor\":\"carol\","
                         + "\"action\":\"x.created\",\"resourceType\":\"x\",\"resourceId\":\"1\",\"outcome\":\"SUCCESS\"}]");
@@ -79,6 +83,8 @@ class OverviewFetchTest {
         // One after another: 9 s. At the same time: about 1 s.
         assertThat(took).as("the overview's fetch took %s", took).isLessThan(SLOW.multipliedBy(3));
         assertThat(page.health()).extracting(OverviewResource.Health::status).containsExactly("UP", "UP", "UP");
+        assertThat(page.health()).allSatisfy(h -> assertThat(h.checks()).extracting(OverviewResource.Check::data)
+                .containsExactly("{\"url\":\"http://vault.internal:8200\"}"));
         assertThat(page.audit().items()).hasSize(3);
         assertThat(page.auditAnswered()).isTrue();
         assertThat(page.auditUnavailable()).isEmpty();
@@ -116,6 +122,23 @@ class OverviewFetchTest {
                 "certificate-service refused: A valid bearer token is required",
                 "connection-service refused: A valid bearer token is required",
                 "rotation-service refused: A valid bearer token is required");
+    }
+
+    /**
+     * Check data (internal addresses, pool figures, NEEDS_ATTENTION run and connection ids) only for someone the
+     * service lets read: a signed-in person with no permission saw all of it (a probe's finding).
+     */
+    @Test
+    void aPersonAServiceRefusesSeesItsCheckStatusesWithoutTheirData() throws Exception {
+        Services services = upstream(Duration.ZERO, Duration.ZERO, 403, Duration.ofSeconds(10));
+        OverviewFetch.Page page = new OverviewFetch(services, Duration.ofDays(30), Duration.ofSeconds(10)).fetch("nobody");
+
+        assertThat(page.health()).extracting(OverviewResource.Health::status).containsExactly("UP", "UP", "UP");
+        assertThat(page.health()).allSatisfy(h -> {
+            assertThat(h.checks()).extracting(OverviewResource.Check::name).containsExactly("vault");
+            assertThat(h.checks()).extracting(OverviewResource.Check::status).containsExactly("UP");
+            assertThat(h.checks()).extracting(OverviewResource.Check::data).containsExactly("");
+        });
     }
 
     private static void answer(HttpExchange exchange, int status, String type, String body) throws java.io.IOException {
