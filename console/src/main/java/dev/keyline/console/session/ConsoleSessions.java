@@ -50,6 +50,17 @@ public class ConsoleSessions {
 
     /** Starts a session and answers its id, the cookie's value. */
     public synchronized String open(SignInToken token) {
+        return open(token, null);
+    }
+
+    /**
+     * Starts a session that replaces the one this browser held ({@code replaced}, its old cookie's value, or
+     * null): that one ends here, instead of living on, signed in as the previous person, until it idled out
+     * while its cookie was gone from the browser (a probe's finding: signing in as another person kept the
+     * first session usable by anyone who had copied its cookie).
+     */
+    public synchronized String open(SignInToken token, String replaced) {
+        close(replaced);
         String sessionId = randomToken();
         dropEldestOfSubjectBeyond(token.subject(), config.session().maxPerSubject() - 1);
         sessions.put(sessionId,

@@ -72,7 +72,7 @@ public class SignInResource {
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response signIn(@RestForm String token) {
+    public Response signIn(@RestForm String token, @Context HttpHeaders headers) {
         if (!oidc.tokenPasteAllowed()) {
             return Response.status(404).build();
         }
@@ -94,9 +94,14 @@ public class SignInResource {
                 // signed in below
             }
         }
-        String id = sessions.open(signIn);
+        String id = sessions.open(signIn, cookieValue(headers, config.session().cookieName()));
         return Response.seeOther(URI.create("/")).cookie(cookie(config.session().cookieName(), id, -1),
                 cookie(SignInFilter.SIGN_IN_COOKIE, "", 0)).build();
+    }
+
+    private static String cookieValue(HttpHeaders headers, String name) {
+        Cookie c = headers.getCookies().get(name);
+        return c == null ? null : c.getValue();
     }
 
     private Response refused(int status, String reason) {
@@ -140,7 +145,9 @@ public class SignInResource {
                 throw new OidcSignIn.Failed("the identity provider answered " + error);
             }
             SignInToken signIn = oidc.finish(code, state, bound == null ? null : bound.getValue());
-            String id = sessions.open(signIn);
+            // The session cookie is SameSite=Strict: a browser coming back from the provider does not send it, so
+            // a session this sign-in replaces ends by idling out (or at sign-out), not here.
+            String id = sessions.open(signIn, cookieValue(headers, config.session().cookieName()));
             return Response.ok(Templates.signedIn().render()).cookie(cookie(config.session().cookieName(), id, -1),
                     stateCookie("", 0)).build();
         } catch (OidcSignIn.Failed e) {
@@ -152,8 +159,7 @@ public class SignInResource {
     @Path("sign-out")
     @Consumes({ MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA })
     public Response signOut(@Context HttpHeaders headers) {
-        Cookie c = headers.getCookies().get(config.session().cookieName());
-        sessions.close(c == null ? null : c.getValue());
+        sessions.close(cookieValue(headers, config.session().cookieName()));
         return Response.seeOther(URI.create("/sign-in")).cookie(cookie(config.session().cookieName(), "", 0)).build();
     }
 

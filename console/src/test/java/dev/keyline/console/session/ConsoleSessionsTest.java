@@ -40,6 +40,17 @@ class ConsoleSessionsTest {
         assertThat(small.find(b)).isEmpty();
     }
 
+    @Test
+    void signingInAgainEndsTheSessionTheBrowserHeld() {
+        String alices = sessions.open(token("alice"));
+        String bobs = sessions.open(token("bob"));
+        String next = sessions.open(token("nora"), alices);
+        assertThat(sessions.find(alices)).as("the replaced session").isEmpty();
+        assertThat(sessions.find(next)).isPresent();
+        assertThat(sessions.find(bobs)).as("another browser's session").isPresent();
+        assertThat(sessions.find(sessions.open(token("nora"), "no-such-session"))).isPresent();
+    }
+
     static SignInToken token(String subject) {
         return new SignInToken("token-of-" + subject, subject, Instant.now().plusSeconds(3600));
     }
