@@ -56,7 +56,7 @@ public class SnowflakeCallBounds {
     /** connection-service's own grace over a connection's timeout (its SnowflakeGateway). */
     static final Duration GATEWAY_GRACE = Duration.ofMillis(1500);
 
-    private record Known(Duration bound, Instant until) {
+    private record Known(ConnectionServiceApi.Connection connection, Instant until) {
     }
 
     private final Map<UUID, Known> known = new ConcurrentHashMap<>();
@@ -112,28 +112,36 @@ public class SnowflakeCallBounds {
      * {@link #READ_BOUND}, the client's exceptions otherwise), for the caller to map as it maps its own calls.
      */
     public Duration of(UUID connectionId) {
-        Instant now = clock.instant();
-        Known k = known.get(connectionId);
-        if (k != null && now.isBefore(k.until())) {
-            return k.bound();
-        }
-        ConnectionServiceApi.Connection c = read(connectionId);
+        ConnectionServiceApi.Connection c = connection(connectionId);
         int seconds = seconds(c);
         UUID keyAdmin = c.details() == null ? null : c.details().keyAdminConnectionId();
         if (keyAdmin != null && !keyAdmin.equals(connectionId)) {
             try {
-                seconds = Math.max(seconds, seconds(read(keyAdmin)));
+                seconds = Math.max(seconds, seconds(connection(keyAdmin)));
             } catch (WebApplicationException e) {
                 // The key-admin connection is gone or not readable: the call will say so; wait the longest.
                 seconds = Integer.MAX_VALUE;
             }
         }
-        Duration bound = bound(seconds, margin, cap);
+        return bound(seconds, margin, cap);
+    }
+
+    /**
+     * The connection as read at most {@link #KEEP} ago: a key-admin connection that many connections name is read
+     * once for all of them, not once per connection.
+     */
+    private ConnectionServiceApi.Connection connection(UUID id) {
+        Instant now = clock.instant();
+        Known k = known.get(id);
+        if (k != null && now.isBefore(k.until())) {
+            return k.connection();
+        }
+        ConnectionServiceApi.Connection c = reader.apply(id).await().atMost(readBound);
         if (known.size() >= MAX_REMEMBERED) {
             known.clear();
         }
-        known.put(connectionId, new Known(bound, now.plus(KEEP)));
-        return bound;
+        known.put(id, new Known(c, now.plus(KEEP)));
+        return c;
     }
 
     /** Twice the timeout, + connection-service's grace, + the margin; at most {@code cap}. */
@@ -148,9 +156,5 @@ public class SnowflakeCallBounds {
     /** A connection without a timeout (an older connection-service): unknown, so the longest wait. */
     private static int seconds(ConnectionServiceApi.Connection c) {
         return c.timeoutSecs() == null ? Integer.MAX_VALUE : c.timeoutSecs();
-    }
-
-    private ConnectionServiceApi.Connection read(UUID id) {
-        return reader.apply(id).await().atMost(readBound);
     }
 }

@@ -53,10 +53,17 @@ class SnowflakeCallBoundsTest {
         answers.put(admin, Uni.createFrom().item(connection(admin, 40, null)));
         assertThat(bounds.of(id)).isEqualTo(Duration.ofMillis(111_500));
 
-        answers.put(admin, Uni.createFrom().item(connection(admin, 5, null)));
+        // Another connection of the same key-admin within the minute: the key-admin is not read again.
         UUID other = UUID.randomUUID();
         answers.put(other, Uni.createFrom().item(connection(other, 10, admin)));
+        assertThat(bounds.of(other)).isEqualTo(Duration.ofMillis(111_500));
+        assertThat(reads).containsExactly(id, admin, other);
+
+        // A minute later both are read anew.
+        clock.advance(Duration.ofSeconds(61));
+        answers.put(admin, Uni.createFrom().item(connection(admin, 5, null)));
         assertThat(bounds.of(other)).isEqualTo(Duration.ofMillis(51_500));
+        assertThat(reads).containsExactly(id, admin, other, other, admin);
     }
 
     @Test
