@@ -39,4 +39,16 @@ class PlainTextValidatorTest {
         assertThat(valid("a\u009fb")).isFalse();
         assertThat(valid("a\u00a0b")).isTrue();
     }
+
+    @Test
+    void bidiEmbeddingsOverridesAndIsolatesAreRefusedTheMarksAndJoinersAreNot() {
+        for (char c : new char[] { '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068',
+                '\u2069' }) {
+            assertThat(valid("owner: data" + c + "-eng")).as("U+%04X", (int) c).isFalse();
+        }
+        // Right-to-left marks, joiners in Persian and emoji sequences: text people write.
+        assertThat(valid("\u05E9\u05DC\u05D5\u05DD \u200F(v2)")).isTrue();
+        assertThat(valid("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645")).isTrue();
+        assertThat(valid("\uD83D\uDC69\u200D\uD83D\uDCBB")).isTrue();
+    }
 }
