@@ -10,7 +10,8 @@ import dev.keyline.connection.persistence.ConnectionEntity;
  * What a replace changes, as {@code field: before -> after} for the audit trail: who moved a
  * connection to which host or user, or widened a key-admin's scope, must be readable afterwards.
  * Metadata only (no key material is part of a connection's row); the free-text description is
- * reported as changed, not quoted.
+ * reported as changed, not quoted, and so is an API connector's base URL query: it is where an API
+ * key ends up when someone pastes the URL they were given, and the API call's audit never shows a query.
  */
 final class ConnectionChanges {
 
@@ -36,7 +37,10 @@ final class ConnectionChanges {
         change(changes, "schema", before.schema, after.schema());
         change(changes, "keyAdminConnectionId", before.keyAdminConnectionId, after.keyAdminConnectionId());
         change(changes, "managesUsers", before.managedUsers(), after.managesUsers() == null ? List.of() : after.managesUsers());
-        change(changes, "baseUrl", before.baseUrl, after.baseUrl());
+        change(changes, "baseUrl", withoutQuery(before.baseUrl), withoutQuery(after.baseUrl()));
+        if (!Objects.equals(query(before.baseUrl), query(after.baseUrl()))) {
+            changes.add("baseUrl query changed");
+        }
         change(changes, "certificateId", before.certificateId, after.certificateId());
         String text = changes.isEmpty() ? "no changes" : String.join("; ", changes);
         return text.length() <= MAX ? text : text.substring(0, MAX) + "…";
@@ -46,6 +50,16 @@ final class ConnectionChanges {
         if (!Objects.equals(before, after)) {
             changes.add(field + ": " + shown(before) + " -> " + shown(after));
         }
+    }
+
+    private static String withoutQuery(String url) {
+        int q = url == null ? -1 : url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    private static String query(String url) {
+        int q = url == null ? -1 : url.indexOf('?');
+        return q < 0 ? null : url.substring(q + 1);
     }
 
     private static String shown(Object value) {
