@@ -164,6 +164,25 @@ class ConnectionBadInputTest {
      * echoed (the unknown field's is a password) and nothing is stored or tried.
      */
     @Test
+    void aBodyOfMoreTokensThanAnyRequestHasIsRefusedWithoutReadingItAll() {
+        // 40,000 unknown keys (~500 KB, under the body limit): a record buffers them all before refusing one.
+        StringBuilder body = new StringBuilder("{");
+        for (int i = 0; i < 40_000; i++) {
+            body.append("\"k").append(i).append("\":1,");
+        }
+        body.append("\"name\":\"tokens\"}");
+        int secrets = vault.secretPaths("secret").size();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON).body(body.toString())
+                .when().post(BASE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:keyline:problem:malformed-json"))
+                .body("detail", equalTo("The request body has more than 10000 JSON tokens"))
+                .body("errors.field", org.hamcrest.Matchers.contains("$"))
+                .body("errors.reason", org.hamcrest.Matchers.contains("more than 10000 JSON tokens (keys, values, brackets)"));
+        assertThat(vault.secretPaths("secret")).hasSize(secrets);
+    }
+
+    @Test
     void unknownFieldsAndWrongTypesAreNamedAtOnce() {
         String password = SecretLeakGuard.secret("hunter3-unknown-field-secret");
         Map<String, Object> body = ConnectionFixtures.snowflakeBody(ConnectionFixtures.uniqueName("types"), "svc_types",

@@ -38,15 +38,22 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * interning (the caller chooses the names, the JVM's string table keeps them). Not interned here, as in
  * Jackson 3, for what is parsed from bytes (every request body; the symbol table of text input took its
  * features when Quarkus made the factory); names are still canonicalised per read, which keeps known
- * fields cheap.
+ * fields cheap. And a document has at most {@link #MAX_TOKENS} tokens (keys, values, brackets): the largest
+ * the services read, a request or a peer's answer (an exchange's 200 headers), has ~1,000, while a 1 MB
+ * body holds ~350,000; past the bound the read stops there (400 {@code malformed-json}, field {@code $}).
  */
 @Singleton
 public class StrictJsonParsing implements ObjectMapperCustomizer {
+
+    /** The most tokens one JSON document may have. */
+    public static final long MAX_TOKENS = 10_000;
 
     @Override
     @SuppressWarnings("deprecation") // Quarkus made the factory; a customizer only gets the mapper
     public void customize(ObjectMapper mapper) {
         mapper.getFactory().disable(JsonFactory.Feature.INTERN_FIELD_NAMES);
+        mapper.getFactory().setStreamReadConstraints(
+                mapper.getFactory().streamReadConstraints().rebuild().maxTokenCount(MAX_TOKENS).build());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);

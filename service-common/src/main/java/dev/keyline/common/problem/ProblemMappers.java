@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.keyline.common.http.StreamedBodyLimit;
 import dev.keyline.common.json.EveryBadField;
 import dev.keyline.common.json.JsonFieldErrors;
+import dev.keyline.common.json.StrictJsonParsing;
 import dev.keyline.http.RequestTooLarge;
 import dev.keyline.keys.KeyMaterialException;
 import io.quarkus.arc.Arc;
@@ -267,12 +268,40 @@ public class ProblemMappers {
                 return outOfRange(e, c, uri);
             }
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StreamConstraintsException c) {
+                return overLimit(c, uri);
+            }
+        }
         String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
         // StrictJsonParsing: the original message names the key, never a value.
         boolean duplicate = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field");
         return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400,
                 duplicate ? "The request body names a key twice" : "The request body is not valid JSON", path(uri),
                 List.of(new FieldError(field, duplicate ? "duplicate key" : "not valid JSON"))));
+    }
+
+    /**
+     * A document over one of the parser's bounds (StrictJsonParsing's token count, Jackson's nesting depth
+     * and sizes): well-formed, perhaps, but not read to its end, so nothing in it is named but the body.
+     */
+    private static Response overLimit(StreamConstraintsException e, UriInfo uri) {
+        // Jackson's own messages name the bound and the figure reached, never a value.
+        String message = String.valueOf(e.getOriginalMessage());
+        String detail;
+        String reason;
+        if (message.startsWith("Token count")) {
+            detail = "The request body has more than " + StrictJsonParsing.MAX_TOKENS + " JSON tokens";
+            reason = "more than " + StrictJsonParsing.MAX_TOKENS + " JSON tokens (keys, values, brackets)";
+        } else if (message.startsWith("Document nesting depth")) {
+            detail = "The request body is nested too deep";
+            reason = "nested too deep";
+        } else {
+            detail = "The request body is over a JSON size limit";
+            reason = "over a JSON size limit";
+        }
+        return respond(new Problem(Problem.type("malformed-json"), "Malformed JSON", 400, detail, path(uri),
+                List.of(new FieldError("$", reason))));
     }
 
     /**

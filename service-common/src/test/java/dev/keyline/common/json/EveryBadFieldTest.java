@@ -246,7 +246,8 @@ class EveryBadFieldTest {
     @Test
     void aBodyOfCountlessBadFieldsIsAnsweredWithTheFirstHundred() {
         StringBuilder body = new StringBuilder("{");
-        for (int i = 0; i < 10_000; i++) {
+        // Below StrictJsonParsing's bound of tokens (two per field), above the fields named.
+        for (int i = 0; i < 4_000; i++) {
             body.append("\"u").append(i).append("\": ").append(i).append(',');
         }
         body.append("\"name\": \"n\"}");

@@ -64,6 +64,25 @@ class JsonProblemMappingTest {
     }
 
     @Test
+    void aBodyOfMoreTokensThanAnyRequestHasIsRefusedWhereTheBoundIsReached() {
+        // 100,000 unknown keys: a record's reader buffers them all before it refuses one.
+        StringBuilder keys = new StringBuilder("{");
+        for (int i = 0; i < 100_000; i++) {
+            keys.append("\"u").append(i).append("\":1,");
+        }
+        keys.append("\"name\":\"n\"}");
+        assertFieldError(keys.toString(), "malformed-json", "$", "more than 10000 JSON tokens (keys, values, brackets)");
+        assertFieldError("{\"list\":[" + "1,".repeat(20_000) + "1]}", "malformed-json", "$",
+                "more than 10000 JSON tokens (keys, values, brackets)");
+        // An unknown field's value is buffered whole, so its depth is reached before the field is refused.
+        assertFieldError("{\"x\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}", "malformed-json", "$",
+                "nested too deep");
+        // A request's worth is read as before: 4,000 list entries.
+        assertFieldError("{\"list\":[" + "1,".repeat(3_999) + "1], \"adopt\": 1}", "invalid-request", "adopt",
+                "expected boolean (true or false)");
+    }
+
+    @Test
     void aNumberTooLargeForItsFieldIsOutOfRangeNotMalformed() {
         assertFieldError("{\"maxAttempts\":1099511627776}", "invalid-request", "maxAttempts", "number out of range");
         assertFieldError("{\"keySize\":1099511627776}", "invalid-request", "keySize", "number out of range");
@@ -93,16 +112,21 @@ class JsonProblemMappingTest {
     }
 
     private void assertFieldError(String body, String type, String field, String reason) {
-        Response r = answer(body);
-        assertThat(r.getStatus()).as(body).isEqualTo(400);
+        String shown = body.length() <= 120 ? body : body.substring(0, 120) + "… (" + body.length() + " characters)";
+        Response r = answer(body, shown);
+        assertThat(r.getStatus()).as(shown).isEqualTo(400);
         assertThat(r.getMediaType().toString()).isEqualTo(Problem.MEDIA_TYPE);
         Problem p = (Problem) r.getEntity();
-        assertThat(p.type()).as(body).isEqualTo(Problem.type(type));
-        assertThat(p.errors()).as(body).containsExactly(new FieldError(field, reason));
+        assertThat(p.type()).as(shown).isEqualTo(Problem.type(type));
+        assertThat(p.errors()).as(shown).containsExactly(new FieldError(field, reason));
     }
 
     /** The answer to {@code body}, from the mapper Quarkus REST would choose for what reading it threw. */
     Response answer(String body) {
+        return answer(body, body);
+    }
+
+    private Response answer(String body, String shown) {
         try {
             mapper.readValue(body, Body.class);
         } catch (InvalidFormatException e) {
@@ -112,6 +136,6 @@ class JsonProblemMappingTest {
         } catch (JsonProcessingException e) {
             return mappers.malformedJson(e, null);
         }
-        throw new AssertionError("read without complaint: " + body);
+        throw new AssertionError("read without complaint: " + shown);
     }
 }
