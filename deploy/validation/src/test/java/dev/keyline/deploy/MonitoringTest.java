@@ -47,9 +47,12 @@ class MonitoringTest {
     /** Metrics from outside the services: Prometheus' own "up" and kube-state-metrics. */
     static final Set<String> PLATFORM = Set.of("up", "kube_deployment_status_replicas_available", "kube_deployment_spec_replicas");
 
-    /** Exposed by every Quarkus service with micrometer-registry-prometheus (AlertMetricsTest proves them). */
+    /**
+     * Exposed by every Quarkus service with micrometer-registry-prometheus (AlertMetricsTest proves them); the
+     * connection limit's counter since http-limits sets {@code quarkus.http.limits.max-connections}.
+     */
     static final Set<String> QUARKUS_STANDARD = Set.of("http_server_requests_seconds_count", "http_server_requests_seconds_sum",
-            "jvm_memory_used_bytes");
+            "jvm_memory_used_bytes", "vertx_http_connections_rejected_total");
 
     /** Read only by the dashboard; the owning service's AlertMetricsTest proves each one is exposed. */
     static final Set<String> DASHBOARD_ONLY = Set.of("keyline_rotation_key_age_seconds");
