@@ -136,10 +136,27 @@ public record DomainRule(String host, int port, boolean wildcard) {
             throw new IllegalArgumentException("'" + suffix
                     + "' is a public suffix; a wildcard over it would cover domains of unrelated owners");
         }
+        if (hasPublicSuffixesBelow(suffix)) {
+            throw new IllegalArgumentException("the names directly below '" + suffix + "' are public suffixes (the "
+                    + "list's rule *." + suffix + "); a wildcard over it would cover domains of unrelated owners");
+        }
         if (suffix.indexOf('.') < 0) {
             // The public suffix list's implicit rule: any top-level label is a public suffix, listed or not.
             throw new IllegalArgumentException("a wildcard over a top-level domain ('*." + suffix + "') is not allowed");
         }
         return suffix;
+    }
+
+    /**
+     * A suffix the public suffix list names with a wildcard rule ({@code *.compute-1.amazonaws.com},
+     * {@code *.kawasaki.jp}) is no public suffix itself, but every name directly below it is one: each EC2
+     * host name belongs to whoever rents it. A probe had {@code *.compute-1.amazonaws.com} accepted.
+     */
+    private static boolean hasPublicSuffixesBelow(String suffix) {
+        try {
+            return InternetDomainName.from("x." + suffix).isPublicSuffix();
+        } catch (IllegalArgumentException tooLong) {
+            return false;
+        }
     }
 }

@@ -122,6 +122,8 @@ class AuthorizedDomainsTest {
             *.co.uk                 | public suffix
             *.github.io             | public suffix
             *.s3.amazonaws.com      | public suffix
+            *.compute-1.amazonaws.com | public suffixes
+            *.kawasaki.jp           | public suffixes
             *.example               | top-level domain
             a*.example.com          | left-most label
             api.*.com               | left-most label
