@@ -11,8 +11,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.keyline.certificate.AuthorizedDomains;
+import dev.keyline.certificate.AuthorizedDomains.InvalidDomainsException;
 import dev.keyline.certificate.config.CertificateServiceConfig;
 import dev.keyline.certificate.persistence.CertificateEntity;
+import dev.keyline.common.problem.FieldError;
+import dev.keyline.common.problem.ProblemException;
 
 /**
  * The parsed {@link AuthorizedDomains} of each certificate row version, at most
@@ -48,6 +51,23 @@ public class AuthorizedDomainsCache {
 
     /** As {@link #of(CertificateEntity)}, for a row read without its entity ({@code ExchangeRows}). */
     public AuthorizedDomains of(UUID id, long version, List<String> rules) {
-        return entries.get(new RowVersion(id, version), v -> AuthorizedDomains.parse(rules));
+        return entries.get(new RowVersion(id, version), v -> parseStored(id, rules));
+    }
+
+    /**
+     * Stored rules as they are accepted today. A rule stored before a rule became stricter (a wildcard over
+     * a name the public suffix list covers with a wildcard rule) is refused here too: nothing is presented
+     * under it, and the answer says which entry and how to mend it, where it was a 500.
+     */
+    static AuthorizedDomains parseStored(UUID id, List<String> rules) {
+        try {
+            return AuthorizedDomains.parse(rules);
+        } catch (InvalidDomainsException e) {
+            List<FieldError> errors = e.errors().stream()
+                    .map(error -> new FieldError("authorizedDomains[" + error.index() + "]", error.reason())).toList();
+            throw new ProblemException(409, "authorized-domains-refused", "Authorized domains refused",
+                    "Certificate " + id + " has stored authorized domains that are no longer accepted, so it is "
+                            + "presented nowhere; replace them with PUT /api/v1/certificates/" + id, errors);
+        }
     }
 }
