@@ -24,6 +24,16 @@ final class Http1ResponseReader {
     private static final int MAX_INTERIM_RESPONSES = 10;
 
     /**
+     * Chunk framing (size lines with their extensions, the CRLF after each chunk) one response may take: this
+     * many bytes per body byte allowed, and at least {@link #MIN_FRAMING_BYTES}. Why: the body cap counts data
+     * only, and each chunk line is bounded alone; a server sending {@code 1;} and 8,000 bytes of extension per
+     * byte of data was read at line rate until the deadline, ~2 GB and 13 s of CPU per exchange (a probe's
+     * finding). Eight per byte still reads a body of 1-byte chunks (5 framing bytes each) up to the cap.
+     */
+    static final int FRAMING_BYTES_PER_BODY_BYTE = 8;
+    static final int MIN_FRAMING_BYTES = 64 * 1024;
+
+    /**
      * The response as read; the caller adds TLS and timing details.
      *
      * @param reusable whether the connection may carry another request: the message ended where its
@@ -104,7 +114,10 @@ final class Http1ResponseReader {
             String[] codings = transferEncoding.split(",");
             String last = codings[codings.length - 1].strip().toLowerCase(Locale.ROOT);
             if (last.equals("chunked")) {
-                return readChunked(status, reason, headers, max).framed(keepAlive);
+                // With a Content-Length too, the message "ought to be handled as an error" (RFC 9112 6.3): the
+                // framing is read as Transfer-Encoding says, and the connection is not used again.
+                boolean alsoLength = joined(headers, "Content-Length") != null;
+                return readChunked(status, reason, headers, max).framed(keepAlive && !alsoLength);
             }
             return readToClose(status, reason, headers, max);
         }
@@ -136,9 +149,16 @@ final class Http1ResponseReader {
 
     private Response readChunked(int status, String reason, List<HttpHeader> headers, int max) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(max, 16 * 1024));
+        long framingLeft = Math.max(MIN_FRAMING_BYTES, (long) FRAMING_BYTES_PER_BODY_BYTE * max);
         while (true) {
-            headerBytes = 0; // the head limit is for the head; chunk lines are only bounded per line
-            long size = parseChunkSize(readLine(false));
+            headerBytes = 0; // the head limit is for the head; chunk lines are bounded per line and in all
+            String sizeLine = readLine(false);
+            framingLeft -= sizeLine.length() + 2L;
+            if (framingLeft < 0) {
+                throw new MalformedResponseException("chunk framing (size lines, extensions) over "
+                        + Math.max(MIN_FRAMING_BYTES, (long) FRAMING_BYTES_PER_BODY_BYTE * max) + " bytes");
+            }
+            long size = parseChunkSize(sizeLine);
             if (size == 0) {
                 readTrailers();
                 return new Response(status, reason, headers, body.toByteArray(), false);
@@ -156,6 +176,7 @@ final class Http1ResponseReader {
             if (!readLine(false).isEmpty()) {
                 throw new MalformedResponseException("chunk data not followed by CRLF");
             }
+            framingLeft -= 2;
         }
     }
 

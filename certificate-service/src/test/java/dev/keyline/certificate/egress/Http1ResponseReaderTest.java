@@ -80,6 +80,47 @@ class Http1ResponseReaderTest {
                 + "3\r\nabc\r\n0\r\n\r\n", 100);
 
         assertThat(text(response)).isEqualTo("abc");
+        // Both framings in one message: read, but the connection is not used for another request.
+        assertThat(response.reusable()).isFalse();
+        assertThat(read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 100)
+                .reusable()).isTrue();
+    }
+
+    @Test
+    void endlessChunkExtensionsAreCutOffNotReadUntilTheDeadline() {
+        // One data byte per 8,000 bytes of extension, without end: the probe's 2 GB per exchange.
+        int max = 256 * 1024;
+        byte[] head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = ("1;" + "e".repeat(8_000) + "\r\na\r\n").getBytes(StandardCharsets.US_ASCII);
+        long[] served = new long[1];
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                if (served[0] > 64L * 1024 * 1024) {
+                    throw new IOException("64 MiB read and still going"); // what the deadline would end
+                }
+                long at = served[0]++;
+                return at < head.length ? head[(int) at] : chunk[(int) ((at - head.length) % chunk.length)];
+            }
+        };
+
+        assertThatThrownBy(() -> new Http1ResponseReader(new java.io.BufferedInputStream(endless)).read(false, max))
+                .isInstanceOf(MalformedResponseException.class).hasMessageContaining("chunk framing");
+        assertThat(served[0]).as("bytes read").isLessThan(8L * max + 64 * 1024 + 16 * 1024);
+    }
+
+    @Test
+    void oneByteChunksUpToTheCapAreStillRead() throws IOException {
+        int max = 4_096;
+        StringBuilder raw = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 100_000; i++) {
+            raw.append("1\r\nx\r\n");
+        }
+        raw.append("0\r\n\r\n");
+
+        Response response = read(raw.toString(), max);
+        assertThat(response.body()).hasSize(max);
+        assertThat(response.truncated()).isTrue();
     }
 
     @Test
