@@ -98,22 +98,45 @@ final class ApiTarget {
             return "must be a path under the connector's baseUrl, not an absolute URL";
         }
         for (String segment : path.split("/", -1)) {
-            String decoded = segment.replace("%2e", ".").replace("%2E", ".").replace("%3b", ";").replace("%3B", ";");
-            // RFC 3986 lets a segment carry ;parameters, and servlet containers drop them before they
-            // resolve dot segments: "..;x" climbs like "..".
-            int parameters = decoded.indexOf(';');
-            if (parameters >= 0) {
-                decoded = decoded.substring(0, parameters);
-            }
-            if (decoded.equals(".") || decoded.equals("..")) {
+            String lenient = asLenientServersReadIt(segment);
+            if (lenient.equals(".") || lenient.equals("..")) {
                 return "must not contain . or .. segments: it may not leave the connector's baseUrl";
             }
-            if (segment.toLowerCase(Locale.ROOT).contains("%2f") || segment.toLowerCase(Locale.ROOT).contains("%5c")) {
+            if (lenient.contains("%2f") || lenient.contains("%5c")) {
                 return "must not contain encoded slashes";
             }
         }
         return null;
     }
+
+    /**
+     * A segment as the most lenient server behind a connector might read it before resolving dot segments,
+     * lower-cased: {@code %25} decoded again (double encoding, up to three times), {@code %2e} and the overlong
+     * UTF-8 forms of {@code .} decoded, encoded whitespace and controls dropped ({@code ..%00}, {@code ..%20}),
+     * and everything from a {@code ;} (servlet containers drop RFC 3986 segment parameters: {@code ..;x}) or a
+     * {@code :} (Windows' stream names: {@code ..:x}) cut off. A probe reached a lenient server's parent
+     * directory with each of these.
+     */
+    static String asLenientServersReadIt(String segment) {
+        String s = segment.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < 3 && s.contains("%25"); i++) {
+            s = s.replace("%25", "%");
+        }
+        s = s.replace("%c0%ae", ".").replace("%e0%80%ae", ".").replace("%2e", ".").replace("%3b", ";")
+                .replace("%3a", ":");
+        s = ENCODED_BLANK.matcher(s).replaceAll("");
+        int cut = s.length();
+        for (char end : new char[] { ';', ':' }) {
+            int at = s.indexOf(end);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return s.substring(0, cut);
+    }
+
+    /** An encoded control character or space: {@code %00}-{@code %20}, {@code %7f}. */
+    private static final java.util.regex.Pattern ENCODED_BLANK = java.util.regex.Pattern.compile("%(?:[01][0-9a-f]|20|7f)");
 
     /**
      * Control characters (C0 including tab, CR, LF and NUL; DEL; C1) in {@code path}, a {@code query}

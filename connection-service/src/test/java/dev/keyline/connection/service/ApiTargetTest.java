@@ -25,6 +25,9 @@ class ApiTargetTest {
         assertThat(ApiTarget.url(BASE, null, null)).isEqualTo(BASE);
         assertThat(ApiTarget.url("https://api.partner.test/v1", "orders", null)).isEqualTo("https://api.partner.test/v1/orders");
         assertThat(ApiTarget.url(BASE, "a%20b/x:y@z", null)).isEqualTo("https://api.partner.test/v1/a%20b/x:y@z");
+        // Names that only contain dots, blanks or a colon stay: none of them is a dot segment.
+        assertThat(ApiTarget.url(BASE, "v1.2/...:x/a..b/%20x/100%25", null))
+                .isEqualTo("https://api.partner.test/v1/v1.2/...:x/a..b/%20x/100%25");
     }
 
     @Test
@@ -43,7 +46,10 @@ class ApiTargetTest {
             "https://evil.test/", "http:evil", "javascript:alert(1)", "a\\b", "orders?x=1", "a#frag", "a b", "a\nb",
             "a%2fb", "a%5Cb", "a%zz", "ä",
             // A segment's ;parameters: Tomcat, Jetty and Spring read "..;x" as "..", so it climbs all the same.
-            "..;/admin", "orders/..;x=1/..;/admin", "%2e%2e;/admin", ".;/x", "..%3b/admin" })
+            "..;/admin", "orders/..;x=1/..;/admin", "%2e%2e;/admin", ".;/x", "..%3b/admin",
+            // What lenient servers read as "..": NUL or blanks around it, double encoding, overlong UTF-8, a stream name.
+            "..%00/ok", "a/..%00/ok", "..%20/ok", "..%09/ok", "%20..%20/ok", "%c0%ae%c0%ae/ok", "%252e%252e/ok",
+            "%25252e%25252e/ok", "x/..:y", "..%3ay/ok", "a%252fb" })
     void pathsLeavingTheBaseUrlAreRefused(String path) {
         assertThatThrownBy(() -> ApiTarget.url(BASE, path, null)).isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(400));
