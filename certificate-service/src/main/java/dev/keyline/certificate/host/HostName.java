@@ -195,8 +195,13 @@ public final class HostName {
     private static String normaliseIpv6(String text) {
         // Only hex digits, colons and dots: this keeps InetAddress on its literal-parsing path, so
         // normalising never triggers a DNS lookup. Zone ids (%eth0) are refused on purpose.
-        if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
-            throw new IllegalArgumentException("host must not include a port; give the port separately");
+        int colon = text.indexOf(':');
+        if (colon == text.lastIndexOf(':') && colon > 0) {
+            // Only a number after the one colon is a port; "localhost\r\nX: y" is no host at all.
+            String after = text.substring(colon + 1);
+            throw new IllegalArgumentException(!after.isEmpty() && after.chars().allMatch(c -> c >= '0' && c <= '9')
+                    ? "host must not include a port; give the port separately"
+                    : "host may only contain letters, digits and inner hyphens (no underscores or other characters)");
         }
         if (!isIpv6Text(text)) {
             throw new IllegalArgumentException("not a valid IPv6 address");

@@ -49,6 +49,8 @@ class HostNameTest {
             fe80::1%eth0          | IPv6
             example.com:443       | must not include a port
             10.0.0.1:443          | must not include a port
+            'localhost: y'        | letters, digits
+            example.com:          | letters, digits
             127.1                 | dotted quad
             0x7f.0.0.1            | dotted quad
             999.1.1.1             | dotted quad
