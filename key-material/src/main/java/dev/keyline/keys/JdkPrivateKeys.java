@@ -57,7 +57,7 @@ final class JdkPrivateKeys {
     }
     throw new KeyMaterialException(
         Reason.UNSUPPORTED_ALGORITHM,
-        "The private key is a " + KeyAlgorithmNames.keyAlgorithm(algorithm) + " key; only RSA and EC keys are supported.");
+        "The private key is a " + KeyAlgorithmNames.keyAlgorithm(algorithm) + " key; keyline takes RSA keys (and EC keys for client certificates).");
   }
 
   private static ParsedPrivateKey rsa(PrivateKeyInfo info, boolean wasEncrypted) {

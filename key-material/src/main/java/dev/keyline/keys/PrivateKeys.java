@@ -133,7 +133,7 @@ public final class PrivateKeys {
           return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), ec);
         case TRADITIONAL_DSA_PRIVATE_KEY:
           throw new KeyMaterialException(
-              Reason.UNSUPPORTED_ALGORITHM, "The private key is a DSA key; only RSA and EC keys are supported.");
+              Reason.UNSUPPORTED_ALGORITHM, "The private key is a DSA key; keyline takes RSA keys (and EC keys for client certificates).");
         default:
           break;
       }
