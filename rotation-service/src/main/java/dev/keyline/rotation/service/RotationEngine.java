@@ -118,8 +118,12 @@ public class RotationEngine {
         try {
             result = steps.get(state).run(run);
         } catch (ConnectionServiceException e) {
-            result = e.transientFailure() ? new StepResult.Retry(e.problemType(), e.getMessage())
-                    : new StepResult.Fail(e.problemType(), e.getMessage());
+            if (e.status() == 404 && connectionDeleted(run)) {
+                result = new StepResult.Attention(StepResult.type("connection-deleted"), deletedMidRun(run, state));
+            } else {
+                result = e.transientFailure() ? new StepResult.Retry(e.problemType(), e.getMessage())
+                        : new StepResult.Fail(e.problemType(), e.getMessage());
+            }
         } catch (VaultUnavailableException e) {
             result = new StepResult.Retry(StepResult.type("vault-unavailable"), e.getMessage());
         } catch (WorkRejectedException e) {
@@ -201,6 +205,38 @@ public class RotationEngine {
                 return attention(run, t1, log);
             }
         }
+    }
+
+    /**
+     * Whether the run's own connection is gone (a 404 of one of its calls could also be another resource's).
+     * Every call of a run goes through that connection, so neither the run nor its rollback can go on: it
+     * stops at once, not after retrying a refusal that cannot change (a probe's run retried RETIRE for minutes).
+     */
+    private boolean connectionDeleted(RotationRun run) {
+        try {
+            ctx.connections().connection(run.connectionId);
+            return false;
+        } catch (ConnectionServiceException e) {
+            return e.status() == 404;
+        }
+    }
+
+    /** What the deleted connection may have left registered, and how to remove it: keys nobody stores any more. */
+    static String deletedMidRun(RotationRun run, RunState state) {
+        StringBuilder left = new StringBuilder();
+        if (run.oldFingerprint != null && run.oldSlot != null) {
+            left.append(" the old key ").append(run.oldFingerprint).append(" in slot ").append(run.oldSlot);
+        }
+        if (run.newFingerprint != null && run.targetSlot != null && state != RunState.GENERATE) {
+            left.append(left.length() > 0 ? " and" : "").append(" this run's new key ").append(run.newFingerprint)
+                    .append(" in slot ").append(run.targetSlot).append(" (if REGISTER got that far)");
+        }
+        return "Connection " + run.connectionId + " was deleted during this rotation (in " + state + "), so the run can "
+                + "neither finish nor roll back through it. Snowflake user " + run.snowflakeUser + " may still hold"
+                + (left.length() > 0 ? left : " keys this connection stored")
+                + ", whose private keys went with the connection: unset them through another connection of the user "
+                + "(DELETE /api/v1/connections/{id}/key-slots/{slot}) or in Snowflake (ALTER USER … UNSET RSA_PUBLIC_KEY"
+                + " or RSA_PUBLIC_KEY_2)";
     }
 
     private boolean retry(RotationRun run, RunState state, String type, String detail, Instant t0, Instant t1,

@@ -34,6 +34,10 @@ class FakeConnectionService implements ConnectionPort {
     /** How each login (candidate check, swap) was handed the private key: "encrypted", "plain" or "other". */
     final List<String> handedOver = new ArrayList<>();
     final Faults faults;
+    /** Set: once a call of that name has answered, the rotated connection is deleted (every later call: 404). */
+    String deleteAfter;
+    boolean deleted;
+
     /** The other connections of the same user, in the order connection-service lists them. */
     final Map<UUID, Holder> others = new LinkedHashMap<>();
 
@@ -69,23 +73,23 @@ class FakeConnectionService implements ConnectionPort {
 
     @Override
     public ConnectionInfo connection(UUID connectionId) {
-        return faults.around("connection", () -> new ConnectionInfo(id, "snowflake", "acme", "SVC", "key-pair", stored,
-                credentialVersion));
+        return faults.around("connection", () -> gone(connectionId, "connection", () -> new ConnectionInfo(id, "snowflake", "acme", "SVC", "key-pair", stored,
+                credentialVersion)));
     }
 
     @Override
     public SlotsView keySlots(UUID connectionId) {
-        return faults.around("keySlots", () -> new SlotsView(stored, credentialVersion, slot1, slot2));
+        return faults.around("keySlots", () -> gone(connectionId, "keySlots", () -> new SlotsView(stored, credentialVersion, slot1, slot2)));
     }
 
     @Override
     public List<KeyHolder> keyHolders(UUID connectionId) {
-        return faults.around("keyHolders", () -> {
+        return faults.around("keyHolders", () -> gone(connectionId, "keyHolders", () -> {
             List<KeyHolder> all = new ArrayList<>();
             all.add(new KeyHolder(id, "rotated", stored, credentialVersion));
             others.forEach((oid, h) -> all.add(new KeyHolder(oid, h.name, h.stored, h.credentialVersion)));
             return all;
-        });
+        }));
     }
 
     /** As connection-service: the rotated connection's stored key, then any other holder's. */
@@ -103,7 +107,7 @@ class FakeConnectionService implements ConnectionPort {
 
     @Override
     public SlotsView setKeySlot(UUID connectionId, int slot, String publicKeyPem, String expectedFingerprint) {
-        return faults.around("setKeySlot", () -> {
+        return faults.around("setKeySlot", () -> gone(connectionId, "setKeySlot", () -> {
             String fp = Fingerprints.spkiSha256(PublicKeys.parse(publicKeyPem));
             String current = fp(slot);
             requireHolds(slot, expectedFingerprint);
@@ -112,17 +116,17 @@ class FakeConnectionService implements ConnectionPort {
             }
             set(slot, fp);
             return new SlotsView(stored, credentialVersion, slot1, slot2);
-        });
+        }));
     }
 
     @Override
     public void unsetKeySlot(UUID connectionId, int slot, String expectedFingerprint) {
-        faults.around("unsetKeySlot", () -> {
+        faults.around("unsetKeySlot", () -> gone(connectionId, "unsetKeySlot", () -> {
             requireHolds(slot, expectedFingerprint);
             requireNotHeld(fp(slot));
             set(slot, null);
             return null;
-        });
+        }));
     }
 
     /** The slot's compare-and-set, checked first as connection-service does: 409 key-slot-changed. */
@@ -135,10 +139,10 @@ class FakeConnectionService implements ConnectionPort {
 
     @Override
     public void checkKey(UUID connectionId, String privateKeyPem, String passphrase) {
-        faults.around("checkKey", () -> {
+        faults.around("checkKey", () -> gone(connectionId, "checkKey", () -> {
             login(privateKeyPem, passphrase);
             return null;
-        });
+        }));
     }
 
     /** Snowflake's verdict: the key's public half must be in a slot. */
@@ -155,7 +159,7 @@ class FakeConnectionService implements ConnectionPort {
 
     @Override
     public void swapCredentials(UUID connectionId, String privateKeyPem, String passphrase, int expected) {
-        faults.around("swapCredentials", () -> {
+        faults.around("swapCredentials", () -> gone(connectionId, "swapCredentials", () -> {
             if (!connectionId.equals(id)) {
                 Holder h = others.get(connectionId);
                 if (expected != h.credentialVersion) {
@@ -175,7 +179,7 @@ class FakeConnectionService implements ConnectionPort {
             stored = login(privateKeyPem, passphrase);
             credentialVersion++;
             return null;
-        });
+        }));
     }
 
     String fp(int slot) {
@@ -190,9 +194,27 @@ class FakeConnectionService implements ConnectionPort {
         }
     }
 
-    /** The architecture's invariant: every connection's stored key matches a registered slot. */
+    /**
+     * connection-service after the rotated connection was deleted: 404 for it, as the real one answers
+     * ({@link #deleteAfter} names the call after which that happens).
+     */
+    private <T> T gone(UUID connectionId, String op, java.util.function.Supplier<T> call) {
+        if (deleted && id.equals(connectionId)) {
+            throw new ConnectionServiceException(404, "urn:keyline:problem:not-found", "Connection " + id + " does not exist");
+        }
+        T answer = call.get();
+        if (op.equals(deleteAfter)) {
+            deleted = true;
+        }
+        return answer;
+    }
+
+    /**
+     * The architecture's invariant: every connection's stored key matches a registered slot (a deleted
+     * connection stores none).
+     */
     boolean invariantHolds() {
-        return registered(stored) && others.values().stream().allMatch(h -> registered(h.stored));
+        return (deleted || registered(stored)) && others.values().stream().allMatch(h -> registered(h.stored));
     }
 
     private boolean registered(String fp) {

@@ -305,6 +305,36 @@ class RotationEngineTest {
     }
 
     @Test
+    void aConnectionDeletedBeforeSwapStopsTheRunAtOnceNamingTheKeysItLeft() {
+        World w = new World();
+        w.cs.deleteAfter = "setKeySlot"; // REGISTER done, the connection deleted before VERIFY
+        RotationRun end = w.drive(w.newRun(false, Duration.ZERO).id);
+        assertThat(end.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(end.stoppedIn).isEqualTo(RunState.VERIFY);
+        assertThat(end.attempts).isZero();
+        assertThat(end.lastErrorType).isEqualTo("urn:keyline:problem:connection-deleted");
+        assertThat(end.lastErrorDetail).contains("was deleted during this rotation (in VERIFY)")
+                .contains("the old key " + INITIAL + " in slot 1")
+                .contains("this run's new key " + end.newFingerprint + " in slot 2")
+                .contains("DELETE /api/v1/connections/{id}/key-slots/{slot}");
+        assertThat(w.store.steps).doesNotContain("ROLLING_BACK:OK").contains("VERIFY:ATTENTION");
+        assertThat(w.keys.keys).as("no pending key kept for a connection that is gone").isEmpty();
+    }
+
+    @Test
+    void aConnectionDeletedAfterSwapStopsTheRunAtOnceInsteadOfRetryingRetire() {
+        World w = new World();
+        w.cs.deleteAfter = "swapCredentials";
+        RotationRun end = w.drive(w.newRun(false, Duration.ofMinutes(5)).id);
+        assertThat(end.state).isEqualTo(RunState.NEEDS_ATTENTION);
+        assertThat(end.attempts).isZero();
+        assertThat(end.lastErrorType).isEqualTo("urn:keyline:problem:connection-deleted");
+        assertThat(end.lastErrorDetail).contains("the old key " + INITIAL + " in slot 1")
+                .contains("this run's new key " + end.newFingerprint + " in slot 2");
+        assertThat(w.store.steps).noneMatch(step -> step.endsWith(":RETRY"));
+    }
+
+    @Test
     void rollbackThatKeepsFailingNeedsAttention() {
         World w = new World();
         w.faults.failAt = indexOf("swapCredentials");
