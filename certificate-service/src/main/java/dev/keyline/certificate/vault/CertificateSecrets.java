@@ -11,6 +11,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.keyline.certificate.config.CertificateServiceConfig;
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.vault.KvStores;
 import dev.keyline.common.vault.SecretCodec;
@@ -46,7 +47,7 @@ public class CertificateSecrets extends VersionedSecrets<StoredMaterial> {
             (String) d.get("passphrase"), (String) d.get("ca_certificate")));
 
     @Inject
-    CertificateSecrets(KvStores stores, RollbackUndo rollbackUndo, CertificateServiceConfig config) {
-        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo);
+    CertificateSecrets(KvStores stores, RollbackUndo rollbackUndo, AfterCommit afterCommit, CertificateServiceConfig config) {
+        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo, afterCommit);
     }
 }

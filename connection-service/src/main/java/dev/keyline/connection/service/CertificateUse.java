@@ -4,14 +4,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.connection.client.CertificateServiceClient;
 import dev.keyline.connection.client.CertificateServiceException;
@@ -46,7 +44,7 @@ public class CertificateUse {
     RollbackUndo rollbackUndo;
 
     @Inject
-    TransactionSynchronizationRegistry txRegistry;
+    AfterCommit afterCommit;
 
     /**
      * Registers the connector at its certificate (nothing for Snowflake connections or a connector
@@ -83,18 +81,9 @@ public class CertificateUse {
             return;
         }
         String token = caller.getRawToken();
-        txRegistry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    unregister(certificateId, connectionId, token);
-                }
-            }
-        });
+        // unregister() logs its own failures with the way out; nothing reaches AfterCommit's line.
+        afterCommit.register("connector " + connectionId + " as a user of certificate " + certificateId,
+                () -> unregister(certificateId, connectionId, token));
     }
 
     private void unregister(UUID certificateId, UUID connectionId, String token) {

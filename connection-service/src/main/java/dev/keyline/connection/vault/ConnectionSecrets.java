@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.vault.KvStores;
 import dev.keyline.common.vault.SecretCodec;
@@ -39,7 +40,7 @@ public class ConnectionSecrets extends VersionedSecrets<StoredCredential> {
     }, d -> new StoredCredential((String) d.get("private_key"), (String) d.get("passphrase")));
 
     @Inject
-    ConnectionSecrets(KvStores stores, RollbackUndo rollbackUndo, ConnectionServiceConfig config) {
-        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo);
+    ConnectionSecrets(KvStores stores, RollbackUndo rollbackUndo, AfterCommit afterCommit, ConnectionServiceConfig config) {
+        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo, afterCommit);
     }
 }

@@ -158,6 +158,7 @@ class SnowflakeConnectionFlowTest {
                 .body("ok", equalTo(true))
                 .body("keyFingerprint", equalTo(nextFingerprint));
 
+
         // The changes are audited with fingerprints.
         given().header("Authorization", READER).queryParam("resourceId", id).when().get("/api/v1/audit-events")
                 .then().statusCode(200)
@@ -168,6 +169,26 @@ class SnowflakeConnectionFlowTest {
                         equalTo("slot2: (empty) -> " + nextFingerprint))
                 .body("find { it.action == 'connection.key-slot.unset' }.fingerprints",
                         equalTo("slot1: " + fingerprint + " -> (empty)"));
+
+        // A third key (registered in slot 1): the third version is stored, the second kept (the one the row
+        // pointed at until now), the first destroyed: Vault keeps no older private keys.
+        KeyPair third = ConnectionFixtures.newKey();
+        given().header("Authorization", MANAGER).contentType(ContentType.JSON)
+                .body(Map.of("publicKey", ConnectionFixtures.publicPem(third.getPublic())))
+                .when().put(BASE + "/" + id + "/key-slots/1")
+                .then().statusCode(200);
+        given().header("Authorization", MANAGER).header("If-Match", "\"2\"").contentType(ContentType.JSON)
+                .body(Map.of("privateKey", ConnectionFixtures.pkcs8Pem(third.getPrivate()), "expectedCredentialVersion", 2))
+                .when().put(BASE + "/" + id + "/credentials")
+                .then().log().ifValidationFails().statusCode(200)
+                .body("details.credentialVersion", equalTo(3));
+        java.util.SortedMap<Integer, dev.keyline.emulators.vault.SecretVersion> versions =
+                vault.versions("secret", "keyline/connection-service/connections/" + id);
+        assertThat(versions).containsOnlyKeys(1, 2, 3);
+        assertThat(versions.get(1).destroyed()).as("version 1").isTrue();
+        assertThat(versions.get(1).data()).isNull();
+        assertThat(versions.get(2).destroyed()).as("version 2").isFalse();
+        assertThat(versions.get(3).destroyed()).as("version 3").isFalse();
     }
 
     @Test

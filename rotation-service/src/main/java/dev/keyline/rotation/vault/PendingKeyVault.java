@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 import dev.keyline.common.vault.KvStores;
 import dev.keyline.common.vault.SecretCodec;
@@ -33,8 +34,8 @@ public class PendingKeyVault extends VersionedSecrets<PendingKey> implements Pen
             (String) d.get("public_key"), (String) d.get("fingerprint")));
 
     @Inject
-    PendingKeyVault(KvStores stores, RollbackUndo rollbackUndo, RotationServiceConfig config) {
-        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo);
+    PendingKeyVault(KvStores stores, RollbackUndo rollbackUndo, AfterCommit afterCommit, RotationServiceConfig config) {
+        super(stores.open(config.vault().mount(), config.vault().prefix()), CODEC, rollbackUndo, afterCommit);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 
 import org.jboss.logging.Logger;
 
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 
 /**
@@ -17,7 +18,10 @@ import dev.keyline.common.tx.RollbackUndo;
  * <p>The {@code …InTransaction} writes are for a database row that points at the version: the caller
  * checks the row's constraints first (so a conflict stops before Vault is touched), Vault is written
  * with check-and-set, and an undo is registered with {@link RollbackUndo} for a row or a commit that
- * fails after the Vault write succeeded.
+ * fails after the Vault write succeeded. Once a replacing write has committed, the version before the
+ * one it replaced is destroyed ({@link AfterCommit}): a secret keeps its current version and the previous
+ * one (which a request that read the row just before the commit may still ask for), not every key it ever
+ * held. A probe found connections whose eight versions were all readable, each an earlier private key.
  */
 public class VersionedSecrets<T> {
 
@@ -29,16 +33,18 @@ public class VersionedSecrets<T> {
     private final KvStore store;
     private final SecretCodec<T> codec;
     private final RollbackUndo rollbackUndo;
+    private final AfterCommit afterCommit;
 
-    protected VersionedSecrets(KvStore store, SecretCodec<T> codec, RollbackUndo rollbackUndo) {
+    protected VersionedSecrets(KvStore store, SecretCodec<T> codec, RollbackUndo rollbackUndo, AfterCommit afterCommit) {
         this.store = store;
         this.codec = codec;
         this.rollbackUndo = rollbackUndo;
+        this.afterCommit = afterCommit;
     }
 
     /** Only for CDI client proxies of the subclasses, which delegate every call. */
     protected VersionedSecrets() {
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     public String pathOf(UUID id) {
@@ -135,6 +141,13 @@ public class VersionedSecrets<T> {
         }
         int written = version;
         rollbackUndo.register("version " + written + " of the Vault secret " + pathOf(id), () -> destroyVersion(id, written));
+        // The version before the one the row pointed at; never the one just written or its predecessor (a
+        // secret restored from an older backup is written on top of whatever Vault has).
+        int superseded = expectedVersion - 1;
+        if (superseded >= FIRST_VERSION && superseded < written - 1) {
+            afterCommit.register("version " + superseded + " of the Vault secret " + pathOf(id),
+                    () -> destroyVersion(id, superseded));
+        }
         return version;
     }
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.keyline.common.tx.AfterCommit;
 import dev.keyline.common.tx.RollbackUndo;
 
 /**
@@ -100,7 +101,17 @@ class VersionedSecretsTest {
         }
     };
 
-    final VersionedSecrets<Pair> secrets = new VersionedSecrets<>(store, CODEC, rollbackUndo);
+    /** The clean-ups a commit would run, kept instead of waiting for a transaction to end. */
+    final List<Runnable> afterCommits = new ArrayList<>();
+
+    final AfterCommit afterCommit = new AfterCommit() {
+        @Override
+        public void register(String what, Runnable cleanUp) {
+            afterCommits.add(cleanUp);
+        }
+    };
+
+    final VersionedSecrets<Pair> secrets = new VersionedSecrets<>(store, CODEC, rollbackUndo, afterCommit);
     final UUID id = UUID.randomUUID();
 
     @Test
@@ -157,6 +168,35 @@ class VersionedSecretsTest {
 
         undos.get(0).run();
         assertThat(calls).containsExactly("write " + id + " cas=4", "destroy " + id + " v5");
+    }
+
+    @Test
+    void aCommittedReplacementDestroysTheVersionBeforeTheOneItReplacedAndKeepsThatOne() {
+        assertThat(secrets.writeInTransaction(id, new Pair("s", "o"), 4)).isEqualTo(5);
+        assertThat(afterCommits).hasSize(1);
+        afterCommits.get(0).run();
+        // v4 (what the row pointed at until now: a request that read it just before may still ask) stays.
+        assertThat(calls).containsExactly("write " + id + " cas=4", "destroy " + id + " v3");
+    }
+
+    @Test
+    void afterOrphansOrARestoreOnlyAVersionBeforeTheRowsIsDestroyed() {
+        vaultCurrent = 6; // orphans 5 and 6 above the row's 4: written as 7, then 3 goes
+        assertThat(secrets.writeInTransaction(id, new Pair("s", null), 4)).isEqualTo(7);
+        afterCommits.forEach(Runnable::run);
+        assertThat(calls).endsWith("destroy " + id + " v3");
+
+        calls.clear();
+        afterCommits.clear();
+        vaultCurrent = 2; // restored from before 3 and 4: written as 3, which is also the row's 4 - 1
+        assertThat(secrets.writeInTransaction(id, new Pair("s", null), 4)).isEqualTo(3);
+        assertThat(afterCommits).isEmpty();
+    }
+
+    @Test
+    void theFirstReplacementHasNoVersionBeforeThePreviousToDestroy() {
+        assertThat(secrets.writeInTransaction(id, new Pair("s", "o"), 1)).isEqualTo(2);
+        assertThat(afterCommits).isEmpty();
     }
 
     @Test
@@ -218,7 +258,7 @@ class VersionedSecretsTest {
                 return 0;
             }
         };
-        VersionedSecrets<Pair> raced = new VersionedSecrets<>(racing, CODEC, rollbackUndo);
+        VersionedSecrets<Pair> raced = new VersionedSecrets<>(racing, CODEC, rollbackUndo, afterCommit);
         assertThatThrownBy(() -> raced.writeInTransaction(id, new Pair("s", null), 4))
                 .isInstanceOf(VaultVersionConflictException.class);
         assertThat(calls).containsExactly("write " + id + " cas=4", "metadata " + id, "write " + id + " cas=0");
