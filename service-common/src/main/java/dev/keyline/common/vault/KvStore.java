@@ -189,8 +189,15 @@ public class KvStore {
         return operation.equals("ping") ? Logger.Level.DEBUG : Logger.Level.WARN;
     }
 
-    /** "SimpleName: message", the message cut at 200 characters. */
+    /**
+     * "SimpleName: message", the message cut at 200 characters. A NullPointerException is the Vault
+     * client failing on an answer without an HTTP status (a connection closed mid-answer, seen when Vault or
+     * this process was paused): said so, instead of a JDK message about a field nobody here has.
+     */
     static String reason(Throwable cause) {
+        if (cause instanceof NullPointerException) {
+            return "no usable answer (the Vault client failed on it: NullPointerException)";
+        }
         return FailureText.of(cause);
     }
 }

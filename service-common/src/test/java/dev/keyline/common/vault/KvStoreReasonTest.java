@@ -21,6 +21,13 @@ class KvStoreReasonTest {
     }
 
     @Test
+    void theClientsOwnNullPointerIsNotPassedOnAsIfItWereVaults() {
+        String reason = KvStore.reason(new NullPointerException(
+                "Cannot invoke \"java.lang.Integer.intValue()\" because \"this.status\" is null"));
+        assertThat(reason).isEqualTo("no usable answer (the Vault client failed on it: NullPointerException)");
+    }
+
+    @Test
     void aLongMessageIsCutOnOneLine() {
         String reason = KvStore.reason(new IllegalStateException("x\n".repeat(300)));
         assertThat(reason).doesNotContain("\n").hasSize("IllegalStateException: ".length() + 201).endsWith("…");
