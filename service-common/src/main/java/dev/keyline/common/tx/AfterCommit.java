@@ -35,8 +35,8 @@ public class AfterCommit {
                     try {
                         cleanUp.run();
                     } catch (RuntimeException ex) {
-                        LOG.warnf("Could not remove %s after a commit (%s): it stays until it is removed by hand or by "
-                                + "the next change", what, ex.getClass().getName());
+                        LOG.warnf("Could not remove %s after a commit (%s): it stays until it is removed by hand",
+                                what, ex.getClass().getName());
                     }
                 }
             }

@@ -11,11 +11,12 @@ import jakarta.validation.Payload;
 
 /**
  * Free text that is stored (a description): any characters but control characters (C0 other than tab,
- * line feed and carriage return, DEL, C1), bidi embeddings, overrides and isolates, and unpaired surrogates. Why: PostgreSQL's {@code text} cannot
- * hold NUL, so a description with {@code \u0000} failed at the insert (a 500); an unpaired surrogate is
- * not UTF-8 and was stored as {@code ?} while the answer echoed what was sent (a probe's finding: the
- * caller was told one value was saved and another was); the other controls only garble where the text
- * is shown or logged, and a bidi override makes it read as other text than it is. Null is valid.
+ * line feed and carriage return, DEL, C1), bidi embeddings, overrides and isolates, and unpaired
+ * surrogates. Why: PostgreSQL's {@code text} cannot hold NUL, so a description with {@code \u0000}
+ * failed at the insert (a 500); an unpaired surrogate is not UTF-8 and was stored as {@code ?} while the
+ * answer echoed what was sent (a probe's finding: the caller was told one value was saved and another
+ * was); the other controls only garble where the text is shown or logged, and a bidi override makes it
+ * read as other text than it is. Null is valid.
  */
 @Documented
 @Constraint(validatedBy = PlainTextValidator.class)
