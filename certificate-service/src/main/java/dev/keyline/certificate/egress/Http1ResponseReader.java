@@ -149,14 +149,14 @@ final class Http1ResponseReader {
 
     private Response readChunked(int status, String reason, List<HttpHeader> headers, int max) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(max, 16 * 1024));
-        long framingLeft = Math.max(MIN_FRAMING_BYTES, (long) FRAMING_BYTES_PER_BODY_BYTE * max);
+        long framingLimit = Math.max(MIN_FRAMING_BYTES, (long) FRAMING_BYTES_PER_BODY_BYTE * max);
+        long framingLeft = framingLimit;
         while (true) {
             headerBytes = 0; // the head limit is for the head; chunk lines are bounded per line and in all
             String sizeLine = readLine(false);
             framingLeft -= sizeLine.length() + 2L;
             if (framingLeft < 0) {
-                throw new MalformedResponseException("chunk framing (size lines, extensions) over "
-                        + Math.max(MIN_FRAMING_BYTES, (long) FRAMING_BYTES_PER_BODY_BYTE * max) + " bytes");
+                throw new MalformedResponseException("chunk framing (size lines, extensions) over " + framingLimit + " bytes");
             }
             long size = parseChunkSize(sizeLine);
             if (size == 0) {

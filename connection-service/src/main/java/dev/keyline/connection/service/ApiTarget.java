@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import dev.keyline.common.problem.FieldError;
 import dev.keyline.common.problem.ProblemException;
@@ -22,6 +23,9 @@ import dev.keyline.common.problem.ProblemException;
  * characters.
  */
 final class ApiTarget {
+
+    /** An encoded control character or space: {@code %00}-{@code %20}, {@code %7f}. */
+    private static final Pattern ENCODED_BLANK = Pattern.compile("%(?:[01][0-9a-f]|20|7f)");
 
     /**
      * Headers a caller may not set. Hop-by-hop and framing headers (certificate-service would refuse
@@ -134,9 +138,6 @@ final class ApiTarget {
         }
         return s.substring(0, cut);
     }
-
-    /** An encoded control character or space: {@code %00}-{@code %20}, {@code %7f}. */
-    private static final java.util.regex.Pattern ENCODED_BLANK = java.util.regex.Pattern.compile("%(?:[01][0-9a-f]|20|7f)");
 
     /**
      * Control characters (C0 including tab, CR, LF and NUL; DEL; C1) in {@code path}, a {@code query}

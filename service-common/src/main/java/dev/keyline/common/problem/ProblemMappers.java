@@ -263,15 +263,18 @@ public class ProblemMappers {
         if (e instanceof MismatchedInputException m) {
             return mismatched(m, uri);
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        // One walk of the causes: a number out of range wins over a parser bound, wherever each sits.
+        StreamConstraintsException overBound = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InputCoercionException c) {
                 return outOfRange(e, c, uri);
             }
-        }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StreamConstraintsException c) {
-                return overLimit(c, uri);
+            if (overBound == null && t instanceof StreamConstraintsException c) {
+                overBound = c;
             }
+        }
+        if (overBound != null) {
+            return overLimit(overBound, uri);
         }
         String field = e instanceof JsonMappingException m ? jsonPath(m) : "$";
         // StrictJsonParsing: the original message names the key, never a value.

@@ -2,8 +2,6 @@ package dev.keyline.common.tx;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.jboss.logging.Logger;
@@ -24,22 +22,8 @@ public class AfterCommit {
 
     /** {@code what} names what stays behind if {@code cleanUp} fails (a Vault path and version, never data). */
     public void register(String what, Runnable cleanUp) {
-        txRegistry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    try {
-                        cleanUp.run();
-                    } catch (RuntimeException ex) {
-                        LOG.warnf("Could not remove %s after a commit (%s): it stays until it is removed by hand",
-                                what, ex.getClass().getName());
-                    }
-                }
-            }
-        });
+        TransactionEnd.register(txRegistry, true, cleanUp, ex -> LOG.warnf(
+                "Could not remove %s after a commit (%s): it stays until it is removed by hand", what,
+                ex.getClass().getName()));
     }
 }

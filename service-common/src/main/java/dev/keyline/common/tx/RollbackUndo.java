@@ -2,8 +2,6 @@ package dev.keyline.common.tx;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.jboss.logging.Logger;
@@ -32,22 +30,8 @@ public class RollbackUndo {
      * (a Vault path and version, never data), so the error line tells an operator what to clean up.
      */
     public void register(String what, Runnable undo) {
-        txRegistry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status != Status.STATUS_COMMITTED) {
-                    try {
-                        undo.run();
-                    } catch (RuntimeException ex) {
-                        LOG.errorf("Could not undo %s after a rollback (%s): it may be left behind with no row "
-                                + "pointing at it; remove it once the dependency is back", what, ex.getClass().getName());
-                    }
-                }
-            }
-        });
+        TransactionEnd.register(txRegistry, false, undo, ex -> LOG.errorf("Could not undo %s after a rollback (%s): it "
+                + "may be left behind with no row pointing at it; remove it once the dependency is back", what,
+                ex.getClass().getName()));
     }
 }
